@@ -1,0 +1,8 @@
+//! The content model of a news publication and its rules. No I/O lives here: the store persists
+//! these types, the renderer shows them, and both agree on them through this crate.
+
+pub mod model;
+pub mod slug;
+
+pub use model::*;
+pub use slug::slugify;

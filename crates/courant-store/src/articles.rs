@@ -1,0 +1,332 @@
+//! Articles: writing them with their links (authors, tags, sources, pinned related articles),
+//! reading one whole for its page, and listing published ones for the site's pages.
+
+use crate::taxonomy::{missing_reference, unique_slug, SlugKind};
+use crate::{rows, ts, Store, StoreError};
+use courant_core::*;
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use time::OffsetDateTime;
+
+/// Which published articles a listing shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleFilter {
+    /// Everything published.
+    All,
+    /// Articles filed in any of these sections (a section page passes itself and its descendants).
+    Sections(Vec<SectionId>),
+    Tag(TagId),
+    Author(AuthorId),
+    Source(SourceId),
+}
+
+/// One page of a listing and how many items the whole listing has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+impl ArticleFilter {
+    /// The SQL condition (on `articles a`) and the ids it binds, in order.
+    fn condition(&self) -> (String, Vec<i64>) {
+        match self {
+            ArticleFilter::All => ("TRUE".into(), vec![]),
+            ArticleFilter::Sections(ids) if ids.is_empty() => ("FALSE".into(), vec![]),
+            ArticleFilter::Sections(ids) => {
+                let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                (format!("a.section_id IN ({})", marks.join(", ")), ids.iter().map(|i| i.0).collect())
+            }
+            ArticleFilter::Tag(id) => {
+                ("EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = $1)".into(), vec![id.0])
+            }
+            ArticleFilter::Author(id) => (
+                "EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = $1)".into(),
+                vec![id.0],
+            ),
+            ArticleFilter::Source(id) => (
+                "EXISTS (SELECT 1 FROM article_sources x WHERE x.article_id = a.id AND x.source_id = $1)".into(),
+                vec![id.0],
+            ),
+        }
+    }
+}
+
+impl Store {
+    /// Stores a new article with all its links; returns its id. The slug is derived from the
+    /// headline unless one is given, and made unique.
+    pub async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let id = insert_article_tx(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Stores many articles in one transaction (imports, the demo): all or none.
+    pub async fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let mut ids = Vec::with_capacity(new.len());
+        for article in new {
+            ids.push(insert_article_tx(&mut tx, article).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Moves an article to another status. Publishing for the first time fixes its publication
+    /// date (and so its URL) at `at`; later changes keep it.
+    pub async fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        let from: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("article"))?;
+        let from = Status::parse(&from).ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
+        if !from.can_become(to) {
+            return Err(StoreError::Transition { from, to });
+        }
+        sqlx::query(
+            "UPDATE articles SET status = $1, updated_at = $2, \
+             published_at = CASE WHEN $1 = 'draft' THEN published_at ELSE COALESCE(published_at, $2) END \
+             WHERE id = $3",
+        )
+        .bind(to.as_str())
+        .bind(ts(at))
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives an article a new slug; the old one keeps redirecting to it.
+    pub async fn rename_slug(&self, id: ArticleId, wanted: &str) -> Result<String, StoreError> {
+        if !courant_core::slug::is_valid_slug(wanted) {
+            return Err(Invalid { field: "slug", message: "use lowercase letters, digits and single hyphens".into() }.into());
+        }
+        let mut tx = self.write.begin().await?;
+        let old: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound("article"))?;
+        if old == wanted {
+            return Ok(old);
+        }
+        // A slug this article had before is free for it to take back.
+        sqlx::query("DELETE FROM article_slug_history WHERE old_slug = $1 AND article_id = $2")
+            .bind(wanted)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        let slug = unique_slug(&mut tx, SlugKind::Article, Some(wanted), wanted).await?;
+        sqlx::query("INSERT INTO article_slug_history (old_slug, article_id) VALUES ($1, $2)")
+            .bind(&old)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(slug)
+    }
+
+    /// Appends a correction to an article, dated `at`; the article counts as updated.
+    pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Invalid { field: "correction", message: "a correction needs its text".into() }.into());
+        }
+        let mut tx = self.write.begin().await?;
+        sqlx::query("INSERT INTO corrections (article_id, text, published_at) VALUES ($1, $2, $3)")
+            .bind(id.0)
+            .bind(text)
+            .bind(ts(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| missing_reference(e, "article"))?;
+        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2").bind(ts(at)).bind(id.0).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The article with this slug, whole, in any status.
+    pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError> {
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(&self.read).await?;
+        match id {
+            Some(id) => self.article(ArticleId(id)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The article that used to have `old_slug`, if it was renamed.
+    pub async fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError> {
+        let sql = format!(
+            "{} WHERE a.id = (SELECT article_id FROM article_slug_history WHERE old_slug = $1)",
+            rows::summary_select()
+        );
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(old_slug).fetch_optional(&self.read).await?;
+        row.as_ref().map(rows::summary).transpose()
+    }
+
+    /// The article with this id, whole, in any status.
+    pub async fn article(&self, id: ArticleId) -> Result<Option<Article>, StoreError> {
+        let sql = format!(
+            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, a.status, \
+             a.created_at, a.published_at, a.updated_at, {} \
+             FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1",
+            rows::image_columns("hi", "hero_")
+        );
+        let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await? else {
+            return Ok(None);
+        };
+        use sqlx::Row;
+        let section_id = SectionId(row.try_get("section_id")?);
+        let sections = self.sections().await?;
+        let section_path = section_path(&sections, section_id);
+        let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
+
+        let authors_sql = format!(
+            "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id = $1 ORDER BY aa.position",
+            rows::author_select()
+        );
+        let authors = sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read).await?;
+        let tags = sqlx::query(
+            "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
+             WHERE x.article_id = $1 ORDER BY x.position",
+        )
+        .bind(id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let sources = sqlx::query(
+            "SELECT s.id, s.slug, s.name, s.url FROM sources s JOIN article_sources x ON x.source_id = s.id \
+             WHERE x.article_id = $1 ORDER BY x.position",
+        )
+        .bind(id.0)
+        .fetch_all(&self.read)
+        .await?;
+        let related_sql = format!(
+            "{} JOIN article_related r ON r.related_id = a.id \
+             WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
+            rows::summary_select()
+        );
+        let related = sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read).await?;
+        let corrections: Vec<(String, OffsetDateTime)> = sqlx::query_as(
+            "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.read)
+        .await?;
+
+        Ok(Some(Article {
+            id,
+            slug: row.try_get("slug")?,
+            headline: row.try_get("headline")?,
+            standfirst: row.try_get("standfirst")?,
+            body: row.try_get("body")?,
+            hero: rows::image(&row, "hero_")?,
+            section,
+            section_path,
+            authors: authors.iter().map(rows::author).collect::<Result<_, _>>()?,
+            tags: tags.iter().map(rows::tag).collect::<Result<_, _>>()?,
+            sources: sources.iter().map(rows::source).collect::<Result<_, _>>()?,
+            related: related.iter().map(rows::summary).collect::<Result<_, _>>()?,
+            status: rows::status(&row)?,
+            created_at: row.try_get("created_at")?,
+            published_at: row.try_get("published_at")?,
+            updated_at: row.try_get("updated_at")?,
+            corrections: corrections.into_iter().map(|(text, published_at)| Correction { published_at, text }).collect(),
+        }))
+    }
+
+    /// Published articles matching `filter`, newest first: `limit` of them after skipping `offset`.
+    pub async fn published(
+        &self,
+        filter: &ArticleFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Page<ArticleSummary>, StoreError> {
+        let (condition, ids) = filter.condition();
+        let n = ids.len();
+        let list_sql = format!(
+            "{} WHERE a.status = 'published' AND {condition} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            rows::summary_select(),
+            n + 1,
+            n + 2
+        );
+        let mut list = sqlx::query(AssertSqlSafe(list_sql));
+        for id in &ids {
+            list = list.bind(*id);
+        }
+        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&self.read).await?;
+        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
+        let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql));
+        for id in &ids {
+            count = count.bind(*id);
+        }
+        let total: i64 = count.fetch_one(&self.read).await?;
+        Ok(Page { items: rows.iter().map(rows::summary).collect::<Result<_, _>>()?, total })
+    }
+}
+
+/// The section with `id` and its ancestors, root first; empty when it does not exist.
+pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
+    let mut path = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next {
+        // A cycle cannot be built through this API, but a hand-edited database must not hang us.
+        if path.len() > sections.len() {
+            break;
+        }
+        let Some(s) = sections.iter().find(|s| s.id == id) else { break };
+        path.push(s.clone());
+        next = s.parent_id;
+    }
+    path.reverse();
+    path
+}
+
+async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<ArticleId, StoreError> {
+    new.validate()?;
+    let slug = unique_slug(tx, SlugKind::Article, new.slug.as_deref(), &new.headline).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, headline, standfirst, body, hero_image_id, section_id, status, \
+         created_at, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(new.headline.trim())
+    .bind(new.standfirst.trim())
+    .bind(&new.body)
+    .bind(new.hero_image_id.map(|i| i.0))
+    .bind(new.section_id.0)
+    .bind(new.status.as_str())
+    .bind(ts(new.created_at))
+    .bind(new.published_at.map(ts))
+    .bind(ts(new.updated_at))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| missing_reference(e, "section or hero image"))?;
+
+    let links: [(&str, Vec<i64>, &'static str); 4] = [
+        ("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", new.author_ids.iter().map(|x| x.0).collect(), "author"),
+        ("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.tag_ids.iter().map(|x| x.0).collect(), "tag"),
+        ("INSERT INTO article_sources (article_id, source_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.source_ids.iter().map(|x| x.0).collect(), "source"),
+        ("INSERT INTO article_related (article_id, related_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.related_ids.iter().map(|x| x.0).collect(), "related article"),
+    ];
+    for (sql, targets, what) in links {
+        for (position, target) in targets.into_iter().enumerate() {
+            if what == "related article" && target == id {
+                continue;
+            }
+            sqlx::query(sql)
+                .bind(id)
+                .bind(target)
+                .bind(position as i64)
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| missing_reference(e, what))?;
+        }
+    }
+    Ok(ArticleId(id))
+}

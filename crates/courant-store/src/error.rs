@@ -1,0 +1,29 @@
+//! The store's errors.
+
+use std::path::PathBuf;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data folder could not be created or read.
+    #[error("cannot use the data folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A write broke a rule of the content model.
+    #[error("invalid {0}")]
+    Invalid(#[from] courant_core::Invalid),
+    /// A write referred to something that does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A status change the workflow does not allow.
+    #[error("an article cannot go from {from} to {to}")]
+    Transition { from: courant_core::Status, to: courant_core::Status },
+    /// A row holds a value this version of Courant cannot read.
+    #[error("unreadable row: {0}")]
+    Corrupt(String),
+}

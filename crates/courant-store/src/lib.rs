@@ -1,0 +1,187 @@
+//! Persistence of the publication behind one API, [`Store`].
+//!
+//! All SQL of Courant lives in this crate. The statements use `$1` placeholders and portable SQL
+//! so that a PostgreSQL implementation can follow behind the same API and the same test suite;
+//! the embedded SQLite database is the zero-set-up default. SQLite runs in WAL mode with one
+//! writer connection and a pool of readers, so pages keep rendering while the newsroom writes.
+
+mod articles;
+mod error;
+mod rows;
+mod taxonomy;
+
+pub use articles::{section_path, ArticleFilter, Page};
+pub use error::StoreError;
+pub use taxonomy::RESERVED_SECTION_SLUGS;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlSafeStr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The file name of the SQLite database inside the data folder.
+pub const SQLITE_FILE: &str = "courant.db";
+
+/// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's will sit beside
+/// them with the same numbers.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))];
+
+/// The publication's database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// One connection: SQLite admits one writer at a time, and queueing here is cheaper than
+    /// retrying on `SQLITE_BUSY`.
+    write: SqlitePool,
+    read: SqlitePool,
+    path: PathBuf,
+}
+
+/// How many articles of each status the store holds, and how many of the rest; for `courant check`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub published: i64,
+    pub drafts: i64,
+    pub scheduled: i64,
+    pub unpublished: i64,
+    pub sections: i64,
+    pub authors: i64,
+    pub tags: i64,
+    pub sources: i64,
+    pub images: i64,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite store in the data folder `dir` and applies pending
+    /// migrations.
+    pub async fn open(dir: &Path) -> Result<Store, StoreError> {
+        let store = Store::open_without_migrating(dir).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens the store without touching its schema (for `courant check`, which only reports).
+    pub async fn open_without_migrating(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+        let path = dir.join(SQLITE_FILE);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Store { write, read, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Applies the migrations not yet applied. Safe to call on every start.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migrator().run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Migrations known to this binary that the database has not applied yet.
+    pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.read)
+            .await
+        {
+            Ok(v) => v,
+            // A database that never ran a migration has no bookkeeping table yet.
+            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(SQLITE_MIGRATIONS.iter().map(|m| m.0).filter(|v| !applied.contains(v)).collect())
+    }
+
+    /// Checks the database file for corruption and broken references; returns the problems
+    /// found, empty when healthy.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        // SQLite-specific pragmas; PostgreSQL keeps its own consistency and needs no such check.
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .filter(|line: &String| line != "ok")
+            .collect();
+        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&self.read)
+            .await?;
+        problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
+        Ok(problems)
+    }
+
+    /// How much the store holds.
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        let by_status: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&self.read).await?;
+        let mut c = Counts::default();
+        for (status, n) in by_status {
+            match status.as_str() {
+                "published" => c.published = n,
+                "draft" => c.drafts = n,
+                "scheduled" => c.scheduled = n,
+                _ => c.unpublished = n,
+            }
+        }
+        for (table, slot) in [
+            ("sections", &mut c.sections),
+            ("authors", &mut c.authors),
+            ("tags", &mut c.tags),
+            ("sources", &mut c.sources),
+            ("images", &mut c.images),
+        ] {
+            *slot = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.read)
+                .await?;
+        }
+        Ok(c)
+    }
+
+    /// True when the store holds no section and no article: a new publication.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n == 0)
+    }
+
+    /// Waits for pending writes and closes every connection.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        SQLITE_MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+/// Timestamps are stored in UTC, to the second, so that their text form sorts in time order.
+fn ts(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(0).unwrap_or(t)
+}

@@ -1,0 +1,259 @@
+//! Sections, authors, tags, sources and images: what articles refer to.
+
+use crate::{rows, Store, StoreError};
+use courant_core::slug::{slugify, with_suffix};
+use courant_core::*;
+use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+
+/// The kinds of things that have slugs, each with its table. Slugs are unique per kind.
+#[derive(Clone, Copy)]
+pub(crate) enum SlugKind {
+    Section,
+    Author,
+    Source,
+    Article,
+}
+
+impl SlugKind {
+    fn taken_query(self) -> &'static str {
+        match self {
+            SlugKind::Section => "SELECT COUNT(*) FROM sections WHERE slug = $1",
+            SlugKind::Author => "SELECT COUNT(*) FROM authors WHERE slug = $1",
+            SlugKind::Source => "SELECT COUNT(*) FROM sources WHERE slug = $1",
+            // An old slug keeps redirecting to its article, so it is never handed out again.
+            SlugKind::Article => {
+                "SELECT (SELECT COUNT(*) FROM articles WHERE slug = $1) \
+                 + (SELECT COUNT(*) FROM article_slug_history WHERE old_slug = $1)"
+            }
+        }
+    }
+
+    fn fallback(self) -> &'static str {
+        match self {
+            SlugKind::Section => "section",
+            SlugKind::Author => "author",
+            SlugKind::Source => "source",
+            SlugKind::Article => "article",
+        }
+    }
+}
+
+/// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
+pub const RESERVED_SECTION_SLUGS: &[&str] =
+    &["tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap"];
+
+/// A slug for `wanted` (or for `title` when nothing is wanted) that no other row of `kind` has:
+/// the plain slug when free, else the first free `-2`, `-3`, ...
+pub(crate) async fn unique_slug(
+    tx: &mut Transaction<'_, Sqlite>,
+    kind: SlugKind,
+    wanted: Option<&str>,
+    title: &str,
+) -> Result<String, StoreError> {
+    let mut base = match wanted {
+        Some(s) => s.to_string(),
+        None => slugify(title),
+    };
+    if base.is_empty() {
+        base = kind.fallback().to_string();
+    }
+    if matches!(kind, SlugKind::Section) && RESERVED_SECTION_SLUGS.contains(&base.as_str()) {
+        base = format!("{base}-section");
+    }
+    let mut candidate = base.clone();
+    for n in 2u32.. {
+        let taken: i64 = sqlx::query_scalar(kind.taken_query()).bind(&candidate).fetch_one(&mut **tx).await?;
+        if taken == 0 {
+            break;
+        }
+        candidate = with_suffix(&base, n);
+    }
+    Ok(candidate)
+}
+
+impl Store {
+    /// Creates a section under its parent (or at the top).
+    pub async fn insert_section(&self, new: NewSection) -> Result<Section, StoreError> {
+        if new.name.trim().is_empty() {
+            return Err(Invalid { field: "name", message: "a section needs a name".into() }.into());
+        }
+        let mut tx = self.write.begin().await?;
+        let slug = unique_slug(&mut tx, SlugKind::Section, new.slug.as_deref(), &new.name).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sections (slug, name, description, parent_id, position) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&slug)
+        .bind(new.name.trim())
+        .bind(&new.description)
+        .bind(new.parent_id.map(|p| p.0))
+        .bind(new.position)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| missing_reference(e, "parent section"))?;
+        tx.commit().await?;
+        Ok(Section {
+            id: SectionId(id),
+            slug,
+            name: new.name.trim().to_string(),
+            description: new.description,
+            parent_id: new.parent_id,
+            position: new.position,
+        })
+    }
+
+    /// Every section, parents before children, siblings in their order.
+    pub async fn sections(&self) -> Result<Vec<Section>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, slug, name, description, parent_id, position FROM sections ORDER BY position, name, id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let all: Vec<Section> = rows.iter().map(rows::section).collect::<Result<_, _>>()?;
+        Ok(tree_order(all))
+    }
+
+    /// Records an image whose file is already in the media folder.
+    pub async fn insert_image(&self, new: NewImage) -> Result<Image, StoreError> {
+        if new.width == 0 || new.height == 0 {
+            return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO images (file, width, height, alt, caption, credit, keywords) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&new.file)
+        .bind(i64::from(new.width))
+        .bind(i64::from(new.height))
+        .bind(&new.alt)
+        .bind(&new.caption)
+        .bind(&new.credit)
+        .bind(rows::join_keywords(&new.keywords))
+        .fetch_one(&self.write)
+        .await?;
+        Ok(Image {
+            id: ImageId(id),
+            file: new.file,
+            width: new.width,
+            height: new.height,
+            alt: new.alt,
+            caption: new.caption,
+            credit: new.credit,
+            keywords: new.keywords,
+        })
+    }
+
+    /// Creates an author profile.
+    pub async fn insert_author(&self, new: NewAuthor) -> Result<Author, StoreError> {
+        if new.name.trim().is_empty() {
+            return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
+        }
+        let mut tx = self.write.begin().await?;
+        let slug = unique_slug(&mut tx, SlugKind::Author, new.slug.as_deref(), &new.name).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO authors (slug, name, title, bio, photo_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&slug)
+        .bind(new.name.trim())
+        .bind(&new.title)
+        .bind(&new.bio)
+        .bind(new.photo_id.map(|p| p.0))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| missing_reference(e, "photo"))?;
+        tx.commit().await?;
+        self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
+    }
+
+    async fn author_by_id(&self, id: AuthorId) -> Result<Option<Author>, StoreError> {
+        let sql = format!("{} WHERE au.id = $1", rows::author_select());
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
+        row.as_ref().map(rows::author).transpose()
+    }
+
+    /// The author with this slug.
+    pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
+        let sql = format!("{} WHERE au.slug = $1", rows::author_select());
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&self.read).await?;
+        row.as_ref().map(rows::author).transpose()
+    }
+
+    /// Every author, by name.
+    pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
+        let sql = format!("{} ORDER BY au.name, au.id", rows::author_select());
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.read).await?;
+        rows.iter().map(rows::author).collect()
+    }
+
+    /// The tag named `name` (compared by slug), created when it does not exist yet.
+    pub async fn tag_named(&self, name: &str) -> Result<Tag, StoreError> {
+        let name = name.trim();
+        let mut slug = slugify(name);
+        if slug.is_empty() {
+            return Err(Invalid { field: "tags", message: format!("{name:?} is not a usable tag") }.into());
+        }
+        slug.truncate(courant_core::slug::MAX_SLUG_LEN);
+        sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+            .bind(&slug)
+            .bind(name)
+            .execute(&self.write)
+            .await?;
+        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1").bind(&slug).fetch_one(&self.write).await?;
+        rows::tag(&row)
+    }
+
+    /// The tag with this slug.
+    pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError> {
+        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1").bind(slug).fetch_optional(&self.read).await?;
+        row.as_ref().map(rows::tag).transpose()
+    }
+
+    /// Registers a source of reporting.
+    pub async fn insert_source(&self, new: NewSource) -> Result<Source, StoreError> {
+        if new.name.trim().is_empty() {
+            return Err(Invalid { field: "name", message: "a source needs a name".into() }.into());
+        }
+        if !new.url.is_empty() && !(new.url.starts_with("https://") || new.url.starts_with("http://")) {
+            return Err(Invalid { field: "url", message: "a source's address starts with https:// or http://".into() }.into());
+        }
+        let mut tx = self.write.begin().await?;
+        let slug = unique_slug(&mut tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO sources (slug, name, url) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&slug)
+            .bind(new.name.trim())
+            .bind(&new.url)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url })
+    }
+
+    /// The source with this slug.
+    pub async fn source_by_slug(&self, slug: &str) -> Result<Option<Source>, StoreError> {
+        let row = sqlx::query("SELECT id, slug, name, url FROM sources WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(rows::source).transpose()
+    }
+}
+
+/// Orders sections depth-first: each parent followed by its children, siblings by position.
+fn tree_order(all: Vec<Section>) -> Vec<Section> {
+    fn visit(parent: Option<SectionId>, all: &[Section], out: &mut Vec<Section>) {
+        for s in all.iter().filter(|s| s.parent_id == parent) {
+            out.push(s.clone());
+            visit(Some(s.id), all, out);
+        }
+    }
+    let mut out = Vec::with_capacity(all.len());
+    visit(None, &all, &mut out);
+    out
+}
+
+/// Turns a foreign-key failure into "not found" naming what was missing.
+pub(crate) fn missing_reference(e: sqlx::Error, what: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound(what),
+        _ => StoreError::Database(e),
+    }
+}
