@@ -2,7 +2,8 @@
 //!
 //! Titles in any script become readable ASCII: Latin letters lose their accents, Cyrillic,
 //! Greek and other scripts are transliterated (`deunicode`), so a Russian headline gives a slug a
-//! reader can still type. What cannot be transliterated (emoji, symbols) is dropped; a title made
+//! reader can still type. Emoji become their names
+//! ("🎉" gives "tada"); what cannot be transliterated (most symbols) is dropped, and a title made
 //! only of such characters yields an empty slug, which the store replaces by a fallback.
 
 /// The longest slug we generate, in bytes; longer titles are cut at a word boundary.
@@ -80,7 +81,8 @@ mod tests {
 
     #[test]
     fn symbols_only_give_empty() {
-        assert_eq!(slugify("🎉🎉 !!!"), "");
+        assert_eq!(slugify("★ → • !!!"), "");
+        assert_eq!(slugify("🎉"), "tada");
     }
 
     #[test]

@@ -27,3 +27,15 @@ pub enum StoreError {
     #[error("unreadable row: {0}")]
     Corrupt(String),
 }
+
+impl StoreError {
+    /// True when the database could not be reached at all (as opposed to refusing a statement):
+    /// the caller should answer "try again later", not "broken".
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Io { .. }
+                | StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
+        )
+    }
+}

@@ -162,6 +162,12 @@ impl Store {
         Ok(n == 0)
     }
 
+    /// Answers when the database can be read.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
     /// Waits for pending writes and closes every connection.
     pub async fn close(&self) {
         self.write.close().await;

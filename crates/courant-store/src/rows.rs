@@ -41,7 +41,7 @@ pub(crate) fn join_keywords(keywords: &[String]) -> String {
     keywords.iter().map(|k| k.replace('\n', " ").trim().to_string()).filter(|k| !k.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
-fn split_keywords(s: &str) -> Vec<String> {
+pub(crate) fn split_keywords(s: &str) -> Vec<String> {
     s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 

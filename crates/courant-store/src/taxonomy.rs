@@ -51,6 +51,9 @@ pub(crate) async fn unique_slug(
     title: &str,
 ) -> Result<String, StoreError> {
     let mut base = match wanted {
+        Some(s) if !courant_core::slug::is_valid_slug(s) => {
+            return Err(Invalid { field: "slug", message: format!("{s:?} is not a slug: use lowercase letters, digits and single hyphens") }.into());
+        }
         Some(s) => s.to_string(),
         None => slugify(title),
     };
@@ -117,6 +120,7 @@ impl Store {
         if new.width == 0 || new.height == 0 {
             return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
         }
+        let keywords = rows::join_keywords(&new.keywords);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO images (file, width, height, alt, caption, credit, keywords) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -127,7 +131,7 @@ impl Store {
         .bind(&new.alt)
         .bind(&new.caption)
         .bind(&new.credit)
-        .bind(rows::join_keywords(&new.keywords))
+        .bind(&keywords)
         .fetch_one(&self.write)
         .await?;
         Ok(Image {
@@ -138,7 +142,7 @@ impl Store {
             alt: new.alt,
             caption: new.caption,
             credit: new.credit,
-            keywords: new.keywords,
+            keywords: rows::split_keywords(&keywords),
         })
     }
 

@@ -1,1 +1,84 @@
-//! placeholder
+//! The web application: the public site (and later the newsroom and the API) as an axum
+//! router over the store and the renderer. Handlers are thin: parse, load, render.
+
+mod error;
+mod routes;
+
+pub use error::AppError;
+
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use courant_render::Renderer;
+use courant_store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The site's one stylesheet, embedded in the binary.
+const SITE_CSS: &str = include_str!("../../../static/css/site.css");
+
+/// Everything a request handler may use, shared by all requests.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of [`AppState`].
+pub struct Inner {
+    pub store: Store,
+    pub renderer: Renderer,
+    /// Folder holding the image files named in the store.
+    pub media_dir: PathBuf,
+    /// The stylesheet's content-hashed name, e.g. `site.0123456789abcdef.css`.
+    pub css_name: String,
+}
+
+impl AppState {
+    /// State over an open store. `renderer` should be built with [`AppState::css_url`] as its
+    /// stylesheet address.
+    pub fn new(store: Store, renderer: Renderer, media_dir: PathBuf) -> AppState {
+        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name() }))
+    }
+
+    /// The address of the stylesheet, which changes whenever its content does.
+    pub fn css_url() -> String {
+        format!("/static/{}", css_name())
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+fn css_name() -> String {
+    format!("site.{}.css", courant_media::content_hash(SITE_CSS.as_bytes()))
+}
+
+/// The whole application: every route, with error pages and request logging applied once.
+pub fn router(state: AppState) -> Router {
+    routes::routes()
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One log line per request: method, path (never the query, which may carry secrets later),
+/// status and duration.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "courant::request",
+        %method,
+        path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}

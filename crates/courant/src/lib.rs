@@ -1,1 +1,109 @@
-//! placeholder
+//! The `courant` binary's library half: configuration, opening a publication's data folder,
+//! filling it with the demo, and serving it. `main.rs` is only the command line; tests use
+//! these functions to run the real thing over a temporary folder.
+
+pub mod config;
+
+use anyhow::Context;
+use courant_demo::{DemoOptions, DemoReport, Stage};
+use courant_render::Renderer;
+use courant_store::Store;
+use courant_web::AppState;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+pub use config::Config;
+
+/// The folder of image files inside the data folder.
+pub fn media_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("media")
+}
+
+/// Opens the store in `data_dir` (applying migrations) and prepares the application.
+pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
+    let store = Store::open(data_dir)
+        .await
+        .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+    let renderer = Renderer::new(config.site.clone(), config.ads.clone(), config.labels.clone(), AppState::css_url())?;
+    Ok(AppState::new(store, renderer, media_dir(data_dir)))
+}
+
+/// Fills an empty store with the demo publication of `articles` stories, showing progress
+/// bars on a terminal.
+pub async fn fill_demo(store: &Store, data_dir: &Path, articles: usize) -> anyhow::Result<DemoReport> {
+    let options = DemoOptions::new(articles, OffsetDateTime::now_utc());
+    let pictures = bar("drawing pictures");
+    let stories = bar("writing stories");
+    let progress = |stage: Stage, done: usize, total: usize| {
+        let b = if stage == Stage::Pictures { &pictures } else { &stories };
+        b.set_length(total as u64);
+        b.set_position(done as u64);
+    };
+    let started = std::time::Instant::now();
+    let report = courant_demo::generate(store, &media_dir(data_dir), &options, &progress).await?;
+    pictures.finish();
+    stories.finish();
+    tracing::info!(
+        articles = report.articles,
+        published = report.published,
+        pictures = report.pictures,
+        seconds = started.elapsed().as_secs_f32(),
+        "demo publication generated"
+    );
+    Ok(report)
+}
+
+/// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
+fn bar(what: &'static str) -> ProgressBar {
+    let b = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{msg:18} [{bar:40}] {pos}/{len} ({eta})") {
+        b.set_style(style.progress_chars("=> "));
+    }
+    b.set_message(what);
+    b
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes the requests
+/// in flight and closes the store.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = state.store.clone();
+    let app = courant_web::router(state);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("the server stopped with an error")?;
+    store.close().await;
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,1 +1,177 @@
-fn main() {}
+//! `courant`: the command line. Every command works on a data folder (the store, the media
+//! files and, optionally, `courant.toml`).
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use courant::config;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Courant: a news publishing platform in one binary.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the publication in the data folder (applying migrations first).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        listen: Listen,
+    },
+    /// Create the demo publication in an empty data folder, then serve it. On a folder that
+    /// already holds a publication, serve what is there.
+    Demo {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        listen: Listen,
+        /// How many stories to generate.
+        #[arg(long, default_value_t = 300)]
+        articles: usize,
+    },
+    /// Apply pending store migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Validate the configuration and the store; print problems and what to do about them.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// The data folder: store, media files and optional courant.toml.
+    #[arg(long, env = "COURANT_DATA", default_value = "./courant-data")]
+    data: PathBuf,
+    /// A configuration file to use instead of DATA/courant.toml.
+    #[arg(long, env = "COURANT_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct Listen {
+    /// Address to listen on [default: server.listen from the configuration, else 127.0.0.1:8080].
+    #[arg(long, env = "COURANT_LISTEN")]
+    listen: Option<SocketAddr>,
+}
+
+fn main() -> std::process::ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Serve { common, listen } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let state = courant::open(&common.data, &loaded.config).await?;
+            serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
+        }
+        Command::Demo { common, listen, articles } => {
+            if articles == 0 {
+                anyhow::bail!("--articles must be at least 1");
+            }
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let state = courant::open(&common.data, &loaded.config).await?;
+            if state.store.is_empty().await? {
+                tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
+                courant::fill_demo(&state.store, &common.data, articles).await?;
+            } else {
+                tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
+            }
+            serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
+        }
+        Command::Migrate { common } => {
+            let store = courant_store::Store::open_without_migrating(&common.data).await?;
+            let pending = store.pending_migrations().await?;
+            store.migrate().await.context("migrations failed; the store is unchanged (each runs in a transaction)")?;
+            println!("applied {} migration(s); the store in {} is up to date", pending.len(), common.data.display());
+        }
+        Command::Check { common } => return check(common).await,
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn serve(state: courant_web::AppState, addr: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}; is another server using it? choose another with --listen"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(address = %format!("http://{local}/"), "serving");
+    println!("Courant is serving at http://{local}/");
+    courant::serve(listener, state, courant::shutdown_signal()).await
+}
+
+/// `courant check`: reports every problem it finds, exits 1 when there is any.
+async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
+    let mut problems: Vec<String> = Vec::new();
+    match config::load(&common.data, common.config.as_deref()) {
+        Ok(loaded) => match &loaded.file {
+            Some(f) => println!("configuration: {} is valid", f.display()),
+            None => println!("configuration: no courant.toml in {}; using defaults", common.data.display()),
+        },
+        Err(e) => problems.push(format!("{e:#}\n  fix the key named above, or remove it to use the default")),
+    }
+    let db = common.data.join(courant_store::SQLITE_FILE);
+    if !db.is_file() {
+        problems.push(format!(
+            "no store at {}\n  run `courant migrate --data {}` to create one, or `courant demo` for a demo publication",
+            db.display(),
+            common.data.display()
+        ));
+    } else {
+        let store = courant_store::Store::open_without_migrating(&common.data).await?;
+        let pending = store.pending_migrations().await?;
+        if !pending.is_empty() {
+            problems.push(format!("the store lacks migrations {pending:?}\n  run `courant migrate --data {}`", common.data.display()));
+        } else {
+            let counts = store.counts().await?;
+            println!(
+                "store: {} published, {} drafts, {} scheduled, {} unpublished; {} sections, {} authors, {} tags, {} sources, {} images",
+                counts.published, counts.drafts, counts.scheduled, counts.unpublished, counts.sections, counts.authors,
+                counts.tags, counts.sources, counts.images
+            );
+        }
+        for p in store.integrity_problems().await? {
+            problems.push(format!("store integrity: {p}\n  restore the store from a backup"));
+        }
+    }
+    if problems.is_empty() {
+        println!("no problems found");
+        Ok(std::process::ExitCode::SUCCESS)
+    } else {
+        for p in &problems {
+            println!("problem: {p}");
+        }
+        Ok(std::process::ExitCode::FAILURE)
+    }
+}

@@ -1,0 +1,295 @@
+//! Article bodies: Markdown in, sanitised HTML out, cut into top-level blocks so that boxes such
+//! as "Also read" can be placed between paragraphs without ever landing inside a list or a quote.
+//!
+//! Safety does not rest on one mechanism: raw HTML typed into Markdown is turned into visible
+//! text before rendering, and every block is then cleaned by an allow-list sanitiser (ammonia)
+//! that drops scripts, event handlers, styles and any URL scheme but http, https and mailto.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::sync::OnceLock;
+
+/// What a top-level block of the body is; placement rules look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    List,
+    Quote,
+    Other,
+}
+
+/// One top-level block of a rendered body, as safe HTML.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BodyBlock {
+    pub kind: BlockKind,
+    pub html: String,
+}
+
+/// Renders a Markdown body to sanitised HTML blocks.
+///
+/// Headings of level 1 become `<h2>` (the page's only `<h1>` is the headline). A quote whose
+/// last paragraph starts with a dash (`— Name, role`) becomes a `<figure>` with the quote and
+/// its attribution in a `<figcaption>`, as the HTML standard asks attributions to sit outside
+/// the `<blockquote>`.
+pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
+    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).map(neutralise).collect();
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            if let Some(block) = render_block(&events[start..=i]) {
+                blocks.push(block);
+            }
+            start = i + 1;
+        }
+    }
+    blocks
+}
+
+/// Renders a whole body to one HTML string (for feeds and previews).
+pub fn render_body_html(markdown: &str) -> String {
+    render_body(markdown).into_iter().map(|b| b.html).collect::<Vec<_>>().join("\n")
+}
+
+/// Raw HTML becomes text (shown, never run); `# Title` becomes a second-level heading.
+fn neutralise(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
+        other => other,
+    }
+}
+
+fn render_block(events: &[Event<'_>]) -> Option<BodyBlock> {
+    let kind = match events.first()? {
+        Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
+        Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
+        Event::Start(Tag::List(_)) => BlockKind::List,
+        Event::Start(Tag::BlockQuote(_)) => BlockKind::Quote,
+        _ => BlockKind::Other,
+    };
+    let html = if kind == BlockKind::Quote { render_quote(events) } else { to_html(events.iter().cloned()) };
+    let html = sanitiser().clean(&html).to_string();
+    if html.trim().is_empty() {
+        return None;
+    }
+    Some(BodyBlock { kind, html })
+}
+
+fn to_html<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    out
+}
+
+/// A quote, with its attribution (a last paragraph starting with a dash) set apart.
+fn render_quote(events: &[Event<'_>]) -> String {
+    // The quote's direct child paragraphs are at depth 2 (the blockquote itself is depth 1).
+    let mut depth = 0usize;
+    let mut last_para: Option<(usize, usize)> = None;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(tag) => {
+                depth += 1;
+                if depth == 2 && matches!(tag, Tag::Paragraph) {
+                    last_para = Some((i, i));
+                } else if depth == 2 {
+                    last_para = None;
+                }
+            }
+            Event::End(end) => {
+                if depth == 2 && matches!(end, TagEnd::Paragraph) {
+                    if let Some((s, _)) = last_para {
+                        last_para = Some((s, i));
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    let attribution = last_para.filter(|(s, e)| {
+        // Only the last child of the quote can be its attribution.
+        *e + 2 == events.len() && matches!(events.get(s + 1), Some(Event::Text(t)) if starts_with_dash(t))
+    });
+    let Some((s, e)) = attribution else {
+        return to_html(events.iter().cloned());
+    };
+    let quote = to_html(events[..s].iter().chain(&events[e + 1..]).cloned());
+    let mut inline: Vec<Event<'_>> = events[s + 1..e].to_vec();
+    if let Some(Event::Text(t)) = inline.first_mut() {
+        *t = CowStr::from(strip_dash(t).to_string());
+    }
+    format!("<figure class=\"quote\">{quote}<figcaption>— {}</figcaption></figure>", to_html(inline.into_iter()))
+}
+
+fn starts_with_dash(t: &str) -> bool {
+    let t = t.trim_start();
+    t.starts_with('—') || t.starts_with('―') || t.starts_with("--") || t.starts_with("– ")
+}
+
+fn strip_dash(t: &str) -> &str {
+    t.trim_start().trim_start_matches(['—', '―', '–', '-']).trim_start()
+}
+
+/// The allow-list for body HTML.
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::empty();
+        b.add_tags([
+            "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure", "figcaption", "a", "em",
+            "strong", "del", "code", "pre", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+        ])
+        .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("th", ["align"])
+        .add_tag_attributes("td", ["align"])
+        .add_allowed_classes("figure", ["quote"])
+        .url_schemes(["http", "https", "mailto"].into())
+        .link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+/// Cleans HTML from outside (imports, feeds) with the same allow-list as bodies.
+pub fn sanitise_html(html: &str) -> String {
+    sanitiser().clean(html).to_string()
+}
+
+/// Where to put inline boxes: the indexes of the blocks after which a box goes, at most `boxes`.
+///
+/// The first box follows the second paragraph; each next one follows the fifth paragraph after
+/// the previous box. A box always follows a top-level paragraph (never a heading, list or quote)
+/// and never ends the body: readers meet it between paragraphs.
+pub fn inline_box_positions(blocks: &[BodyBlock], boxes: usize) -> Vec<usize> {
+    let mut positions = Vec::new();
+    let mut paragraphs = 0usize;
+    let mut next_at = 2usize;
+    for (i, block) in blocks.iter().enumerate() {
+        if positions.len() >= boxes {
+            break;
+        }
+        if block.kind != BlockKind::Paragraph {
+            continue;
+        }
+        paragraphs += 1;
+        if paragraphs >= next_at && i + 1 < blocks.len() {
+            positions.push(i);
+            next_at = paragraphs + 5;
+        }
+    }
+    positions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn html(md: &str) -> String {
+        render_body_html(md)
+    }
+
+    #[test]
+    fn paragraphs_headings_lists_links_survive() {
+        let out = html("# Big\n\nText with [a link](https://example.org/x).\n\n## Sub\n\n- one\n- two\n");
+        assert!(out.contains("<h2>Big</h2>"), "{out}");
+        assert!(out.contains("<h2>Sub</h2>"), "{out}");
+        assert!(out.contains("<a href=\"https://example.org/x\" rel=\"noopener noreferrer\">a link</a>"), "{out}");
+        assert!(out.contains("<li>one</li>"), "{out}");
+    }
+
+    #[test]
+    fn quotes_keep_their_attribution_outside_the_blockquote() {
+        let blocks = render_body("Intro.\n\n> We will not close the line.\n>\n> — Ana Ruiz, transport minister\n");
+        assert_eq!(blocks[1].kind, BlockKind::Quote);
+        let q = &blocks[1].html;
+        assert!(q.starts_with("<figure class=\"quote\"><blockquote>"), "{q}");
+        assert!(q.contains("<p>We will not close the line.</p>\n</blockquote>"), "{q}");
+        assert!(q.contains("<figcaption>— Ana Ruiz, transport minister</figcaption>"), "{q}");
+    }
+
+    #[test]
+    fn quote_without_attribution_stays_plain() {
+        let blocks = render_body("> Only words.\n");
+        assert_eq!(blocks[0].html, "<blockquote>\n<p>Only words.</p>\n</blockquote>\n");
+    }
+
+    #[test]
+    fn hostile_html_is_inert() {
+        let out = html(
+            "<script>alert(1)</script>\n\nHi <img src=x onerror=alert(2)> [x](javascript:alert(3)) \
+             <a href=\"https://e.org\" onclick=\"alert(4)\">y</a>\n\n<iframe src=\"https://evil\"></iframe>\n\n\
+             [d](data:text/html;base64,PHNjcmlwdD4=) <style>body{display:none}</style>",
+        );
+        let doc = scraper::Html::parse_fragment(&out);
+        for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+            let name = el.value().name();
+            assert!(["html", "p", "a"].contains(&name), "<{name}> survived in {out}");
+            for (attr, value) in el.value().attrs() {
+                assert!(!attr.starts_with("on") && attr != "style", "{attr} survived in {out}");
+                assert!(!value.to_ascii_lowercase().contains("javascript:"), "{value} survived in {out}");
+                assert!(!value.starts_with("data:"), "{value} survived in {out}");
+            }
+        }
+        assert!(out.contains("&lt;script&gt;"), "raw HTML should show as text: {out}");
+    }
+
+    #[test]
+    fn placement_after_second_paragraph_then_five_later() {
+        let md = (1..=12).map(|i| format!("Paragraph {i}.")).collect::<Vec<_>>().join("\n\n");
+        let blocks = render_body(&md);
+        assert_eq!(inline_box_positions(&blocks, 2), vec![1, 6]);
+        assert_eq!(inline_box_positions(&blocks, 1), vec![1]);
+        assert!(inline_box_positions(&blocks, 0).is_empty());
+    }
+
+    #[test]
+    fn placement_skips_lists_and_quotes() {
+        let blocks = render_body("One.\n\n- a\n- b\n\n> q\n\nTwo.\n\nThree.\n");
+        let pos = inline_box_positions(&blocks, 2);
+        assert_eq!(pos, vec![3]);
+        assert_eq!(blocks[3].kind, BlockKind::Paragraph);
+    }
+
+    #[test]
+    fn placement_never_ends_the_body() {
+        let blocks = render_body("One.\n\nTwo.\n");
+        assert!(inline_box_positions(&blocks, 2).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn no_script_or_handler_ever_survives(
+            prefix in "[a-z ]{0,20}",
+            tag in prop::sample::select(vec!["script", "img", "svg", "iframe", "object", "a", "div", "p"]),
+            handler in prop::sample::select(vec!["onerror", "onload", "onclick", "onmouseover", "style"]),
+            scheme in prop::sample::select(vec!["javascript", "JaVaScRiPt", "vbscript", "data"]),
+        ) {
+            let md = format!("{prefix}<{tag} {handler}=\"x()\" href=\"{scheme}:alert(1)\" src=\"{scheme}:y\">t</{tag}>\n\n[l]({scheme}:alert(1))");
+            let out = html(&md);
+            let doc = scraper::Html::parse_fragment(&out);
+            for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+                let name = el.value().name();
+                prop_assert!(!["script", "img", "svg", "iframe", "object", "style", "div"].contains(&name), "<{}> in {}", name, out);
+                for (attr, value) in el.value().attrs() {
+                    prop_assert!(!attr.starts_with("on") && attr != "style" && attr != "src", "{}= in {}", attr, out);
+                    let v = value.trim().to_ascii_lowercase();
+                    prop_assert!(v.starts_with("http") || v.starts_with("mailto") || attr == "rel", "{}={} in {}", attr, value, out);
+                }
+            }
+        }
+    }
+}

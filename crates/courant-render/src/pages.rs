@@ -1,0 +1,307 @@
+//! The site's pages: each public function takes the content of one page and returns its HTML.
+
+use crate::clock::SiteClock;
+use crate::markdown::{inline_box_positions, render_body};
+use crate::settings::{AdSettings, Labels, SiteSettings};
+use crate::view::*;
+use crate::RenderError;
+use courant_core::{Article, ArticleSummary, Author, Section, Source, Tag};
+use minijinja::value::Serde;
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+
+/// Templates, embedded in the binary so that one file runs the site.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../templates/site/base.html")),
+    ("macros.html", include_str!("../../../templates/site/macros.html")),
+    ("article.html", include_str!("../../../templates/site/article.html")),
+    ("home.html", include_str!("../../../templates/site/home.html")),
+    ("listing.html", include_str!("../../../templates/site/listing.html")),
+    ("error.html", include_str!("../../../templates/site/error.html")),
+];
+
+/// How many inline "Also read" boxes an article body carries at most.
+const INLINE_BOXES: usize = 2;
+
+/// Renders the public site's pages for one publication.
+pub struct Renderer {
+    env: Environment<'static>,
+    site: SiteSettings,
+    ads: AdSettings,
+    labels: Labels,
+    clock: SiteClock,
+    css_url: String,
+}
+
+/// A block of the home page: a top-level section and its latest stories.
+pub struct HomeBlock {
+    pub section: Section,
+    pub stories: Vec<ArticleSummary>,
+}
+
+/// What a listing page (section, tag, author, source) introduces itself with.
+pub enum ListingIntro {
+    Section { section: Section, path: Vec<Section>, children: Vec<Section> },
+    Tag(Tag),
+    Author(Author),
+    Source(Source),
+}
+
+/// One page of a listing.
+pub struct Listing {
+    pub intro: ListingIntro,
+    pub stories: Vec<ArticleSummary>,
+    /// 1-based page number.
+    pub page: i64,
+    pub total_pages: i64,
+}
+
+#[derive(Serialize)]
+struct BodyPart {
+    html: String,
+    /// Stories boxed after this block; empty for most blocks.
+    also_read: Vec<Teaser>,
+}
+
+#[derive(Serialize)]
+struct Byline {
+    name: String,
+    url: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    description: String,
+    canonical: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+impl Renderer {
+    /// A renderer for the publication; fails when the settings cannot be used (unknown time
+    /// zone, malformed labels) or a template does not compile.
+    pub fn new(site: SiteSettings, ads: AdSettings, labels: Labels, css_url: String) -> Result<Renderer, RenderError> {
+        labels.validate().map_err(RenderError::Settings)?;
+        let clock = SiteClock::new(&site.timezone).map_err(RenderError::Settings)?;
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .map_err(|e| RenderError::Settings(e.to_string()))?,
+        );
+        Ok(Renderer { env, site, ads, labels, clock, css_url })
+    }
+
+    /// The publication's settings.
+    pub fn site(&self) -> &SiteSettings {
+        &self.site
+    }
+
+    fn views(&self) -> Views<'_> {
+        Views { clock: &self.clock, labels: &self.labels }
+    }
+
+    fn render(&self, template: &str, nav: &[Section], page: PageMeta, ctx: Value) -> Result<String, RenderError> {
+        let nav: Vec<Link> = nav.iter().filter(|s| s.parent_id.is_none()).map(section_link).collect();
+        let base = context! {
+            site => Serde(&self.site),
+            labels => Serde(&self.labels),
+            css_url => Serde(&self.css_url),
+            nav => Serde(nav),
+            page => Serde(page),
+        };
+        Ok(self.env.get_template(template)?.render(context! { ..ctx, ..base })?)
+    }
+
+    fn canonical(&self, path: &str) -> String {
+        format!("{}{}", self.site.url.trim_end_matches('/'), path)
+    }
+
+    /// The article page. `latest` fills the side box of recent stories.
+    pub fn article_page(
+        &self,
+        article: &Article,
+        latest: &[ArticleSummary],
+        nav: &[Section],
+    ) -> Result<String, RenderError> {
+        let v = self.views();
+        let path = article.path().unwrap_or_default();
+        let mut breadcrumb = vec![Link { name: self.labels.home.clone(), url: "/".into() }];
+        breadcrumb.extend(article.section_path.iter().map(section_link));
+
+        let blocks = render_body(&article.body);
+        let positions = inline_box_positions(&blocks, INLINE_BOXES.min(article.related.len()));
+        let mut body: Vec<BodyPart> =
+            blocks.into_iter().map(|b| BodyPart { html: b.html, also_read: Vec::new() }).collect();
+        for (n, &i) in positions.iter().enumerate() {
+            // The last box takes the pinned stories the earlier boxes left, at most two.
+            let take = if n + 1 == positions.len() { (article.related.len() - n).min(2) } else { 1 };
+            body[i].also_read = v.teasers(&article.related[n..n + take]);
+        }
+
+        let authors: Vec<Byline> = article
+            .authors
+            .iter()
+            .map(|a| Byline { name: a.name.clone(), url: author_url(&a.slug), title: a.title.clone() })
+            .collect();
+        let published = article.published_at.map(|t| v.time(t));
+        // "Updated" only when it reads differently from the publication time.
+        let updated = Some(v.time(article.updated_at)).filter(|u| published.as_ref().is_none_or(|p| p.text != u.text)
+            && article.published_at.is_some_and(|p| article.updated_at > p));
+        let sidebar: Vec<Teaser> = latest.iter().filter(|a| a.id != article.id).take(5).map(|a| v.teaser(a)).collect();
+        let ctx = context! {
+            headline => Serde(&article.headline),
+            standfirst => Serde(&article.standfirst),
+            url => Serde(&path),
+            breadcrumb => Serde(breadcrumb),
+            authors => Serde(authors),
+            published => Serde(published),
+            updated => Serde(updated),
+            hero => Serde(article.hero.as_ref().map(figure)),
+            body => Serde(body),
+            sources => Serde(article.sources.iter().map(|s| Link { name: s.name.clone(), url: source_url(&s.slug) }).collect::<Vec<_>>()),
+            tags => Serde(article.tags.iter().map(|t| Link { name: t.name.clone(), url: tag_url(&t.slug) }).collect::<Vec<_>>()),
+            corrections => Serde(article.corrections.iter().map(|c| context! { time => Serde(v.date(c.published_at)), text => &c.text }).collect::<Vec<_>>()),
+            related => Serde(v.teasers(&article.related)),
+            sidebar => Serde(sidebar),
+            ad => self.ad(),
+        };
+        let meta = PageMeta {
+            title: format!("{} | {}", article.headline, self.site.title),
+            description: article.standfirst.clone(),
+            canonical: self.canonical(&path),
+            prev: None,
+            next: None,
+        };
+        self.render("article.html", nav, meta, ctx)
+    }
+
+    fn ad(&self) -> Value {
+        context! {
+            label => Serde(&self.ads.label),
+            height => Serde(self.ads.height),
+            html => self.ads.html.clone().map(Value::from_safe_string),
+        }
+    }
+
+    /// The home page: the lead story, the latest list, then a block per top-level section.
+    pub fn home_page(
+        &self,
+        lead: Option<&ArticleSummary>,
+        latest: &[ArticleSummary],
+        blocks: &[HomeBlock],
+        nav: &[Section],
+    ) -> Result<String, RenderError> {
+        let v = self.views();
+        let blocks: Vec<Value> = blocks
+            .iter()
+            .filter(|b| !b.stories.is_empty())
+            .map(|b| context! { section => Serde(section_link(&b.section)), stories => Serde(v.teasers(&b.stories)) })
+            .collect();
+        let ctx = context! {
+            lead => Serde(lead.map(|a| v.teaser(a))),
+            latest => Serde(v.teasers(latest)),
+            blocks => Serde(blocks),
+        };
+        let meta = PageMeta {
+            title: self.site.title.clone(),
+            description: self.site.description.clone(),
+            canonical: self.canonical("/"),
+            prev: None,
+            next: None,
+        };
+        self.render("home.html", nav, meta, ctx)
+    }
+
+    /// A page of a section, tag, author or source listing.
+    pub fn listing_page(&self, listing: &Listing, nav: &[Section]) -> Result<String, RenderError> {
+        let v = self.views();
+        let l = &self.labels;
+        let (kind, title, description, path, extra) = match &listing.intro {
+            ListingIntro::Section { section, path, children } => {
+                let mut crumbs = vec![Link { name: l.home.clone(), url: "/".into() }];
+                crumbs.extend(path.iter().map(section_link));
+                (
+                    "section",
+                    section.name.clone(),
+                    section.description.clone(),
+                    section_url(&section.slug),
+                    context! { breadcrumb => Serde(crumbs), children => Serde(children.iter().map(section_link).collect::<Vec<_>>()) },
+                )
+            }
+            ListingIntro::Tag(t) => (
+                "tag",
+                t.name.clone(),
+                format!("{} {}", l.stories_tagged, t.name),
+                tag_url(&t.slug),
+                context! {},
+            ),
+            ListingIntro::Author(a) => (
+                "author",
+                a.name.clone(),
+                a.bio.clone(),
+                author_url(&a.slug),
+                context! { role => &a.title, photo => Serde(a.photo.as_ref().map(figure)), bio => &a.bio },
+            ),
+            ListingIntro::Source(s) => (
+                "source",
+                s.name.clone(),
+                format!("{} {}", l.stories_from, s.name),
+                source_url(&s.slug),
+                context! { website => &s.url },
+            ),
+        };
+        let page_url = |n: i64| if n <= 1 { path.clone() } else { format!("{path}?page={n}") };
+        let prev = (listing.page > 1).then(|| page_url(listing.page - 1));
+        let next = (listing.page < listing.total_pages).then(|| page_url(listing.page + 1));
+        let ctx = context! {
+            kind => Serde(kind),
+            title => Serde(&title),
+            description => Serde(&description),
+            stories => Serde(v.teasers(&listing.stories)),
+            page_number => Serde(listing.page),
+            total_pages => Serde(listing.total_pages),
+            prev_url => Serde(&prev),
+            next_url => Serde(&next),
+            ..extra
+        };
+        let page_title = if listing.page > 1 {
+            format!("{title} ({} {}) | {}", l.page, listing.page, self.site.title)
+        } else {
+            format!("{title} | {}", self.site.title)
+        };
+        let meta = PageMeta {
+            title: page_title,
+            description,
+            canonical: self.canonical(&page_url(listing.page)),
+            prev: prev.clone(),
+            next: next.clone(),
+        };
+        self.render("listing.html", nav, meta, ctx)
+    }
+
+    /// An error page for `status` (404, 410 or 500), with a way back through the sections.
+    pub fn error_page(&self, status: u16, nav: &[Section]) -> Result<String, RenderError> {
+        let l = &self.labels;
+        let (title, text) = match status {
+            404 => (&l.not_found_title, &l.not_found_text),
+            410 => (&l.gone_title, &l.gone_text),
+            _ => (&l.error_title, &l.error_text),
+        };
+        let meta = PageMeta {
+            title: format!("{title} | {}", self.site.title),
+            description: text.clone(),
+            canonical: self.canonical("/"),
+            prev: None,
+            next: None,
+        };
+        self.render("error.html", nav, meta, context! { status => status, title => title, text => text })
+    }
+}

@@ -1,0 +1,171 @@
+//! What a publication configures about its pages: name, address, language, time zone, the ad
+//! slot, and every label a reader sees. All words on the site come from [`Labels`], so a
+//! publication in another language changes them in one place (`[labels]` in `courant.toml`).
+
+use serde::Deserialize;
+
+/// The publication as its pages present it.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteSettings {
+    /// The publication's name, e.g. "The Courant Daily".
+    pub title: String,
+    /// One sentence about the publication, for the home page and search engines.
+    pub description: String,
+    /// The public address of the site without a trailing slash, for canonical links.
+    pub url: String,
+    /// IANA time zone name (e.g. "Europe/Paris") in which dates are shown.
+    pub timezone: String,
+    /// BCP 47 language tag of the pages, e.g. "en-GB".
+    pub locale: String,
+    /// How many stories each section block of the home page shows.
+    pub home_section_stories: usize,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            title: "The Courant Daily".into(),
+            description: "News, analysis and opinion, updated around the clock.".into(),
+            url: "http://127.0.0.1:8080".into(),
+            timezone: "UTC".into(),
+            locale: "en-GB".into(),
+            home_section_stories: 4,
+        }
+    }
+}
+
+/// The advertisement slot on article pages.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdSettings {
+    /// The label above the slot, so readers can tell an ad from the news.
+    pub label: String,
+    /// An HTML snippet from the operator (an ad server's tag); trusted, shown as it is. When
+    /// absent, the slot shows a house ad for the publication itself.
+    pub html: Option<String>,
+    /// The height reserved for the slot in CSS pixels, so nothing shifts when it fills.
+    pub height: u32,
+}
+
+impl Default for AdSettings {
+    fn default() -> Self {
+        AdSettings { label: "Advertisement".into(), html: None, height: 250 }
+    }
+}
+
+/// Every word the site shows that is not content.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Labels {
+    pub home: String,
+    pub breadcrumb: String,
+    pub skip_to_content: String,
+    pub main_navigation: String,
+    pub by: String,
+    pub and: String,
+    pub published: String,
+    pub updated: String,
+    pub also_read: String,
+    pub more_on_this_story: String,
+    /// Heading of the box of recent stories on article pages, until trending exists.
+    pub latest: String,
+    pub others_reading: String,
+    pub sources: String,
+    pub tags: String,
+    pub corrections: String,
+    pub correction: String,
+    pub section_more: String,
+    pub page: String,
+    pub previous_page: String,
+    pub next_page: String,
+    pub no_stories: String,
+    pub stories_by: String,
+    pub stories_tagged: String,
+    pub stories_from: String,
+    pub not_found_title: String,
+    pub not_found_text: String,
+    pub gone_title: String,
+    pub gone_text: String,
+    pub error_title: String,
+    pub error_text: String,
+    pub sections: String,
+    pub house_ad_title: String,
+    pub house_ad_text: String,
+    /// Month names, January first.
+    pub months: Vec<String>,
+    /// How a date and time read: `{day}`, `{month}`, `{year}`, `{hour}` (00-23), `{minute}`.
+    pub datetime_format: String,
+    /// How a date without time reads.
+    pub date_format: String,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ];
+        Labels {
+            home: "Home".into(),
+            breadcrumb: "Breadcrumb".into(),
+            skip_to_content: "Skip to content".into(),
+            main_navigation: "Sections".into(),
+            by: "By".into(),
+            and: "and".into(),
+            published: "Published".into(),
+            updated: "Updated".into(),
+            also_read: "Also read".into(),
+            more_on_this_story: "More on this story".into(),
+            latest: "Latest".into(),
+            others_reading: "Others are reading now".into(),
+            sources: "Sources".into(),
+            tags: "Topics".into(),
+            corrections: "Corrections".into(),
+            correction: "Correction".into(),
+            section_more: "More from".into(),
+            page: "Page".into(),
+            previous_page: "Newer stories".into(),
+            next_page: "Older stories".into(),
+            no_stories: "No stories here yet.".into(),
+            stories_by: "Stories by".into(),
+            stories_tagged: "Stories about".into(),
+            stories_from: "Stories based on reporting by".into(),
+            not_found_title: "Page not found".into(),
+            not_found_text: "We could not find this page. It may have moved, or the address may be mistyped.".into(),
+            gone_title: "This story has been withdrawn".into(),
+            gone_text: "The newsroom has taken this story down. It is no longer available.".into(),
+            error_title: "Something went wrong".into(),
+            error_text: "We could not show this page just now. Please try again in a moment.".into(),
+            sections: "Sections".into(),
+            house_ad_title: "Read it here first".into(),
+            house_ad_text: "Our reporters file around the clock. Come back to the front page for the latest.".into(),
+            months: months.iter().map(|m| m.to_string()).collect(),
+            datetime_format: "{day} {month} {year}, {hour}:{minute}".into(),
+            date_format: "{day} {month} {year}".into(),
+        }
+    }
+}
+
+impl Labels {
+    /// Checks what serde cannot: twelve months, known placeholders.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.months.len() != 12 {
+            return Err(format!("labels.months must list 12 month names, found {}", self.months.len()));
+        }
+        for (key, format) in [("labels.datetime_format", &self.datetime_format), ("labels.date_format", &self.date_format)] {
+            let mut rest = format.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    return Err(format!("{key} has an unclosed '{{'"));
+                };
+                let name = &rest[open + 1..open + close];
+                if !["day", "month", "year", "hour", "minute"].contains(&name) {
+                    return Err(format!("{key} uses {{{name}}}; use {{day}}, {{month}}, {{year}}, {{hour}}, {{minute}}"));
+                }
+                rest = &rest[open + close + 1..];
+            }
+        }
+        Ok(())
+    }
+}

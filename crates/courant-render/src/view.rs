@@ -1,0 +1,113 @@
+//! View models: what templates see. Built from the content model for one page, never rows, so a
+//! template cannot reach past what the page is meant to show.
+
+use crate::clock::{iso, SiteClock};
+use crate::settings::Labels;
+use courant_core::{ArticleSummary, Image, Section};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// A link with its text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// An instant for a `<time>` element.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TimeView {
+    /// RFC 3339 in UTC, for the `datetime` attribute.
+    pub iso: String,
+    /// As readers read it, in the publication's zone.
+    pub text: String,
+}
+
+/// A picture with its caption and credit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figure {
+    pub src: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// A story in a list: headline, standfirst, thumbnail, time.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Teaser {
+    pub url: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub section: Link,
+    pub time: Option<TimeView>,
+    pub image: Option<Figure>,
+}
+
+/// Builds view models in the publication's time zone and language.
+pub struct Views<'a> {
+    pub clock: &'a SiteClock,
+    pub labels: &'a Labels,
+}
+
+impl Views<'_> {
+    pub fn time(&self, t: OffsetDateTime) -> TimeView {
+        TimeView { iso: iso(t), text: self.clock.format(t, &self.labels.datetime_format, self.labels) }
+    }
+
+    pub fn date(&self, t: OffsetDateTime) -> TimeView {
+        TimeView { iso: iso(t), text: self.clock.format(t, &self.labels.date_format, self.labels) }
+    }
+
+    pub fn teaser(&self, a: &ArticleSummary) -> Teaser {
+        Teaser {
+            url: a.path().unwrap_or_default(),
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            section: Link { name: a.section_name.clone(), url: section_url(&a.section_slug) },
+            time: a.published_at.map(|t| self.time(t)),
+            image: a.hero.as_ref().map(figure),
+        }
+    }
+
+    pub fn teasers(&self, list: &[ArticleSummary]) -> Vec<Teaser> {
+        list.iter().map(|a| self.teaser(a)).collect()
+    }
+}
+
+pub fn figure(image: &Image) -> Figure {
+    Figure {
+        src: media_url(&image.file),
+        width: image.width,
+        height: image.height,
+        alt: image.alt.clone(),
+        caption: image.caption.clone(),
+        credit: image.credit.clone(),
+    }
+}
+
+pub fn section_link(s: &Section) -> Link {
+    Link { name: s.name.clone(), url: section_url(&s.slug) }
+}
+
+/// `/{slug}`: sections own the first path segment (their slugs avoid the site's own paths).
+pub fn section_url(slug: &str) -> String {
+    format!("/{slug}")
+}
+
+pub fn tag_url(slug: &str) -> String {
+    format!("/tag/{slug}")
+}
+
+pub fn author_url(slug: &str) -> String {
+    format!("/author/{slug}")
+}
+
+pub fn source_url(slug: &str) -> String {
+    format!("/source/{slug}")
+}
+
+pub fn media_url(file: &str) -> String {
+    format!("/media/{file}")
+}

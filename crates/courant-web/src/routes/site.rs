@@ -1,0 +1,196 @@
+//! The reader's site: home, sections, articles, tags, authors and sources.
+
+use super::html_response;
+use crate::{AppError, AppState};
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use courant_core::{Section, SectionId, Status};
+use courant_render::{HomeBlock, Listing, ListingIntro};
+use courant_store::ArticleFilter;
+
+/// Stories per listing page.
+const PER_PAGE: i64 = 20;
+/// The highest page number we answer; deeper pages are a crawler's loop, not a reader.
+const MAX_PAGE: i64 = 10_000;
+/// Stories in the "Latest" box of an article page.
+const LATEST: i64 = 6;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/tag/{slug}", get(tag))
+        .route("/author/{slug}", get(author))
+        .route("/source/{slug}", get(source))
+        .route("/{section}", get(section))
+        .route("/{section}/{year}/{month}/{day}/{slug}", get(article))
+        .fallback(not_found)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+fn page_ok(html: String) -> Response {
+    html_response(StatusCode::OK, html)
+}
+
+/// `GET /`: the lead story, the latest stories, and a block per top-level section.
+async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
+    let sections = app.store.sections().await?;
+    let newest = app.store.published(&ArticleFilter::All, 9, 0).await?.items;
+    let lead = newest.first();
+    let per_block = app.renderer.site().home_section_stories as i64;
+    let mut blocks = Vec::new();
+    for top in sections.iter().filter(|s| s.parent_id.is_none()) {
+        let filter = ArticleFilter::Sections(descendants(&sections, top.id));
+        let mut stories = app.store.published(&filter, per_block + 1, 0).await?.items;
+        stories.retain(|s| Some(s.id) != lead.map(|l| l.id));
+        stories.truncate(per_block as usize);
+        blocks.push(HomeBlock { section: top.clone(), stories });
+    }
+    let latest = newest.get(1..).unwrap_or_default();
+    Ok(page_ok(app.renderer.home_page(lead, latest, &blocks, &sections)?))
+}
+
+/// `GET /{section}/{yyyy}/{mm}/{dd}/{slug}`: an article. A published article under another
+/// address (renamed slug, moved section) redirects to its canonical one with 301; a withdrawn
+/// one answers 410; drafts and scheduled stories do not exist for readers.
+async fn article(
+    State(app): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    Path((_section, _y, _m, _d, slug)): Path<(String, String, String, String, String)>,
+) -> Result<Response, AppError> {
+    let Some(article) = app.store.article_by_slug(&slug).await? else {
+        return match app.store.renamed_article(&slug).await? {
+            Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
+            Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
+            _ => Err(AppError::NotFound),
+        };
+    };
+    match article.status {
+        Status::Published => {}
+        Status::Unpublished => return Err(AppError::Gone),
+        Status::Draft | Status::Scheduled => return Err(AppError::NotFound),
+    }
+    let canonical = article.path().ok_or(AppError::NotFound)?;
+    if uri.path() != canonical {
+        return Ok(redirect(canonical));
+    }
+    let sections = app.store.sections().await?;
+    let latest = app.store.published(&ArticleFilter::All, LATEST, 0).await?.items;
+    Ok(page_ok(app.renderer.article_page(&article, &latest, &sections)?))
+}
+
+/// A permanent redirect (301, which every crawler and reader understands).
+fn redirect(to: String) -> Response {
+    let mut r = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(v) = HeaderValue::from_str(&to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// `GET /{section}?page=N`: the section's stories and its subsections', newest first.
+async fn section(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let page = page_number(query.as_deref())?;
+    let sections = app.store.sections().await?;
+    let section = sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?.clone();
+    let filter = ArticleFilter::Sections(descendants(&sections, section.id));
+    let path = courant_store::section_path(&sections, section.id);
+    let children = sections.iter().filter(|s| s.parent_id == Some(section.id)).cloned().collect();
+    let intro = ListingIntro::Section { section, path, children };
+    listing(&app, intro, &filter, page, &sections).await
+}
+
+/// `GET /tag/{slug}?page=N`.
+async fn tag(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+    let page = page_number(q.as_deref())?;
+    let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let filter = ArticleFilter::Tag(tag.id);
+    let sections = app.store.sections().await?;
+    listing(&app, ListingIntro::Tag(tag), &filter, page, &sections).await
+}
+
+/// `GET /author/{slug}?page=N`: the author's profile and stories.
+async fn author(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+    let page = page_number(q.as_deref())?;
+    let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let filter = ArticleFilter::Author(author.id);
+    let sections = app.store.sections().await?;
+    listing(&app, ListingIntro::Author(author), &filter, page, &sections).await
+}
+
+/// `GET /source/{slug}?page=N`: stories based on this source's reporting.
+async fn source(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+    let page = page_number(q.as_deref())?;
+    let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let filter = ArticleFilter::Source(source.id);
+    let sections = app.store.sections().await?;
+    listing(&app, ListingIntro::Source(source), &filter, page, &sections).await
+}
+
+async fn listing(
+    app: &AppState,
+    intro: ListingIntro,
+    filter: &ArticleFilter,
+    page: i64,
+    sections: &[Section],
+) -> Result<Response, AppError> {
+    let found = app.store.published(filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let total_pages = ((found.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    if page > total_pages {
+        return Err(AppError::NotFound);
+    }
+    let listing = Listing { intro, stories: found.items, page, total_pages };
+    Ok(page_ok(app.renderer.listing_page(&listing, sections)?))
+}
+
+/// The `page` parameter of a listing: absent means 1; anything but a whole number from 1 to
+/// [`MAX_PAGE`] is a bad request that says so. Other parameters are ignored.
+fn page_number(query: Option<&str>) -> Result<i64, AppError> {
+    let Some(query) = query else { return Ok(1) };
+    let Some(value) = query.split('&').find_map(|pair| pair.strip_prefix("page=")) else {
+        return Ok(1);
+    };
+    match value.parse::<i64>() {
+        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        _ => Err(AppError::BadRequest(format!(
+            "The page number must be a whole number from 1 to {MAX_PAGE}, for example ?page=2."
+        ))),
+    }
+}
+
+/// The section and every section below it.
+fn descendants(sections: &[Section], root: SectionId) -> Vec<SectionId> {
+    let mut ids = vec![root];
+    let mut i = 0;
+    while i < ids.len() {
+        let parent = ids[i];
+        ids.extend(sections.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
+        i += 1;
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_number(None).ok(), Some(1));
+        assert_eq!(page_number(Some("page=3")).ok(), Some(3));
+        assert_eq!(page_number(Some("utm=x&page=2")).ok(), Some(2));
+        assert!(page_number(Some("page=0")).is_err());
+        assert!(page_number(Some("page=-1")).is_err());
+        assert!(page_number(Some("page=abc")).is_err());
+        assert!(page_number(Some("page=99999999999999999999")).is_err());
+    }
+}

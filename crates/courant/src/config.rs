@@ -1,0 +1,162 @@
+//! Configuration: `courant.toml` in the data folder (or `--config FILE`), overridden by
+//! `COURANT_SECTION__KEY` environment variables (e.g. `COURANT_SITE__TITLE`). Unknown keys
+//! and bad values stop start-up with an error that names the key.
+
+use anyhow::bail;
+use courant_render::{AdSettings, Labels, SiteClock, SiteSettings};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The name of the configuration file looked for in the data folder.
+pub const CONFIG_FILE: &str = "courant.toml";
+
+/// Everything Courant can be configured with.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub site: SiteSettings,
+    pub ads: AdSettings,
+    pub labels: Labels,
+    pub server: ServerConfig,
+}
+
+/// The HTTP server.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on; `--listen` and `COURANT_LISTEN` take precedence.
+    pub listen: SocketAddr,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+    }
+}
+
+/// Where the configuration was read from, for messages.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file that was read, if any.
+    pub file: Option<PathBuf>,
+}
+
+/// Loads the configuration: defaults, then the file (`explicit`, else `courant.toml` in
+/// `data_dir` when present), then the environment. An explicit file must exist.
+pub fn load(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Loaded> {
+    let file = match explicit {
+        Some(path) if !path.is_file() => bail!("the configuration file {} does not exist", path.display()),
+        Some(path) => Some(path.to_owned()),
+        None => Some(data_dir.join(CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(file) = &file {
+        figment = figment.merge(Toml::file_exact(file));
+    }
+    // Only `COURANT_SECTION__KEY` variables configure; `COURANT_DATA` and `COURANT_LISTEN` are
+    // command-line options.
+    figment = figment.merge(Env::prefixed("COURANT_").filter(|k| k.as_str().contains("__")).split("__"));
+    let config: Config = figment.extract().map_err(|e| {
+        let origin = file.as_ref().map_or("the environment".to_string(), |f| f.display().to_string());
+        anyhow::anyhow!("invalid configuration ({origin}): {}", describe(e))
+    })?;
+    validate(&config)?;
+    Ok(Loaded { config, file })
+}
+
+fn describe(e: figment::Error) -> String {
+    e.into_iter()
+        .map(|e| {
+            let key = if e.path.is_empty() { String::new() } else { format!("key `{}`: ", e.path.join(".")) };
+            format!("{key}{}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Checks values serde accepts but Courant cannot use.
+pub fn validate(config: &Config) -> anyhow::Result<()> {
+    let site = &config.site;
+    if site.title.trim().is_empty() {
+        bail!("key `site.title`: the publication needs a name");
+    }
+    if !(site.url.starts_with("http://") || site.url.starts_with("https://")) || site.url.ends_with('/') {
+        bail!("key `site.url`: expected the site's address such as \"https://news.example\" (no trailing slash), found {:?}", site.url);
+    }
+    SiteClock::new(&site.timezone).map_err(|e| anyhow::anyhow!("key `site.timezone`: {e}"))?;
+    if site.locale.is_empty() || !site.locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        bail!("key `site.locale`: expected a language tag such as \"en-GB\", found {:?}", site.locale);
+    }
+    if !(1..=24).contains(&site.home_section_stories) {
+        bail!("key `site.home_section_stories`: expected a number from 1 to 24");
+    }
+    if config.ads.label.trim().is_empty() {
+        bail!("key `ads.label`: readers must be able to tell an ad from the news; give the slot a label");
+    }
+    if !(50..=1200).contains(&config.ads.height) {
+        bail!("key `ads.height`: expected a height in pixels from 50 to 1200");
+    }
+    config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(toml: &str) -> anyhow::Result<Loaded> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(CONFIG_FILE), toml).expect("write");
+        load(dir.path(), None)
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let loaded = load(dir.path(), None).expect("defaults load");
+        assert_eq!(loaded.config, Config::default());
+        assert!(loaded.file.is_none());
+    }
+
+    #[test]
+    fn file_values_apply() {
+        let loaded = load_text("[site]\ntitle = \"Harbour Gazette\"\n[ads]\nlabel = \"Anzeige\"\n").expect("load");
+        assert_eq!(loaded.config.site.title, "Harbour Gazette");
+        assert_eq!(loaded.config.ads.label, "Anzeige");
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let err = load_text("[site]\ntitel = \"x\"\n").unwrap_err().to_string();
+        assert!(err.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn bad_type_is_named() {
+        let err = load_text("[server]\nlisten = \"not an address\"\n").unwrap_err().to_string();
+        assert!(err.contains("server.listen"), "{err}");
+    }
+
+    #[test]
+    fn bad_timezone_is_named() {
+        let err = load_text("[site]\ntimezone = \"Mars/Base\"\n").unwrap_err().to_string();
+        assert!(err.contains("site.timezone") && err.contains("Mars/Base"), "{err}");
+    }
+
+    #[test]
+    fn malformed_toml_is_reported() {
+        let err = load_text("[site\ntitle=").unwrap_err().to_string();
+        assert!(err.contains("invalid configuration"), "{err}");
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = load(dir.path(), Some(&dir.path().join("nope.toml"))).unwrap_err().to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+}
