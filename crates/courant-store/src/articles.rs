@@ -1,8 +1,8 @@
 //! Articles: writing them with their links (authors, tags, sources, pinned related articles),
 //! reading one whole for its page, and listing published ones for the site's pages.
 
-use crate::taxonomy::{missing_reference, unique_slug, SlugKind};
-use crate::{rows, ts, Store, StoreError};
+use crate::taxonomy::{SlugKind, missing_reference, unique_slug};
+use crate::{Store, StoreError, rows, ts};
 use courant_core::*;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use time::OffsetDateTime;
@@ -74,14 +74,20 @@ impl Store {
 
     /// Moves an article to another status. Publishing for the first time fixes its publication
     /// date (and so its URL) at `at`; later changes keep it.
-    pub async fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn set_status(
+        &self,
+        id: ArticleId,
+        to: Status,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
         let from: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("article"))?;
-        let from = Status::parse(&from).ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
+        let from = Status::parse(&from)
+            .ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
         if !from.can_become(to) {
             return Err(StoreError::Transition { from, to });
         }
@@ -102,7 +108,11 @@ impl Store {
     /// Gives an article a new slug; the old one keeps redirecting to it.
     pub async fn rename_slug(&self, id: ArticleId, wanted: &str) -> Result<String, StoreError> {
         if !courant_core::slug::is_valid_slug(wanted) {
-            return Err(Invalid { field: "slug", message: "use lowercase letters, digits and single hyphens".into() }.into());
+            return Err(Invalid {
+                field: "slug",
+                message: "use lowercase letters, digits and single hyphens".into(),
+            }
+            .into());
         }
         let mut tx = self.write.begin().await?;
         let old: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
@@ -125,16 +135,29 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2")
+            .bind(&slug)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(slug)
     }
 
     /// Appends a correction to an article, dated `at`; the article counts as updated.
-    pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn add_correction(
+        &self,
+        id: ArticleId,
+        text: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Invalid { field: "correction", message: "a correction needs its text".into() }.into());
+            return Err(Invalid {
+                field: "correction",
+                message: "a correction needs its text".into(),
+            }
+            .into());
         }
         let mut tx = self.write.begin().await?;
         sqlx::query("INSERT INTO corrections (article_id, text, published_at) VALUES ($1, $2, $3)")
@@ -144,15 +167,21 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| missing_reference(e, "article"))?;
-        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2").bind(ts(at)).bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
+            .bind(ts(at))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The article with this slug, whole, in any status.
     pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(&self.read).await?;
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?;
         match id {
             Some(id) => self.article(ArticleId(id)).await,
             None => Ok(None),
@@ -160,12 +189,18 @@ impl Store {
     }
 
     /// The article that used to have `old_slug`, if it was renamed.
-    pub async fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError> {
+    pub async fn renamed_article(
+        &self,
+        old_slug: &str,
+    ) -> Result<Option<ArticleSummary>, StoreError> {
         let sql = format!(
             "{} WHERE a.id = (SELECT article_id FROM article_slug_history WHERE old_slug = $1)",
             rows::summary_select()
         );
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(old_slug).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(old_slug)
+            .fetch_optional(&self.read)
+            .await?;
         row.as_ref().map(rows::summary).transpose()
     }
 
@@ -177,20 +212,30 @@ impl Store {
              FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1",
             rows::image_columns("hi", "hero_")
         );
-        let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await? else {
+        let Some(row) = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?
+        else {
             return Ok(None);
         };
         use sqlx::Row;
         let section_id = SectionId(row.try_get("section_id")?);
         let sections = self.sections().await?;
         let section_path = section_path(&sections, section_id);
-        let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
+        let section = section_path
+            .last()
+            .cloned()
+            .ok_or(StoreError::NotFound("section"))?;
 
         let authors_sql = format!(
             "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id = $1 ORDER BY aa.position",
             rows::author_select()
         );
-        let authors = sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read).await?;
+        let authors = sqlx::query(AssertSqlSafe(authors_sql))
+            .bind(id.0)
+            .fetch_all(&self.read)
+            .await?;
         let tags = sqlx::query(
             "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
              WHERE x.article_id = $1 ORDER BY x.position",
@@ -210,7 +255,10 @@ impl Store {
              WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
             rows::summary_select()
         );
-        let related = sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read).await?;
+        let related = sqlx::query(AssertSqlSafe(related_sql))
+            .bind(id.0)
+            .fetch_all(&self.read)
+            .await?;
         let corrections: Vec<(String, OffsetDateTime)> = sqlx::query_as(
             "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
         )
@@ -230,12 +278,18 @@ impl Store {
             authors: authors.iter().map(rows::author).collect::<Result<_, _>>()?,
             tags: tags.iter().map(rows::tag).collect::<Result<_, _>>()?,
             sources: sources.iter().map(rows::source).collect::<Result<_, _>>()?,
-            related: related.iter().map(rows::summary).collect::<Result<_, _>>()?,
+            related: related
+                .iter()
+                .map(rows::summary)
+                .collect::<Result<_, _>>()?,
             status: rows::status(&row)?,
             created_at: row.try_get("created_at")?,
             published_at: row.try_get("published_at")?,
             updated_at: row.try_get("updated_at")?,
-            corrections: corrections.into_iter().map(|(text, published_at)| Correction { published_at, text }).collect(),
+            corrections: corrections
+                .into_iter()
+                .map(|(text, published_at)| Correction { published_at, text })
+                .collect(),
         }))
     }
 
@@ -259,14 +313,22 @@ impl Store {
         for id in &ids {
             list = list.bind(*id);
         }
-        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&self.read).await?;
-        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
+        let rows = list
+            .bind(limit.max(0))
+            .bind(offset.max(0))
+            .fetch_all(&self.read)
+            .await?;
+        let count_sql =
+            format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
         let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql));
         for id in &ids {
             count = count.bind(*id);
         }
         let total: i64 = count.fetch_one(&self.read).await?;
-        Ok(Page { items: rows.iter().map(rows::summary).collect::<Result<_, _>>()?, total })
+        Ok(Page {
+            items: rows.iter().map(rows::summary).collect::<Result<_, _>>()?,
+            total,
+        })
     }
 }
 
@@ -279,7 +341,9 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
         if path.len() > sections.len() {
             break;
         }
-        let Some(s) = sections.iter().find(|s| s.id == id) else { break };
+        let Some(s) = sections.iter().find(|s| s.id == id) else {
+            break;
+        };
         path.push(s.clone());
         next = s.parent_id;
     }
@@ -287,7 +351,10 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
     path
 }
 
-async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<ArticleId, StoreError> {
+async fn insert_article_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    new: &NewArticle,
+) -> Result<ArticleId, StoreError> {
     new.validate()?;
     let slug = unique_slug(tx, SlugKind::Article, new.slug.as_deref(), &new.headline).await?;
     let id: i64 = sqlx::query_scalar(
@@ -309,10 +376,26 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
     .map_err(|e| missing_reference(e, "section or hero image"))?;
 
     let links: [(&str, Vec<i64>, &'static str); 4] = [
-        ("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", new.author_ids.iter().map(|x| x.0).collect(), "author"),
-        ("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.tag_ids.iter().map(|x| x.0).collect(), "tag"),
-        ("INSERT INTO article_sources (article_id, source_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.source_ids.iter().map(|x| x.0).collect(), "source"),
-        ("INSERT INTO article_related (article_id, related_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", new.related_ids.iter().map(|x| x.0).collect(), "related article"),
+        (
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            new.author_ids.iter().map(|x| x.0).collect(),
+            "author",
+        ),
+        (
+            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            new.tag_ids.iter().map(|x| x.0).collect(),
+            "tag",
+        ),
+        (
+            "INSERT INTO article_sources (article_id, source_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            new.source_ids.iter().map(|x| x.0).collect(),
+            "source",
+        ),
+        (
+            "INSERT INTO article_related (article_id, related_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            new.related_ids.iter().map(|x| x.0).collect(),
+            "related article",
+        ),
     ];
     for (sql, targets, what) in links {
         for (position, target) in targets.into_iter().enumerate() {

@@ -10,13 +10,15 @@ mod error;
 mod rows;
 mod taxonomy;
 
-pub use articles::{section_path, ArticleFilter, Page};
+pub use articles::{ArticleFilter, Page, section_path};
 pub use error::StoreError;
 pub use taxonomy::RESERVED_SECTION_SLUGS;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -26,8 +28,11 @@ pub const SQLITE_FILE: &str = "courant.db";
 
 /// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's will sit beside
 /// them with the same numbers.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "content",
+    include_str!("../migrations/sqlite/0001_content.sql"),
+)];
 
 /// The publication's database.
 #[derive(Clone, Debug)]
@@ -64,7 +69,10 @@ impl Store {
 
     /// Opens the store without touching its schema (for `courant check`, which only reports).
     pub async fn open_without_migrating(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+            path: dir.to_owned(),
+            source: e,
+        })?;
         let path = dir.join(SQLITE_FILE);
         let options = SqliteConnectOptions::new()
             .filename(&path)
@@ -77,7 +85,9 @@ impl Store {
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
-        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
+        let readers = std::thread::available_parallelism()
+            .map_or(4, |n| n.get() as u32 * 2)
+            .max(4);
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .connect_with(options.read_only(true))
@@ -98,16 +108,23 @@ impl Store {
 
     /// Migrations known to this binary that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
-        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(&self.read)
-            .await
-        {
-            Ok(v) => v,
-            // A database that never ran a migration has no bookkeeping table yet.
-            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(SQLITE_MIGRATIONS.iter().map(|m| m.0).filter(|v| !applied.contains(v)).collect())
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.read)
+                .await
+            {
+                Ok(v) => v,
+                // A database that never ran a migration has no bookkeeping table yet.
+                Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => {
+                    Vec::new()
+                }
+                Err(e) => return Err(e.into()),
+            };
+        Ok(SQLITE_MIGRATIONS
+            .iter()
+            .map(|m| m.0)
+            .filter(|v| !applied.contains(v))
+            .collect())
     }
 
     /// Checks the database file for corruption and broken references; returns the problems
@@ -120,17 +137,23 @@ impl Store {
             .into_iter()
             .filter(|line: &String| line != "ok")
             .collect();
-        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
-            .fetch_all(&self.read)
-            .await?;
-        problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
+        let fk: Vec<(String, i64)> =
+            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+                .fetch_all(&self.read)
+                .await?;
+        problems.extend(
+            fk.into_iter()
+                .map(|(t, row)| format!("{t} row {row} refers to a missing row")),
+        );
         Ok(problems)
     }
 
     /// How much the store holds.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&self.read).await?;
+            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
+                .fetch_all(&self.read)
+                .await?;
         let mut c = Counts::default();
         for (status, n) in by_status {
             match status.as_str() {
@@ -147,18 +170,21 @@ impl Store {
             ("sources", &mut c.sources),
             ("images", &mut c.images),
         ] {
-            *slot = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&self.read)
-                .await?;
+            *slot =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&self.read)
+                    .await?;
         }
         Ok(c)
     }
 
     /// True when the store holds no section and no article: a new publication.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)")
-            .fetch_one(&self.read)
-            .await?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)",
+        )
+        .fetch_one(&self.read)
+        .await?;
         Ok(n == 0)
     }
 
@@ -180,7 +206,13 @@ fn migrator() -> Migrator {
         SQLITE_MIGRATIONS
             .iter()
             .map(|(version, description, sql)| {
-                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+                Migration::new(
+                    *version,
+                    (*description).into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
             })
             .collect(),
     )

@@ -8,11 +8,13 @@ use sqlx::sqlite::SqliteRow;
 
 /// The columns of an image joined into another row, each name prefixed (`hero_`, `photo_`).
 pub(crate) fn image_columns(table: &str, prefix: &str) -> String {
-    ["id", "file", "width", "height", "alt", "caption", "credit", "keywords"]
-        .iter()
-        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        "id", "file", "width", "height", "alt", "caption", "credit", "keywords",
+    ]
+    .iter()
+    .map(|c| format!("{table}.{c} AS {prefix}{c}"))
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 pub(crate) fn image(row: &SqliteRow, prefix: &str) -> Result<Option<Image>, StoreError> {
@@ -38,11 +40,19 @@ fn dimension(v: i64) -> Result<u32, StoreError> {
 }
 
 pub(crate) fn join_keywords(keywords: &[String]) -> String {
-    keywords.iter().map(|k| k.replace('\n', " ").trim().to_string()).filter(|k| !k.is_empty()).collect::<Vec<_>>().join("\n")
+    keywords
+        .iter()
+        .map(|k| k.replace('\n', " ").trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub(crate) fn split_keywords(s: &str) -> Vec<String> {
-    s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    s.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 pub(crate) fn status(row: &SqliteRow) -> Result<Status, StoreError> {
@@ -82,7 +92,11 @@ pub(crate) fn author(row: &SqliteRow) -> Result<Author, StoreError> {
 }
 
 pub(crate) fn tag(row: &SqliteRow) -> Result<Tag, StoreError> {
-    Ok(Tag { id: TagId(row.try_get("id")?), slug: row.try_get("slug")?, name: row.try_get("name")? })
+    Ok(Tag {
+        id: TagId(row.try_get("id")?),
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+    })
 }
 
 pub(crate) fn source(row: &SqliteRow) -> Result<Source, StoreError> {

@@ -67,7 +67,10 @@ struct Listen {
 fn main() -> std::process::ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -85,8 +88,12 @@ fn main() -> std::process::ExitCode {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter =
+        EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
@@ -96,7 +103,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let state = courant::open(&common.data, &loaded.config).await?;
             serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
         }
-        Command::Demo { common, listen, articles } => {
+        Command::Demo {
+            common,
+            listen,
+            articles,
+        } => {
             if articles == 0 {
                 anyhow::bail!("--articles must be at least 1");
             }
@@ -113,8 +124,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Migrate { common } => {
             let store = courant_store::Store::open_without_migrating(&common.data).await?;
             let pending = store.pending_migrations().await?;
-            store.migrate().await.context("migrations failed; the store is unchanged (each runs in a transaction)")?;
-            println!("applied {} migration(s); the store in {} is up to date", pending.len(), common.data.display());
+            store.migrate().await.context(
+                "migrations failed; the store is unchanged (each runs in a transaction)",
+            )?;
+            println!(
+                "applied {} migration(s); the store in {} is up to date",
+                pending.len(),
+                common.data.display()
+            );
         }
         Command::Check { common } => return check(common).await,
     }
@@ -122,9 +139,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 }
 
 async fn serve(state: courant_web::AppState, addr: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}; is another server using it? choose another with --listen"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr}; is another server using it? choose another with --listen")
+    })?;
     let local = listener.local_addr()?;
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
@@ -137,9 +154,14 @@ async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
     match config::load(&common.data, common.config.as_deref()) {
         Ok(loaded) => match &loaded.file {
             Some(f) => println!("configuration: {} is valid", f.display()),
-            None => println!("configuration: no courant.toml in {}; using defaults", common.data.display()),
+            None => println!(
+                "configuration: no courant.toml in {}; using defaults",
+                common.data.display()
+            ),
         },
-        Err(e) => problems.push(format!("{e:#}\n  fix the key named above, or remove it to use the default")),
+        Err(e) => problems.push(format!(
+            "{e:#}\n  fix the key named above, or remove it to use the default"
+        )),
     }
     let db = common.data.join(courant_store::SQLITE_FILE);
     if !db.is_file() {
@@ -152,17 +174,29 @@ async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
         let store = courant_store::Store::open_without_migrating(&common.data).await?;
         let pending = store.pending_migrations().await?;
         if !pending.is_empty() {
-            problems.push(format!("the store lacks migrations {pending:?}\n  run `courant migrate --data {}`", common.data.display()));
+            problems.push(format!(
+                "the store lacks migrations {pending:?}\n  run `courant migrate --data {}`",
+                common.data.display()
+            ));
         } else {
             let counts = store.counts().await?;
             println!(
                 "store: {} published, {} drafts, {} scheduled, {} unpublished; {} sections, {} authors, {} tags, {} sources, {} images",
-                counts.published, counts.drafts, counts.scheduled, counts.unpublished, counts.sections, counts.authors,
-                counts.tags, counts.sources, counts.images
+                counts.published,
+                counts.drafts,
+                counts.scheduled,
+                counts.unpublished,
+                counts.sections,
+                counts.authors,
+                counts.tags,
+                counts.sources,
+                counts.images
             );
         }
         for p in store.integrity_problems().await? {
-            problems.push(format!("store integrity: {p}\n  restore the store from a backup"));
+            problems.push(format!(
+                "store integrity: {p}\n  restore the store from a backup"
+            ));
         }
     }
     if problems.is_empty() {

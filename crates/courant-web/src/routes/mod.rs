@@ -4,9 +4,9 @@ mod assets;
 mod site;
 
 use crate::AppState;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().merge(assets::routes()).merge(site::routes())
@@ -15,6 +15,9 @@ pub(crate) fn routes() -> Router<AppState> {
 /// An HTML page with its status.
 pub(crate) fn html_response(status: StatusCode, html: String) -> Response {
     let mut r = (status, html).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     r
 }

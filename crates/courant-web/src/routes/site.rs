@@ -2,11 +2,11 @@
 
 use super::html_response;
 use crate::{AppError, AppState};
+use axum::Router;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use courant_core::{Section, SectionId, Status};
 use courant_render::{HomeBlock, Listing, ListingIntro};
 use courant_store::ArticleFilter;
@@ -49,10 +49,15 @@ async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
         let mut stories = app.store.published(&filter, per_block + 1, 0).await?.items;
         stories.retain(|s| Some(s.id) != lead.map(|l| l.id));
         stories.truncate(per_block as usize);
-        blocks.push(HomeBlock { section: top.clone(), stories });
+        blocks.push(HomeBlock {
+            section: top.clone(),
+            stories,
+        });
     }
     let latest = newest.get(1..).unwrap_or_default();
-    Ok(page_ok(app.renderer.home_page(lead, latest, &blocks, &sections)?))
+    Ok(page_ok(
+        app.renderer.home_page(lead, latest, &blocks, &sections)?,
+    ))
 }
 
 /// `GET /{section}/{yyyy}/{mm}/{dd}/{slug}`: an article. A published article under another
@@ -65,7 +70,9 @@ async fn article(
 ) -> Result<Response, AppError> {
     let Some(article) = app.store.article_by_slug(&slug).await? else {
         return match app.store.renamed_article(&slug).await? {
-            Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
+            Some(moved) if moved.status == Status::Published => {
+                moved.path().map(redirect).ok_or(AppError::NotFound)
+            }
             Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
             _ => Err(AppError::NotFound),
         };
@@ -80,8 +87,14 @@ async fn article(
         return Ok(redirect(canonical));
     }
     let sections = app.store.sections().await?;
-    let latest = app.store.published(&ArticleFilter::All, LATEST, 0).await?.items;
-    Ok(page_ok(app.renderer.article_page(&article, &latest, &sections)?))
+    let latest = app
+        .store
+        .published(&ArticleFilter::All, LATEST, 0)
+        .await?
+        .items;
+    Ok(page_ok(
+        app.renderer.article_page(&article, &latest, &sections)?,
+    ))
 }
 
 /// A permanent redirect (301, which every crawler and reader understands).
@@ -101,36 +114,72 @@ async fn section(
 ) -> Result<Response, AppError> {
     let page = page_number(query.as_deref())?;
     let sections = app.store.sections().await?;
-    let section = sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?.clone();
+    let section = sections
+        .iter()
+        .find(|s| s.slug == slug)
+        .ok_or(AppError::NotFound)?
+        .clone();
     let filter = ArticleFilter::Sections(descendants(&sections, section.id));
     let path = courant_store::section_path(&sections, section.id);
-    let children = sections.iter().filter(|s| s.parent_id == Some(section.id)).cloned().collect();
-    let intro = ListingIntro::Section { section, path, children };
+    let children = sections
+        .iter()
+        .filter(|s| s.parent_id == Some(section.id))
+        .cloned()
+        .collect();
+    let intro = ListingIntro::Section {
+        section,
+        path,
+        children,
+    };
     listing(&app, intro, &filter, page, &sections).await
 }
 
 /// `GET /tag/{slug}?page=N`.
-async fn tag(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+async fn tag(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let tag = app
+        .store
+        .tag_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Tag(tag.id);
     let sections = app.store.sections().await?;
     listing(&app, ListingIntro::Tag(tag), &filter, page, &sections).await
 }
 
 /// `GET /author/{slug}?page=N`: the author's profile and stories.
-async fn author(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+async fn author(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let author = app
+        .store
+        .author_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Author(author.id);
     let sections = app.store.sections().await?;
     listing(&app, ListingIntro::Author(author), &filter, page, &sections).await
 }
 
 /// `GET /source/{slug}?page=N`: stories based on this source's reporting.
-async fn source(State(app): State<AppState>, Path(slug): Path<String>, RawQuery(q): RawQuery) -> Result<Response, AppError> {
+async fn source(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let source = app
+        .store
+        .source_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Source(source.id);
     let sections = app.store.sections().await?;
     listing(&app, ListingIntro::Source(source), &filter, page, &sections).await
@@ -143,12 +192,20 @@ async fn listing(
     page: i64,
     sections: &[Section],
 ) -> Result<Response, AppError> {
-    let found = app.store.published(filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let found = app
+        .store
+        .published(filter, PER_PAGE, (page - 1) * PER_PAGE)
+        .await?;
     let total_pages = ((found.total + PER_PAGE - 1) / PER_PAGE).max(1);
     if page > total_pages {
         return Err(AppError::NotFound);
     }
-    let listing = Listing { intro, stories: found.items, page, total_pages };
+    let listing = Listing {
+        intro,
+        stories: found.items,
+        page,
+        total_pages,
+    };
     Ok(page_ok(app.renderer.listing_page(&listing, sections)?))
 }
 
@@ -173,7 +230,12 @@ fn descendants(sections: &[Section], root: SectionId) -> Vec<SectionId> {
     let mut i = 0;
     while i < ids.len() {
         let parent = ids[i];
-        ids.extend(sections.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
+        ids.extend(
+            sections
+                .iter()
+                .filter(|s| s.parent_id == Some(parent))
+                .map(|s| s.id),
+        );
         i += 1;
     }
     ids

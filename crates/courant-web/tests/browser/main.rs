@@ -11,7 +11,7 @@
 mod support;
 
 use fantoccini::{Client, ClientBuilder};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -33,7 +33,10 @@ impl Drop for Driver {
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     for name in names {
-        for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+        for dir in std::env::split_paths(&path).chain([
+            PathBuf::from("/usr/bin"),
+            PathBuf::from("/usr/lib/chromium"),
+        ]) {
             let candidate = dir.join(name);
             if candidate.is_file() {
                 return Some(candidate);
@@ -48,7 +51,10 @@ async fn start_driver() -> Driver {
         "chromedriver not found: install Debian's chromium and chromium-driver packages \
          (the README's test command, scripts/test, does this)",
     );
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
     let child = Command::new(&driver)
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
@@ -59,7 +65,10 @@ async fn start_driver() -> Driver {
     let url = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not listen on {url} within 20 s");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not listen on {url} within 20 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Driver { child, url }
@@ -85,18 +94,34 @@ async fn browser(driver: &Driver) -> Client {
         .capabilities(caps)
         .connect(&driver.url)
         .await
-        .unwrap_or_else(|e| panic!("chromedriver at {} could not start Chromium: {e}", driver.url))
+        .unwrap_or_else(|e| {
+            panic!(
+                "chromedriver at {} could not start Chromium: {e}",
+                driver.url
+            )
+        })
 }
 
 /// Sets the viewport (not the window) to `width` x `height` CSS pixels.
 async fn set_viewport(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height).await.expect("set window size");
-    let inner = c.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.expect("inner size");
-    let (iw, ih) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
+    c.set_window_size(width, height)
+        .await
+        .expect("set window size");
+    let inner = c
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .expect("inner size");
+    let (iw, ih) = (
+        inner[0].as_u64().unwrap_or(0) as u32,
+        inner[1].as_u64().unwrap_or(0) as u32,
+    );
     if iw != width || ih != height {
-        c.set_window_size(width + (width - iw.min(width)), height + (height - ih.min(height)))
-            .await
-            .expect("adjust window size");
+        c.set_window_size(
+            width + (width - iw.min(width)),
+            height + (height - ih.min(height)),
+        )
+        .await
+        .expect("adjust window size");
     }
 }
 
@@ -127,7 +152,8 @@ async fn wait_for_hero(c: &Client) -> Value {
     let started = Instant::now();
     loop {
         let m = measure(c).await;
-        let loaded = m["hero"]["complete"].as_bool() == Some(true) && m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0;
+        let loaded = m["hero"]["complete"].as_bool() == Some(true)
+            && m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0;
         if loaded || started.elapsed() > Duration::from_secs(10) {
             return m;
         }
@@ -153,7 +179,9 @@ async fn pages_fit_phone_and_desktop_and_show_their_pictures() {
         for width in [360u32, 1280] {
             set_viewport(&c, width, 900).await;
             let url = format!("{}{}", app.base, path);
-            c.goto(&url).await.unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
+            c.goto(&url)
+                .await
+                .unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
             let m = wait_for_hero(&c).await;
             if m["scrollWidth"].as_u64() > m["clientWidth"].as_u64() {
                 failures.push(format!("{name} at {width}px scrolls sideways: {m}"));
@@ -163,27 +191,42 @@ async fn pages_fit_phone_and_desktop_and_show_their_pictures() {
                 failures.push(format!("{name} at {width}px has no hero/lead picture"));
             } else {
                 if hero["naturalWidth"].as_u64().unwrap_or(0) == 0 {
-                    failures.push(format!("{name} at {width}px: the picture did not load: {hero}"));
+                    failures.push(format!(
+                        "{name} at {width}px: the picture did not load: {hero}"
+                    ));
                 }
-                if hero["width"].as_f64().unwrap_or(0.0) < 100.0 || hero["height"].as_f64().unwrap_or(0.0) < 50.0 {
-                    failures.push(format!("{name} at {width}px: the picture is not visible: {hero}"));
+                if hero["width"].as_f64().unwrap_or(0.0) < 100.0
+                    || hero["height"].as_f64().unwrap_or(0.0) < 50.0
+                {
+                    failures.push(format!(
+                        "{name} at {width}px: the picture is not visible: {hero}"
+                    ));
                 }
                 if hero["right"].as_f64().unwrap_or(f64::MAX) > f64::from(width) + 1.0 {
-                    failures.push(format!("{name} at {width}px: the picture overflows the viewport: {hero}"));
+                    failures.push(format!(
+                        "{name} at {width}px: the picture overflows the viewport: {hero}"
+                    ));
                 }
             }
             let png = c.screenshot().await.expect("screenshot");
-            std::fs::write(screenshot_dir().join(format!("{name}-{width}.png")), png).expect("save screenshot");
+            std::fs::write(screenshot_dir().join(format!("{name}-{width}.png")), png)
+                .expect("save screenshot");
         }
     }
     // A taller desktop view of the article for the README.
     set_viewport(&c, 1280, 1900).await;
-    c.goto(&format!("{}{}", app.base, pages[1].1)).await.expect("load article");
+    c.goto(&format!("{}{}", app.base, pages[1].1))
+        .await
+        .expect("load article");
     wait_for_hero(&c).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join("article-readme.png"), png).expect("save screenshot");
     c.close().await.expect("close browser");
-    assert!(failures.is_empty(), "layout problems:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "layout problems:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -192,7 +235,9 @@ async fn skip_link_and_focus_are_visible() {
     let driver = start_driver().await;
     let c = browser(&driver).await;
     set_viewport(&c, 1280, 900).await;
-    c.goto(&format!("{}{}", app.base, app.fixture.main_path)).await.expect("load article");
+    c.goto(&format!("{}{}", app.base, app.fixture.main_path))
+        .await
+        .expect("load article");
     // The first Tab reaches the skip link, which must then be on screen.
     let state = c
         .execute(
@@ -211,7 +256,14 @@ async fn skip_link_and_focus_are_visible() {
     c.close().await.expect("close browser");
     assert_eq!(state["focused"], json!(true), "{state}");
     assert_eq!(state["href"], json!("#content"), "{state}");
-    assert!(state["top"].as_f64().unwrap_or(-1.0) >= 0.0 && state["height"].as_f64().unwrap_or(0.0) > 10.0,
-        "a focused skip link must be visible on screen: {state}");
-    assert_ne!(state["outline"], json!("none"), "focus must be visible: {state}");
+    assert!(
+        state["top"].as_f64().unwrap_or(-1.0) >= 0.0
+            && state["height"].as_f64().unwrap_or(0.0) > 10.0,
+        "a focused skip link must be visible on screen: {state}"
+    );
+    assert_ne!(
+        state["outline"],
+        json!("none"),
+        "focus must be visible: {state}"
+    );
 }
