@@ -107,6 +107,29 @@ pub fn hero(rng: &mut Rng, width: u32, height: u32, words: &[&str]) -> RgbImage 
     hero_style(rng, width, height, words, style)
 }
 
+/// The families of hero pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Skyline = 0,
+    Hills = 1,
+    Bokeh = 2,
+    Bands = 3,
+    Chart = 4,
+    Stadium = 5,
+    Rings = 6,
+}
+
+/// A hero illustration of a chosen family, so a story's picture can suit its subject.
+pub fn hero_in_style(
+    rng: &mut Rng,
+    width: u32,
+    height: u32,
+    words: &[&str],
+    style: Style,
+) -> RgbImage {
+    hero_style(rng, width, height, words, style as usize)
+}
+
 /// A square author portrait (`size` x `size`): an abstract head-and-shoulders figure.
 pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
     if size == 0 {

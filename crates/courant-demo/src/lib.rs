@@ -377,6 +377,20 @@ struct PictureFile {
     height: u32,
 }
 
+/// Picture families that suit a section's stories.
+fn styles_for(section: &str) -> &'static [images::Style] {
+    use images::Style::*;
+    match section {
+        "world" | "politics" | "local" | "news" => &[Skyline, Hills, Bands],
+        "business" | "markets" => &[Chart, Skyline],
+        "technology" => &[Rings, Chart, Bands],
+        "sport" | "football" => &[Stadium, Hills],
+        "culture" => &[Bokeh, Bands],
+        "science" => &[Rings, Bokeh, Hills],
+        _ => &[Bands, Bokeh],
+    }
+}
+
 /// Hero sizes, all in common press proportions.
 const HERO_SIZES: &[(u32, u32)] = &[
     (1600, 900),
@@ -407,7 +421,9 @@ fn draw_pictures(
             }
             PictureJob::Hero { topic, variant } => {
                 let (w, h) = HERO_SIZES[(topic + variant) % HERO_SIZES.len()];
-                let picture = images::hero(&mut r, w, h, topics[topic].image_words);
+                let styles = styles_for(topics[topic].section);
+                let style = styles[variant % styles.len()];
+                let picture = images::hero_in_style(&mut r, w, h, topics[topic].image_words, style);
                 // One picture in eight is WebP, so both formats are exercised.
                 if variant % 8 == 7 {
                     let small = image::imageops::thumbnail(&picture, w / 2, h / 2);

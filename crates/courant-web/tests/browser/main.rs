@@ -267,3 +267,79 @@ async fn skip_link_and_focus_are_visible() {
         "focus must be visible: {state}"
     );
 }
+
+/// The README's picture: an article of the demo publication alone (no test fixture), at
+/// desktop width, checked for sideways scrolling like every other page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_article_for_the_readme() {
+    let dir = tempfile::tempdir().expect("temporary data folder");
+    let state = courant::open(dir.path(), &courant::Config::default())
+        .await
+        .expect("open the store");
+    let store = state.store.clone();
+    let mut options = courant_demo::DemoOptions::new(60, time::OffsetDateTime::now_utc());
+    options.picture_pool = 30;
+    let report = courant_demo::generate(
+        &store,
+        &courant::media_dir(dir.path()),
+        &options,
+        &|_, _, _| {},
+    )
+    .await
+    .expect("generate the demo publication");
+    assert!(
+        report.published > 40,
+        "the demo should publish most of its 60 stories: {report:?}"
+    );
+    // The newest published story with pinned related stories and a quote shows the most.
+    let mut chosen = None;
+    for s in store
+        .published(&courant_store::ArticleFilter::All, 60, 0)
+        .await
+        .expect("list stories")
+        .items
+    {
+        let a = store
+            .article(s.id)
+            .await
+            .expect("load story")
+            .expect("listed story exists");
+        if a.related.len() >= 2 && a.body.contains("\n> ") {
+            chosen = a.path();
+            break;
+        }
+    }
+    let path = chosen.expect("the demo has a story with related stories and a quote");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(courant::serve(listener, state, async move {
+        let _ = rx.await;
+    }));
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 1700).await;
+    c.goto(&format!("{base}{path}"))
+        .await
+        .expect("load the demo article");
+    let m = wait_for_hero(&c).await;
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screenshot_dir().join("demo-article-1280.png"), png).expect("save screenshot");
+    c.close().await.expect("close browser");
+    let _ = tx.send(());
+    server
+        .await
+        .expect("server task")
+        .expect("server stops cleanly");
+    assert!(
+        m["scrollWidth"].as_u64() <= m["clientWidth"].as_u64(),
+        "the demo article scrolls sideways: {m}"
+    );
+    assert!(
+        m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0,
+        "the demo article's picture did not load: {m}"
+    );
+}
