@@ -174,6 +174,7 @@ pub async fn generate(
         ..DemoReport::default()
     };
     let mut by_topic: Vec<Vec<ArticleId>> = vec![Vec::new(); topics.len()];
+    let mut headlines: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut done = 0;
     while done < n {
         let end = (done + BATCH).min(n);
@@ -186,7 +187,15 @@ pub async fn generate(
             let age =
                 span * ((n - index) as f64 / n as f64) - Duration::minutes(r.range(5, 50) as i64);
             let published_at = options.now - age.max(Duration::minutes(3));
-            let story = corpus::story(&mut r, topic, index);
+            // A headline seen before would read as a repeat on the front page; try other drafts.
+            let mut story = corpus::story(&mut r, topic, index);
+            for attempt in 1..8 {
+                if !headlines.contains(&story.headline) {
+                    break;
+                }
+                story = corpus::story(&mut r, topic, index + attempt * 1_000_003);
+            }
+            headlines.insert(story.headline.clone());
             let hero_file = &heroes[topic_index * pool_per_topic + r.below(pool_per_topic)];
             let hero = store
                 .insert_image(NewImage {

@@ -444,8 +444,10 @@ const GENERIC: &[&str] = &[
     "In {town2}, where a similar approach was tried, the results were mixed, according to a study by the local university.",
 ];
 
-/// The slot values of one story: every `{town}` in it names the same town.
+/// The slot values of one story: every `{town}` in it names the same town and every `{person}`
+/// the same person; numbers are drawn afresh at each use, as figures in a story differ.
 struct Slots {
+    numbers: std::cell::RefCell<Rng>,
     town: &'static str,
     town2: &'static str,
     region: &'static str,
@@ -454,10 +456,6 @@ struct Slots {
     person2: String,
     weekday: &'static str,
     month: &'static str,
-    n: String,
-    num: String,
-    big: String,
-    pct: String,
     year: String,
     team: &'static str,
     team2: &'static str,
@@ -468,6 +466,7 @@ impl Slots {
         let towns = r.sample_indexes(TOWNS.len(), 2);
         let teams = r.sample_indexes(TEAMS.len(), 2);
         Slots {
+            numbers: std::cell::RefCell::new(r.fork(0x5107)),
             town: TOWNS[towns[0]],
             town2: TOWNS[towns[1]],
             region: *r.pick(REGIONS),
@@ -476,35 +475,36 @@ impl Slots {
             person2: person(r),
             weekday: *r.pick(WEEKDAYS),
             month: *r.pick(MONTHS),
-            n: r.range(2, 9).to_string(),
-            num: r.range(10, 99).to_string(),
-            big: r.range(100, 999).to_string(),
-            pct: r.range(2, 40).to_string(),
             year: r.range(2027, 2031).to_string(),
             team: TEAMS[teams[0]],
             team2: TEAMS[teams[1]],
         }
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
-        Some(match name {
-            "town" => self.town,
-            "town2" => self.town2,
-            "region" => self.region,
-            "country" => self.country,
-            "person" => &self.person,
-            "person2" => &self.person2,
-            "weekday" => self.weekday,
-            "month" => self.month,
-            "n" => &self.n,
-            "num" => &self.num,
-            "big" => &self.big,
-            "pct" => &self.pct,
-            "year" => &self.year,
-            "team" => self.team,
-            "team2" => self.team2,
-            _ => return None,
-        })
+    fn get(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let number =
+            |lo: usize, hi: usize| Some(self.numbers.borrow_mut().range(lo, hi).to_string().into());
+        Some(
+            match name {
+                "n" => return number(2, 9),
+                "num" => return number(10, 99),
+                "big" => return number(100, 999),
+                "pct" => return number(2, 40),
+                "town" => self.town,
+                "town2" => self.town2,
+                "region" => self.region,
+                "country" => self.country,
+                "person" => &self.person,
+                "person2" => &self.person2,
+                "weekday" => self.weekday,
+                "month" => self.month,
+                "year" => &self.year,
+                "team" => self.team,
+                "team2" => self.team2,
+                _ => return None,
+            }
+            .into(),
+        )
     }
 
     /// `template` with its slots filled. An unknown slot is kept as written (the tests catch it).
@@ -519,7 +519,7 @@ impl Slots {
                 .and_then(|close| self.get(&after[..close]).map(|v| (close, v)))
             {
                 Some((close, value)) => {
-                    out.push_str(value);
+                    out.push_str(&value);
                     rest = &after[close + 1..];
                 }
                 None => {
