@@ -550,8 +550,11 @@ pub fn story(r: &mut Rng, topic: &Topic, index: usize) -> StoryText {
         .sample_indexes(topic.sentences.len(), topic.sentences.len())
         .into_iter();
     let mut generic = r.sample_indexes(GENERIC.len(), GENERIC.len()).into_iter();
+    let mut written = 0usize;
     let mut next_sentence = |r: &mut Rng| -> String {
-        let pick = if r.chance(0.25) {
+        // The opening paragraph states the news: the topic's own sentences only.
+        written += 1;
+        let pick = if written > 3 && r.chance(0.25) {
             generic.next().map(|i| GENERIC[i])
         } else {
             None
@@ -770,6 +773,18 @@ mod tests {
                 }
             }
             assert!(!s.tags.is_empty() && s.tags.len() <= 4);
+            if let Some(Block::Paragraph(first)) = s.body.first() {
+                let generic_opening = GENERIC.iter().any(|g| {
+                    let stem: String = g.chars().take_while(|c| *c != '{').take(25).collect();
+                    stem.len() >= 20 && first.starts_with(&stem)
+                });
+                assert!(
+                    !generic_opening,
+                    "a story must open with its news, not a generic line: {first:?}"
+                );
+            } else {
+                panic!("a story must open with a paragraph");
+            }
         }
     }
 
