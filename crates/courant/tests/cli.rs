@@ -225,3 +225,25 @@ fn demo_serves_stops_on_sigterm_and_serves_again() {
     );
     assert!(check.status.success(), "{}", text(&check));
 }
+
+#[test]
+fn environment_overrides_the_file_and_is_validated_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("courant.toml"),
+        "[site]\ntimezone = \"Europe/Berlin\"\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["check", "--data"])
+        .arg(dir.path())
+        .env("COURANT_SITE__TIMEZONE", "Mars/Base")
+        .output()
+        .expect("run courant");
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("site.timezone") && said.contains("Mars/Base"),
+        "the variable's value must win and be named: {said}"
+    );
+}
