@@ -51,12 +51,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in workflow order.
-    pub const ALL: [Status; 4] = [
-        Status::Draft,
-        Status::Scheduled,
-        Status::Published,
-        Status::Unpublished,
-    ];
+    pub const ALL: [Status; 4] = [Status::Draft, Status::Scheduled, Status::Published, Status::Unpublished];
 
     /// The name stored in the database and used in URLs and forms.
     pub fn as_str(self) -> &'static str {
@@ -180,8 +175,7 @@ pub struct ArticleSummary {
 impl ArticleSummary {
     /// The public path of the article, when it has been published.
     pub fn path(&self) -> Option<String> {
-        self.published_at
-            .map(|at| article_path(&self.section_slug, at, &self.slug))
+        self.published_at.map(|at| article_path(&self.section_slug, at, &self.slug))
     }
 }
 
@@ -219,8 +213,7 @@ pub struct Article {
 impl Article {
     /// The public path of the article, when it has been published.
     pub fn path(&self) -> Option<String> {
-        self.published_at
-            .map(|at| article_path(&self.section.slug, at, &self.slug))
+        self.published_at.map(|at| article_path(&self.section.slug, at, &self.slug))
     }
 }
 
@@ -228,12 +221,7 @@ impl Article {
 /// publication (in UTC, so the URL never depends on the configured time zone).
 pub fn article_path(section_slug: &str, published_at: OffsetDateTime, slug: &str) -> String {
     let d = published_at.to_offset(time::UtcOffset::UTC).date();
-    format!(
-        "/{section_slug}/{:04}/{:02}/{:02}/{slug}",
-        d.year(),
-        u8::from(d.month()),
-        d.day()
-    )
+    format!("/{section_slug}/{:04}/{:02}/{:02}/{slug}", d.year(), u8::from(d.month()), d.day())
 }
 
 /// A new section, before the store gives it an id and a unique slug.
@@ -307,10 +295,7 @@ pub struct Invalid {
 
 impl Invalid {
     fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Invalid {
-            field,
-            message: message.into(),
-        }
+        Invalid { field, message: message.into() }
     }
 }
 
@@ -325,26 +310,17 @@ impl NewArticle {
             return Err(Invalid::new("headline", "a headline is required"));
         }
         if self.headline.chars().count() > MAX_HEADLINE_CHARS {
-            return Err(Invalid::new(
-                "headline",
-                format!("at most {MAX_HEADLINE_CHARS} characters"),
-            ));
+            return Err(Invalid::new("headline", format!("at most {MAX_HEADLINE_CHARS} characters")));
         }
         if self.author_ids.is_empty() {
             return Err(Invalid::new("authors", "at least one author is required"));
         }
         if self.status != Status::Draft && self.published_at.is_none() {
-            return Err(Invalid::new(
-                "published_at",
-                "a publication date is required",
-            ));
+            return Err(Invalid::new("published_at", "a publication date is required"));
         }
         if let Some(slug) = &self.slug {
             if !crate::slug::is_valid_slug(slug) {
-                return Err(Invalid::new(
-                    "slug",
-                    "use lowercase letters, digits and single hyphens",
-                ));
+                return Err(Invalid::new("slug", "use lowercase letters, digits and single hyphens"));
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -375,10 +351,7 @@ mod tests {
     #[test]
     fn article_path_uses_utc_date() {
         let at = datetime!(2026-11-24 23:30 -02:00);
-        assert_eq!(
-            article_path("world", at, "a-story"),
-            "/world/2026/11/25/a-story"
-        );
+        assert_eq!(article_path("world", at, "a-story"), "/world/2026/11/25/a-story");
     }
 
     fn draft() -> NewArticle {

@@ -49,19 +49,14 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A slug with a numeric suffix, for the `n`-th title that would otherwise collide (`n >= 2`).
 pub fn with_suffix(slug: &str, n: u32) -> String {
     let suffix = format!("-{n}");
     let keep = MAX_SLUG_LEN.saturating_sub(suffix.len());
-    let base = if slug.len() > keep {
-        slug[..keep].trim_end_matches('-')
-    } else {
-        slug
-    };
+    let base = if slug.len() > keep { slug[..keep].trim_end_matches('-') } else { slug };
     format!("{base}{suffix}")
 }
 
@@ -72,18 +67,9 @@ mod tests {
 
     #[test]
     fn latin_titles() {
-        assert_eq!(
-            slugify("Rail strike halts trains"),
-            "rail-strike-halts-trains"
-        );
-        assert_eq!(
-            slugify("  Café owners' rents rise 12%!  "),
-            "cafe-owners-rents-rise-12"
-        );
-        assert_eq!(
-            slugify("Mayor's office: \"No comment\""),
-            "mayors-office-no-comment"
-        );
+        assert_eq!(slugify("Rail strike halts trains"), "rail-strike-halts-trains");
+        assert_eq!(slugify("  Café owners' rents rise 12%!  "), "cafe-owners-rents-rise-12");
+        assert_eq!(slugify("Mayor's office: \"No comment\""), "mayors-office-no-comment");
     }
 
     #[test]

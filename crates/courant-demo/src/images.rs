@@ -39,14 +39,10 @@ const PALETTES: [[u32; 5]; 9] = [
     [0x3d405b, 0x81b29a, 0xf4f1de, 0xf2cc8f, 0xe07a5f], // clay
 ];
 
-const SKIN: [u32; 8] = [
-    0xf6d5bd, 0xeec1a0, 0xe0ac85, 0xc99069, 0xb07550, 0x8f5a3a, 0x6f4129, 0x553020,
-];
+const SKIN: [u32; 8] = [0xf6d5bd, 0xeec1a0, 0xe0ac85, 0xc99069, 0xb07550, 0x8f5a3a, 0x6f4129, 0x553020];
 
-const HAIR: [u32; 10] = [
-    0x1c1714, 0x2e201a, 0x4a3020, 0x6e4a2e, 0x9c6b3f, 0xcfa76a, 0xa9a49c, 0xdedad2, 0x8a3324,
-    0x30446e,
-];
+const HAIR: [u32; 10] =
+    [0x1c1714, 0x2e201a, 0x4a3020, 0x6e4a2e, 0x9c6b3f, 0xcfa76a, 0xa9a49c, 0xdedad2, 0x8a3324, 0x30446e];
 
 /// A 5x7 bitmap font: one byte per row, bit 4 is the leftmost column.
 #[rustfmt::skip]
@@ -96,9 +92,7 @@ const FONT: [(char, [u8; 7]); 42] = [
 ];
 
 /// 4x4 Bayer matrix for the final ordered dither.
-const BAYER: [f32; 16] = [
-    0.0, 8.0, 2.0, 10.0, 12.0, 4.0, 14.0, 6.0, 3.0, 11.0, 1.0, 9.0, 15.0, 7.0, 13.0, 5.0,
-];
+const BAYER: [f32; 16] = [0.0, 8.0, 2.0, 10.0, 12.0, 4.0, 14.0, 6.0, 3.0, 11.0, 1.0, 9.0, 15.0, 7.0, 13.0, 5.0];
 
 /// A hero illustration for a story: `width` x `height` pixels, varied by `rng`, with `words`
 /// (1-3 short uppercase words) drawn as a bold label on a translucent band.
@@ -120,13 +114,7 @@ pub enum Style {
 }
 
 /// A hero illustration of a chosen family, so a story's picture can suit its subject.
-pub fn hero_in_style(
-    rng: &mut Rng,
-    width: u32,
-    height: u32,
-    words: &[&str],
-    style: Style,
-) -> RgbImage {
+pub fn hero_in_style(rng: &mut Rng, width: u32, height: u32, words: &[&str], style: Style) -> RgbImage {
     hero_style(rng, width, height, words, style as usize)
 }
 
@@ -145,25 +133,11 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
     let skin = mix(skin_a, skin_b, rf(rng, 0.0, 0.4));
     let shadow = scale(skin, 0.82);
     let hair = hex(*rng.pick(&HAIR));
-    let clothes = pick_col(
-        rng,
-        &[
-            pal.deep,
-            pal.mid,
-            pal.warm,
-            pal.hot,
-            hex(0x2b2d33),
-            hex(0x5a6270),
-        ],
-    );
+    let clothes = pick_col(rng, &[pal.deep, pal.mid, pal.warm, pal.hot, hex(0x2b2d33), hex(0x5a6270)]);
     let tint = pick_col(rng, &[pal.warm, pal.mid, pal.hot, pal.soft]);
     let mut bg0 = mix(pal.soft, tint, rf(rng, 0.15, 0.45));
     if (luma(bg0) - luma(clothes)).abs() < 45.0 {
-        let away = if luma(clothes) > 128.0 {
-            pal.deep
-        } else {
-            WHITE
-        };
+        let away = if luma(clothes) > 128.0 { pal.deep } else { WHITE };
         bg0 = mix(bg0, away, 0.45);
     }
     if (luma(bg0) - luma(hair)).abs() < 40.0 {
@@ -194,24 +168,8 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
 
     // Hair behind the head and shoulders.
     match style {
-        1 => cv.rbox_c(
-            cx,
-            hcy + hry * 0.55,
-            hrx * 1.25,
-            hry * 1.5,
-            hrx * 0.9,
-            hair,
-            1.0,
-        ),
-        2 => cv.rbox_c(
-            cx,
-            hcy + hry * 0.05,
-            hrx * 1.22,
-            hry * 1.08,
-            hrx * 0.7,
-            hair,
-            1.0,
-        ),
+        1 => cv.rbox_c(cx, hcy + hry * 0.55, hrx * 1.25, hry * 1.5, hrx * 0.9, hair, 1.0),
+        2 => cv.rbox_c(cx, hcy + hry * 0.05, hrx * 1.22, hry * 1.08, hrx * 0.7, hair, 1.0),
         4 => {
             cv.ellipse(cx, hcy - hry * 0.12, hrx * 1.3, hry * 1.08, hair, 1.0);
             let k = ri(rng, 11, 16);
@@ -228,80 +186,38 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
     }
 
     // Neck (behind the clothes), then the clothes.
-    cv.rbox(
-        cx - neck_hw,
-        hcy + hry * 0.3,
-        cx + neck_hw,
-        sh_top + s * 0.04,
-        neck_hw * 0.3,
-        shadow,
-        1.0,
-    );
+    cv.rbox(cx - neck_hw, hcy + hry * 0.3, cx + neck_hw, sh_top + s * 0.04, neck_hw * 0.3, shadow, 1.0);
     cv.ellipse(cx, sh_cy, sh_rx, sh_ry, clothes, 1.0);
     // A soft side shade on the clothes.
     let side = if rng.chance(0.5) { 1.0 } else { -1.0 };
     let dark_clothes = scale(clothes, 0.8);
     let soft_edge = (s * 0.06).max(1.0);
-    cv.fill_sdf(
-        [cx - sh_rx, sh_top, cx + sh_rx, sh_cy + sh_ry],
-        dark_clothes,
-        0.45,
-        |x, y| {
-            let e = sd_ellipse(x - cx, y - sh_cy, sh_rx, sh_ry);
-            let hp = side * (cx + side * sh_rx * 0.45 - x) / soft_edge;
-            e.max(hp)
-        },
-    );
+    cv.fill_sdf([cx - sh_rx, sh_top, cx + sh_rx, sh_cy + sh_ry], dark_clothes, 0.45, |x, y| {
+        let e = sd_ellipse(x - cx, y - sh_cy, sh_rx, sh_ry);
+        let hp = side * (cx + side * sh_rx * 0.45 - x) / soft_edge;
+        e.max(hp)
+    });
 
     // Neckline.
     match rng.below(4) {
         0 => {
             // Crew neck: a collar band with the neck going into it.
-            cv.ellipse(
-                cx,
-                sh_top + s * 0.012,
-                neck_hw * 1.25,
-                s * 0.04,
-                scale(clothes, 0.72),
-                1.0,
-            );
-            cv.ellipse(
-                cx,
-                sh_top + s * 0.004,
-                neck_hw * 1.05,
-                s * 0.03,
-                shadow,
-                1.0,
-            );
+            cv.ellipse(cx, sh_top + s * 0.012, neck_hw * 1.25, s * 0.04, scale(clothes, 0.72), 1.0);
+            cv.ellipse(cx, sh_top + s * 0.004, neck_hw * 1.05, s * 0.03, shadow, 1.0);
         }
         1 => {
             // V-neck.
             let depth = s * rf(rng, 0.07, 0.13);
             let half = neck_hw * 1.25;
-            cv.tri(
-                [
-                    (cx - half, sh_top - s * 0.01),
-                    (cx + half, sh_top - s * 0.01),
-                    (cx, sh_top + depth),
-                ],
-                shadow,
-                1.0,
-            );
+            cv.tri([(cx - half, sh_top - s * 0.01), (cx + half, sh_top - s * 0.01), (cx, sh_top + depth)], shadow, 1.0);
         }
         2 => {
             // Jacket over a shirt, maybe with a tie.
             let depth = s * rf(rng, 0.16, 0.24);
             let half = neck_hw * 1.6;
-            let shirt = pick_col(
-                rng,
-                &[hex(0xf4f1ea), hex(0xdfe7ef), pal.soft, hex(0xf1e3d3)],
-            );
+            let shirt = pick_col(rng, &[hex(0xf4f1ea), hex(0xdfe7ef), pal.soft, hex(0xf1e3d3)]);
             let top = sh_top - s * 0.005;
-            cv.tri(
-                [(cx - half, top), (cx + half, top), (cx, sh_top + depth)],
-                shirt,
-                1.0,
-            );
+            cv.tri([(cx - half, top), (cx + half, top), (cx, sh_top + depth)], shirt, 1.0);
             cv.ellipse(cx, sh_top + s * 0.002, neck_hw, s * 0.028, shadow, 1.0);
             let lapel = scale(clothes, 0.7);
             let lw = (s * 0.008).max(1.0);
@@ -312,15 +228,7 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
                 let knot = neck_hw * 0.32;
                 let ky = sh_top + s * 0.035;
                 cv.rbox_c(cx, ky, knot, knot * 0.8, knot * 0.3, tie, 1.0);
-                cv.tri(
-                    [
-                        (cx - knot * 0.8, ky),
-                        (cx + knot * 0.8, ky),
-                        (cx, sh_top + depth * 0.97),
-                    ],
-                    tie,
-                    1.0,
-                );
+                cv.tri([(cx - knot * 0.8, ky), (cx + knot * 0.8, ky), (cx, sh_top + depth * 0.97)], tie, 1.0);
             }
         }
         _ => {
@@ -340,42 +248,22 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
     // Long hair falls over the shoulders.
     if style == 1 {
         for sgn in [-1.0f32, 1.0] {
-            cv.rbox_c(
-                cx + sgn * hrx,
-                hcy + hry * 0.9,
-                hrx * 0.3,
-                hry * 0.95,
-                hrx * 0.28,
-                hair,
-                1.0,
-            );
+            cv.rbox_c(cx + sgn * hrx, hcy + hry * 0.9, hrx * 0.3, hry * 0.95, hrx * 0.28, hair, 1.0);
         }
     }
 
     // Ears, head and a soft shade on one side of the face.
     let ear = mix(skin, shadow, 0.5);
     for sgn in [-1.0f32, 1.0] {
-        cv.ellipse(
-            cx + sgn * hrx * 0.97,
-            hcy + hry * 0.08,
-            hrx * 0.17,
-            hry * 0.2,
-            ear,
-            1.0,
-        );
+        cv.ellipse(cx + sgn * hrx * 0.97, hcy + hry * 0.08, hrx * 0.17, hry * 0.2, ear, 1.0);
     }
     cv.ellipse(cx, hcy, hrx, hry, skin, 1.0);
     let face_soft = (hrx * 0.3).max(1.0);
-    cv.fill_sdf(
-        [cx - hrx, hcy - hry, cx + hrx, hcy + hry],
-        shadow,
-        0.35,
-        |x, y| {
-            let e = sd_ellipse(x - cx, y - hcy, hrx, hry);
-            let hp = side * (cx + side * hrx * 0.35 - x) / face_soft;
-            e.max(hp)
-        },
-    );
+    cv.fill_sdf([cx - hrx, hcy - hry, cx + hrx, hcy + hry], shadow, 0.35, |x, y| {
+        let e = sd_ellipse(x - cx, y - hcy, hrx, hry);
+        let hp = side * (cx + side * hrx * 0.35 - x) / face_soft;
+        e.max(hp)
+    });
 
     // Hair in front: a cap with a curved hairline, varied per style.
     let (hairline, part) = match style {
@@ -384,40 +272,22 @@ pub fn portrait(rng: &mut Rng, size: u32) -> RgbImage {
         _ => (rf(rng, 0.2, 0.4), rf(rng, -0.12, 0.12)),
     };
     if style == 3 {
-        cv.circle(
-            cx + hrx * rf(rng, -0.2, 0.2),
-            hcy - hry * 1.05,
-            hrx * 0.42,
-            hair,
-            1.0,
-        );
+        cv.circle(cx + hrx * rf(rng, -0.2, 0.2), hcy - hry * 1.05, hrx * 0.42, hair, 1.0);
     }
     if style == 6 {
         let sgn = if rng.chance(0.5) { 1.0 } else { -1.0 };
-        cv.ellipse(
-            cx + sgn * hrx * 0.25,
-            hcy - hry * 0.88,
-            hrx * 0.75,
-            hry * 0.32,
-            hair,
-            1.0,
-        );
+        cv.ellipse(cx + sgn * hrx * 0.25, hcy - hry * 0.88, hrx * 0.75, hry * 0.32, hair, 1.0);
     }
     if style != 5 {
         hair_cap(&mut cv, [cx, hcy, hrx, hry], hairline, part, hair);
     }
     if matches!(style, 0 | 5 | 6) && rng.chance(0.3) {
         // A short beard around the jaw.
-        cv.fill_sdf(
-            [cx - hrx * 1.05, hcy, cx + hrx * 1.05, hcy + hry * 1.05],
-            hair,
-            0.95,
-            |x, y| {
-                let outer = sd_ellipse(x - cx, y - hcy, hrx * 1.02, hry * 1.03);
-                let inner = sd_ellipse(x - cx, y - hcy - hry * 0.02, hrx * 0.78, hry * 0.74);
-                outer.max(-inner).max(hcy + hry * 0.1 - y)
-            },
-        );
+        cv.fill_sdf([cx - hrx * 1.05, hcy, cx + hrx * 1.05, hcy + hry * 1.05], hair, 0.95, |x, y| {
+            let outer = sd_ellipse(x - cx, y - hcy, hrx * 1.02, hry * 1.03);
+            let inner = sd_ellipse(x - cx, y - hcy - hry * 0.02, hrx * 0.78, hry * 0.74);
+            outer.max(-inner).max(hcy + hry * 0.1 - y)
+        });
     }
 
     // Glasses.
@@ -539,14 +409,7 @@ fn skyline(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
                 0 => {
                     let sw = (bw * 0.08).max(1.0);
                     let sh = h * rf(rng, 0.04, 0.1);
-                    cv.rect(
-                        x + bw * 0.5 - sw * 0.5,
-                        top - sh,
-                        x + bw * 0.5 + sw * 0.5,
-                        top + 1.0,
-                        col,
-                        1.0,
-                    );
+                    cv.rect(x + bw * 0.5 - sw * 0.5, top - sh, x + bw * 0.5 + sw * 0.5, top + 1.0, col, 1.0);
                 }
                 1 => {
                     let sh = h * rf(rng, 0.02, 0.05);
@@ -608,11 +471,7 @@ fn hills(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     let near = mix(pal.deep, BLACK, 0.25);
     let field_layer = rng.below(layers);
     let accent = pick_col(rng, &[pal.warm, pal.hot, pal.mid]);
-    let tree_layer = if rng.chance(0.7) {
-        Some(ri(rng, 1, layers - 1))
-    } else {
-        None
-    };
+    let tree_layer = if rng.chance(0.7) { Some(ri(rng, 1, layers - 1)) } else { None };
     let stripe_k = 1.0 / (s * 0.006).max(1.0).sqrt();
     let width = cv.w;
     let mut curve = vec![0.0f32; width];
@@ -741,11 +600,7 @@ fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         }
         prev = k;
         colours.push(cols[k]);
-        let bw = if rng.chance(0.3) {
-            s * rf(rng, 0.01, 0.03)
-        } else {
-            s * rf(rng, 0.06, 0.22)
-        };
+        let bw = if rng.chance(0.3) { s * rf(rng, 0.01, 0.03) } else { s * rf(rng, 0.06, 0.22) };
         u += bw.max(2.0);
         bounds.push(u);
     }
@@ -755,10 +610,7 @@ fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     }
     cv.shade(|x, y, p| {
         let u = (x as f32 + 0.5) * nx + (y as f32 + 0.5) * ny;
-        let i = bounds
-            .partition_point(|&b| b <= u)
-            .saturating_sub(1)
-            .min(n - 1);
+        let i = bounds.partition_point(|&b| b <= u).saturating_sub(1).min(n - 1);
         let mut c = colours[i];
         let dl = u - bounds[i];
         let dr = bounds[i + 1] - u;
@@ -780,10 +632,7 @@ fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let mut gap_list = [(0.0f32, 0.0f32); 6];
         for (g, slot) in gap_list.iter_mut().enumerate().take(gaps) {
             let t = (g as f32 + 1.0) / (gaps as f32 + 1.0);
-            *slot = (
-                cy + r * (0.1 + 0.85 * t),
-                (r * 0.02 * (1.0 + 2.0 * t)).max(0.6),
-            );
+            *slot = (cy + r * (0.1 + 0.85 * t), (r * 0.02 * (1.0 + 2.0 * t)).max(0.6));
         }
         let gl = &gap_list[..gaps.min(6)];
         cv.fill_sdf([cx - r, cy - r, cx + r, cy + r], sc, 1.0, |x, y| {
@@ -811,10 +660,7 @@ fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             let ccy = ry0 + (gy + 0.5) * cell;
             let t = ((ccx - rx0) / rw.max(1.0)).clamp(0.0, 1.0);
             let d = dist(x - ccx, y - ccy) - cell * 0.45 * t;
-            d.max(rx0 - x)
-                .max(x - (rx0 + rw))
-                .max(ry0 - y)
-                .max(y - (ry0 + rh))
+            d.max(rx0 - x).max(x - (rx0 + rw)).max(ry0 - y).max(y - (ry0 + rh))
         });
     }
 
@@ -826,15 +672,7 @@ fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let py = rf(rng, 0.0, h);
         let lw = (s * rf(rng, 0.003, 0.008)).max(1.0);
         let c = pick_col(rng, &[pal.soft, pal.deep]);
-        cv.segment(
-            px - dx * reach,
-            py - dy * reach,
-            px + dx * reach,
-            py + dy * reach,
-            lw,
-            c,
-            0.8,
-        );
+        cv.segment(px - dx * reach, py - dy * reach, px + dx * reach, py + dy * reach, lw, c, 0.8);
     }
 }
 
@@ -843,32 +681,12 @@ fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     let (w, h, s) = cv.dims();
     let dark = rng.chance(0.5);
     let (bg_top, bg_bottom, ink, series0, accent) = if dark {
-        (
-            mix(pal.deep, pal.mid, 0.35),
-            mix(pal.deep, BLACK, 0.3),
-            pal.soft,
-            pal.warm,
-            pal.hot,
-        )
+        (mix(pal.deep, pal.mid, 0.35), mix(pal.deep, BLACK, 0.3), pal.soft, pal.warm, pal.hot)
     } else {
-        (
-            mix(pal.soft, WHITE, 0.35),
-            mix(pal.soft, pal.mid, 0.18),
-            pal.deep,
-            pal.mid,
-            pal.hot,
-        )
+        (mix(pal.soft, WHITE, 0.35), mix(pal.soft, pal.mid, 0.18), pal.deep, pal.mid, pal.hot)
     };
-    let series = if (luma(series0) - luma(bg_bottom)).abs() < 60.0 {
-        ink
-    } else {
-        series0
-    };
-    let accent = if (luma(accent) - luma(bg_bottom)).abs() < 40.0 {
-        ink
-    } else {
-        accent
-    };
+    let series = if (luma(series0) - luma(bg_bottom)).abs() < 60.0 { ink } else { series0 };
+    let accent = if (luma(accent) - luma(bg_bottom)).abs() < 40.0 { ink } else { accent };
     cv.vgrad(&[(0.0, bg_top), (1.0, bg_bottom)]);
 
     let (x0, x1, y0, y1) = (w * 0.07, w * 0.95, h * 0.16, h * 0.84);
@@ -883,26 +701,10 @@ fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     let chip_h = (s * 0.022).max(2.0);
     let chip_y = h * 0.05;
     let chip_w = w * rf(rng, 0.12, 0.25);
-    cv.rbox(
-        x0,
-        chip_y,
-        x0 + chip_w,
-        chip_y + chip_h,
-        chip_h * 0.5,
-        ink,
-        0.5,
-    );
+    cv.rbox(x0, chip_y, x0 + chip_w, chip_y + chip_h, chip_h * 0.5, ink, 0.5);
     let chip2 = w * rf(rng, 0.06, 0.14);
     let cx2 = x0 + chip_w + chip_h;
-    cv.rbox(
-        cx2,
-        chip_y,
-        cx2 + chip2,
-        chip_y + chip_h,
-        chip_h * 0.5,
-        ink,
-        0.25,
-    );
+    cv.rbox(cx2, chip_y, cx2 + chip2, chip_y + chip_h, chip_h * 0.5, ink, 0.25);
 
     if rng.chance(0.5) {
         // Bars.
@@ -922,9 +724,7 @@ fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             let hw = bw * 0.5;
             let ccy = (top + y1 + r) * 0.5;
             let hh = (y1 + r - top) * 0.5;
-            cv.fill_sdf([cx - hw, top, cx + hw, y1], c, 0.95, |x, y| {
-                sd_rbox(x - cx, y - ccy, hw, hh, r).max(y - y1)
-            });
+            cv.fill_sdf([cx - hw, top, cx + hw, y1], c, 0.95, |x, y| sd_rbox(x - cx, y - ccy, hw, hh, r).max(y - y1));
             tops.push((cx, top - s * 0.03));
         }
         if rng.chance(0.45) {
@@ -1028,14 +828,7 @@ fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     let board_h = (h * 0.022).max(1.0);
     let roof_y = h * rf(rng, 0.03, 0.1);
     let cell = (s * rf(rng, 0.012, 0.018)).max(3.0);
-    let crowd = [
-        pal.warm,
-        pal.hot,
-        pal.soft,
-        pal.mid,
-        mix(pal.deep, WHITE, 0.15),
-        hex(0xe8e4da),
-    ];
+    let crowd = [pal.warm, pal.hot, pal.soft, pal.mid, mix(pal.deep, WHITE, 0.15), hex(0xe8e4da)];
     let stand_bg = mix(pal.deep, BLACK, 0.5);
     let roof = mix(pal.deep, BLACK, 0.7);
     let boards = [pal.hot, pal.warm];
@@ -1090,11 +883,7 @@ fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let xw = (xf - cx) / d;
         let ax = xw.abs();
         let stripe_i = ((xw + xh * 8.0) / stripe).floor() as i64;
-        let mut c = if stripe_i.rem_euclid(2) == 0 {
-            grass_a
-        } else {
-            grass_b
-        };
+        let mut c = if stripe_i.rem_euclid(2) == 0 { grass_a } else { grass_b };
         if z > zf + zl * 0.06 || z < zn - zl * 0.08 || ax > xh * 1.07 {
             c = surround;
         }
@@ -1138,15 +927,7 @@ fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     for i in 0..lights {
         let lx = w * (i as f32 + 0.5) / lights as f32 + w * rf(rng, -0.05, 0.05);
         cv.glow(lx, roof_y, s * 0.14, lamp, 0.5);
-        cv.rbox_c(
-            lx,
-            roof_y - s * 0.005,
-            s * 0.03,
-            s * 0.008,
-            s * 0.004,
-            WHITE,
-            0.95,
-        );
+        cv.rbox_c(lx, roof_y - s * 0.005, s * 0.03, s * 0.008, s * 0.004, WHITE, 0.95);
     }
 }
 
@@ -1168,11 +949,7 @@ fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     radii.push(r);
     paint.push((mix(pal.soft, WHITE, 0.3), 1.0));
     while r < rmax && radii.len() < 300 {
-        let wdt = if rng.chance(0.3) {
-            s * rf(rng, 0.004, 0.012)
-        } else {
-            s * rf(rng, 0.02, 0.07)
-        };
+        let wdt = if rng.chance(0.3) { s * rf(rng, 0.004, 0.012) } else { s * rf(rng, 0.02, 0.07) };
         r += wdt.max(1.0);
         radii.push(r);
         let fade = (1.0 - r / rmax).max(0.0);
@@ -1192,10 +969,7 @@ fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             let (c, a) = paint[j];
             mix(base, c, a)
         };
-        let i = radii
-            .partition_point(|&b| b <= d)
-            .saturating_sub(1)
-            .min(n - 1);
+        let i = radii.partition_point(|&b| b <= d).saturating_sub(1).min(n - 1);
         let mut c = at(i);
         let dl = d - radii[i];
         let dr = radii[i + 1] - d;
@@ -1280,11 +1054,7 @@ fn label(cv: &mut Canvas, rng: &mut Rng, pal: &Palette, words: &[&str]) {
     let margin = h * 6 / 100;
     let top_left = rng.chance(0.2);
     let x0 = if rng.chance(0.5) { 0 } else { margin };
-    let y0 = if top_left {
-        margin
-    } else {
-        h.saturating_sub(margin + band_h)
-    };
+    let y0 = if top_left { margin } else { h.saturating_sub(margin + band_h) };
     let band = mix(pal.deep, BLACK, 0.5);
     cv.fill_rect_i(x0, y0, x0 + band_w, y0 + band_h, band, 0.8);
     cv.fill_rect_i(x0, y0, x0 + bar, y0 + band_h, pal.hot, 1.0);
@@ -1311,10 +1081,7 @@ fn label(cv: &mut Canvas, rng: &mut Rng, pal: &Palette, words: &[&str]) {
 
 /// The glyph for `c`; unknown characters are blank.
 fn glyph(c: char) -> [u8; 7] {
-    FONT.iter()
-        .find(|(k, _)| *k == c)
-        .map(|(_, g)| *g)
-        .unwrap_or([0; 7])
+    FONT.iter().find(|(k, _)| *k == c).map(|(_, g)| *g).unwrap_or([0; 7])
 }
 
 /// Hair over the top of the head: a slightly larger ellipse minus a face ellipse, which makes a
@@ -1324,16 +1091,11 @@ fn hair_cap(cv: &mut Canvas, head: [f32; 4], lower: f32, part: f32, hair: Col) {
     let (hx, hy, hrx, hry) = (cx, cy - ry * 0.06, rx * 1.07, ry * 1.05);
     let (fx, fy, frx, fry) = (cx + part * rx, cy + ry * lower, rx * 0.9, ry * 0.82);
     let bottom = cy + ry * 0.3;
-    cv.fill_sdf(
-        [hx - hrx, hy - hry, hx + hrx, hy + hry],
-        hair,
-        1.0,
-        |x, y| {
-            let outer = sd_ellipse(x - hx, y - hy, hrx, hry);
-            let face = sd_ellipse(x - fx, y - fy, frx, fry);
-            outer.max(-face).max(y - bottom)
-        },
-    );
+    cv.fill_sdf([hx - hrx, hy - hry, hx + hrx, hy + hry], hair, 1.0, |x, y| {
+        let outer = sd_ellipse(x - hx, y - hy, hrx, hry);
+        let face = sd_ellipse(x - fx, y - fy, frx, fry);
+        outer.max(-face).max(y - bottom)
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1351,11 +1113,7 @@ struct Canvas {
 impl Canvas {
     fn new(w: usize, h: usize, c: Col) -> Self {
         let (w, h) = (w.max(1), h.max(1));
-        Canvas {
-            w,
-            h,
-            px: vec![c; w * h],
-        }
+        Canvas { w, h, px: vec![c; w * h] }
     }
 
     /// Width, height and the shorter side, as floats.
@@ -1407,33 +1165,25 @@ impl Canvas {
     }
 
     fn circle(&mut self, cx: f32, cy: f32, r: f32, c: Col, a: f32) {
-        self.fill_sdf([cx - r, cy - r, cx + r, cy + r], c, a, |x, y| {
-            dist(x - cx, y - cy) - r
-        });
+        self.fill_sdf([cx - r, cy - r, cx + r, cy + r], c, a, |x, y| dist(x - cx, y - cy) - r);
     }
 
     /// A disc whose edge fades over `soft` pixels.
     fn soft_circle(&mut self, cx: f32, cy: f32, r: f32, soft: f32, c: Col, a: f32) {
         let soft = soft.max(1.0);
         let e = r + soft;
-        self.fill_sdf([cx - e, cy - e, cx + e, cy + e], c, a, |x, y| {
-            (dist(x - cx, y - cy) - r) / soft
-        });
+        self.fill_sdf([cx - e, cy - e, cx + e, cy + e], c, a, |x, y| (dist(x - cx, y - cy) - r) / soft);
     }
 
     /// A circle outline of radius `r` and line width `lw`.
     fn ring(&mut self, cx: f32, cy: f32, r: f32, lw: f32, c: Col, a: f32) {
         let e = r + lw;
-        self.fill_sdf([cx - e, cy - e, cx + e, cy + e], c, a, |x, y| {
-            (dist(x - cx, y - cy) - r).abs() - lw * 0.5
-        });
+        self.fill_sdf([cx - e, cy - e, cx + e, cy + e], c, a, |x, y| (dist(x - cx, y - cy) - r).abs() - lw * 0.5);
     }
 
     fn ellipse(&mut self, cx: f32, cy: f32, rx: f32, ry: f32, c: Col, a: f32) {
         let (rx, ry) = (rx.max(0.5), ry.max(0.5));
-        self.fill_sdf([cx - rx, cy - ry, cx + rx, cy + ry], c, a, |x, y| {
-            sd_ellipse(x - cx, y - cy, rx, ry)
-        });
+        self.fill_sdf([cx - rx, cy - ry, cx + rx, cy + ry], c, a, |x, y| sd_ellipse(x - cx, y - cy, rx, ry));
     }
 
     /// An axis-aligned rectangle with exact fractional-edge coverage.
@@ -1461,9 +1211,7 @@ impl Canvas {
 
     /// A rounded rectangle given by its centre and half sizes.
     fn rbox_c(&mut self, cx: f32, cy: f32, hw: f32, hh: f32, r: f32, c: Col, a: f32) {
-        self.fill_sdf([cx - hw, cy - hh, cx + hw, cy + hh], c, a, |x, y| {
-            sd_rbox(x - cx, y - cy, hw, hh, r)
-        });
+        self.fill_sdf([cx - hw, cy - hh, cx + hw, cy + hh], c, a, |x, y| sd_rbox(x - cx, y - cy, hw, hh, r));
     }
 
     /// A rounded rectangle given by its corners.
@@ -1475,12 +1223,7 @@ impl Canvas {
     /// A line from a to b with round caps, `width` pixels wide.
     fn segment(&mut self, ax: f32, ay: f32, bx: f32, by: f32, width: f32, c: Col, a: f32) {
         let e = width * 0.5;
-        let bb = [
-            ax.min(bx) - e,
-            ay.min(by) - e,
-            ax.max(bx) + e,
-            ay.max(by) + e,
-        ];
+        let bb = [ax.min(bx) - e, ay.min(by) - e, ax.max(bx) + e, ay.max(by) + e];
         self.fill_sdf(bb, c, a, |x, y| sd_segment(x, y, ax, ay, bx, by) - e);
     }
 
@@ -1558,10 +1301,7 @@ impl Canvas {
     fn into_image(self) -> RgbImage {
         let Canvas { w, h, px } = self;
         RgbImage::from_fn(w as u32, h as u32, |x, y| {
-            let c = px
-                .get(y as usize * w + x as usize)
-                .copied()
-                .unwrap_or(BLACK);
+            let c = px.get(y as usize * w + x as usize).copied().unwrap_or(BLACK);
             let d = (BAYER[((y & 3) * 4 + (x & 3)) as usize] + 0.5) / 16.0 - 0.5;
             Rgb([quant(c[0] + d), quant(c[1] + d), quant(c[2] + d)])
         })
@@ -1584,13 +1324,7 @@ struct Palette {
 impl Palette {
     fn pick(rng: &mut Rng) -> Self {
         let p = PALETTES[rng.below(PALETTES.len())];
-        let mut pal = Palette {
-            deep: hex(p[0]),
-            mid: hex(p[1]),
-            soft: hex(p[2]),
-            warm: hex(p[3]),
-            hot: hex(p[4]),
-        };
+        let mut pal = Palette { deep: hex(p[0]), mid: hex(p[1]), soft: hex(p[2]), warm: hex(p[3]), hot: hex(p[4]) };
         if rng.chance(0.5) {
             std::mem::swap(&mut pal.warm, &mut pal.hot);
         }
@@ -1599,19 +1333,11 @@ impl Palette {
 }
 
 fn hex(c: u32) -> Col {
-    [
-        ((c >> 16) & 255) as f32,
-        ((c >> 8) & 255) as f32,
-        (c & 255) as f32,
-    ]
+    [((c >> 16) & 255) as f32, ((c >> 8) & 255) as f32, (c & 255) as f32]
 }
 
 fn mix(a: Col, b: Col, t: f32) -> Col {
-    [
-        a[0] + (b[0] - a[0]) * t,
-        a[1] + (b[1] - a[1]) * t,
-        a[2] + (b[2] - a[2]) * t,
-    ]
+    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
 }
 
 fn scale(c: Col, k: f32) -> Col {
@@ -1716,11 +1442,7 @@ fn sd_segment(px: f32, py: f32, ax: f32, ay: f32, bx: f32, by: f32) -> f32 {
     let (pax, pay) = (px - ax, py - ay);
     let (bax, bay) = (bx - ax, by - ay);
     let l2 = bax * bax + bay * bay;
-    let t = if l2 > 1e-9 {
-        ((pax * bax + pay * bay) / l2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let t = if l2 > 1e-9 { ((pax * bax + pay * bay) / l2).clamp(0.0, 1.0) } else { 0.0 };
     dist(pax - bax * t, pay - bay * t)
 }
 
@@ -1758,8 +1480,7 @@ mod tests {
     fn differ(a: &RgbImage, b: &RgbImage) -> bool {
         a.width() != b.width()
             || a.height() != b.height()
-            || (0..a.height())
-                .any(|y| (0..a.width()).any(|x| a.get_pixel(x, y) != b.get_pixel(x, y)))
+            || (0..a.height()).any(|y| (0..a.width()).any(|x| a.get_pixel(x, y) != b.get_pixel(x, y)))
     }
 
     #[test]
@@ -1825,16 +1546,7 @@ mod tests {
             let long = ["SUPERCALIFRAGILISTICEXPIALIDOCIOUS"; 3];
             let img = hero_style(&mut rng, 320, 180, &long, style);
             assert_eq!(img.width(), 320);
-            for (w, h) in [
-                (0u32, 0u32),
-                (1, 1),
-                (2, 3),
-                (3, 2),
-                (7, 7),
-                (40, 9),
-                (9, 40),
-                (2400, 12),
-            ] {
+            for (w, h) in [(0u32, 0u32), (1, 1), (2, 3), (3, 2), (7, 7), (40, 9), (9, 40), (2400, 12)] {
                 let img = hero_style(&mut rng, w, h, &["X"], style);
                 assert_eq!((img.width(), img.height()), (w, h));
             }

@@ -34,13 +34,7 @@ pub struct DemoOptions {
 impl DemoOptions {
     /// The demo publication with `articles` stories, published up to `now`.
     pub fn new(articles: usize, now: OffsetDateTime) -> DemoOptions {
-        DemoOptions {
-            articles,
-            seed: 20261125,
-            now,
-            days: 30,
-            picture_pool: articles.clamp(1, 72),
-        }
+        DemoOptions { articles, seed: 20261125, now, days: 30, picture_pool: articles.clamp(1, 72) }
     }
 }
 
@@ -70,10 +64,7 @@ pub enum DemoError {
     #[error(transparent)]
     Media(#[from] courant_media::MediaError),
     #[error("cannot write {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
 }
 
 /// Stories are written to the store in batches of this many, one transaction each.
@@ -114,10 +105,8 @@ pub async fn generate(
         .enumerate()
         .map(|(i, _)| PictureJob::Portrait { index: i })
         .chain(
-            (0..topics.len() * pool_per_topic).map(|i| PictureJob::Hero {
-                topic: i / pool_per_topic,
-                variant: i % pool_per_topic,
-            }),
+            (0..topics.len() * pool_per_topic)
+                .map(|i| PictureJob::Hero { topic: i / pool_per_topic, variant: i % pool_per_topic }),
         )
         .collect();
     let files = draw_pictures(&rng, &jobs, topics, media_dir, progress)?;
@@ -150,11 +139,7 @@ pub async fn generate(
     let mut source_ids = Vec::new();
     for seed in corpus::sources() {
         let source = store
-            .insert_source(NewSource {
-                slug: Some(seed.slug.into()),
-                name: seed.name.into(),
-                url: seed.url.into(),
-            })
+            .insert_source(NewSource { slug: Some(seed.slug.into()), name: seed.name.into(), url: seed.url.into() })
             .await?;
         source_ids.push(source.id);
     }
@@ -169,10 +154,7 @@ pub async fn generate(
     // Stories, oldest first, so pinned related stories can point back to earlier ones.
     let n = options.articles;
     let span = Duration::days(options.days.max(1));
-    let mut report = DemoReport {
-        pictures: files.len(),
-        ..DemoReport::default()
-    };
+    let mut report = DemoReport { pictures: files.len(), ..DemoReport::default() };
     let mut by_topic: Vec<Vec<ArticleId>> = vec![Vec::new(); topics.len()];
     let mut headlines: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut done = 0;
@@ -184,8 +166,7 @@ pub async fn generate(
             let mut r = rng.fork(1_000_000 + index as u64);
             let topic_index = r.below(topics.len());
             let topic = &topics[topic_index];
-            let age =
-                span * ((n - index) as f64 / n as f64) - Duration::minutes(r.range(5, 50) as i64);
+            let age = span * ((n - index) as f64 / n as f64) - Duration::minutes(r.range(5, 50) as i64);
             let published_at = options.now - age.max(Duration::minutes(3));
             // A headline seen before would read as a repeat on the front page; try other drafts.
             let mut story = corpus::story(&mut r, topic, index);
@@ -218,14 +199,8 @@ pub async fn generate(
             let status = pick_status(&mut r, index, n);
             let (published, updated_at) = match status {
                 Status::Draft => (None, published_at),
-                Status::Scheduled => (
-                    Some(options.now + Duration::hours(r.range(2, 30) as i64)),
-                    published_at,
-                ),
-                _ if r.chance(0.25) => (
-                    Some(published_at),
-                    published_at + Duration::minutes(r.range(20, 400) as i64),
-                ),
+                Status::Scheduled => (Some(options.now + Duration::hours(r.range(2, 30) as i64)), published_at),
+                _ if r.chance(0.25) => (Some(published_at), published_at + Duration::minutes(r.range(20, 400) as i64)),
                 _ => (Some(published_at), published_at),
             };
             let updated_at = updated_at.min(options.now);
@@ -237,20 +212,9 @@ pub async fn generate(
                 standfirst: story.standfirst.clone(),
                 body: to_markdown(&story.body),
                 hero_image_id: Some(hero.id),
-                section_id: section_ids
-                    .get(topic.section)
-                    .copied()
-                    .unwrap_or(SectionId(1)),
-                author_ids: r
-                    .sample_indexes(author_ids.len(), authors)
-                    .into_iter()
-                    .map(|i| author_ids[i])
-                    .collect(),
-                tag_ids: story
-                    .tags
-                    .iter()
-                    .filter_map(|t| tag_ids.get(t).copied())
-                    .collect(),
+                section_id: section_ids.get(topic.section).copied().unwrap_or(SectionId(1)),
+                author_ids: r.sample_indexes(author_ids.len(), authors).into_iter().map(|i| author_ids[i]).collect(),
+                tag_ids: story.tags.iter().filter_map(|t| tag_ids.get(t).copied()).collect(),
                 source_ids: r
                     .sample_indexes(source_ids.len(), source_count)
                     .into_iter()
@@ -265,20 +229,15 @@ pub async fn generate(
             batch_topics.push((topic_index, status, r.chance(0.06), published_at));
         }
         let ids = store.insert_articles(&batch).await?;
-        for (id, (topic_index, status, corrected, published_at)) in
-            ids.into_iter().zip(batch_topics)
-        {
+        for (id, (topic_index, status, corrected, published_at)) in ids.into_iter().zip(batch_topics) {
             report.topics.insert(id, topics[topic_index].key);
             if status == Status::Published {
                 by_topic[topic_index].push(id);
                 report.published += 1;
                 if corrected {
                     let mut r = rng.fork(9_000_000 + id.0 as u64);
-                    let at =
-                        (published_at + Duration::hours(r.range(2, 20) as i64)).min(options.now);
-                    store
-                        .add_correction(id, &correction_text(&mut r), at)
-                        .await?;
+                    let at = (published_at + Duration::hours(r.range(2, 20) as i64)).min(options.now);
+                    store.add_correction(id, &correction_text(&mut r), at).await?;
                 }
             }
         }
@@ -332,17 +291,8 @@ pub fn to_markdown(blocks: &[Block]) -> String {
                 md.push_str("## ");
                 md.push_str(&escape(text));
             }
-            Block::Quote {
-                text,
-                speaker,
-                role,
-            } => {
-                md.push_str(&format!(
-                    "> {}\n>\n> — {}, {}",
-                    escape(text),
-                    escape(speaker),
-                    escape(role)
-                ));
+            Block::Quote { text, speaker, role } => {
+                md.push_str(&format!("> {}\n>\n> — {}, {}", escape(text), escape(speaker), escape(role)));
             }
             Block::List(items) => {
                 let lines: Vec<String> = items.iter().map(|i| format!("- {}", escape(i))).collect();
@@ -356,10 +306,7 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '`' | '|' | '~'
-        ) {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '`' | '|' | '~') {
             out.push('\\');
         }
         out.push(c);
@@ -401,14 +348,7 @@ fn styles_for(section: &str) -> &'static [images::Style] {
 }
 
 /// Hero sizes, all in common press proportions.
-const HERO_SIZES: &[(u32, u32)] = &[
-    (1600, 900),
-    (1200, 800),
-    (1440, 960),
-    (1280, 720),
-    (1200, 900),
-    (1920, 1080),
-];
+const HERO_SIZES: &[(u32, u32)] = &[(1600, 900), (1200, 800), (1440, 960), (1280, 720), (1200, 900), (1920, 1080)];
 
 fn draw_pictures(
     rng: &Rng,
@@ -417,9 +357,7 @@ fn draw_pictures(
     media_dir: &Path,
     progress: &(dyn Fn(Stage, usize, usize) + Sync),
 ) -> Result<Vec<PictureFile>, DemoError> {
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 8);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let draw = |i: usize| -> Result<PictureFile, DemoError> {
         let mut r = rng.fork(500_000 + i as u64);
@@ -444,38 +382,23 @@ fn draw_pictures(
         };
         let name = encoded.file_name();
         let path = media_dir.join(&name);
-        let io = |source| DemoError::Io {
-            path: path.display().to_string(),
-            source,
-        };
+        let io = |source| DemoError::Io { path: path.display().to_string(), source };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         std::fs::write(&path, &encoded.bytes).map_err(io)?;
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(Stage::Pictures, n, jobs.len());
-        Ok(PictureFile {
-            name,
-            width: encoded.width,
-            height: encoded.height,
-        })
+        Ok(PictureFile { name, width: encoded.width, height: encoded.height })
     };
     let results: Vec<Vec<(usize, Result<PictureFile, DemoError>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 let draw = &draw;
-                scope.spawn(move || {
-                    (w..jobs.len())
-                        .step_by(workers)
-                        .map(|i| (i, draw(i)))
-                        .collect::<Vec<_>>()
-                })
+                scope.spawn(move || (w..jobs.len()).step_by(workers).map(|i| (i, draw(i))).collect::<Vec<_>>())
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let mut files: Vec<(usize, PictureFile)> = Vec::with_capacity(jobs.len());
     for (i, result) in results.into_iter().flatten() {
@@ -500,11 +423,7 @@ mod tests {
         let md = to_markdown(&[
             Block::Paragraph("1984. A *star* [x] <b>".into()),
             Block::Subheading("Next".into()),
-            Block::Quote {
-                text: "We go.".into(),
-                speaker: "Ana".into(),
-                role: "mayor".into(),
-            },
+            Block::Quote { text: "We go.".into(), speaker: "Ana".into(), role: "mayor".into() },
             Block::List(vec!["one".into(), "two".into()]),
         ]);
         assert_eq!(

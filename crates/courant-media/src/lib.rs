@@ -43,39 +43,22 @@ impl Encoded {
 /// Encodes a picture as baseline JPEG at `quality` (1-100).
 pub fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Encoded, MediaError> {
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality.clamp(1, 100))
-        .write_image(
-            picture.as_raw(),
-            picture.width(),
-            picture.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(|e| MediaError::Encode(e.to_string()))?;
-    Ok(Encoded {
-        bytes,
-        extension: "jpg",
-        width: picture.width(),
-        height: picture.height(),
-    })
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality.clamp(1, 100));
+    write_rgb(encoder, picture)?;
+    Ok(Encoded { bytes, extension: "jpg", width: picture.width(), height: picture.height() })
 }
 
 /// Encodes a picture as lossless WebP (the pure-Rust encoder has no lossy mode).
 pub fn encode_webp_lossless(picture: &RgbImage) -> Result<Encoded, MediaError> {
     let mut bytes = Vec::new();
-    image::codecs::webp::WebPEncoder::new_lossless(&mut bytes)
-        .write_image(
-            picture.as_raw(),
-            picture.width(),
-            picture.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .map_err(|e| MediaError::Encode(e.to_string()))?;
-    Ok(Encoded {
-        bytes,
-        extension: "webp",
-        width: picture.width(),
-        height: picture.height(),
-    })
+    write_rgb(image::codecs::webp::WebPEncoder::new_lossless(&mut bytes), picture)?;
+    Ok(Encoded { bytes, extension: "webp", width: picture.width(), height: picture.height() })
+}
+
+fn write_rgb(encoder: impl ImageEncoder, picture: &RgbImage) -> Result<(), MediaError> {
+    encoder
+        .write_image(picture.as_raw(), picture.width(), picture.height(), image::ExtendedColorType::Rgb8)
+        .map_err(|e| MediaError::Encode(e.to_string()))
 }
 
 /// The format and size of an image file, read from its header without decoding the pixels.
@@ -89,9 +72,7 @@ pub fn probe(bytes: &[u8]) -> Result<(&'static str, u32, u32), MediaError> {
         Some(image::ImageFormat::Png) => "png",
         _ => return Err(MediaError::Decode("unknown format".into())),
     };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| MediaError::Decode(e.to_string()))?;
+    let (width, height) = reader.into_dimensions().map_err(|e| MediaError::Decode(e.to_string()))?;
     if width > MAX_SIDE || height > MAX_SIDE {
         return Err(MediaError::TooLarge { width, height });
     }
@@ -123,9 +104,7 @@ mod tests {
     use super::*;
 
     fn gradient(w: u32, h: u32) -> RgbImage {
-        RgbImage::from_fn(w, h, |x, y| {
-            Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128])
-        })
+        RgbImage::from_fn(w, h, |x, y| Rgb([(x * 255 / w) as u8, (y * 255 / h) as u8, 128]))
     }
 
     #[test]
@@ -143,10 +122,7 @@ mod tests {
 
     #[test]
     fn garbage_is_a_clear_error() {
-        assert!(matches!(
-            probe(b"not an image at all"),
-            Err(MediaError::Decode(_))
-        ));
+        assert!(matches!(probe(b"not an image at all"), Err(MediaError::Decode(_))));
         assert_eq!(content_type("ab/cd.webp"), Some("image/webp"));
         assert_eq!(content_type("x.exe"), None);
     }

@@ -39,10 +39,7 @@ impl SiteClock {
     /// `t` written for readers with `format` (see [`Labels::datetime_format`]).
     pub fn format(&self, t: OffsetDateTime, format: &str, labels: &Labels) -> String {
         let l = self.local(t);
-        let month = labels
-            .months
-            .get(usize::from(u8::from(l.month())) - 1)
-            .map_or("", String::as_str);
+        let month = labels.months.get(usize::from(u8::from(l.month())) - 1).map_or("", String::as_str);
         format
             .replace("{day}", &l.day().to_string())
             .replace("{month}", month)
@@ -54,9 +51,7 @@ impl SiteClock {
 
 /// `t` in RFC 3339 for `datetime` attributes and machines, in UTC.
 pub fn iso(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    t.to_offset(UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -69,40 +64,21 @@ mod tests {
         let clock = SiteClock::new("UTC").expect("utc");
         let labels = Labels::default();
         let t = datetime!(2026-03-05 07:09 UTC);
-        assert_eq!(
-            clock.format(t, &labels.datetime_format, &labels),
-            "5 March 2026, 07:09"
-        );
+        assert_eq!(clock.format(t, &labels.datetime_format, &labels), "5 March 2026, 07:09");
         assert_eq!(iso(t), "2026-03-05T07:09:00Z");
     }
 
     #[test]
     fn named_zone_follows_daylight_saving() {
         // Debian's tzdata provides the zone; the test command installs it.
-        let clock =
-            SiteClock::new("Europe/Berlin").expect("Europe/Berlin must load: install tzdata");
-        assert_eq!(
-            clock
-                .local(datetime!(2026-01-10 12:00 UTC))
-                .offset()
-                .whole_hours(),
-            1
-        );
-        assert_eq!(
-            clock
-                .local(datetime!(2026-07-10 12:00 UTC))
-                .offset()
-                .whole_hours(),
-            2
-        );
+        let clock = SiteClock::new("Europe/Berlin").expect("Europe/Berlin must load: install tzdata");
+        assert_eq!(clock.local(datetime!(2026-01-10 12:00 UTC)).offset().whole_hours(), 1);
+        assert_eq!(clock.local(datetime!(2026-07-10 12:00 UTC)).offset().whole_hours(), 2);
     }
 
     #[test]
     fn unknown_zone_is_a_clear_error() {
         let err = SiteClock::new("Mars/Olympus").unwrap_err();
-        assert!(
-            err.contains("Mars/Olympus") && err.contains("IANA"),
-            "{err}"
-        );
+        assert!(err.contains("Mars/Olympus") && err.contains("IANA"), "{err}");
     }
 }

@@ -56,31 +56,17 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
 
 /// Renders a whole body to one HTML string (for feeds and previews).
 pub fn render_body_html(markdown: &str) -> String {
-    render_body(markdown)
-        .into_iter()
-        .map(|b| b.html)
-        .collect::<Vec<_>>()
-        .join("\n")
+    render_body(markdown).into_iter().map(|b| b.html).collect::<Vec<_>>().join("\n")
 }
 
 /// Raw HTML becomes text (shown, never run); `# Title` becomes a second-level heading.
 fn neutralise(event: Event<'_>) -> Event<'_> {
     match event {
         Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-        Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: HeadingLevel::H2,
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-            Event::End(TagEnd::Heading(HeadingLevel::H2))
+        Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, classes, attrs })
         }
+        Event::End(TagEnd::Heading(HeadingLevel::H1)) => Event::End(TagEnd::Heading(HeadingLevel::H2)),
         other => other,
     }
 }
@@ -93,11 +79,7 @@ fn render_block(events: &[Event<'_>]) -> Option<BodyBlock> {
         Event::Start(Tag::BlockQuote(_)) => BlockKind::Quote,
         _ => BlockKind::Other,
     };
-    let html = if kind == BlockKind::Quote {
-        render_quote(events)
-    } else {
-        to_html(events.iter().cloned())
-    };
+    let html = if kind == BlockKind::Quote { render_quote(events) } else { to_html(events.iter().cloned()) };
     let html = sanitiser().clean(&html).to_string();
     if html.trim().is_empty() {
         return None;
@@ -139,8 +121,7 @@ fn render_quote(events: &[Event<'_>]) -> String {
     }
     let attribution = last_para.filter(|(s, e)| {
         // Only the last child of the quote can be its attribution.
-        *e + 2 == events.len()
-            && matches!(events.get(s + 1), Some(Event::Text(t)) if starts_with_dash(t))
+        *e + 2 == events.len() && matches!(events.get(s + 1), Some(Event::Text(t)) if starts_with_dash(t))
     });
     let Some((s, e)) = attribution else {
         return to_html(events.iter().cloned());
@@ -150,10 +131,7 @@ fn render_quote(events: &[Event<'_>]) -> String {
     if let Some(Event::Text(t)) = inline.first_mut() {
         *t = CowStr::from(strip_dash(t).to_string());
     }
-    format!(
-        "<figure class=\"quote\">{quote}<figcaption>— {}</figcaption></figure>",
-        to_html(inline.into_iter())
-    )
+    format!("<figure class=\"quote\">{quote}<figcaption>— {}</figcaption></figure>", to_html(inline.into_iter()))
 }
 
 fn starts_with_dash(t: &str) -> bool {
@@ -162,9 +140,7 @@ fn starts_with_dash(t: &str) -> bool {
 }
 
 fn strip_dash(t: &str) -> &str {
-    t.trim_start()
-        .trim_start_matches(['—', '―', '–', '-'])
-        .trim_start()
+    t.trim_start().trim_start_matches(['—', '―', '–', '-']).trim_start()
 }
 
 /// The allow-list for body HTML.
@@ -254,44 +230,27 @@ mod tests {
 
     #[test]
     fn paragraphs_headings_lists_links_survive() {
-        let out =
-            html("# Big\n\nText with [a link](https://example.org/x).\n\n## Sub\n\n- one\n- two\n");
+        let out = html("# Big\n\nText with [a link](https://example.org/x).\n\n## Sub\n\n- one\n- two\n");
         assert!(out.contains("<h2>Big</h2>"), "{out}");
         assert!(out.contains("<h2>Sub</h2>"), "{out}");
-        assert!(
-            out.contains(
-                "<a href=\"https://example.org/x\" rel=\"noopener noreferrer\">a link</a>"
-            ),
-            "{out}"
-        );
+        assert!(out.contains("<a href=\"https://example.org/x\" rel=\"noopener noreferrer\">a link</a>"), "{out}");
         assert!(out.contains("<li>one</li>"), "{out}");
     }
 
     #[test]
     fn quotes_keep_their_attribution_outside_the_blockquote() {
-        let blocks = render_body(
-            "Intro.\n\n> We will not close the line.\n>\n> — Ana Ruiz, transport minister\n",
-        );
+        let blocks = render_body("Intro.\n\n> We will not close the line.\n>\n> — Ana Ruiz, transport minister\n");
         assert_eq!(blocks[1].kind, BlockKind::Quote);
         let q = &blocks[1].html;
         assert!(q.starts_with("<figure class=\"quote\"><blockquote>"), "{q}");
-        assert!(
-            q.contains("<p>We will not close the line.</p>\n</blockquote>"),
-            "{q}"
-        );
-        assert!(
-            q.contains("<figcaption>— Ana Ruiz, transport minister</figcaption>"),
-            "{q}"
-        );
+        assert!(q.contains("<p>We will not close the line.</p>\n</blockquote>"), "{q}");
+        assert!(q.contains("<figcaption>— Ana Ruiz, transport minister</figcaption>"), "{q}");
     }
 
     #[test]
     fn quote_without_attribution_stays_plain() {
         let blocks = render_body("> Only words.\n");
-        assert_eq!(
-            blocks[0].html,
-            "<blockquote>\n<p>Only words.</p>\n</blockquote>\n"
-        );
+        assert_eq!(blocks[0].html, "<blockquote>\n<p>Only words.</p>\n</blockquote>\n");
     }
 
     #[test]
@@ -302,40 +261,21 @@ mod tests {
              [d](data:text/html;base64,PHNjcmlwdD4=) <style>body{display:none}</style>",
         );
         let doc = scraper::Html::parse_fragment(&out);
-        for el in doc
-            .root_element()
-            .descendants()
-            .filter_map(scraper::ElementRef::wrap)
-        {
+        for el in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
             let name = el.value().name();
-            assert!(
-                ["html", "p", "a"].contains(&name),
-                "<{name}> survived in {out}"
-            );
+            assert!(["html", "p", "a"].contains(&name), "<{name}> survived in {out}");
             for (attr, value) in el.value().attrs() {
-                assert!(
-                    !attr.starts_with("on") && attr != "style",
-                    "{attr} survived in {out}"
-                );
-                assert!(
-                    !value.to_ascii_lowercase().contains("javascript:"),
-                    "{value} survived in {out}"
-                );
+                assert!(!attr.starts_with("on") && attr != "style", "{attr} survived in {out}");
+                assert!(!value.to_ascii_lowercase().contains("javascript:"), "{value} survived in {out}");
                 assert!(!value.starts_with("data:"), "{value} survived in {out}");
             }
         }
-        assert!(
-            out.contains("&lt;script&gt;"),
-            "raw HTML should show as text: {out}"
-        );
+        assert!(out.contains("&lt;script&gt;"), "raw HTML should show as text: {out}");
     }
 
     #[test]
     fn placement_after_second_paragraph_then_five_later() {
-        let md = (1..=12)
-            .map(|i| format!("Paragraph {i}."))
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        let md = (1..=12).map(|i| format!("Paragraph {i}.")).collect::<Vec<_>>().join("\n\n");
         let blocks = render_body(&md);
         assert_eq!(inline_box_positions(&blocks, 2), vec![1, 6]);
         assert_eq!(inline_box_positions(&blocks, 1), vec![1]);

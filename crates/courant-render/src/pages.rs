@@ -12,30 +12,12 @@ use serde::Serialize;
 
 /// Templates, embedded in the binary so that one file runs the site.
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../../templates/site/base.html"),
-    ),
-    (
-        "macros.html",
-        include_str!("../../../templates/site/macros.html"),
-    ),
-    (
-        "article.html",
-        include_str!("../../../templates/site/article.html"),
-    ),
-    (
-        "home.html",
-        include_str!("../../../templates/site/home.html"),
-    ),
-    (
-        "listing.html",
-        include_str!("../../../templates/site/listing.html"),
-    ),
-    (
-        "error.html",
-        include_str!("../../../templates/site/error.html"),
-    ),
+    ("base.html", include_str!("../../../templates/site/base.html")),
+    ("macros.html", include_str!("../../../templates/site/macros.html")),
+    ("article.html", include_str!("../../../templates/site/article.html")),
+    ("home.html", include_str!("../../../templates/site/home.html")),
+    ("listing.html", include_str!("../../../templates/site/listing.html")),
+    ("error.html", include_str!("../../../templates/site/error.html")),
 ];
 
 /// How many inline "Also read" boxes an article body carries at most.
@@ -49,9 +31,7 @@ fn html_formatter(
     value: &Value,
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
-        Some(text)
-            if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) =>
-        {
+        Some(text) if !value.is_safe() && matches!(state.auto_escape(), minijinja::AutoEscape::Html) => {
             let mut start = 0;
             for (i, b) in text.bytes().enumerate() {
                 let entity = match b {
@@ -62,13 +42,11 @@ fn html_formatter(
                     b'\'' => "&#39;",
                     _ => continue,
                 };
-                out.write_str(&text[start..i])
-                    .map_err(minijinja::Error::from)?;
+                out.write_str(&text[start..i]).map_err(minijinja::Error::from)?;
                 out.write_str(entity).map_err(minijinja::Error::from)?;
                 start = i + 1;
             }
-            out.write_str(&text[start..])
-                .map_err(minijinja::Error::from)
+            out.write_str(&text[start..]).map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
@@ -92,11 +70,7 @@ pub struct HomeBlock {
 
 /// What a listing page (section, tag, author, source) introduces itself with.
 pub enum ListingIntro {
-    Section {
-        section: Section,
-        path: Vec<Section>,
-        children: Vec<Section>,
-    },
+    Section { section: Section, path: Vec<Section>, children: Vec<Section> },
     Tag(Tag),
     Author(Author),
     Source(Source),
@@ -137,12 +111,7 @@ struct PageMeta {
 impl Renderer {
     /// A renderer for the publication; fails when the settings cannot be used (unknown time
     /// zone, malformed labels) or a template does not compile.
-    pub fn new(
-        site: SiteSettings,
-        ads: AdSettings,
-        labels: Labels,
-        css_url: String,
-    ) -> Result<Renderer, RenderError> {
+    pub fn new(site: SiteSettings, ads: AdSettings, labels: Labels, css_url: String) -> Result<Renderer, RenderError> {
         labels.validate().map_err(RenderError::Settings)?;
         let clock = SiteClock::new(&site.timezone).map_err(RenderError::Settings)?;
         let mut env = Environment::new();
@@ -157,14 +126,7 @@ impl Renderer {
                 .build()
                 .map_err(|e| RenderError::Settings(e.to_string()))?,
         );
-        Ok(Renderer {
-            env,
-            site,
-            ads,
-            labels,
-            clock,
-            css_url,
-        })
+        Ok(Renderer { env, site, ads, labels, clock, css_url })
     }
 
     /// The publication's settings.
@@ -173,24 +135,11 @@ impl Renderer {
     }
 
     fn views(&self) -> Views<'_> {
-        Views {
-            clock: &self.clock,
-            labels: &self.labels,
-        }
+        Views { clock: &self.clock, labels: &self.labels }
     }
 
-    fn render(
-        &self,
-        template: &str,
-        nav: &[Section],
-        page: PageMeta,
-        ctx: Value,
-    ) -> Result<String, RenderError> {
-        let nav: Vec<Link> = nav
-            .iter()
-            .filter(|s| s.parent_id.is_none())
-            .map(section_link)
-            .collect();
+    fn render(&self, template: &str, nav: &[Section], page: PageMeta, ctx: Value) -> Result<String, RenderError> {
+        let nav: Vec<Link> = nav.iter().filter(|s| s.parent_id.is_none()).map(section_link).collect();
         let base = context! {
             site => Serde(&self.site),
             labels => Serde(&self.labels),
@@ -198,10 +147,7 @@ impl Renderer {
             nav => Serde(nav),
             page => Serde(page),
         };
-        Ok(self
-            .env
-            .get_template(template)?
-            .render(context! { ..ctx, ..base })?)
+        Ok(self.env.get_template(template)?.render(context! { ..ctx, ..base })?)
     }
 
     fn canonical(&self, path: &str) -> String {
@@ -217,39 +163,23 @@ impl Renderer {
     ) -> Result<String, RenderError> {
         let v = self.views();
         let path = article.path().unwrap_or_default();
-        let mut breadcrumb = vec![Link {
-            name: self.labels.home.clone(),
-            url: "/".into(),
-        }];
+        let mut breadcrumb = vec![Link { name: self.labels.home.clone(), url: "/".into() }];
         breadcrumb.extend(article.section_path.iter().map(section_link));
 
         let blocks = render_body(&article.body);
         let positions = inline_box_positions(&blocks, INLINE_BOXES.min(article.related.len()));
-        let mut body: Vec<BodyPart> = blocks
-            .into_iter()
-            .map(|b| BodyPart {
-                html: b.html,
-                also_read: Vec::new(),
-            })
-            .collect();
+        let mut body: Vec<BodyPart> =
+            blocks.into_iter().map(|b| BodyPart { html: b.html, also_read: Vec::new() }).collect();
         for (n, &i) in positions.iter().enumerate() {
             // The last box takes the pinned stories the earlier boxes left, at most two.
-            let take = if n + 1 == positions.len() {
-                (article.related.len() - n).min(2)
-            } else {
-                1
-            };
+            let take = if n + 1 == positions.len() { (article.related.len() - n).min(2) } else { 1 };
             body[i].also_read = v.teasers(&article.related[n..n + take]);
         }
 
         let authors: Vec<Byline> = article
             .authors
             .iter()
-            .map(|a| Byline {
-                name: a.name.clone(),
-                url: author_url(&a.slug),
-                title: a.title.clone(),
-            })
+            .map(|a| Byline { name: a.name.clone(), url: author_url(&a.slug), title: a.title.clone() })
             .collect();
         let published = article.published_at.map(|t| v.time(t));
         // "Updated" only when it reads differently from the publication time.
@@ -257,12 +187,7 @@ impl Renderer {
             published.as_ref().is_none_or(|p| p.text != u.text)
                 && article.published_at.is_some_and(|p| article.updated_at > p)
         });
-        let sidebar: Vec<Teaser> = latest
-            .iter()
-            .filter(|a| a.id != article.id)
-            .take(5)
-            .map(|a| v.teaser(a))
-            .collect();
+        let sidebar: Vec<Teaser> = latest.iter().filter(|a| a.id != article.id).take(5).map(|a| v.teaser(a)).collect();
         let ctx = context! {
             headline => Serde(&article.headline),
             standfirst => Serde(&article.standfirst),
@@ -332,15 +257,8 @@ impl Renderer {
         let v = self.views();
         let l = &self.labels;
         let (kind, title, description, path, extra) = match &listing.intro {
-            ListingIntro::Section {
-                section,
-                path,
-                children,
-            } => {
-                let mut crumbs = vec![Link {
-                    name: l.home.clone(),
-                    url: "/".into(),
-                }];
+            ListingIntro::Section { section, path, children } => {
+                let mut crumbs = vec![Link { name: l.home.clone(), url: "/".into() }];
                 crumbs.extend(path.iter().map(section_link));
                 (
                     "section",
@@ -350,13 +268,9 @@ impl Renderer {
                     context! { breadcrumb => Serde(crumbs), children => Serde(children.iter().map(section_link).collect::<Vec<_>>()) },
                 )
             }
-            ListingIntro::Tag(t) => (
-                "tag",
-                t.name.clone(),
-                format!("{} {}", l.stories_tagged, t.name),
-                tag_url(&t.slug),
-                context! {},
-            ),
+            ListingIntro::Tag(t) => {
+                ("tag", t.name.clone(), format!("{} {}", l.stories_tagged, t.name), tag_url(&t.slug), context! {})
+            }
             ListingIntro::Author(a) => (
                 "author",
                 a.name.clone(),
@@ -373,11 +287,7 @@ impl Renderer {
             ),
         };
         let page_url = |n: i64| {
-            if n <= 1 {
-                path.clone()
-            } else {
-                format!("{path}?page={n}")
-            }
+            if n <= 1 { path.clone() } else { format!("{path}?page={n}") }
         };
         let prev = (listing.page > 1).then(|| page_url(listing.page - 1));
         let next = (listing.page < listing.total_pages).then(|| page_url(listing.page + 1));
@@ -393,10 +303,7 @@ impl Renderer {
             ..extra
         };
         let page_title = if listing.page > 1 {
-            format!(
-                "{title} ({} {}) | {}",
-                l.page, listing.page, self.site.title
-            )
+            format!("{title} ({} {}) | {}", l.page, listing.page, self.site.title)
         } else {
             format!("{title} | {}", self.site.title)
         };
@@ -425,11 +332,6 @@ impl Renderer {
             prev: None,
             next: None,
         };
-        self.render(
-            "error.html",
-            nav,
-            meta,
-            context! { status => status, title => title, text => text },
-        )
+        self.render("error.html", nav, meta, context! { status => status, title => title, text => text })
     }
 }

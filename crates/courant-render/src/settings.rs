@@ -50,11 +50,7 @@ pub struct AdSettings {
 
 impl Default for AdSettings {
     fn default() -> Self {
-        AdSettings {
-            label: "Advertisement".into(),
-            html: None,
-            height: 250,
-        }
+        AdSettings { label: "Advertisement".into(), html: None, height: 250 }
     }
 }
 
@@ -146,19 +142,14 @@ impl Default for Labels {
             stories_tagged: "Stories about".into(),
             stories_from: "Stories based on reporting by".into(),
             not_found_title: "Page not found".into(),
-            not_found_text:
-                "We could not find this page. It may have moved, or the address may be mistyped."
-                    .into(),
+            not_found_text: "We could not find this page. It may have moved, or the address may be mistyped.".into(),
             gone_title: "This story has been withdrawn".into(),
             gone_text: "The newsroom has taken this story down. It is no longer available.".into(),
             error_title: "Something went wrong".into(),
-            error_text: "We could not show this page just now. Please try again in a moment."
-                .into(),
+            error_text: "We could not show this page just now. Please try again in a moment.".into(),
             sections: "Sections".into(),
             house_ad_title: "Read it here first".into(),
-            house_ad_text:
-                "Our reporters file around the clock. Come back to the front page for the latest."
-                    .into(),
+            house_ad_text: "Our reporters file around the clock. Come back to the front page for the latest.".into(),
             months: months.iter().map(|m| m.to_string()).collect(),
             datetime_format: "{day} {month} {year}, {hour}:{minute}".into(),
             date_format: "{day} {month} {year}".into(),
@@ -170,15 +161,11 @@ impl Labels {
     /// Checks what serde cannot: twelve months, known placeholders.
     pub fn validate(&self) -> Result<(), String> {
         if self.months.len() != 12 {
-            return Err(format!(
-                "labels.months must list 12 month names, found {}",
-                self.months.len()
-            ));
+            return Err(format!("labels.months must list 12 month names, found {}", self.months.len()));
         }
-        for (key, format) in [
-            ("labels.datetime_format", &self.datetime_format),
-            ("labels.date_format", &self.date_format),
-        ] {
+        for (key, format) in
+            [("labels.datetime_format", &self.datetime_format), ("labels.date_format", &self.date_format)]
+        {
             let mut rest = format.as_str();
             while let Some(open) = rest.find('{') {
                 let Some(close) = rest[open..].find('}') else {

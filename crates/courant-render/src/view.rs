@@ -53,19 +53,11 @@ pub struct Views<'a> {
 
 impl Views<'_> {
     pub fn time(&self, t: OffsetDateTime) -> TimeView {
-        TimeView {
-            iso: iso(t),
-            text: self
-                .clock
-                .format(t, &self.labels.datetime_format, self.labels),
-        }
+        TimeView { iso: iso(t), text: self.clock.format(t, &self.labels.datetime_format, self.labels) }
     }
 
     pub fn date(&self, t: OffsetDateTime) -> TimeView {
-        TimeView {
-            iso: iso(t),
-            text: self.clock.format(t, &self.labels.date_format, self.labels),
-        }
+        TimeView { iso: iso(t), text: self.clock.format(t, &self.labels.date_format, self.labels) }
     }
 
     pub fn teaser(&self, a: &ArticleSummary) -> Teaser {
@@ -73,10 +65,7 @@ impl Views<'_> {
             url: a.path().unwrap_or_default(),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
-            section: Link {
-                name: a.section_name.clone(),
-                url: section_url(&a.section_slug),
-            },
+            section: Link { name: a.section_name.clone(), url: section_url(&a.section_slug) },
             time: a.published_at.map(|t| self.time(t)),
             image: a.hero.as_ref().map(figure),
         }
@@ -99,10 +88,7 @@ pub fn figure(image: &Image) -> Figure {
 }
 
 pub fn section_link(s: &Section) -> Link {
-    Link {
-        name: s.name.clone(),
-        url: section_url(&s.slug),
-    }
+    Link { name: s.name.clone(), url: section_url(&s.slug) }
 }
 
 /// `/{slug}`: sections own the first path segment (their slugs avoid the site's own paths).

@@ -74,20 +74,14 @@ impl Store {
 
     /// Moves an article to another status. Publishing for the first time fixes its publication
     /// date (and so its URL) at `at`; later changes keep it.
-    pub async fn set_status(
-        &self,
-        id: ArticleId,
-        to: Status,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    pub async fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
         let from: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound("article"))?;
-        let from = Status::parse(&from)
-            .ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
+        let from = Status::parse(&from).ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
         if !from.can_become(to) {
             return Err(StoreError::Transition { from, to });
         }
@@ -108,11 +102,9 @@ impl Store {
     /// Gives an article a new slug; the old one keeps redirecting to it.
     pub async fn rename_slug(&self, id: ArticleId, wanted: &str) -> Result<String, StoreError> {
         if !courant_core::slug::is_valid_slug(wanted) {
-            return Err(Invalid {
-                field: "slug",
-                message: "use lowercase letters, digits and single hyphens".into(),
-            }
-            .into());
+            return Err(
+                Invalid { field: "slug", message: "use lowercase letters, digits and single hyphens".into() }.into()
+            );
         }
         let mut tx = self.write.begin().await?;
         let old: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
@@ -135,29 +127,16 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2")
-            .bind(&slug)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(slug)
     }
 
     /// Appends a correction to an article, dated `at`; the article counts as updated.
-    pub async fn add_correction(
-        &self,
-        id: ArticleId,
-        text: &str,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Invalid {
-                field: "correction",
-                message: "a correction needs its text".into(),
-            }
-            .into());
+            return Err(Invalid { field: "correction", message: "a correction needs its text".into() }.into());
         }
         let mut tx = self.write.begin().await?;
         sqlx::query("INSERT INTO corrections (article_id, text, published_at) VALUES ($1, $2, $3)")
@@ -178,10 +157,8 @@ impl Store {
 
     /// The article with this slug, whole, in any status.
     pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&self.read)
-            .await?;
+        let id: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(&self.read).await?;
         match id {
             Some(id) => self.article(ArticleId(id)).await,
             None => Ok(None),
@@ -189,18 +166,12 @@ impl Store {
     }
 
     /// The article that used to have `old_slug`, if it was renamed.
-    pub async fn renamed_article(
-        &self,
-        old_slug: &str,
-    ) -> Result<Option<ArticleSummary>, StoreError> {
+    pub async fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError> {
         let sql = format!(
             "{} WHERE a.id = (SELECT article_id FROM article_slug_history WHERE old_slug = $1)",
             rows::summary_select()
         );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(old_slug)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(old_slug).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::summary).transpose()
     }
 
@@ -212,30 +183,20 @@ impl Store {
              FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1",
             rows::image_columns("hi", "hero_")
         );
-        let Some(row) = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?
-        else {
+        let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await? else {
             return Ok(None);
         };
         use sqlx::Row;
         let section_id = SectionId(row.try_get("section_id")?);
         let sections = self.sections().await?;
         let section_path = section_path(&sections, section_id);
-        let section = section_path
-            .last()
-            .cloned()
-            .ok_or(StoreError::NotFound("section"))?;
+        let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
 
         let authors_sql = format!(
             "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id = $1 ORDER BY aa.position",
             rows::author_select()
         );
-        let authors = sqlx::query(AssertSqlSafe(authors_sql))
-            .bind(id.0)
-            .fetch_all(&self.read)
-            .await?;
+        let authors = sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read).await?;
         let tags = sqlx::query(
             "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
              WHERE x.article_id = $1 ORDER BY x.position",
@@ -255,10 +216,7 @@ impl Store {
              WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
             rows::summary_select()
         );
-        let related = sqlx::query(AssertSqlSafe(related_sql))
-            .bind(id.0)
-            .fetch_all(&self.read)
-            .await?;
+        let related = sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read).await?;
         let corrections: Vec<(String, OffsetDateTime)> = sqlx::query_as(
             "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
         )
@@ -278,10 +236,7 @@ impl Store {
             authors: authors.iter().map(rows::author).collect::<Result<_, _>>()?,
             tags: tags.iter().map(rows::tag).collect::<Result<_, _>>()?,
             sources: sources.iter().map(rows::source).collect::<Result<_, _>>()?,
-            related: related
-                .iter()
-                .map(rows::summary)
-                .collect::<Result<_, _>>()?,
+            related: related.iter().map(rows::summary).collect::<Result<_, _>>()?,
             status: rows::status(&row)?,
             created_at: row.try_get("created_at")?,
             published_at: row.try_get("published_at")?,
@@ -293,13 +248,32 @@ impl Store {
         }))
     }
 
-    /// Published articles matching `filter`, newest first: `limit` of them after skipping `offset`.
+    /// Published articles matching `filter`, newest first: `limit` of them after skipping
+    /// `offset`, with how many match in all (for paging).
     pub async fn published(
         &self,
         filter: &ArticleFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Page<ArticleSummary>, StoreError> {
+        let items = self.latest(filter, limit, offset).await?;
+        let (condition, ids) = filter.condition();
+        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
+        let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql));
+        for id in &ids {
+            count = count.bind(*id);
+        }
+        let total: i64 = count.fetch_one(&self.read).await?;
+        Ok(Page { items, total })
+    }
+
+    /// Like [`Store::published`] without counting: for teasers and boxes that never page.
+    pub async fn latest(
+        &self,
+        filter: &ArticleFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
         let (condition, ids) = filter.condition();
         let n = ids.len();
         let list_sql = format!(
@@ -313,22 +287,8 @@ impl Store {
         for id in &ids {
             list = list.bind(*id);
         }
-        let rows = list
-            .bind(limit.max(0))
-            .bind(offset.max(0))
-            .fetch_all(&self.read)
-            .await?;
-        let count_sql =
-            format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql));
-        for id in &ids {
-            count = count.bind(*id);
-        }
-        let total: i64 = count.fetch_one(&self.read).await?;
-        Ok(Page {
-            items: rows.iter().map(rows::summary).collect::<Result<_, _>>()?,
-            total,
-        })
+        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&self.read).await?;
+        rows.iter().map(rows::summary).collect()
     }
 }
 
@@ -351,10 +311,7 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
     path
 }
 
-async fn insert_article_tx(
-    tx: &mut Transaction<'_, Sqlite>,
-    new: &NewArticle,
-) -> Result<ArticleId, StoreError> {
+async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<ArticleId, StoreError> {
     new.validate()?;
     let slug = unique_slug(tx, SlugKind::Article, new.slug.as_deref(), &new.headline).await?;
     let id: i64 = sqlx::query_scalar(

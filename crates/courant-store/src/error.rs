@@ -7,10 +7,7 @@ use std::path::PathBuf;
 pub enum StoreError {
     /// The data folder could not be created or read.
     #[error("cannot use the data folder {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The database refused or failed a statement.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -25,10 +22,7 @@ pub enum StoreError {
     NotFound(&'static str),
     /// A status change the workflow does not allow.
     #[error("an article cannot go from {from} to {to}")]
-    Transition {
-        from: courant_core::Status,
-        to: courant_core::Status,
-    },
+    Transition { from: courant_core::Status, to: courant_core::Status },
     /// A row holds a value this version of Courant cannot read.
     #[error("unreadable row: {0}")]
     Corrupt(String),
@@ -41,9 +35,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Io { .. }
-                | StoreError::Database(
-                    sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-                )
+                | StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
         )
     }
 }

@@ -16,9 +16,7 @@ pub use taxonomy::RESERVED_SECTION_SLUGS;
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -28,11 +26,8 @@ pub const SQLITE_FILE: &str = "courant.db";
 
 /// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's will sit beside
 /// them with the same numbers.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "content",
-    include_str!("../migrations/sqlite/0001_content.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))];
 
 /// The publication's database.
 #[derive(Clone, Debug)]
@@ -69,10 +64,7 @@ impl Store {
 
     /// Opens the store without touching its schema (for `courant check`, which only reports).
     pub async fn open_without_migrating(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-            path: dir.to_owned(),
-            source: e,
-        })?;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
         let path = dir.join(SQLITE_FILE);
         let options = SqliteConnectOptions::new()
             .filename(&path)
@@ -81,17 +73,9 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        let readers = std::thread::available_parallelism()
-            .map_or(4, |n| n.get() as u32 * 2)
-            .max(4);
-        let read = SqlitePoolOptions::new()
-            .max_connections(readers)
-            .connect_with(options.read_only(true))
-            .await?;
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
+        let read = SqlitePoolOptions::new().max_connections(readers).connect_with(options.read_only(true)).await?;
         Ok(Store { write, read, path })
     }
 
@@ -108,23 +92,16 @@ impl Store {
 
     /// Migrations known to this binary that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
-        let applied: Vec<i64> =
-            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.read)
-                .await
-            {
-                Ok(v) => v,
-                // A database that never ran a migration has no bookkeeping table yet.
-                Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => {
-                    Vec::new()
-                }
-                Err(e) => return Err(e.into()),
-            };
-        Ok(SQLITE_MIGRATIONS
-            .iter()
-            .map(|m| m.0)
-            .filter(|v| !applied.contains(v))
-            .collect())
+        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.read)
+            .await
+        {
+            Ok(v) => v,
+            // A database that never ran a migration has no bookkeeping table yet.
+            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(SQLITE_MIGRATIONS.iter().map(|m| m.0).filter(|v| !applied.contains(v)).collect())
     }
 
     /// Checks the database file for corruption and broken references; returns the problems
@@ -138,22 +115,15 @@ impl Store {
             .filter(|line: &String| line != "ok")
             .collect();
         let fk: Vec<(String, i64)> =
-            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
-                .fetch_all(&self.read)
-                .await?;
-        problems.extend(
-            fk.into_iter()
-                .map(|(t, row)| format!("{t} row {row} refers to a missing row")),
-        );
+            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check").fetch_all(&self.read).await?;
+        problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
         Ok(problems)
     }
 
     /// How much the store holds.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
-                .fetch_all(&self.read)
-                .await?;
+            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&self.read).await?;
         let mut c = Counts::default();
         for (status, n) in by_status {
             match status.as_str() {
@@ -170,21 +140,18 @@ impl Store {
             ("sources", &mut c.sources),
             ("images", &mut c.images),
         ] {
-            *slot =
-                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                    .fetch_one(&self.read)
-                    .await?;
+            *slot = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.read)
+                .await?;
         }
         Ok(c)
     }
 
     /// True when the store holds no section and no article: a new publication.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)",
-        )
-        .fetch_one(&self.read)
-        .await?;
+        let n: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)")
+            .fetch_one(&self.read)
+            .await?;
         Ok(n == 0)
     }
 
@@ -206,13 +173,7 @@ fn migrator() -> Migrator {
         SQLITE_MIGRATIONS
             .iter()
             .map(|(version, description, sql)| {
-                Migration::new(
-                    *version,
-                    (*description).into(),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
+                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
             })
             .collect(),
     )

@@ -8,13 +8,11 @@ use sqlx::sqlite::SqliteRow;
 
 /// The columns of an image joined into another row, each name prefixed (`hero_`, `photo_`).
 pub(crate) fn image_columns(table: &str, prefix: &str) -> String {
-    [
-        "id", "file", "width", "height", "alt", "caption", "credit", "keywords",
-    ]
-    .iter()
-    .map(|c| format!("{table}.{c} AS {prefix}{c}"))
-    .collect::<Vec<_>>()
-    .join(", ")
+    ["id", "file", "width", "height", "alt", "caption", "credit", "keywords"]
+        .iter()
+        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn image(row: &SqliteRow, prefix: &str) -> Result<Option<Image>, StoreError> {
@@ -49,10 +47,7 @@ pub(crate) fn join_keywords(keywords: &[String]) -> String {
 }
 
 pub(crate) fn split_keywords(s: &str) -> Vec<String> {
-    s.lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
+    s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
 pub(crate) fn status(row: &SqliteRow) -> Result<Status, StoreError> {
@@ -92,11 +87,7 @@ pub(crate) fn author(row: &SqliteRow) -> Result<Author, StoreError> {
 }
 
 pub(crate) fn tag(row: &SqliteRow) -> Result<Tag, StoreError> {
-    Ok(Tag {
-        id: TagId(row.try_get("id")?),
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-    })
+    Ok(Tag { id: TagId(row.try_get("id")?), slug: row.try_get("slug")?, name: row.try_get("name")? })
 }
 
 pub(crate) fn source(row: &SqliteRow) -> Result<Source, StoreError> {

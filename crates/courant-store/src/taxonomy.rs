@@ -39,10 +39,8 @@ impl SlugKind {
 }
 
 /// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
-pub const RESERVED_SECTION_SLUGS: &[&str] = &[
-    "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed",
-    "sitemap",
-];
+pub const RESERVED_SECTION_SLUGS: &[&str] =
+    &["tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap"];
 
 /// A slug for `wanted` (or for `title` when nothing is wanted) that no other row of `kind` has:
 /// the plain slug when free, else the first free `-2`, `-3`, ...
@@ -56,9 +54,7 @@ pub(crate) async fn unique_slug(
         Some(s) if !courant_core::slug::is_valid_slug(s) => {
             return Err(Invalid {
                 field: "slug",
-                message: format!(
-                    "{s:?} is not a slug: use lowercase letters, digits and single hyphens"
-                ),
+                message: format!("{s:?} is not a slug: use lowercase letters, digits and single hyphens"),
             }
             .into());
         }
@@ -73,10 +69,7 @@ pub(crate) async fn unique_slug(
     }
     let mut candidate = base.clone();
     for n in 2u32.. {
-        let taken: i64 = sqlx::query_scalar(kind.taken_query())
-            .bind(&candidate)
-            .fetch_one(&mut **tx)
-            .await?;
+        let taken: i64 = sqlx::query_scalar(kind.taken_query()).bind(&candidate).fetch_one(&mut **tx).await?;
         if taken == 0 {
             break;
         }
@@ -89,11 +82,7 @@ impl Store {
     /// Creates a section under its parent (or at the top).
     pub async fn insert_section(&self, new: NewSection) -> Result<Section, StoreError> {
         if new.name.trim().is_empty() {
-            return Err(Invalid {
-                field: "name",
-                message: "a section needs a name".into(),
-            }
-            .into());
+            return Err(Invalid { field: "name", message: "a section needs a name".into() }.into());
         }
         let mut tx = self.write.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Section, new.slug.as_deref(), &new.name).await?;
@@ -133,11 +122,7 @@ impl Store {
     /// Records an image whose file is already in the media folder.
     pub async fn insert_image(&self, new: NewImage) -> Result<Image, StoreError> {
         if new.width == 0 || new.height == 0 {
-            return Err(Invalid {
-                field: "image",
-                message: "an image needs a width and a height".into(),
-            }
-            .into());
+            return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
         }
         let keywords = rows::join_keywords(&new.keywords);
         let id: i64 = sqlx::query_scalar(
@@ -168,11 +153,7 @@ impl Store {
     /// Creates an author profile.
     pub async fn insert_author(&self, new: NewAuthor) -> Result<Author, StoreError> {
         if new.name.trim().is_empty() {
-            return Err(Invalid {
-                field: "name",
-                message: "an author needs a name".into(),
-            }
-            .into());
+            return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
         }
         let mut tx = self.write.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Author, new.slug.as_deref(), &new.name).await?;
@@ -188,36 +169,26 @@ impl Store {
         .await
         .map_err(|e| missing_reference(e, "photo"))?;
         tx.commit().await?;
-        self.author_by_id(AuthorId(id))
-            .await?
-            .ok_or(StoreError::NotFound("author"))
+        self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
     }
 
     async fn author_by_id(&self, id: AuthorId) -> Result<Option<Author>, StoreError> {
         let sql = format!("{} WHERE au.id = $1", rows::author_select());
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::author).transpose()
     }
 
     /// The author with this slug.
     pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
         let sql = format!("{} WHERE au.slug = $1", rows::author_select());
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(slug)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&self.read).await?;
         row.as_ref().map(rows::author).transpose()
     }
 
     /// Every author, by name.
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
         let sql = format!("{} ORDER BY au.name, au.id", rows::author_select());
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.read).await?;
         rows.iter().map(rows::author).collect()
     }
 
@@ -226,11 +197,7 @@ impl Store {
         let name = name.trim();
         let mut slug = slugify(name);
         if slug.is_empty() {
-            return Err(Invalid {
-                field: "tags",
-                message: format!("{name:?} is not a usable tag"),
-            }
-            .into());
+            return Err(Invalid { field: "tags", message: format!("{name:?} is not a usable tag") }.into());
         }
         slug.truncate(courant_core::slug::MAX_SLUG_LEN);
         sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
@@ -238,10 +205,8 @@ impl Store {
             .bind(name)
             .execute(&self.write)
             .await?;
-        let row = sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1")
-            .bind(&slug)
-            .fetch_one(&self.write)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1").bind(&slug).fetch_one(&self.write).await?;
         rows::tag(&row)
     }
 
@@ -257,38 +222,23 @@ impl Store {
     /// Registers a source of reporting.
     pub async fn insert_source(&self, new: NewSource) -> Result<Source, StoreError> {
         if new.name.trim().is_empty() {
-            return Err(Invalid {
-                field: "name",
-                message: "a source needs a name".into(),
-            }
-            .into());
+            return Err(Invalid { field: "name", message: "a source needs a name".into() }.into());
         }
-        if !new.url.is_empty()
-            && !(new.url.starts_with("https://") || new.url.starts_with("http://"))
-        {
-            return Err(Invalid {
-                field: "url",
-                message: "a source's address starts with https:// or http://".into(),
-            }
-            .into());
+        if !new.url.is_empty() && !(new.url.starts_with("https://") || new.url.starts_with("http://")) {
+            return Err(
+                Invalid { field: "url", message: "a source's address starts with https:// or http://".into() }.into()
+            );
         }
         let mut tx = self.write.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sources (slug, name, url) VALUES ($1, $2, $3) RETURNING id",
-        )
-        .bind(&slug)
-        .bind(new.name.trim())
-        .bind(&new.url)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO sources (slug, name, url) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&slug)
+            .bind(new.name.trim())
+            .bind(&new.url)
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(Source {
-            id: SourceId(id),
-            slug,
-            name: new.name.trim().to_string(),
-            url: new.url,
-        })
+        Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url })
     }
 
     /// The source with this slug.

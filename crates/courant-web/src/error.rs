@@ -37,11 +37,7 @@ impl AppError {
 
 impl From<courant_store::StoreError> for AppError {
     fn from(e: courant_store::StoreError) -> Self {
-        if e.is_unavailable() {
-            AppError::Unavailable(e.to_string())
-        } else {
-            AppError::Internal(e.to_string())
-        }
+        if e.is_unavailable() { AppError::Unavailable(e.to_string()) } else { AppError::Internal(e.to_string()) }
     }
 }
 
@@ -76,11 +72,7 @@ impl IntoResponse for AppError {
 
 /// Gives every error response the site's error page, with the sections to find a way back.
 /// Bad requests keep their own message, which says what was wrong.
-pub(crate) async fn render_error_pages(
-    State(app): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn render_error_pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.extensions().get::<Unrendered>().is_none() {
         return response;
@@ -88,10 +80,7 @@ pub(crate) async fn render_error_pages(
     let status = response.status();
     if status == StatusCode::BAD_REQUEST {
         let mut r = response;
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
         return r;
     }
     // An error page must not fail for the reason the page failed: without sections, show none.

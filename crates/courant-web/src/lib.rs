@@ -37,12 +37,7 @@ impl AppState {
     /// State over an open store. `renderer` should be built with [`AppState::css_url`] as its
     /// stylesheet address.
     pub fn new(store: Store, renderer: Renderer, media_dir: PathBuf) -> AppState {
-        AppState(Arc::new(Inner {
-            store,
-            renderer,
-            media_dir,
-            css_name: css_name(),
-        }))
+        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name() }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.
@@ -59,19 +54,13 @@ impl std::ops::Deref for AppState {
 }
 
 fn css_name() -> String {
-    format!(
-        "site.{}.css",
-        courant_media::content_hash(SITE_CSS.as_bytes())
-    )
+    format!("site.{}.css", courant_media::content_hash(SITE_CSS.as_bytes()))
 }
 
 /// The whole application: every route, with error pages and request logging applied once.
 pub fn router(state: AppState) -> Router {
     routes::routes()
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            error::render_error_pages,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
@@ -83,18 +72,9 @@ async fn security_headers(request: Request, next: Next) -> Response {
     use axum::http::{HeaderValue, header};
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("SAMEORIGIN"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     response
 }
 

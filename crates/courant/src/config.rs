@@ -33,9 +33,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-        }
+        ServerConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
     }
 }
 
@@ -63,15 +61,9 @@ pub fn load(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Loaded> 
     }
     // Only `COURANT_SECTION__KEY` variables configure; `COURANT_DATA` and `COURANT_LISTEN` are
     // command-line options.
-    figment = figment.merge(
-        Env::prefixed("COURANT_")
-            .filter(|k| k.as_str().contains("__"))
-            .split("__"),
-    );
+    figment = figment.merge(Env::prefixed("COURANT_").filter(|k| k.as_str().contains("__")).split("__"));
     let config: Config = figment.extract().map_err(|e| {
-        let origin = file
-            .as_ref()
-            .map_or("the environment".to_string(), |f| f.display().to_string());
+        let origin = file.as_ref().map_or("the environment".to_string(), |f| f.display().to_string());
         anyhow::anyhow!("invalid configuration ({origin}): {}", describe(e))
     })?;
     validate(&config)?;
@@ -81,11 +73,7 @@ pub fn load(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Loaded> 
 fn describe(e: figment::Error) -> String {
     e.into_iter()
         .map(|e| {
-            let key = if e.path.is_empty() {
-                String::new()
-            } else {
-                format!("key `{}`: ", e.path.join("."))
-            };
+            let key = if e.path.is_empty() { String::new() } else { format!("key `{}`: ", e.path.join(".")) };
             format!("{key}{}", e.kind)
         })
         .collect::<Vec<_>>()
@@ -98,41 +86,26 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if site.title.trim().is_empty() {
         bail!("key `site.title`: the publication needs a name");
     }
-    if !(site.url.starts_with("http://") || site.url.starts_with("https://"))
-        || site.url.ends_with('/')
-    {
+    if !(site.url.starts_with("http://") || site.url.starts_with("https://")) || site.url.ends_with('/') {
         bail!(
             "key `site.url`: expected the site's address such as \"https://news.example\" (no trailing slash), found {:?}",
             site.url
         );
     }
     SiteClock::new(&site.timezone).map_err(|e| anyhow::anyhow!("key `site.timezone`: {e}"))?;
-    if site.locale.is_empty()
-        || !site
-            .locale
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        bail!(
-            "key `site.locale`: expected a language tag such as \"en-GB\", found {:?}",
-            site.locale
-        );
+    if site.locale.is_empty() || !site.locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        bail!("key `site.locale`: expected a language tag such as \"en-GB\", found {:?}", site.locale);
     }
     if !(1..=24).contains(&site.home_section_stories) {
         bail!("key `site.home_section_stories`: expected a number from 1 to 24");
     }
     if config.ads.label.trim().is_empty() {
-        bail!(
-            "key `ads.label`: readers must be able to tell an ad from the news; give the slot a label"
-        );
+        bail!("key `ads.label`: readers must be able to tell an ad from the news; give the slot a label");
     }
     if !(50..=1200).contains(&config.ads.height) {
         bail!("key `ads.height`: expected a height in pixels from 50 to 1200");
     }
-    config
-        .labels
-        .validate()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }
 
@@ -156,37 +129,27 @@ mod tests {
 
     #[test]
     fn file_values_apply() {
-        let loaded = load_text("[site]\ntitle = \"Harbour Gazette\"\n[ads]\nlabel = \"Anzeige\"\n")
-            .expect("load");
+        let loaded = load_text("[site]\ntitle = \"Harbour Gazette\"\n[ads]\nlabel = \"Anzeige\"\n").expect("load");
         assert_eq!(loaded.config.site.title, "Harbour Gazette");
         assert_eq!(loaded.config.ads.label, "Anzeige");
     }
 
     #[test]
     fn unknown_key_is_named() {
-        let err = load_text("[site]\ntitel = \"x\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = load_text("[site]\ntitel = \"x\"\n").unwrap_err().to_string();
         assert!(err.contains("titel"), "{err}");
     }
 
     #[test]
     fn bad_type_is_named() {
-        let err = load_text("[server]\nlisten = \"not an address\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = load_text("[server]\nlisten = \"not an address\"\n").unwrap_err().to_string();
         assert!(err.contains("server.listen"), "{err}");
     }
 
     #[test]
     fn bad_timezone_is_named() {
-        let err = load_text("[site]\ntimezone = \"Mars/Base\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("site.timezone") && err.contains("Mars/Base"),
-            "{err}"
-        );
+        let err = load_text("[site]\ntimezone = \"Mars/Base\"\n").unwrap_err().to_string();
+        assert!(err.contains("site.timezone") && err.contains("Mars/Base"), "{err}");
     }
 
     #[test]
@@ -198,9 +161,7 @@ mod tests {
     #[test]
     fn missing_explicit_file_is_an_error() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = load(dir.path(), Some(&dir.path().join("nope.toml")))
-            .unwrap_err()
-            .to_string();
+        let err = load(dir.path(), Some(&dir.path().join("nope.toml"))).unwrap_err().to_string();
         assert!(err.contains("does not exist"), "{err}");
     }
 }

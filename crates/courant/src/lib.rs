@@ -23,34 +23,20 @@ pub fn media_dir(data_dir: &Path) -> PathBuf {
 
 /// Opens the store in `data_dir` (applying migrations) and prepares the application.
 pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
-    let store = Store::open(data_dir)
-        .await
-        .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
-    let renderer = Renderer::new(
-        config.site.clone(),
-        config.ads.clone(),
-        config.labels.clone(),
-        AppState::css_url(),
-    )?;
+    let store =
+        Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+    let renderer = Renderer::new(config.site.clone(), config.ads.clone(), config.labels.clone(), AppState::css_url())?;
     Ok(AppState::new(store, renderer, media_dir(data_dir)))
 }
 
 /// Fills an empty store with the demo publication of `articles` stories, showing progress
 /// bars on a terminal.
-pub async fn fill_demo(
-    store: &Store,
-    data_dir: &Path,
-    articles: usize,
-) -> anyhow::Result<DemoReport> {
+pub async fn fill_demo(store: &Store, data_dir: &Path, articles: usize) -> anyhow::Result<DemoReport> {
     let options = DemoOptions::new(articles, OffsetDateTime::now_utc());
     let pictures = bar("drawing pictures");
     let stories = bar("writing stories");
     let progress = |stage: Stage, done: usize, total: usize| {
-        let b = if stage == Stage::Pictures {
-            &pictures
-        } else {
-            &stories
-        };
+        let b = if stage == Stage::Pictures { &pictures } else { &stories };
         b.set_length(total as u64);
         b.set_position(done as u64);
     };
@@ -87,10 +73,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let store = state.store.clone();
     let app = courant_web::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the server stopped with an error")?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("the server stopped with an error")?;
     store.close().await;
     Ok(())
 }

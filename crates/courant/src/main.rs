@@ -67,10 +67,7 @@ struct Listen {
 fn main() -> std::process::ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -88,8 +85,7 @@ fn main() -> std::process::ExitCode {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -105,11 +101,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let state = courant::open(&common.data, &loaded.config).await?;
             serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
         }
-        Command::Demo {
-            common,
-            listen,
-            articles,
-        } => {
+        Command::Demo { common, listen, articles } => {
             if articles == 0 {
                 anyhow::bail!("--articles must be at least 1");
             }
@@ -126,14 +118,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Migrate { common } => {
             let store = courant_store::Store::open_without_migrating(&common.data).await?;
             let pending = store.pending_migrations().await?;
-            store.migrate().await.context(
-                "migrations failed; the store is unchanged (each runs in a transaction)",
-            )?;
-            println!(
-                "applied {} migration(s); the store in {} is up to date",
-                pending.len(),
-                common.data.display()
-            );
+            store.migrate().await.context("migrations failed; the store is unchanged (each runs in a transaction)")?;
+            println!("applied {} migration(s); the store in {} is up to date", pending.len(), common.data.display());
         }
         Command::Check { common } => return check(common).await,
     }
@@ -156,14 +142,9 @@ async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
     match config::load(&common.data, common.config.as_deref()) {
         Ok(loaded) => match &loaded.file {
             Some(f) => println!("configuration: {} is valid", f.display()),
-            None => println!(
-                "configuration: no courant.toml in {}; using defaults",
-                common.data.display()
-            ),
+            None => println!("configuration: no courant.toml in {}; using defaults", common.data.display()),
         },
-        Err(e) => problems.push(format!(
-            "{e:#}\n  fix the key named above, or remove it to use the default"
-        )),
+        Err(e) => problems.push(format!("{e:#}\n  fix the key named above, or remove it to use the default")),
     }
     let db = common.data.join(courant_store::SQLITE_FILE);
     if !db.is_file() {
@@ -196,9 +177,7 @@ async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
             );
         }
         for p in store.integrity_problems().await? {
-            problems.push(format!(
-                "store integrity: {p}\n  restore the store from a backup"
-            ));
+            problems.push(format!("store integrity: {p}\n  restore the store from a backup"));
         }
     }
     if problems.is_empty() {

@@ -18,42 +18,21 @@ fn courant(args: &[&str], data: &Path) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 #[test]
 fn check_reports_a_bad_key_and_what_to_do() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("courant.toml"),
-        "[site]\ntitle = \"Gazette\"\ntimzone = \"UTC\"\n",
-    )
-    .expect("write");
+    std::fs::write(dir.path().join("courant.toml"), "[site]\ntitle = \"Gazette\"\ntimzone = \"UTC\"\n").expect("write");
     let out = courant(&["check"], dir.path());
     let said = text(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "check must fail on a bad key: {said}"
-    );
-    assert!(
-        said.contains("timzone"),
-        "the message must name the key: {said}"
-    );
-    assert!(
-        said.contains("no store"),
-        "check must also report the missing store: {said}"
-    );
+    assert_eq!(out.status.code(), Some(1), "check must fail on a bad key: {said}");
+    assert!(said.contains("timzone"), "the message must name the key: {said}");
+    assert!(said.contains("no store"), "check must also report the missing store: {said}");
 
     let serve = courant(&["serve", "--listen", "127.0.0.1:0"], dir.path());
-    assert!(
-        !serve.status.success(),
-        "serve must refuse a bad configuration"
-    );
+    assert!(!serve.status.success(), "serve must refuse a bad configuration");
     assert!(text(&serve).contains("timzone"), "{}", text(&serve));
 }
 
@@ -64,18 +43,10 @@ fn migrate_then_check_is_clean() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("applied 1 migration"), "{}", text(&out));
     let again = courant(&["migrate"], dir.path());
-    assert!(
-        text(&again).contains("applied 0 migration"),
-        "{}",
-        text(&again)
-    );
+    assert!(text(&again).contains("applied 0 migration"), "{}", text(&again));
     let check = courant(&["check"], dir.path());
     assert!(check.status.success(), "{}", text(&check));
-    assert!(
-        text(&check).contains("no problems found"),
-        "{}",
-        text(&check)
-    );
+    assert!(text(&check).contains("no problems found"), "{}", text(&check));
 }
 
 /// A running `courant demo`, killed if the test fails before stopping it.
@@ -90,14 +61,7 @@ impl Drop for Running {
 
 fn start_demo(data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_courant"))
-        .args([
-            "demo",
-            "--articles",
-            "25",
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-        ])
+        .args(["demo", "--articles", "25", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .env("COURANT_LOG", "info")
         .stdout(Stdio::piped())
@@ -115,59 +79,35 @@ fn start_demo(data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String
     let mut address = String::new();
     for line in BufReader::new(stdout).lines().map_while(Result::ok) {
         if let Some(rest) = line.strip_prefix("Courant is serving at ") {
-            address = rest
-                .trim_end_matches('/')
-                .trim_start_matches("http://")
-                .to_string();
+            address = rest.trim_end_matches('/').trim_start_matches("http://").to_string();
             break;
         }
     }
-    assert!(
-        !address.is_empty(),
-        "courant demo never printed its address"
-    );
+    assert!(!address.is_empty(), "courant demo never printed its address");
     (Running(child), address, log_rx)
 }
 
 fn http_get(address: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, response)
 }
 
 fn stop(mut running: Running) {
     let pid = running.0.id().to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("run kill");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
     assert!(killed.success(), "kill -TERM {pid} failed");
     let started = Instant::now();
     loop {
         if let Some(status) = running.0.try_wait().expect("wait") {
-            assert!(
-                status.success(),
-                "courant should exit cleanly on SIGTERM, got {status}"
-            );
+            assert!(status.success(), "courant should exit cleanly on SIGTERM, got {status}");
             return;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "courant did not stop within 10 s of SIGTERM"
-        );
+        assert!(started.elapsed() < Duration::from_secs(10), "courant did not stop within 10 s of SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -180,23 +120,12 @@ fn demo_serves_stops_on_sigterm_and_serves_again() {
     assert_eq!(status, 200);
     let (status, home) = http_get(&address, "/");
     assert_eq!(status, 200, "{home}");
-    assert!(
-        home.contains("<h1"),
-        "the home page should render: {}",
-        &home[..home.len().min(500)]
-    );
+    assert!(home.contains("<h1"), "the home page should render: {}", &home[..home.len().min(500)]);
     stop(running);
     let first_run: Vec<String> = logs.try_iter().collect();
+    assert!(first_run.iter().any(|l| l.contains("demo publication generated")), "{first_run:#?}");
     assert!(
-        first_run
-            .iter()
-            .any(|l| l.contains("demo publication generated")),
-        "{first_run:#?}"
-    );
-    assert!(
-        first_run.iter().any(|l| l.contains("request")
-            && l.contains("path=\"/healthz\"")
-            && l.contains("status=200")),
+        first_run.iter().any(|l| l.contains("request") && l.contains("path=\"/healthz\"") && l.contains("status=200")),
         "one log line per request with path and status: {first_run:#?}"
     );
 
@@ -206,34 +135,19 @@ fn demo_serves_stops_on_sigterm_and_serves_again() {
     stop(running);
     let second_run: Vec<String> = logs.try_iter().collect();
     assert!(
-        second_run
-            .iter()
-            .any(|l| l.contains("already holds a publication")),
+        second_run.iter().any(|l| l.contains("already holds a publication")),
         "a second demo on the same folder serves what is there: {second_run:#?}"
     );
-    assert!(
-        !second_run
-            .iter()
-            .any(|l| l.contains("demo publication generated")),
-        "{second_run:#?}"
-    );
+    assert!(!second_run.iter().any(|l| l.contains("demo publication generated")), "{second_run:#?}");
     let check = courant(&["check"], dir.path());
-    assert!(
-        text(&check).contains("store: ") && text(&check).contains("15 authors"),
-        "{}",
-        text(&check)
-    );
+    assert!(text(&check).contains("store: ") && text(&check).contains("15 authors"), "{}", text(&check));
     assert!(check.status.success(), "{}", text(&check));
 }
 
 #[test]
 fn environment_overrides_the_file_and_is_validated_too() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("courant.toml"),
-        "[site]\ntimezone = \"Europe/Berlin\"\n",
-    )
-    .expect("write");
+    std::fs::write(dir.path().join("courant.toml"), "[site]\ntimezone = \"Europe/Berlin\"\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_courant"))
         .args(["check", "--data"])
         .arg(dir.path())

@@ -23,85 +23,20 @@ pub struct SectionSeed {
 
 /// The paper's sections, parents before their children.
 pub fn sections() -> Vec<SectionSeed> {
-    let s = |slug, name, description, parent| SectionSeed {
-        slug,
-        name,
-        description,
-        parent,
-    };
+    let s = |slug, name, description, parent| SectionSeed { slug, name, description, parent };
     vec![
-        s(
-            "news",
-            "News",
-            "What happened today, at home and abroad.",
-            None,
-        ),
-        s(
-            "world",
-            "World",
-            "Reporting from our correspondents and the agencies abroad.",
-            Some("news"),
-        ),
-        s(
-            "politics",
-            "Politics",
-            "Parliament, government and the parties.",
-            Some("news"),
-        ),
-        s(
-            "local",
-            "Local",
-            "The city and the region: councils, transport, housing.",
-            Some("news"),
-        ),
-        s(
-            "business",
-            "Business",
-            "Companies, work and the economy.",
-            None,
-        ),
-        s(
-            "markets",
-            "Markets",
-            "Rates, prices and the money behind them.",
-            Some("business"),
-        ),
-        s(
-            "technology",
-            "Technology",
-            "The industry and the rules that shape it.",
-            Some("business"),
-        ),
-        s(
-            "sport",
-            "Sport",
-            "Results, races and the people behind them.",
-            None,
-        ),
-        s(
-            "football",
-            "Football",
-            "The league, the clubs and the title race.",
-            Some("sport"),
-        ),
-        s(
-            "culture",
-            "Culture",
-            "Museums, film, music and the stage.",
-            None,
-        ),
-        s(
-            "science",
-            "Science",
-            "Discoveries, research and what they mean.",
-            None,
-        ),
-        s(
-            "opinion",
-            "Opinion",
-            "Columns and commentary from our writers.",
-            None,
-        ),
+        s("news", "News", "What happened today, at home and abroad.", None),
+        s("world", "World", "Reporting from our correspondents and the agencies abroad.", Some("news")),
+        s("politics", "Politics", "Parliament, government and the parties.", Some("news")),
+        s("local", "Local", "The city and the region: councils, transport, housing.", Some("news")),
+        s("business", "Business", "Companies, work and the economy.", None),
+        s("markets", "Markets", "Rates, prices and the money behind them.", Some("business")),
+        s("technology", "Technology", "The industry and the rules that shape it.", Some("business")),
+        s("sport", "Sport", "Results, races and the people behind them.", None),
+        s("football", "Football", "The league, the clubs and the title race.", Some("sport")),
+        s("culture", "Culture", "Museums, film, music and the stage.", None),
+        s("science", "Science", "Discoveries, research and what they mean.", None),
+        s("opinion", "Opinion", "Columns and commentary from our writers.", None),
     ]
 }
 
@@ -116,12 +51,7 @@ pub struct AuthorSeed {
 
 /// The paper's journalists (fictional).
 pub fn authors() -> Vec<AuthorSeed> {
-    let a = |slug, name, title, bio| AuthorSeed {
-        slug,
-        name,
-        title,
-        bio,
-    };
+    let a = |slug, name, title, bio| AuthorSeed { slug, name, title, bio };
     vec![
         a(
             "maren-holt",
@@ -237,24 +167,12 @@ pub fn sources() -> Vec<SourceSeed> {
         s("kyodo", "Kyodo News", "https://english.kyodonews.net"),
         s("yonhap", "Yonhap", "https://en.yna.co.kr"),
         s("pa-media", "PA Media", "https://pa.media"),
-        s(
-            "canadian-press",
-            "The Canadian Press",
-            "https://www.thecanadianpress.com",
-        ),
-        s(
-            "aap",
-            "Australian Associated Press",
-            "https://www.aap.com.au",
-        ),
+        s("canadian-press", "The Canadian Press", "https://www.thecanadianpress.com"),
+        s("aap", "Australian Associated Press", "https://www.aap.com.au"),
         s("anadolu", "Anadolu Agency", "https://www.aa.com.tr"),
         s("bloomberg", "Bloomberg", "https://www.bloomberg.com"),
         s("bbc-news", "BBC News", "https://www.bbc.co.uk/news"),
-        s(
-            "the-guardian",
-            "The Guardian",
-            "https://www.theguardian.com",
-        ),
+        s("the-guardian", "The Guardian", "https://www.theguardian.com"),
         s("le-monde", "Le Monde", "https://www.lemonde.fr"),
         s("der-spiegel", "Der Spiegel", "https://www.spiegel.de"),
         s("el-pais", "El País", "https://elpais.com"),
@@ -273,12 +191,7 @@ pub fn sources() -> Vec<SourceSeed> {
 pub fn topics() -> &'static [Topic] {
     static ALL: OnceLock<Vec<Topic>> = OnceLock::new();
     ALL.get_or_init(|| {
-        topics_news::TOPICS
-            .iter()
-            .chain(topics_business::TOPICS)
-            .chain(topics_culture::TOPICS)
-            .copied()
-            .collect()
+        topics_news::TOPICS.iter().chain(topics_business::TOPICS).chain(topics_culture::TOPICS).copied().collect()
     })
 }
 
@@ -346,13 +259,11 @@ const REGIONS: &[&str] = &[
     "the High Moors",
     "the River Tarn basin",
 ];
-const COUNTRIES: &[&str] = &[
-    "Valdoria", "Ostmark", "Serania", "Kallonia", "Mirevia", "Tarsland", "Belmora", "Quillon",
-];
+const COUNTRIES: &[&str] = &["Valdoria", "Ostmark", "Serania", "Kallonia", "Mirevia", "Tarsland", "Belmora", "Quillon"];
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Ben", "Chiara", "David", "Elif", "Farid", "Greta", "Hugo", "Ingrid", "Jonas", "Kemi",
-    "Luca", "Mei", "Nils", "Olga", "Pavel", "Rosa", "Samir", "Tove", "Umar", "Vera", "Wiktor",
-    "Yara", "Zofia", "Emeka", "Lucia", "Arjun", "Sofia",
+    "Anna", "Ben", "Chiara", "David", "Elif", "Farid", "Greta", "Hugo", "Ingrid", "Jonas", "Kemi", "Luca", "Mei",
+    "Nils", "Olga", "Pavel", "Rosa", "Samir", "Tove", "Umar", "Vera", "Wiktor", "Yara", "Zofia", "Emeka", "Lucia",
+    "Arjun", "Sofia",
 ];
 const LAST_NAMES: &[&str] = &[
     "Albers",
@@ -394,15 +305,7 @@ const TEAMS: &[&str] = &[
     "Norcaster Town",
     "Greywater Albion",
 ];
-const WEEKDAYS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const MONTHS: &[&str] = &[
     "January",
     "February",
@@ -482,8 +385,7 @@ impl Slots {
     }
 
     fn get(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
-        let number =
-            |lo: usize, hi: usize| Some(self.numbers.borrow_mut().range(lo, hi).to_string().into());
+        let number = |lo: usize, hi: usize| Some(self.numbers.borrow_mut().range(lo, hi).to_string().into());
         Some(
             match name {
                 "n" => return number(2, 9),
@@ -514,10 +416,7 @@ impl Slots {
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            match after
-                .find('}')
-                .and_then(|close| self.get(&after[..close]).map(|v| (close, v)))
-            {
+            match after.find('}').and_then(|close| self.get(&after[..close]).map(|v| (close, v))) {
                 Some((close, value)) => {
                     out.push_str(&value);
                     rest = &after[close + 1..];
@@ -546,19 +445,13 @@ pub fn story(r: &mut Rng, topic: &Topic, index: usize) -> StoryText {
 
     // Topic sentences first, each at most once, shuffled; generic ones mixed in a quarter of
     // the time and whenever the topic's run out.
-    let mut own = r
-        .sample_indexes(topic.sentences.len(), topic.sentences.len())
-        .into_iter();
+    let mut own = r.sample_indexes(topic.sentences.len(), topic.sentences.len()).into_iter();
     let mut generic = r.sample_indexes(GENERIC.len(), GENERIC.len()).into_iter();
     let mut written = 0usize;
     let mut next_sentence = |r: &mut Rng| -> String {
         // The opening paragraph states the news: the topic's own sentences only.
         written += 1;
-        let pick = if written > 3 && r.chance(0.25) {
-            generic.next().map(|i| GENERIC[i])
-        } else {
-            None
-        };
+        let pick = if written > 3 && r.chance(0.25) { generic.next().map(|i| GENERIC[i]) } else { None };
         let sentence = pick
             .or_else(|| own.next().map(|i| topic.sentences[i]))
             .or_else(|| generic.next().map(|i| GENERIC[i]))
@@ -570,20 +463,14 @@ pub fn story(r: &mut Rng, topic: &Topic, index: usize) -> StoryText {
     let mut body: Vec<Block> = Vec::new();
     let subheadings = r.range(1, 3).min((paragraphs - 1) / 2).max(1);
     // Gaps are "before paragraph g"; subheadings never open or close the body.
-    let mut gaps: Vec<usize> = r
-        .sample_indexes(paragraphs - 2, subheadings)
-        .into_iter()
-        .map(|g| g + 2)
-        .collect();
+    let mut gaps: Vec<usize> = r.sample_indexes(paragraphs - 2, subheadings).into_iter().map(|g| g + 2).collect();
     gaps.sort_unstable();
     let quote_at = r.chance(0.6).then(|| r.range(2, paragraphs - 1));
     let list_at = r.chance(0.2).then(|| r.range(2, paragraphs - 1));
     let heads = r.sample_indexes(topic.subheadings.len(), subheadings);
     for p in 0..paragraphs {
         if let Some(pos) = gaps.iter().position(|&g| g == p) {
-            body.push(Block::Subheading(
-                slots.fill(topic.subheadings[heads[pos % heads.len()]]),
-            ));
+            body.push(Block::Subheading(slots.fill(topic.subheadings[heads[pos % heads.len()]])));
         }
         let sentences = r.range(2, 3);
         let text: Vec<String> = (0..sentences).map(|_| next_sentence(&mut r)).collect();
@@ -597,12 +484,7 @@ pub fn story(r: &mut Rng, topic: &Topic, index: usize) -> StoryText {
         } else if list_at == Some(p) {
             let count = r.range(3, 5);
             let items = r.sample_indexes(topic.list_items.len(), count);
-            body.push(Block::List(
-                items
-                    .into_iter()
-                    .map(|i| slots.fill(topic.list_items[i]))
-                    .collect(),
-            ));
+            body.push(Block::List(items.into_iter().map(|i| slots.fill(topic.list_items[i])).collect()));
         }
     }
 
@@ -612,19 +494,8 @@ pub fn story(r: &mut Rng, topic: &Topic, index: usize) -> StoryText {
         tags.push(topic.tags[i + 1].to_string());
     }
     let caption = slots.fill(*r.pick(topic.captions));
-    let image_alt = format!(
-        "Drawn illustration for a story about {}",
-        topic.tags[0].to_lowercase()
-    );
-    StoryText {
-        topic: topic.key,
-        headline,
-        standfirst,
-        body,
-        tags,
-        caption,
-        image_alt,
-    }
+    let image_alt = format!("Drawn illustration for a story about {}", topic.tags[0].to_lowercase());
+    StoryText { topic: topic.key, headline, standfirst, body, tags, caption, image_alt }
 }
 
 #[cfg(test)]
@@ -632,16 +503,11 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const FORBIDDEN: &[char] = &[
-        '#', '*', '_', '<', '>', '[', ']', '`', '|', '~', '\\', '{', '}', '"',
-    ];
+    const FORBIDDEN: &[char] = &['#', '*', '_', '<', '>', '[', ']', '`', '|', '~', '\\', '{', '}', '"'];
 
     fn check_text(what: &str, text: &str) {
         assert!(!text.trim().is_empty(), "empty {what}");
-        assert!(
-            !text.contains(FORBIDDEN),
-            "{what} has a forbidden character or an unknown slot: {text:?}"
-        );
+        assert!(!text.contains(FORBIDDEN), "{what} has a forbidden character or an unknown slot: {text:?}");
     }
 
     #[test]
@@ -652,41 +518,22 @@ mod tests {
         assert!(sections.iter().filter(|s| s.parent.is_none()).count() >= 6);
         for (i, s) in sections.iter().enumerate() {
             if let Some(p) = s.parent {
-                assert!(
-                    sections[..i].iter().any(|x| x.slug == p),
-                    "{} comes before its parent {p}",
-                    s.slug
-                );
+                assert!(sections[..i].iter().any(|x| x.slug == p), "{} comes before its parent {p}", s.slug);
             }
         }
         let authors = authors();
         assert!(authors.len() >= 12);
-        assert_eq!(
-            authors.iter().map(|a| a.slug).collect::<HashSet<_>>().len(),
-            authors.len()
-        );
+        assert_eq!(authors.iter().map(|a| a.slug).collect::<HashSet<_>>().len(), authors.len());
         let sources = sources();
         assert!(sources.len() >= 20);
-        assert_eq!(
-            sources.iter().map(|s| s.slug).collect::<HashSet<_>>().len(),
-            sources.len()
-        );
+        assert_eq!(sources.iter().map(|s| s.slug).collect::<HashSet<_>>().len(), sources.len());
         for t in topics() {
-            assert!(
-                slugs.contains(t.section),
-                "topic {} files into unknown section {}",
-                t.key,
-                t.section
-            );
+            assert!(slugs.contains(t.section), "topic {} files into unknown section {}", t.key, t.section);
         }
         let filed: HashSet<_> = topics().iter().map(|t| t.section).collect();
         for s in &sections {
             let has_children = sections.iter().any(|c| c.parent == Some(s.slug));
-            assert!(
-                has_children || filed.contains(s.slug),
-                "leaf section {} has no topic",
-                s.slug
-            );
+            assert!(has_children || filed.contains(s.slug), "leaf section {} has no topic", s.slug);
         }
     }
 
@@ -696,21 +543,9 @@ mod tests {
         assert_eq!(keys.len(), topics().len(), "topic keys must be unique");
         assert!(topics().len() >= 24, "{} topics", topics().len());
         for t in topics() {
-            assert!(
-                t.headlines.len() >= 5 && t.standfirsts.len() >= 3 && t.sentences.len() >= 12,
-                "{} is thin",
-                t.key
-            );
-            assert!(
-                !t.subheadings.is_empty() && !t.quotes.is_empty() && !t.roles.is_empty(),
-                "{}",
-                t.key
-            );
-            assert!(
-                t.list_items.len() >= 5 && !t.captions.is_empty() && !t.tags.is_empty(),
-                "{}",
-                t.key
-            );
+            assert!(t.headlines.len() >= 5 && t.standfirsts.len() >= 3 && t.sentences.len() >= 12, "{} is thin", t.key);
+            assert!(!t.subheadings.is_empty() && !t.quotes.is_empty() && !t.roles.is_empty(), "{}", t.key);
+            assert!(t.list_items.len() >= 5 && !t.captions.is_empty() && !t.tags.is_empty(), "{}", t.key);
             assert!(!t.image_words.is_empty(), "{}", t.key);
         }
     }
@@ -726,45 +561,18 @@ mod tests {
             check_text("caption", &s.caption);
             assert!(!s.headline.ends_with('.'), "{:?}", s.headline);
             let words = s.headline.split_whitespace().count();
-            assert!(
-                (5..=16).contains(&words),
-                "headline of {words} words: {:?}",
-                s.headline
-            );
-            let paragraphs = s
-                .body
-                .iter()
-                .filter(|b| matches!(b, Block::Paragraph(_)))
-                .count();
+            assert!((5..=16).contains(&words), "headline of {words} words: {:?}", s.headline);
+            let paragraphs = s.body.iter().filter(|b| matches!(b, Block::Paragraph(_))).count();
             assert!((4..=12).contains(&paragraphs), "{paragraphs} paragraphs");
-            let heads: Vec<usize> = s
-                .body
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| matches!(b, Block::Subheading(_)))
-                .map(|(i, _)| i)
-                .collect();
-            assert!(
-                (1..=3).contains(&heads.len()),
-                "{} subheadings",
-                heads.len()
-            );
-            assert!(
-                !heads.contains(&0) && !heads.contains(&(s.body.len() - 1)),
-                "subheading at an edge"
-            );
-            assert!(
-                heads.windows(2).all(|w| w[1] > w[0] + 1),
-                "adjacent subheadings"
-            );
+            let heads: Vec<usize> =
+                s.body.iter().enumerate().filter(|(_, b)| matches!(b, Block::Subheading(_))).map(|(i, _)| i).collect();
+            assert!((1..=3).contains(&heads.len()), "{} subheadings", heads.len());
+            assert!(!heads.contains(&0) && !heads.contains(&(s.body.len() - 1)), "subheading at an edge");
+            assert!(heads.windows(2).all(|w| w[1] > w[0] + 1), "adjacent subheadings");
             for b in &s.body {
                 match b {
                     Block::Paragraph(t) | Block::Subheading(t) => check_text("body", t),
-                    Block::Quote {
-                        text,
-                        speaker,
-                        role,
-                    } => {
+                    Block::Quote { text, speaker, role } => {
                         check_text("quote", text);
                         check_text("speaker", speaker);
                         check_text("role", role);
@@ -778,10 +586,7 @@ mod tests {
                     let stem: String = g.chars().take_while(|c| *c != '{').take(25).collect();
                     stem.len() >= 20 && first.starts_with(&stem)
                 });
-                assert!(
-                    !generic_opening,
-                    "a story must open with its news, not a generic line: {first:?}"
-                );
+                assert!(!generic_opening, "a story must open with its news, not a generic line: {first:?}");
             } else {
                 panic!("a story must open with a paragraph");
             }
@@ -794,13 +599,7 @@ mod tests {
         let a = story(&mut Rng::new(1), topic, 5);
         let b = story(&mut Rng::new(1), topic, 5);
         assert_eq!(a, b);
-        let headlines: HashSet<String> = (0..50)
-            .map(|i| story(&mut Rng::new(1), topic, i).headline)
-            .collect();
-        assert!(
-            headlines.len() >= 20,
-            "only {} distinct headlines in 50 stories",
-            headlines.len()
-        );
+        let headlines: HashSet<String> = (0..50).map(|i| story(&mut Rng::new(1), topic, i).headline).collect();
+        assert!(headlines.len() >= 20, "only {} distinct headlines in 50 stories", headlines.len());
     }
 }

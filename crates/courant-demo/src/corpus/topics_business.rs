@@ -5,12 +5,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "supermarket-merger",
         section: "business",
-        tags: &[
-            "Supermarket merger",
-            "Greenway Foods",
-            "Pantry Stores",
-            "Competition Authority",
-        ],
+        tags: &["Supermarket merger", "Greenway Foods", "Pantry Stores", "Competition Authority"],
         image_words: &["MERGER", "GROCERY"],
         headlines: &[
             "Greenway and Pantry Stores agree merger to create supermarket giant",
@@ -90,12 +85,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "rate-decision",
         section: "markets",
-        tags: &[
-            "Interest rates",
-            "Central bank",
-            "Inflation",
-            "Mortgage rates",
-        ],
+        tags: &["Interest rates", "Central bank", "Inflation", "Mortgage rates"],
         image_words: &["RATES"],
         headlines: &[
             "Central bank raises interest rates to {n} per cent to tame inflation",
@@ -152,11 +142,7 @@ pub const TOPICS: &[TopicText] = &[
             "Small firms are already paying more to borrow, and this rise will delay their investment plans.",
             "Savers have waited a long time for a decent return, and the banks must now pass it on.",
         ],
-        roles: &[
-            "central bank governor",
-            "mortgage broker",
-            "chief economist at a regional bank",
-        ],
+        roles: &["central bank governor", "mortgage broker", "chief economist at a regional bank"],
         list_items: &[
             "The main interest rate rose by a quarter of a point",
             "Inflation stands at {n} per cent, above the two per cent target",
@@ -175,12 +161,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "energy-prices",
         section: "markets",
-        tags: &[
-            "Energy prices",
-            "Gas market",
-            "Electricity bills",
-            "Gas storage",
-        ],
+        tags: &["Energy prices", "Gas market", "Electricity bills", "Gas storage"],
         image_words: &["ENERGY", "GAS"],
         headlines: &[
             "Wholesale gas prices jump {pct} per cent as cold snap grips {region}",
@@ -236,11 +217,7 @@ pub const TOPICS: &[TopicText] = &[
             "When gas prices fall, customers should see it on their energy bills just as quickly as when they rise.",
             "Our furnaces run day and night, so every swing in the gas price lands straight on our costs.",
         ],
-        roles: &[
-            "energy minister",
-            "energy market analyst",
-            "utility chief executive",
-        ],
+        roles: &["energy minister", "energy market analyst", "utility chief executive"],
         list_items: &[
             "Wholesale gas prices moved {pct} per cent in a single day",
             "Gas storage is about {num} per cent full",
@@ -259,12 +236,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "chip-factory",
         section: "technology",
-        tags: &[
-            "Chip factory",
-            "Semiconductors",
-            "Lumen Semiconductor",
-            "Industrial subsidies",
-        ],
+        tags: &["Chip factory", "Semiconductors", "Lumen Semiconductor", "Industrial subsidies"],
         image_words: &["CHIPS", "WAFER"],
         headlines: &[
             "Lumen Semiconductor opens chip factory in {region} with {num} hundred jobs",
@@ -343,12 +315,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "data-centre",
         section: "technology",
-        tags: &[
-            "Data centres",
-            "Stratus Data",
-            "Power grid",
-            "Planning objections",
-        ],
+        tags: &["Data centres", "Stratus Data", "Power grid", "Planning objections"],
         image_words: &["DATA", "SERVERS"],
         headlines: &[
             "Plans for huge data centre near {town} spark fears over power grid",
@@ -404,11 +371,7 @@ pub const TOPICS: &[TopicText] = &[
             "If the data centre is approved, waste heat from the servers could warm hundreds of homes.",
             "The committee will not decide until we have clear answers on electricity and water.",
         ],
-        roles: &[
-            "Stratus Data director",
-            "chair of the local residents' group",
-            "grid operator spokesperson",
-        ],
+        roles: &["Stratus Data director", "chair of the local residents' group", "grid operator spokesperson"],
         list_items: &[
             "Stratus Data wants to build on {num} hectares near {town}",
             "The site could draw up to {big} megawatts from the power grid",
@@ -427,12 +390,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "delivery-app-rules",
         section: "technology",
-        tags: &[
-            "Delivery riders",
-            "Gig economy",
-            "Platform work rules",
-            "Algorithmic management",
-        ],
+        tags: &["Delivery riders", "Gig economy", "Platform work rules", "Algorithmic management"],
         image_words: &["RIDERS"],
         headlines: &[
             "New rules give delivery-app riders minimum pay per hour worked",
@@ -488,11 +446,7 @@ pub const TOPICS: &[TopicText] = &[
             "When I broke my wrist, the app simply stopped sending me orders and I had no insurance at all.",
             "Delivery apps will have to show their working, just like any other employer.",
         ],
-        roles: &[
-            "delivery rider",
-            "rider union organiser",
-            "spokesperson for the delivery platforms' association",
-        ],
+        roles: &["delivery rider", "rider union organiser", "spokesperson for the delivery platforms' association"],
         list_items: &[
             "Riders must be paid for time logged in, not only per delivery",
             "Delivery apps must provide accident insurance",
@@ -568,11 +522,7 @@ pub const TOPICS: &[TopicText] = &[
             "The pressure is all on them now, they are the ones everyone expects to win the league.",
             "I have waited my whole life to see us this close to the title.",
         ],
-        roles: &[
-            "manager of the league leaders",
-            "club captain",
-            "season-ticket holder",
-        ],
+        roles: &["manager of the league leaders", "club captain", "season-ticket holder"],
         list_items: &[
             "{team} and {team2} are separated by {n} points",
             "Goal difference could decide the title",
@@ -591,12 +541,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "city-marathon",
         section: "sport",
-        tags: &[
-            "City marathon",
-            "Marathon running",
-            "Road closures",
-            "Charity fundraising",
-        ],
+        tags: &["City marathon", "Marathon running", "Road closures", "Charity fundraising"],
         image_words: &["MARATHON", "RUN"],
         headlines: &[
             "{town} marathon draws record field of {num} thousand runners on {weekday}",

@@ -5,11 +5,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "museum-reopening",
         section: "culture",
-        tags: &[
-            "Museum reopening",
-            "Galleries and collections",
-            "Art restoration",
-        ],
+        tags: &["Museum reopening", "Galleries and collections", "Art restoration"],
         image_words: &["MUSEUM", "GALLERY"],
         headlines: &[
             "{town} City Museum reopens its galleries after {n} years of renovation",
@@ -214,11 +210,7 @@ pub const TOPICS: &[TopicText] = &[
             "I have played the cello here for {num} years, and I have never been so worried about the next season",
             "The audience has made its feelings clear, and we hope the councillors are listening to the music as well as the petition",
         ],
-        roles: &[
-            "principal cellist",
-            "council cabinet member for culture",
-            "orchestra chief executive",
-        ],
+        roles: &["principal cellist", "council cabinet member for culture", "orchestra chief executive"],
         list_items: &[
             "The council grant will fall by {pct} per cent",
             "The orchestra employs {num} full-time musicians",
@@ -293,11 +285,7 @@ pub const TOPICS: &[TopicText] = &[
             "Find a dark field, let your eyes adjust for twenty minutes, and look low in the west after sunset",
             "My daughter saw the comet through our telescope and has talked about nothing but astronomy since",
         ],
-        roles: &[
-            "observatory astronomer",
-            "amateur astronomer from {town2}",
-            "dark sky campaigner",
-        ],
+        roles: &["observatory astronomer", "amateur astronomer from {town2}", "dark sky campaigner"],
         list_items: &[
             "The comet is visible to the naked eye from mid {month}",
             "Look low in the western sky after sunset",
@@ -316,11 +304,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "vaccine-trial",
         section: "science",
-        tags: &[
-            "Vaccine trials",
-            "Clinical research",
-            "Medicines regulation",
-        ],
+        tags: &["Vaccine trials", "Clinical research", "Medicines regulation"],
         image_words: &["VACCINE", "TRIAL"],
         headlines: &[
             "New vaccine trial seeks {big} volunteers across {region}",
@@ -375,11 +359,7 @@ pub const TOPICS: &[TopicText] = &[
             "The regulator will look at every side effect recorded in the trial, however small, before making a decision",
             "If this vaccine works, it could keep thousands of older people out of hospital every winter",
         ],
-        roles: &[
-            "lead researcher at the Halden Institute",
-            "trial volunteer",
-            "regulator spokesperson",
-        ],
+        roles: &["lead researcher at the Halden Institute", "trial volunteer", "regulator spokesperson"],
         list_items: &[
             "The trial seeks {big} volunteers over sixty",
             "Each volunteer receives two doses or a dummy injection",
@@ -453,11 +433,7 @@ pub const TOPICS: &[TopicText] = &[
             "The meltwater helps us this summer, but we know that one day the river will run dry in August",
             "Temperatures on the glacier are rising faster than anywhere else we measure in {region}",
         ],
-        roles: &[
-            "glaciologist at the University of {town}",
-            "farmer in the valley",
-            "mountain guide",
-        ],
+        roles: &["glaciologist at the University of {town}", "farmer in the valley", "mountain guide"],
         list_items: &[
             "The glacier front retreated {num} metres last summer",
             "Ice cores are being moved to a freezer store",
@@ -532,11 +508,7 @@ pub const TOPICS: &[TopicText] = &[
             "I have been on this platform at dawn for twenty years, and the trains have never once been early",
             "Since my firm moved to a four day week, I have not missed the fifth commute for a single moment",
         ],
-        roles: &[
-            "fellow commuter from {town2}",
-            "nurse on the early train",
-            "cycling shop owner",
-        ],
+        roles: &["fellow commuter from {town2}", "nurse on the early train", "cycling shop owner"],
         list_items: &[
             "Season ticket fares rose by {pct} per cent",
             "The average commute takes {num} minutes",
@@ -610,11 +582,7 @@ pub const TOPICS: &[TopicText] = &[
             "People complain about the council, but without the local paper they would not even know what to complain about",
             "The court report is the most read page in the paper, because justice should be seen to be done in your own town",
         ],
-        roles: &[
-            "retired teacher and lifelong reader",
-            "parish councillor",
-            "district reporter for the weekly paper",
-        ],
+        roles: &["retired teacher and lifelong reader", "parish councillor", "district reporter for the weekly paper"],
         list_items: &[
             "Local papers have lost {pct} per cent of readers in a decade",
             "Many council meetings now go unreported",

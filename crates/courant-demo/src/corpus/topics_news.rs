@@ -6,12 +6,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "valdoria-election",
         section: "world",
-        tags: &[
-            "Valdoria",
-            "Presidential elections",
-            "Election observers",
-            "Vote counting",
-        ],
+        tags: &["Valdoria", "Presidential elections", "Election observers", "Vote counting"],
         image_words: &["VALDORIA", "VOTE"],
         headlines: &[
             "Valdoria braces for tense presidential run-off as observers report irregularities",
@@ -171,12 +166,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "drought-relief",
         section: "world",
-        tags: &[
-            "Drought",
-            "Humanitarian aid",
-            "Food security",
-            "Water supply",
-        ],
+        tags: &["Drought", "Humanitarian aid", "Food security", "Water supply"],
         image_words: &["DROUGHT", "AID"],
         headlines: &[
             "Aid convoys reach villages on the Ardun Plateau after months of drought",
@@ -257,12 +247,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "budget-standoff",
         section: "politics",
-        tags: &[
-            "Budget",
-            "Coalition government",
-            "Public spending",
-            "Parliament",
-        ],
+        tags: &["Budget", "Coalition government", "Public spending", "Parliament"],
         image_words: &["BUDGET"],
         headlines: &[
             "Parliament misses budget deadline as coalition partners fail to agree spending cuts",
@@ -319,11 +304,7 @@ pub const TOPICS: &[TopicText] = &[
             "A government that cannot pass a budget should hand the decision back to the voters.",
             "The numbers do not add up unless we make savings, and pretending otherwise helps no one.",
         ],
-        roles: &[
-            "finance minister",
-            "leader of the Centre Liberals",
-            "opposition finance spokesperson",
-        ],
+        roles: &["finance minister", "leader of the Centre Liberals", "opposition finance spokesperson"],
         list_items: &[
             "Parliament has missed the legal deadline to pass the budget",
             "The coalition parties are {big} million apart on spending",
@@ -399,11 +380,7 @@ pub const TOPICS: &[TopicText] = &[
             "I am sixty-one and my back is gone, so tell me how I am supposed to keep working until sixty-seven.",
             "The door to dialogue remains open, but the pension age itself is not up for negotiation.",
         ],
-        roles: &[
-            "general secretary of the trade union federation",
-            "labour minister",
-            "care worker at the protest",
-        ],
+        roles: &["general secretary of the trade union federation", "labour minister", "care worker at the protest"],
         list_items: &[
             "The pension age would rise from 65 to 67 over ten years",
             "Workers in physically demanding jobs could retire earlier",
@@ -422,12 +399,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "minister-resigns",
         section: "politics",
-        tags: &[
-            "Procurement scandal",
-            "Transport ministry",
-            "Ministerial resignations",
-            "Public inquiry",
-        ],
+        tags: &["Procurement scandal", "Transport ministry", "Ministerial resignations", "Public inquiry"],
         image_words: &["MINISTER", "RESIGNS"],
         headlines: &[
             "Transport minister resigns over signalling contract awarded without tender",
@@ -484,11 +456,7 @@ pub const TOPICS: &[TopicText] = &[
             "We warned the ministry months ago that the procurement rules were being bent, and nobody listened.",
             "The inquiry must follow the evidence wherever it leads, including to the minister's own office.",
         ],
-        roles: &[
-            "former transport minister",
-            "new transport minister",
-            "head of the state audit office",
-        ],
+        roles: &["former transport minister", "new transport minister", "head of the state audit office"],
         list_items: &[
             "The signalling contract is worth {big} million",
             "It was awarded to Corvane Engineering without an open tender",
@@ -508,12 +476,7 @@ pub const TOPICS: &[TopicText] = &[
     TopicText {
         key: "rail-strike",
         section: "local",
-        tags: &[
-            "Rail strikes",
-            "Commuting",
-            "Train drivers",
-            "Industrial action",
-        ],
+        tags: &["Rail strikes", "Commuting", "Train drivers", "Industrial action"],
         image_words: &["RAIL", "STRIKE"],
         headlines: &[
             "Train drivers walk out as regional rail strike cancels most services",

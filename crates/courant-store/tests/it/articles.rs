@@ -10,20 +10,11 @@ use time::macros::datetime;
 async fn article_round_trips_every_field() {
     let t = TestStore::new().await;
     let f = fixture(&t).await;
-    let r1 = insert(
-        &t,
-        &new_published(&f, "Ferry timetable restored", at_hour(1)),
-    )
-    .await;
+    let r1 = insert(&t, &new_published(&f, "Ferry timetable restored", at_hour(1))).await;
     let r2 = insert(&t, &new_draft(&f, "Unfinished piece on tolls")).await;
-    let r3 = insert(
-        &t,
-        &NewArticle {
-            section_id: f.politics.id,
-            ..new_published(&f, "Port budget approved", at_hour(2))
-        },
-    )
-    .await;
+    let r3 =
+        insert(&t, &NewArticle { section_id: f.politics.id, ..new_published(&f, "Port budget approved", at_hour(2)) })
+            .await;
 
     let new = NewArticle {
         slug: None,
@@ -45,34 +36,14 @@ async fn article_round_trips_every_field() {
     let a = load(&t, id).await;
 
     assert_eq!(a.id, id);
-    assert_eq!(
-        a.headline, "Harbour reopens after the storm",
-        "the headline is stored trimmed"
-    );
-    assert_eq!(
-        a.slug, "harbour-reopens-after-the-storm",
-        "slug derived from the headline"
-    );
+    assert_eq!(a.headline, "Harbour reopens after the storm", "the headline is stored trimmed");
+    assert_eq!(a.slug, "harbour-reopens-after-the-storm", "slug derived from the headline");
     assert_eq!(a.standfirst, new.standfirst, "standfirst");
-    assert_eq!(
-        a.body, new.body,
-        "the Markdown body is stored exactly as typed"
-    );
-    assert_eq!(
-        a.hero.as_ref(),
-        Some(&f.hero),
-        "hero image, with alt, caption, credit and keywords"
-    );
+    assert_eq!(a.body, new.body, "the Markdown body is stored exactly as typed");
+    assert_eq!(a.hero.as_ref(), Some(&f.hero), "hero image, with alt, caption, credit and keywords");
     assert_eq!(
         a.hero.as_ref().map(|h| h.keywords.as_slice()),
-        Some(
-            [
-                "harbour".to_string(),
-                "ferry".to_string(),
-                "storm".to_string()
-            ]
-            .as_slice()
-        ),
+        Some(["harbour".to_string(), "ferry".to_string(), "storm".to_string()].as_slice()),
         "hero keywords, in order"
     );
     assert_eq!(a.section, f.europe, "section");
@@ -81,100 +52,34 @@ async fn article_round_trips_every_field() {
         vec![f.news.clone(), f.world.clone(), f.europe.clone()],
         "section_path runs root first and ends with the section"
     );
-    assert_eq!(
-        a.authors,
-        vec![f.ben.clone(), f.anna.clone()],
-        "authors in byline order, with Anna's photo"
-    );
-    assert_eq!(
-        a.tags,
-        vec![f.climate.clone(), f.rail.clone(), f.budget.clone()],
-        "tags in the given order"
-    );
-    assert_eq!(
-        a.sources,
-        vec![f.gazette.clone(), f.wire.clone()],
-        "sources in the given order"
-    );
+    assert_eq!(a.authors, vec![f.ben.clone(), f.anna.clone()], "authors in byline order, with Anna's photo");
+    assert_eq!(a.tags, vec![f.climate.clone(), f.rail.clone(), f.budget.clone()], "tags in the given order");
+    assert_eq!(a.sources, vec![f.gazette.clone(), f.wire.clone()], "sources in the given order");
 
     let related: Vec<ArticleId> = a.related.iter().map(|r| r.id).collect();
-    assert_eq!(
-        related,
-        vec![r3, r1],
-        "related: published ones only (not the draft r2), in pinned order"
-    );
+    assert_eq!(related, vec![r3, r1], "related: published ones only (not the draft r2), in pinned order");
     let port = &a.related[0];
     assert_eq!(
-        (
-            port.headline.as_str(),
-            port.slug.as_str(),
-            port.section_slug.as_str(),
-            port.section_name.as_str()
-        ),
-        (
-            "Port budget approved",
-            "port-budget-approved",
-            "politics",
-            "Politics"
-        ),
+        (port.headline.as_str(), port.slug.as_str(), port.section_slug.as_str(), port.section_name.as_str()),
+        ("Port budget approved", "port-budget-approved", "politics", "Politics"),
         "related summary fields"
     );
-    assert_eq!(
-        (port.status, port.published_at),
-        (Status::Published, Some(at_hour(2))),
-        "related summary status"
-    );
+    assert_eq!((port.status, port.published_at), (Status::Published, Some(at_hour(2))), "related summary status");
 
     assert_eq!(a.status, Status::Published, "status");
-    assert_eq!(
-        a.created_at,
-        datetime!(2026-11-24 07:59:58 UTC),
-        "created_at, in UTC to the second"
-    );
-    assert_eq!(
-        a.published_at,
-        Some(datetime!(2026-11-24 09:30:15 UTC)),
-        "published_at, in UTC to the second"
-    );
-    assert_eq!(
-        a.updated_at,
-        datetime!(2026-11-24 10:00:01 UTC),
-        "updated_at, in UTC to the second"
-    );
+    assert_eq!(a.created_at, datetime!(2026-11-24 07:59:58 UTC), "created_at, in UTC to the second");
+    assert_eq!(a.published_at, Some(datetime!(2026-11-24 09:30:15 UTC)), "published_at, in UTC to the second");
+    assert_eq!(a.updated_at, datetime!(2026-11-24 10:00:01 UTC), "updated_at, in UTC to the second");
     let published_at = a.published_at.expect("published_at");
-    for (name, at) in [
-        ("created_at", a.created_at),
-        ("published_at", published_at),
-        ("updated_at", a.updated_at),
-    ] {
-        assert_eq!(
-            at.offset(),
-            UtcOffset::UTC,
-            "{name} should come back in UTC, got {at}"
-        );
-        assert_eq!(
-            at.nanosecond(),
-            0,
-            "{name} should be truncated to the second, got {at}"
-        );
+    for (name, at) in [("created_at", a.created_at), ("published_at", published_at), ("updated_at", a.updated_at)] {
+        assert_eq!(at.offset(), UtcOffset::UTC, "{name} should come back in UTC, got {at}");
+        assert_eq!(at.nanosecond(), 0, "{name} should be truncated to the second, got {at}");
     }
-    assert!(
-        a.corrections.is_empty(),
-        "no corrections yet: {:?}",
-        a.corrections
-    );
-    assert_eq!(
-        a.path().as_deref(),
-        Some("/europe/2026/11/24/harbour-reopens-after-the-storm"),
-        "public path"
-    );
+    assert!(a.corrections.is_empty(), "no corrections yet: {:?}", a.corrections);
+    assert_eq!(a.path().as_deref(), Some("/europe/2026/11/24/harbour-reopens-after-the-storm"), "public path");
 
     let by_slug = t.article_by_slug(&a.slug).await.expect("article_by_slug");
-    assert_eq!(
-        by_slug.as_ref(),
-        Some(&a),
-        "article_by_slug gives the same article as article()"
-    );
+    assert_eq!(by_slug.as_ref(), Some(&a), "article_by_slug gives the same article as article()");
 }
 
 #[tokio::test]
@@ -189,32 +94,12 @@ async fn a_bare_draft_round_trips() {
     assert_eq!(a.path(), None, "a draft has no public path");
     assert_eq!((a.created_at, a.updated_at), (T0, T0), "timestamps");
     assert_eq!(a.hero, None);
-    assert_eq!(
-        a.section_path,
-        vec![f.news.clone(), f.world.clone()],
-        "section_path of a second-level section"
-    );
+    assert_eq!(a.section_path, vec![f.news.clone(), f.world.clone()], "section_path of a second-level section");
     assert_eq!(a.authors, vec![f.anna.clone()]);
-    assert!(
-        a.tags.is_empty()
-            && a.sources.is_empty()
-            && a.related.is_empty()
-            && a.corrections.is_empty()
-    );
+    assert!(a.tags.is_empty() && a.sources.is_empty() && a.related.is_empty() && a.corrections.is_empty());
 
-    assert_eq!(
-        id_at_slug(&t, "notes-for-a-story").await,
-        Some(id),
-        "drafts are found by slug too"
-    );
-    assert_eq!(
-        t.article(ArticleId(999_999))
-            .await
-            .expect("article")
-            .map(|a| a.id),
-        None,
-        "unknown id"
-    );
+    assert_eq!(id_at_slug(&t, "notes-for-a-story").await, Some(id), "drafts are found by slug too");
+    assert_eq!(t.article(ArticleId(999_999)).await.expect("article").map(|a| a.id), None, "unknown id");
     assert_eq!(id_at_slug(&t, "no-such-story").await, None, "unknown slug");
 }
 
@@ -233,10 +118,7 @@ async fn the_path_is_dated_by_the_utc_day_of_first_publication() {
     .await;
     let a = load(&t, id).await;
     assert_eq!(a.published_at, Some(datetime!(2026-11-25 01:30 UTC)));
-    assert_eq!(
-        a.path().as_deref(),
-        Some("/europe/2026/11/25/late-night-vote")
-    );
+    assert_eq!(a.path().as_deref(), Some("/europe/2026/11/25/late-night-vote"));
 }
 
 #[tokio::test]
@@ -255,21 +137,9 @@ async fn repeated_links_are_kept_once_in_first_position() {
     )
     .await;
     let a = load(&t, id).await;
-    assert_eq!(
-        a.tags,
-        vec![f.rail.clone(), f.climate.clone()],
-        "a tag listed twice is kept once"
-    );
-    assert_eq!(
-        a.sources,
-        vec![f.wire.clone()],
-        "a source listed twice is kept once"
-    );
-    assert_eq!(
-        a.related.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![r],
-        "a related article pinned twice"
-    );
+    assert_eq!(a.tags, vec![f.rail.clone(), f.climate.clone()], "a tag listed twice is kept once");
+    assert_eq!(a.sources, vec![f.wire.clone()], "a source listed twice is kept once");
+    assert_eq!(a.related.iter().map(|s| s.id).collect::<Vec<_>>(), vec![r], "a related article pinned twice");
 }
 
 #[tokio::test]
@@ -278,39 +148,16 @@ async fn related_articles_follow_their_status() {
     let f = fixture(&t).await;
     let r1 = insert(&t, &new_published(&f, "First related", at_hour(1))).await;
     let r2 = insert(&t, &new_draft(&f, "Second related")).await;
-    let id = insert(
-        &t,
-        &NewArticle {
-            related_ids: vec![r2, r1],
-            ..new_published(&f, "Main", at_hour(3))
-        },
-    )
-    .await;
+    let id = insert(&t, &NewArticle { related_ids: vec![r2, r1], ..new_published(&f, "Main", at_hour(3)) }).await;
 
     let related = |a: &Article| a.related.iter().map(|s| s.id).collect::<Vec<_>>();
-    assert_eq!(
-        related(&load(&t, id).await),
-        vec![r1],
-        "a draft is not shown as related"
-    );
+    assert_eq!(related(&load(&t, id).await), vec![r1], "a draft is not shown as related");
 
-    t.set_status(r2, Status::Published, at_hour(4))
-        .await
-        .expect("publish r2");
-    assert_eq!(
-        related(&load(&t, id).await),
-        vec![r2, r1],
-        "once published it appears, in pinned order"
-    );
+    t.set_status(r2, Status::Published, at_hour(4)).await.expect("publish r2");
+    assert_eq!(related(&load(&t, id).await), vec![r2, r1], "once published it appears, in pinned order");
 
-    t.set_status(r1, Status::Unpublished, at_hour(5))
-        .await
-        .expect("unpublish r1");
-    assert_eq!(
-        related(&load(&t, id).await),
-        vec![r2],
-        "an unpublished article leaves the related list"
-    );
+    t.set_status(r1, Status::Unpublished, at_hour(5)).await.expect("unpublish r1");
+    assert_eq!(related(&load(&t, id).await), vec![r2], "an unpublished article leaves the related list");
 }
 
 #[tokio::test]
@@ -320,88 +167,24 @@ async fn invalid_articles_are_rejected_and_store_nothing() {
     let base = || new_draft(&f, "Harbour reopens");
 
     let cases: Vec<(&str, NewArticle)> = vec![
-        (
-            "headline",
-            NewArticle {
-                headline: String::new(),
-                ..base()
-            },
-        ),
-        (
-            "headline",
-            NewArticle {
-                headline: "  \t\n ".into(),
-                ..base()
-            },
-        ),
-        (
-            "headline",
-            NewArticle {
-                headline: "x".repeat(MAX_HEADLINE_CHARS + 1),
-                ..base()
-            },
-        ),
-        (
-            "authors",
-            NewArticle {
-                author_ids: vec![],
-                ..base()
-            },
-        ),
-        (
-            "authors",
-            NewArticle {
-                author_ids: vec![f.anna.id, f.ben.id, f.anna.id],
-                ..base()
-            },
-        ),
-        (
-            "published_at",
-            NewArticle {
-                status: Status::Published,
-                published_at: None,
-                ..base()
-            },
-        ),
-        (
-            "published_at",
-            NewArticle {
-                status: Status::Scheduled,
-                published_at: None,
-                ..base()
-            },
-        ),
-        (
-            "slug",
-            NewArticle {
-                slug: Some("Harbour Reopens".into()),
-                ..base()
-            },
-        ),
-        (
-            "slug",
-            NewArticle {
-                slug: Some("harbour--reopens".into()),
-                ..base()
-            },
-        ),
+        ("headline", NewArticle { headline: String::new(), ..base() }),
+        ("headline", NewArticle { headline: "  \t\n ".into(), ..base() }),
+        ("headline", NewArticle { headline: "x".repeat(MAX_HEADLINE_CHARS + 1), ..base() }),
+        ("authors", NewArticle { author_ids: vec![], ..base() }),
+        ("authors", NewArticle { author_ids: vec![f.anna.id, f.ben.id, f.anna.id], ..base() }),
+        ("published_at", NewArticle { status: Status::Published, published_at: None, ..base() }),
+        ("published_at", NewArticle { status: Status::Scheduled, published_at: None, ..base() }),
+        ("slug", NewArticle { slug: Some("Harbour Reopens".into()), ..base() }),
+        ("slug", NewArticle { slug: Some("harbour--reopens".into()), ..base() }),
     ];
     for (field, new) in &cases {
         let result = t.insert_article(new).await;
         assert_invalid(result, field);
     }
 
-    assert_eq!(
-        counts(&t).await,
-        f.counts(),
-        "rejected articles must leave no row behind"
-    );
+    assert_eq!(counts(&t).await, f.counts(), "rejected articles must leave no row behind");
     let ok = insert(&t, &base()).await;
-    assert_eq!(
-        slug_of(&t, ok).await,
-        "harbour-reopens",
-        "rejected articles must not use up their slug"
-    );
+    assert_eq!(slug_of(&t, ok).await, "harbour-reopens", "rejected articles must not use up their slug");
 }
 
 #[tokio::test]
@@ -411,84 +194,26 @@ async fn references_to_missing_rows_are_not_found_and_store_nothing() {
     let base = || new_published(&f, "Harbour reopens", at_hour(1));
 
     let cases: Vec<(&str, NewArticle)> = vec![
-        (
-            "section",
-            NewArticle {
-                section_id: SectionId(999_999),
-                ..base()
-            },
-        ),
-        (
-            "image",
-            NewArticle {
-                hero_image_id: Some(ImageId(999_999)),
-                ..base()
-            },
-        ),
-        (
-            "author",
-            NewArticle {
-                author_ids: vec![AuthorId(999_999)],
-                ..base()
-            },
-        ),
+        ("section", NewArticle { section_id: SectionId(999_999), ..base() }),
+        ("image", NewArticle { hero_image_id: Some(ImageId(999_999)), ..base() }),
+        ("author", NewArticle { author_ids: vec![AuthorId(999_999)], ..base() }),
         // The unknown one comes after a good one: what was linked first must be rolled back.
-        (
-            "author",
-            NewArticle {
-                author_ids: vec![f.anna.id, AuthorId(999_999)],
-                ..base()
-            },
-        ),
-        (
-            "tag",
-            NewArticle {
-                tag_ids: vec![f.rail.id, TagId(999_999)],
-                ..base()
-            },
-        ),
-        (
-            "source",
-            NewArticle {
-                source_ids: vec![SourceId(999_999)],
-                ..base()
-            },
-        ),
-        (
-            "related",
-            NewArticle {
-                related_ids: vec![ArticleId(999_999)],
-                ..base()
-            },
-        ),
+        ("author", NewArticle { author_ids: vec![f.anna.id, AuthorId(999_999)], ..base() }),
+        ("tag", NewArticle { tag_ids: vec![f.rail.id, TagId(999_999)], ..base() }),
+        ("source", NewArticle { source_ids: vec![SourceId(999_999)], ..base() }),
+        ("related", NewArticle { related_ids: vec![ArticleId(999_999)], ..base() }),
     ];
     for (what, new) in &cases {
         let result = t.insert_article(new).await;
         assert_not_found(result, what);
     }
 
-    assert_eq!(
-        counts(&t).await,
-        f.counts(),
-        "failed inserts must leave no row behind"
-    );
-    assert!(
-        listed(&t, &courant_store::ArticleFilter::All)
-            .await
-            .is_empty(),
-        "nothing may be listed"
-    );
+    assert_eq!(counts(&t).await, f.counts(), "failed inserts must leave no row behind");
+    assert!(listed(&t, &courant_store::ArticleFilter::All).await.is_empty(), "nothing may be listed");
     let problems = t.integrity_problems().await.expect("integrity_problems");
-    assert!(
-        problems.is_empty(),
-        "failed inserts left dangling links: {problems:?}"
-    );
+    assert!(problems.is_empty(), "failed inserts left dangling links: {problems:?}");
     let ok = insert(&t, &base()).await;
-    assert_eq!(
-        slug_of(&t, ok).await,
-        "harbour-reopens",
-        "failed inserts must not use up their slug"
-    );
+    assert_eq!(slug_of(&t, ok).await, "harbour-reopens", "failed inserts must not use up their slug");
 }
 
 #[tokio::test]
@@ -497,19 +222,13 @@ async fn corrections_are_kept_in_order_and_move_updated_at() {
     let f = fixture(&t).await;
     let id = insert(&t, &new_published(&f, "Harbour reopens", at_hour(1))).await;
 
-    t.add_correction(
-        id,
-        "  An earlier version misspelt the harbour master's name.\n",
-        at_hour(5),
-    )
-    .await
-    .expect("first correction");
+    t.add_correction(id, "  An earlier version misspelt the harbour master's name.\n", at_hour(5))
+        .await
+        .expect("first correction");
     let a = load(&t, id).await;
     assert_eq!(a.updated_at, at_hour(5), "a correction counts as an update");
 
-    t.add_correction(id, "The first ferry leaves at 9:00, not 8:00.", at_hour(7))
-        .await
-        .expect("second correction");
+    t.add_correction(id, "The first ferry leaves at 9:00, not 8:00.", at_hour(7)).await.expect("second correction");
     let a = load(&t, id).await;
     assert_eq!(
         a.corrections,
@@ -518,50 +237,22 @@ async fn corrections_are_kept_in_order_and_move_updated_at() {
                 published_at: at_hour(5),
                 text: "An earlier version misspelt the harbour master's name.".into()
             },
-            Correction {
-                published_at: at_hour(7),
-                text: "The first ferry leaves at 9:00, not 8:00.".into()
-            },
+            Correction { published_at: at_hour(7), text: "The first ferry leaves at 9:00, not 8:00.".into() },
         ],
         "corrections oldest first, text trimmed, dated as given"
     );
-    assert_eq!(
-        a.updated_at,
-        at_hour(7),
-        "updated_at follows the latest correction"
-    );
-    assert_eq!(
-        a.published_at,
-        Some(at_hour(1)),
-        "a correction does not move the publication date"
-    );
-    assert_eq!(
-        a.status,
-        Status::Published,
-        "a correction does not change the status"
-    );
+    assert_eq!(a.updated_at, at_hour(7), "updated_at follows the latest correction");
+    assert_eq!(a.published_at, Some(at_hour(1)), "a correction does not move the publication date");
+    assert_eq!(a.status, Status::Published, "a correction does not change the status");
 
     for empty in ["", "   ", "\n\t"] {
         assert_invalid(t.add_correction(id, empty, at_hour(8)).await, "correction");
     }
     let a = load(&t, id).await;
-    assert_eq!(
-        a.corrections.len(),
-        2,
-        "rejected corrections are not stored: {:?}",
-        a.corrections
-    );
-    assert_eq!(
-        a.updated_at,
-        at_hour(7),
-        "a rejected correction does not touch updated_at"
-    );
+    assert_eq!(a.corrections.len(), 2, "rejected corrections are not stored: {:?}", a.corrections);
+    assert_eq!(a.updated_at, at_hour(7), "a rejected correction does not touch updated_at");
 
-    assert_not_found(
-        t.add_correction(ArticleId(999_999), "Text", at_hour(9))
-            .await,
-        "article",
-    );
+    assert_not_found(t.add_correction(ArticleId(999_999), "Text", at_hour(9)).await, "article");
 }
 
 #[tokio::test]
@@ -570,19 +261,8 @@ async fn corrections_at_the_same_time_keep_their_insertion_order() {
     let f = fixture(&t).await;
     let id = insert(&t, &new_published(&f, "Harbour reopens", at_hour(1))).await;
     for text in ["Zeta first", "Alpha second", "Mid third"] {
-        t.add_correction(id, text, at_hour(2))
-            .await
-            .unwrap_or_else(|e| panic!("add correction {text:?}: {e}"));
+        t.add_correction(id, text, at_hour(2)).await.unwrap_or_else(|e| panic!("add correction {text:?}: {e}"));
     }
-    let texts: Vec<String> = load(&t, id)
-        .await
-        .corrections
-        .into_iter()
-        .map(|c| c.text)
-        .collect();
-    assert_eq!(
-        texts,
-        ["Zeta first", "Alpha second", "Mid third"],
-        "same-time corrections in the order added"
-    );
+    let texts: Vec<String> = load(&t, id).await.corrections.into_iter().map(|c| c.text).collect();
+    assert_eq!(texts, ["Zeta first", "Alpha second", "Mid third"], "same-time corrections in the order added");
 }

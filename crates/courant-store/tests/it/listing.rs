@@ -18,13 +18,7 @@ struct Seeded {
 
 impl Seeded {
     fn newest_first(&self) -> Vec<ArticleId> {
-        vec![
-            self.news5,
-            self.sport4,
-            self.world3,
-            self.politics2,
-            self.europe1,
-        ]
+        vec![self.news5, self.sport4, self.world3, self.politics2, self.europe1]
     }
 }
 
@@ -117,32 +111,14 @@ async fn seed(t: &TestStore) -> Seeded {
         t,
         &linked_everywhere(
             &f,
-            NewArticle {
-                status: Status::Unpublished,
-                published_at: Some(at_hour(60)),
-                ..new_draft(&f, "Hidden gone")
-            },
+            NewArticle { status: Status::Unpublished, published_at: Some(at_hour(60)), ..new_draft(&f, "Hidden gone") },
         ),
     )
     .await;
-    let taken_down = insert(
-        t,
-        &linked_everywhere(&f, new_published(&f, "Hidden taken down", at_hour(70))),
-    )
-    .await;
-    t.set_status(taken_down, Status::Unpublished, at_hour(71))
-        .await
-        .expect("unpublish taken_down");
+    let taken_down = insert(t, &linked_everywhere(&f, new_published(&f, "Hidden taken down", at_hour(70)))).await;
+    t.set_status(taken_down, Status::Unpublished, at_hour(71)).await.expect("unpublish taken_down");
 
-    Seeded {
-        f,
-        europe1,
-        politics2,
-        world3,
-        sport4,
-        news5,
-        hidden: vec![draft, scheduled, unpublished, taken_down],
-    }
+    Seeded { f, europe1, politics2, world3, sport4, news5, hidden: vec![draft, scheduled, unpublished, taken_down] }
 }
 
 #[tokio::test]
@@ -150,35 +126,15 @@ async fn everything_published_newest_first() {
     let t = TestStore::new().await;
     let s = seed(&t).await;
 
-    let page = t
-        .published(&ArticleFilter::All, 50, 0)
-        .await
-        .expect("published");
-    assert_eq!(
-        ids(&page),
-        s.newest_first(),
-        "newest first by published_at, whatever the insertion order"
-    );
+    let page = t.published(&ArticleFilter::All, 50, 0).await.expect("published");
+    assert_eq!(ids(&page), s.newest_first(), "newest first by published_at, whatever the insertion order");
     assert_eq!(page.total, 5, "total counts published articles only");
     for item in &page.items {
-        assert_eq!(
-            item.status,
-            Status::Published,
-            "{} is listed with status {}",
-            item.slug,
-            item.status
-        );
-        assert!(
-            !s.hidden.contains(&item.id),
-            "{} must not be listed",
-            item.slug
-        );
+        assert_eq!(item.status, Status::Published, "{} is listed with status {}", item.slug, item.status);
+        assert!(!s.hidden.contains(&item.id), "{} must not be listed", item.slug);
     }
     let dates: Vec<_> = page.items.iter().map(|i| i.published_at).collect();
-    assert!(
-        dates.windows(2).all(|w| w[0] >= w[1]),
-        "dates must not increase down the list: {dates:?}"
-    );
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "dates must not increase down the list: {dates:?}");
 }
 
 #[tokio::test]
@@ -186,46 +142,21 @@ async fn summaries_carry_what_a_teaser_shows() {
     let t = TestStore::new().await;
     let s = seed(&t).await;
 
-    let page = t
-        .published(&ArticleFilter::Sections(vec![s.f.europe.id]), 10, 0)
-        .await
-        .expect("published");
-    assert_eq!(
-        ids(&page),
-        vec![s.europe1],
-        "only Europe one is filed in Europe"
-    );
+    let page = t.published(&ArticleFilter::Sections(vec![s.f.europe.id]), 10, 0).await.expect("published");
+    assert_eq!(ids(&page), vec![s.europe1], "only Europe one is filed in Europe");
     let item = &page.items[0];
     assert_eq!(item.slug, "europe-one");
     assert_eq!(item.headline, "Europe one");
-    assert_eq!(
-        item.standfirst, "Europe's standfirst.",
-        "standfirst (stored trimmed)"
-    );
-    assert_eq!(
-        (item.section_slug.as_str(), item.section_name.as_str()),
-        ("europe", "Europe"),
-        "section"
-    );
+    assert_eq!(item.standfirst, "Europe's standfirst.", "standfirst (stored trimmed)");
+    assert_eq!((item.section_slug.as_str(), item.section_name.as_str()), ("europe", "Europe"), "section");
     assert_eq!(item.status, Status::Published);
     assert_eq!(item.published_at, Some(at_hour(10)));
     assert_eq!(item.updated_at, at_hour(10));
     assert_eq!(item.hero.as_ref(), Some(&s.f.hero), "hero image");
-    assert_eq!(
-        item.path().as_deref(),
-        Some("/europe/2026/11/02/europe-one"),
-        "public path"
-    );
+    assert_eq!(item.path().as_deref(), Some("/europe/2026/11/02/europe-one"), "public path");
 
-    let other = t
-        .published(&ArticleFilter::Sections(vec![s.f.sport.id]), 10, 0)
-        .await
-        .expect("published");
-    assert_eq!(
-        other.items.first().map(|i| i.hero.clone()),
-        Some(None),
-        "no hero image means None"
-    );
+    let other = t.published(&ArticleFilter::Sections(vec![s.f.sport.id]), 10, 0).await.expect("published");
+    assert_eq!(other.items.first().map(|i| i.hero.clone()), Some(None), "no hero image means None");
 }
 
 #[tokio::test]
@@ -236,49 +167,23 @@ async fn paging_walks_the_listing_with_a_stable_total() {
 
     let mut walked = Vec::new();
     for offset in [0, 2, 4] {
-        let page = t
-            .published(&ArticleFilter::All, 2, offset)
-            .await
-            .expect("published");
-        assert_eq!(
-            page.total, 5,
-            "total at offset {offset} should count the whole listing"
-        );
+        let page = t.published(&ArticleFilter::All, 2, offset).await.expect("published");
+        assert_eq!(page.total, 5, "total at offset {offset} should count the whole listing");
         let expected: Vec<ArticleId> = all.iter().skip(offset as usize).take(2).copied().collect();
         assert_eq!(ids(&page), expected, "page at offset {offset}, limit 2");
         walked.extend(ids(&page));
     }
-    assert_eq!(
-        walked, all,
-        "walking the pages gives the whole listing once"
-    );
+    assert_eq!(walked, all, "walking the pages gives the whole listing once");
 
-    let past_end = t
-        .published(&ArticleFilter::All, 2, 5)
-        .await
-        .expect("published");
-    assert!(
-        past_end.items.is_empty(),
-        "past the end: {:?}",
-        ids(&past_end)
-    );
+    let past_end = t.published(&ArticleFilter::All, 2, 5).await.expect("published");
+    assert!(past_end.items.is_empty(), "past the end: {:?}", ids(&past_end));
     assert_eq!(past_end.total, 5, "total past the end");
 
-    let none = t
-        .published(&ArticleFilter::All, 0, 0)
-        .await
-        .expect("published");
-    assert!(
-        none.items.is_empty(),
-        "limit 0 gives no items: {:?}",
-        ids(&none)
-    );
+    let none = t.published(&ArticleFilter::All, 0, 0).await.expect("published");
+    assert!(none.items.is_empty(), "limit 0 gives no items: {:?}", ids(&none));
     assert_eq!(none.total, 5, "limit 0 still counts");
 
-    let filtered = t
-        .published(&ArticleFilter::Author(s.f.anna.id), 1, 1)
-        .await
-        .expect("published");
+    let filtered = t.published(&ArticleFilter::Author(s.f.anna.id), 1, 1).await.expect("published");
     assert_eq!(ids(&filtered), vec![s.world3], "second of Anna's articles");
     assert_eq!(filtered.total, 3, "total of a filtered listing");
 }
@@ -291,11 +196,7 @@ async fn section_filter_takes_the_given_sections() {
     let sections = t.sections().await.expect("sections");
 
     let news_tree = subtree(&sections, f.news.id);
-    assert_eq!(
-        news_tree.len(),
-        4,
-        "News, World, Europe and Politics: {news_tree:?}"
-    );
+    assert_eq!(news_tree.len(), 4, "News, World, Europe and Politics: {news_tree:?}");
     assert_eq!(
         listed(&t, &ArticleFilter::Sections(news_tree)).await,
         vec![s.news5, s.world3, s.politics2, s.europe1],
@@ -311,40 +212,21 @@ async fn section_filter_takes_the_given_sections() {
         vec![s.news5],
         "only the listed ids count: a parent alone does not bring its children"
     );
+    assert_eq!(listed(&t, &ArticleFilter::Sections(vec![f.europe.id])).await, vec![s.europe1], "a leaf");
     assert_eq!(
-        listed(&t, &ArticleFilter::Sections(vec![f.europe.id])).await,
-        vec![s.europe1],
-        "a leaf"
-    );
-    assert_eq!(
-        listed(
-            &t,
-            &ArticleFilter::Sections(vec![f.sport.id, f.politics.id])
-        )
-        .await,
+        listed(&t, &ArticleFilter::Sections(vec![f.sport.id, f.politics.id])).await,
         vec![s.sport4, s.politics2],
         "unrelated sections together"
     );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Sections(vec![])).await,
-        Vec::<ArticleId>::new(),
-        "no section, nothing"
-    );
+    assert_eq!(listed(&t, &ArticleFilter::Sections(vec![])).await, Vec::<ArticleId>::new(), "no section, nothing");
     assert_eq!(
         listed(&t, &ArticleFilter::Sections(vec![SectionId(999_999)])).await,
         Vec::<ArticleId>::new(),
         "an unknown section lists nothing"
     );
 
-    let empty = t
-        .published(&ArticleFilter::Sections(vec![]), 10, 0)
-        .await
-        .expect("published");
-    assert_eq!(
-        (empty.items.len(), empty.total),
-        (0, 0),
-        "an empty Sections filter has total 0"
-    );
+    let empty = t.published(&ArticleFilter::Sections(vec![]), 10, 0).await.expect("published");
+    assert_eq!((empty.items.len(), empty.total), (0, 0), "an empty Sections filter has total 0");
 }
 
 #[tokio::test]
@@ -353,58 +235,26 @@ async fn tag_author_and_source_filters() {
     let s = seed(&t).await;
     let f = &s.f;
 
-    assert_eq!(
-        listed(&t, &ArticleFilter::Tag(f.rail.id)).await,
-        vec![s.world3, s.politics2],
-        "tag Rail strikes"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Tag(f.climate.id)).await,
-        vec![s.news5, s.europe1],
-        "tag Climate"
-    );
+    assert_eq!(listed(&t, &ArticleFilter::Tag(f.rail.id)).await, vec![s.world3, s.politics2], "tag Rail strikes");
+    assert_eq!(listed(&t, &ArticleFilter::Tag(f.climate.id)).await, vec![s.news5, s.europe1], "tag Climate");
     assert_eq!(
         listed(&t, &ArticleFilter::Tag(f.budget.id)).await,
         vec![s.politics2],
         "tag Budget, in second position on its article"
     );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Tag(TagId(999_999))).await,
-        Vec::<ArticleId>::new(),
-        "unknown tag"
-    );
+    assert_eq!(listed(&t, &ArticleFilter::Tag(TagId(999_999))).await, Vec::<ArticleId>::new(), "unknown tag");
 
     assert_eq!(
         listed(&t, &ArticleFilter::Author(f.anna.id)).await,
         vec![s.sport4, s.world3, s.europe1],
         "author Anna, including as second byline"
     );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Author(f.ben.id)).await,
-        vec![s.news5, s.politics2, s.europe1],
-        "Ben"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Author(AuthorId(999_999))).await,
-        Vec::<ArticleId>::new(),
-        "unknown author"
-    );
+    assert_eq!(listed(&t, &ArticleFilter::Author(f.ben.id)).await, vec![s.news5, s.politics2, s.europe1], "Ben");
+    assert_eq!(listed(&t, &ArticleFilter::Author(AuthorId(999_999))).await, Vec::<ArticleId>::new(), "unknown author");
 
-    assert_eq!(
-        listed(&t, &ArticleFilter::Source(f.wire.id)).await,
-        vec![s.news5, s.sport4, s.world3],
-        "Courant Wire"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Source(f.gazette.id)).await,
-        vec![s.sport4, s.europe1],
-        "Harbour Gazette"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Source(SourceId(999_999))).await,
-        Vec::<ArticleId>::new(),
-        "unknown source"
-    );
+    assert_eq!(listed(&t, &ArticleFilter::Source(f.wire.id)).await, vec![s.news5, s.sport4, s.world3], "Courant Wire");
+    assert_eq!(listed(&t, &ArticleFilter::Source(f.gazette.id)).await, vec![s.sport4, s.europe1], "Harbour Gazette");
+    assert_eq!(listed(&t, &ArticleFilter::Source(SourceId(999_999))).await, Vec::<ArticleId>::new(), "unknown source");
 }
 
 #[tokio::test]
@@ -412,22 +262,10 @@ async fn order_compares_instants_not_local_clock_times() {
     let t = TestStore::new().await;
     let f = fixture(&t).await;
     // In UTC: a = 25th 01:30, b = 25th 01:00, c = 24th 23:45. Their local clocks sort the other way.
-    let a = insert(
-        &t,
-        &new_published(&f, "A", datetime!(2026-11-24 23:30 -02:00)),
-    )
-    .await;
+    let a = insert(&t, &new_published(&f, "A", datetime!(2026-11-24 23:30 -02:00))).await;
     let b = insert(&t, &new_published(&f, "B", datetime!(2026-11-25 01:00 UTC))).await;
-    let c = insert(
-        &t,
-        &new_published(&f, "C", datetime!(2026-11-25 02:45 +03:00)),
-    )
-    .await;
-    assert_eq!(
-        listed(&t, &ArticleFilter::All).await,
-        vec![a, b, c],
-        "newest first across time zones"
-    );
+    let c = insert(&t, &new_published(&f, "C", datetime!(2026-11-25 02:45 +03:00))).await;
+    assert_eq!(listed(&t, &ArticleFilter::All).await, vec![a, b, c], "newest first across time zones");
 }
 
 #[tokio::test]
@@ -436,28 +274,30 @@ async fn paging_is_stable_when_dates_are_equal() {
     let f = fixture(&t).await;
     let mut inserted = Vec::new();
     for i in 0..5 {
-        inserted.push(
-            insert(
-                &t,
-                &new_published(&f, &format!("Same minute {i}"), at_hour(1)),
-            )
-            .await,
-        );
+        inserted.push(insert(&t, &new_published(&f, &format!("Same minute {i}"), at_hour(1))).await);
     }
     let mut walked = Vec::new();
     for offset in 0..6 {
-        let page = t
-            .published(&ArticleFilter::All, 1, offset)
-            .await
-            .expect("published");
+        let page = t.published(&ArticleFilter::All, 1, offset).await.expect("published");
         assert_eq!(page.total, 5);
         walked.extend(ids(&page));
     }
     let mut sorted = walked.clone();
     sorted.sort();
     inserted.sort();
-    assert_eq!(
-        sorted, inserted,
-        "one-by-one paging must visit every article exactly once: {walked:?}"
-    );
+    assert_eq!(sorted, inserted, "one-by-one paging must visit every article exactly once: {walked:?}");
+}
+
+#[tokio::test]
+async fn latest_lists_like_published_without_counting() {
+    let t = TestStore::new().await;
+    let s = seed(&t).await;
+    let latest: Vec<ArticleId> =
+        t.latest(&ArticleFilter::All, 3, 1).await.expect("latest").into_iter().map(|a| a.id).collect();
+    assert_eq!(latest, s.newest_first()[1..4].to_vec(), "latest(3, offset 1) must skip the newest and take three");
+    let page = t.published(&ArticleFilter::All, 3, 1).await.expect("published");
+    assert_eq!(ids(&page), latest, "latest and published must list the same stories");
+    for hidden in &s.hidden {
+        assert!(!latest.contains(hidden), "latest must never list a story that is not published");
+    }
 }

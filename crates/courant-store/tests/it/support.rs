@@ -83,13 +83,8 @@ impl TestStore {
                 } else {
                     Store::open_without_migrating(dir.path()).await
                 };
-                let store = opened.unwrap_or_else(|e| {
-                    panic!("open an SQLite store in {}: {e}", dir.path().display())
-                });
-                TestStore {
-                    store,
-                    scratch: Scratch::Sqlite(dir),
-                }
+                let store = opened.unwrap_or_else(|e| panic!("open an SQLite store in {}: {e}", dir.path().display()));
+                TestStore { store, scratch: Scratch::Sqlite(dir) }
             }
         }
     }
@@ -98,9 +93,9 @@ impl TestStore {
     /// restarted server would.
     pub async fn reopen(&self) -> Store {
         match &self.scratch {
-            Scratch::Sqlite(dir) => Store::open(dir.path()).await.unwrap_or_else(|e| {
-                panic!("reopen the SQLite store in {}: {e}", dir.path().display())
-            }),
+            Scratch::Sqlite(dir) => Store::open(dir.path())
+                .await
+                .unwrap_or_else(|e| panic!("reopen the SQLite store in {}: {e}", dir.path().display())),
         }
     }
 }
@@ -152,35 +147,17 @@ pub struct Fixture {
 impl Fixture {
     /// What `counts()` reports right after [`fixture`], before any article.
     pub fn counts(&self) -> Counts {
-        Counts {
-            sections: 5,
-            images: 2,
-            authors: 2,
-            tags: 3,
-            sources: 2,
-            ..Counts::default()
-        }
+        Counts { sections: 5, images: 2, authors: 2, tags: 3, sources: 2, ..Counts::default() }
     }
 
     /// The sections in the order `sections()` must give them: depth first, siblings by position.
     pub fn sections_in_tree_order(&self) -> Vec<Section> {
-        vec![
-            self.news.clone(),
-            self.world.clone(),
-            self.europe.clone(),
-            self.politics.clone(),
-            self.sport.clone(),
-        ]
+        vec![self.news.clone(), self.world.clone(), self.europe.clone(), self.politics.clone(), self.sport.clone()]
     }
 }
 
 /// Inserts a section, panicking with context on failure.
-pub async fn section(
-    store: &Store,
-    name: &str,
-    parent: Option<SectionId>,
-    position: i64,
-) -> Section {
+pub async fn section(store: &Store, name: &str, parent: Option<SectionId>, position: i64) -> Section {
     store
         .insert_section(NewSection {
             slug: None,
@@ -210,21 +187,14 @@ pub async fn author(store: &Store, name: &str, photo: Option<ImageId>) -> Author
 /// Inserts a source, panicking with context on failure.
 pub async fn source(store: &Store, name: &str, url: &str) -> Source {
     store
-        .insert_source(NewSource {
-            slug: None,
-            name: name.to_string(),
-            url: url.to_string(),
-        })
+        .insert_source(NewSource { slug: None, name: name.to_string(), url: url.to_string() })
         .await
         .unwrap_or_else(|e| panic!("insert source {name:?}: {e}"))
 }
 
 /// Gets or creates a tag, panicking with context on failure.
 pub async fn tag(store: &Store, name: &str) -> Tag {
-    store
-        .tag_named(name)
-        .await
-        .unwrap_or_else(|e| panic!("tag_named({name:?}): {e}"))
+    store.tag_named(name).await.unwrap_or_else(|e| panic!("tag_named({name:?}): {e}"))
 }
 
 /// Fills `store` with the [`Fixture`]. Sections are inserted out of tree order on purpose.
@@ -270,22 +240,7 @@ pub async fn fixture(store: &Store) -> Fixture {
     let wire = source(store, "Courant Wire", "https://wire.example.org").await;
     let gazette = source(store, "Harbour Gazette", "").await;
 
-    Fixture {
-        news,
-        world,
-        europe,
-        politics,
-        sport,
-        hero,
-        portrait,
-        anna,
-        ben,
-        rail,
-        budget,
-        climate,
-        wire,
-        gazette,
-    }
+    Fixture { news, world, europe, politics, sport, hero, portrait, anna, ben, rail, budget, climate, wire, gazette }
 }
 
 // =============================================================================================
@@ -314,20 +269,12 @@ pub fn new_draft(f: &Fixture, headline: &str) -> NewArticle {
 
 /// Like [`new_draft`], published (and last updated) at `at`.
 pub fn new_published(f: &Fixture, headline: &str, at: OffsetDateTime) -> NewArticle {
-    NewArticle {
-        status: Status::Published,
-        published_at: Some(at),
-        updated_at: at,
-        ..new_draft(f, headline)
-    }
+    NewArticle { status: Status::Published, published_at: Some(at), updated_at: at, ..new_draft(f, headline) }
 }
 
 /// Inserts one article, panicking with context on failure.
 pub async fn insert(store: &Store, new: &NewArticle) -> ArticleId {
-    store
-        .insert_article(new)
-        .await
-        .unwrap_or_else(|e| panic!("insert article {:?}: {e}", new.headline))
+    store.insert_article(new).await.unwrap_or_else(|e| panic!("insert article {:?}: {e}", new.headline))
 }
 
 /// The whole article; panics when it is missing.
@@ -346,11 +293,7 @@ pub async fn slug_of(store: &Store, id: ArticleId) -> String {
 
 /// The article currently at `slug`, if any, by id.
 pub async fn id_at_slug(store: &Store, slug: &str) -> Option<ArticleId> {
-    store
-        .article_by_slug(slug)
-        .await
-        .unwrap_or_else(|e| panic!("article_by_slug({slug:?}): {e}"))
-        .map(|a| a.id)
+    store.article_by_slug(slug).await.unwrap_or_else(|e| panic!("article_by_slug({slug:?}): {e}")).map(|a| a.id)
 }
 
 pub async fn counts(store: &Store) -> Counts {
@@ -364,16 +307,9 @@ pub fn ids(page: &Page<ArticleSummary>) -> Vec<ArticleId> {
 
 /// Every published article matching `filter`, in listing order; checks `total` agrees.
 pub async fn listed(store: &Store, filter: &ArticleFilter) -> Vec<ArticleId> {
-    let page = store
-        .published(filter, 1000, 0)
-        .await
-        .unwrap_or_else(|e| panic!("published({filter:?}): {e}"));
+    let page = store.published(filter, 1000, 0).await.unwrap_or_else(|e| panic!("published({filter:?}): {e}"));
     let got = ids(&page);
-    assert_eq!(
-        page.total,
-        got.len() as i64,
-        "total of {filter:?} disagrees with its items {got:?}"
-    );
+    assert_eq!(page.total, got.len() as i64, "total of {filter:?} disagrees with its items {got:?}");
     got
 }
 
@@ -383,12 +319,7 @@ pub fn subtree(sections: &[Section], root: SectionId) -> Vec<SectionId> {
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(
-            sections
-                .iter()
-                .filter(|s| s.parent_id == Some(parent))
-                .map(|s| s.id),
-        );
+        out.extend(sections.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
         i += 1;
     }
     out
@@ -403,14 +334,8 @@ pub fn subtree(sections: &[Section], root: SectionId) -> Vec<SectionId> {
 pub fn assert_invalid<T: Debug>(result: Result<T, StoreError>, field: &str) {
     match result {
         Err(StoreError::Invalid(invalid)) => {
-            assert_eq!(
-                invalid.field, field,
-                "rejected, but for the wrong field: {invalid}"
-            );
-            assert!(
-                !invalid.message.is_empty(),
-                "Invalid on {field:?} should explain itself"
-            );
+            assert_eq!(invalid.field, field, "rejected, but for the wrong field: {invalid}");
+            assert!(!invalid.message.is_empty(), "Invalid on {field:?} should explain itself");
         }
         other => panic!("expected StoreError::Invalid on field {field:?}, got {other:?}"),
     }
@@ -421,10 +346,7 @@ pub fn assert_invalid<T: Debug>(result: Result<T, StoreError>, field: &str) {
 pub fn assert_not_found<T: Debug>(result: Result<T, StoreError>, what: &str) {
     match result {
         Err(StoreError::NotFound(missing)) => {
-            assert!(
-                missing.contains(what),
-                "NotFound({missing:?}) should mention {what:?}"
-            );
+            assert!(missing.contains(what), "NotFound({missing:?}) should mention {what:?}");
         }
         other => panic!("expected StoreError::NotFound mentioning {what:?}, got {other:?}"),
     }
@@ -435,11 +357,7 @@ pub fn assert_not_found<T: Debug>(result: Result<T, StoreError>, what: &str) {
 pub fn assert_transition<T: Debug>(result: Result<T, StoreError>, from: Status, to: Status) {
     match result {
         Err(StoreError::Transition { from: f, to: t }) => {
-            assert_eq!(
-                (f, t),
-                (from, to),
-                "Transition error names the wrong statuses"
-            );
+            assert_eq!((f, t), (from, to), "Transition error names the wrong statuses");
         }
         other => {
             panic!("expected StoreError::Transition {{ from: {from}, to: {to} }}, got {other:?}")

@@ -14,49 +14,25 @@ async fn a_failing_batch_inserts_nothing() {
     let bad_third = vec![
         new_published(&f, "Batch one", at_hour(1)),
         new_draft(&f, "Batch two"),
-        NewArticle {
-            section_id: SectionId(999_999),
-            ..new_draft(&f, "Batch three")
-        },
+        NewArticle { section_id: SectionId(999_999), ..new_draft(&f, "Batch three") },
     ];
     assert_not_found(t.insert_articles(&bad_third).await, "section");
-    assert_eq!(
-        counts(&t).await,
-        before,
-        "a batch whose third article fails must insert none"
-    );
+    assert_eq!(counts(&t).await, before, "a batch whose third article fails must insert none");
     for slug in ["batch-one", "batch-two", "batch-three"] {
-        assert_eq!(
-            id_at_slug(&t, slug).await,
-            None,
-            "{slug} must not exist after a failed batch"
-        );
+        assert_eq!(id_at_slug(&t, slug).await, None, "{slug} must not exist after a failed batch");
     }
-    assert!(
-        listed(&t, &ArticleFilter::All).await.is_empty(),
-        "the first, published article must not be listed"
-    );
+    assert!(listed(&t, &ArticleFilter::All).await.is_empty(), "the first, published article must not be listed");
 
     let invalid_middle = vec![
         new_published(&f, "Batch one", at_hour(1)),
-        NewArticle {
-            headline: "  ".into(),
-            ..new_draft(&f, "ignored")
-        },
+        NewArticle { headline: "  ".into(), ..new_draft(&f, "ignored") },
         new_draft(&f, "Batch three"),
     ];
     assert_invalid(t.insert_articles(&invalid_middle).await, "headline");
-    assert_eq!(
-        counts(&t).await,
-        before,
-        "a batch with an invalid article must insert none"
-    );
+    assert_eq!(counts(&t).await, before, "a batch with an invalid article must insert none");
 
     let problems = t.integrity_problems().await.expect("integrity_problems");
-    assert!(
-        problems.is_empty(),
-        "failed batches left problems: {problems:?}"
-    );
+    assert!(problems.is_empty(), "failed batches left problems: {problems:?}");
 }
 
 #[tokio::test]
@@ -64,64 +40,32 @@ async fn a_good_batch_inserts_everything_in_order() {
     let t = TestStore::new().await;
     let f = fixture(&t).await;
     // A failed batch first: it must not use up any slug.
-    let failed = vec![
-        new_draft(&f, "Batch one"),
-        NewArticle {
-            author_ids: vec![AuthorId(999_999)],
-            ..new_draft(&f, "x")
-        },
-    ];
+    let failed =
+        vec![new_draft(&f, "Batch one"), NewArticle { author_ids: vec![AuthorId(999_999)], ..new_draft(&f, "x") }];
     assert_not_found(t.insert_articles(&failed).await, "author");
 
     let batch = vec![
         new_published(&f, "Batch one", at_hour(1)),
         new_draft(&f, "Batch one"),
-        NewArticle {
-            tag_ids: vec![f.rail.id],
-            ..new_published(&f, "Batch one", at_hour(2))
-        },
+        NewArticle { tag_ids: vec![f.rail.id], ..new_published(&f, "Batch one", at_hour(2)) },
     ];
     let ids = t.insert_articles(&batch).await.expect("insert_articles");
     assert_eq!(ids.len(), 3, "one id per article: {ids:?}");
-    assert_eq!(
-        ids.iter().collect::<HashSet<_>>().len(),
-        3,
-        "ids must be distinct: {ids:?}"
-    );
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 3, "ids must be distinct: {ids:?}");
 
     let mut slugs = Vec::new();
     for (id, new) in ids.iter().zip(&batch) {
         let a = load(&t, *id).await;
-        assert_eq!(
-            (a.status, a.published_at),
-            (new.status, new.published_at),
-            "ids come back in batch order"
-        );
+        assert_eq!((a.status, a.published_at), (new.status, new.published_at), "ids come back in batch order");
         slugs.push(a.slug);
     }
-    assert_eq!(
-        slugs,
-        ["batch-one", "batch-one-2", "batch-one-3"],
-        "slugs are made unique within one batch"
-    );
+    assert_eq!(slugs, ["batch-one", "batch-one-2", "batch-one-3"], "slugs are made unique within one batch");
 
     let c = counts(&t).await;
-    assert_eq!(
-        (c.published, c.drafts),
-        (2, 1),
-        "counts after the batch: {c:?}"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::Tag(f.rail.id)).await,
-        vec![ids[2]],
-        "links of batch articles are stored"
-    );
+    assert_eq!((c.published, c.drafts), (2, 1), "counts after the batch: {c:?}");
+    assert_eq!(listed(&t, &ArticleFilter::Tag(f.rail.id)).await, vec![ids[2]], "links of batch articles are stored");
 
-    assert_eq!(
-        t.insert_articles(&[]).await.expect("empty batch"),
-        Vec::<ArticleId>::new(),
-        "an empty batch"
-    );
+    assert_eq!(t.insert_articles(&[]).await.expect("empty batch"), Vec::<ArticleId>::new(), "an empty batch");
     assert_eq!(counts(&t).await, c, "an empty batch changes nothing");
 }
 
@@ -134,13 +78,9 @@ async fn concurrent_inserts_all_succeed_with_distinct_slugs() {
     let mut writers = Vec::new();
     for i in 0..WRITERS {
         let store = t.store.clone();
-        let new = NewArticle {
-            body: format!("Written by task {i}."),
-            ..new_published(&f, "Harbour closed", at_hour(i))
-        };
-        writers.push(tokio::spawn(async move {
-            store.insert_article(&new).await.map(|id| (i, id))
-        }));
+        let new =
+            NewArticle { body: format!("Written by task {i}."), ..new_published(&f, "Harbour closed", at_hour(i)) };
+        writers.push(tokio::spawn(async move { store.insert_article(&new).await.map(|id| (i, id)) }));
     }
     // Readers at the same time: listings must keep working while the newsroom writes.
     let mut readers = Vec::new();
@@ -158,57 +98,31 @@ async fn concurrent_inserts_all_succeed_with_distinct_slugs() {
 
     let mut by_task = HashMap::new();
     for writer in writers {
-        let (i, id) = writer
-            .await
-            .expect("writer task panicked")
-            .unwrap_or_else(|e| panic!("concurrent insert failed: {e}"));
+        let (i, id) =
+            writer.await.expect("writer task panicked").unwrap_or_else(|e| panic!("concurrent insert failed: {e}"));
         by_task.insert(id, i);
     }
     for reader in readers {
-        reader
-            .await
-            .expect("reader task panicked")
-            .unwrap_or_else(|e| panic!("concurrent read failed: {e}"));
+        reader.await.expect("reader task panicked").unwrap_or_else(|e| panic!("concurrent read failed: {e}"));
     }
-    assert_eq!(
-        by_task.len(),
-        WRITERS as usize,
-        "every insert must get its own id: {by_task:?}"
-    );
+    assert_eq!(by_task.len(), WRITERS as usize, "every insert must get its own id: {by_task:?}");
 
     let mut slugs = HashSet::new();
     for (&id, &i) in &by_task {
         let a = load(&t, id).await;
-        assert_eq!(
-            a.body,
-            format!("Written by task {i}."),
-            "article {id} holds another task's body"
-        );
+        assert_eq!(a.body, format!("Written by task {i}."), "article {id} holds another task's body");
         slugs.insert(a.slug);
     }
     let expected: HashSet<String> = std::iter::once("harbour-closed".to_string())
         .chain((2..=WRITERS).map(|n| format!("harbour-closed-{n}")))
         .collect();
-    assert_eq!(
-        slugs, expected,
-        "concurrent inserts of one headline get the plain slug and -2 to -{WRITERS}"
-    );
+    assert_eq!(slugs, expected, "concurrent inserts of one headline get the plain slug and -2 to -{WRITERS}");
 
     let c = counts(&t).await;
-    assert_eq!(
-        c.published, WRITERS,
-        "counts after concurrent inserts: {c:?}"
-    );
-    assert_eq!(
-        listed(&t, &ArticleFilter::All).await.len(),
-        WRITERS as usize,
-        "all concurrent inserts are listed"
-    );
+    assert_eq!(c.published, WRITERS, "counts after concurrent inserts: {c:?}");
+    assert_eq!(listed(&t, &ArticleFilter::All).await.len(), WRITERS as usize, "all concurrent inserts are listed");
     let problems = t.integrity_problems().await.expect("integrity_problems");
-    assert!(
-        problems.is_empty(),
-        "concurrent writes left problems: {problems:?}"
-    );
+    assert!(problems.is_empty(), "concurrent writes left problems: {problems:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,21 +136,10 @@ async fn concurrent_tag_named_creates_one_tag() {
     }
     let mut ids = HashSet::new();
     for task in tasks {
-        let tag = task
-            .await
-            .expect("tag task panicked")
-            .unwrap_or_else(|e| panic!("concurrent tag_named failed: {e}"));
+        let tag = task.await.expect("tag task panicked").unwrap_or_else(|e| panic!("concurrent tag_named failed: {e}"));
         assert_eq!(tag.slug, "storm-ida");
         ids.insert(tag.id);
     }
-    assert_eq!(
-        ids.len(),
-        1,
-        "racing get-or-create must yield one tag: {ids:?}"
-    );
-    assert_eq!(
-        counts(&t).await.tags,
-        1,
-        "racing get-or-create must store one tag"
-    );
+    assert_eq!(ids.len(), 1, "racing get-or-create must yield one tag: {ids:?}");
+    assert_eq!(counts(&t).await.tags, 1, "racing get-or-create must store one tag");
 }

@@ -29,19 +29,13 @@ async fn healthz(State(app): State<AppState>) -> Response {
 }
 
 /// `GET /static/site.{hash}.css`: the stylesheet under its current name only.
-async fn stylesheet(
-    State(app): State<AppState>,
-    Path(file): Path<String>,
-) -> Result<Response, AppError> {
+async fn stylesheet(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     if file != app.css_name {
         return Err(AppError::NotFound);
     }
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
             (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
         ],
         SITE_CSS,
@@ -50,20 +44,13 @@ async fn stylesheet(
 }
 
 /// `GET /media/{file}`: a stored image. Names are content hashes, so they are cached forever.
-async fn media(
-    State(app): State<AppState>,
-    Path(file): Path<String>,
-) -> Result<Response, AppError> {
+async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200
         && !file.contains("..")
         && !file.starts_with('/')
-        && file
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
-    let content_type = courant_media::content_type(&file)
-        .filter(|_| safe)
-        .ok_or(AppError::NotFound)?;
+        && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
+    let content_type = courant_media::content_type(&file).filter(|_| safe).ok_or(AppError::NotFound)?;
     let bytes = match tokio::fs::read(app.media_dir.join(&file)).await {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),

@@ -15,9 +15,6 @@ pub(crate) fn routes() -> Router<AppState> {
 /// An HTML page with its status.
 pub(crate) fn html_response(status: StatusCode, html: String) -> Response {
     let mut r = (status, html).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     r
 }

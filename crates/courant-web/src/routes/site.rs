@@ -40,24 +40,19 @@ fn page_ok(html: String) -> Response {
 /// `GET /`: the lead story, the latest stories, and a block per top-level section.
 async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
     let sections = app.store.sections().await?;
-    let newest = app.store.published(&ArticleFilter::All, 9, 0).await?.items;
+    let newest = app.store.latest(&ArticleFilter::All, 9, 0).await?;
     let lead = newest.first();
     let per_block = app.renderer.site().home_section_stories as i64;
     let mut blocks = Vec::new();
     for top in sections.iter().filter(|s| s.parent_id.is_none()) {
         let filter = ArticleFilter::Sections(descendants(&sections, top.id));
-        let mut stories = app.store.published(&filter, per_block + 1, 0).await?.items;
+        let mut stories = app.store.latest(&filter, per_block + 1, 0).await?;
         stories.retain(|s| Some(s.id) != lead.map(|l| l.id));
         stories.truncate(per_block as usize);
-        blocks.push(HomeBlock {
-            section: top.clone(),
-            stories,
-        });
+        blocks.push(HomeBlock { section: top.clone(), stories });
     }
     let latest = newest.get(1..).unwrap_or_default();
-    Ok(page_ok(
-        app.renderer.home_page(lead, latest, &blocks, &sections)?,
-    ))
+    Ok(page_ok(app.renderer.home_page(lead, latest, &blocks, &sections)?))
 }
 
 /// `GET /{section}/{yyyy}/{mm}/{dd}/{slug}`: an article. A published article under another
@@ -70,9 +65,7 @@ async fn article(
 ) -> Result<Response, AppError> {
     let Some(article) = app.store.article_by_slug(&slug).await? else {
         return match app.store.renamed_article(&slug).await? {
-            Some(moved) if moved.status == Status::Published => {
-                moved.path().map(redirect).ok_or(AppError::NotFound)
-            }
+            Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
             Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
             _ => Err(AppError::NotFound),
         };
@@ -87,14 +80,8 @@ async fn article(
         return Ok(redirect(canonical));
     }
     let sections = app.store.sections().await?;
-    let latest = app
-        .store
-        .published(&ArticleFilter::All, LATEST, 0)
-        .await?
-        .items;
-    Ok(page_ok(
-        app.renderer.article_page(&article, &latest, &sections)?,
-    ))
+    let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
+    Ok(page_ok(app.renderer.article_page(&article, &latest, &sections)?))
 }
 
 /// A permanent redirect (301, which every crawler and reader understands).
@@ -114,23 +101,11 @@ async fn section(
 ) -> Result<Response, AppError> {
     let page = page_number(query.as_deref())?;
     let sections = app.store.sections().await?;
-    let section = sections
-        .iter()
-        .find(|s| s.slug == slug)
-        .ok_or(AppError::NotFound)?
-        .clone();
+    let section = sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?.clone();
     let filter = ArticleFilter::Sections(descendants(&sections, section.id));
     let path = courant_store::section_path(&sections, section.id);
-    let children = sections
-        .iter()
-        .filter(|s| s.parent_id == Some(section.id))
-        .cloned()
-        .collect();
-    let intro = ListingIntro::Section {
-        section,
-        path,
-        children,
-    };
+    let children = sections.iter().filter(|s| s.parent_id == Some(section.id)).cloned().collect();
+    let intro = ListingIntro::Section { section, path, children };
     listing(&app, intro, &filter, page, &sections).await
 }
 
@@ -141,14 +116,9 @@ async fn tag(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let tag = app
-        .store
-        .tag_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Tag(tag.id);
-    let sections = app.store.sections().await?;
-    listing(&app, ListingIntro::Tag(tag), &filter, page, &sections).await
+    listing(&app, ListingIntro::Tag(tag), &filter, page, &app.store.sections().await?).await
 }
 
 /// `GET /author/{slug}?page=N`: the author's profile and stories.
@@ -158,14 +128,9 @@ async fn author(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let author = app
-        .store
-        .author_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Author(author.id);
-    let sections = app.store.sections().await?;
-    listing(&app, ListingIntro::Author(author), &filter, page, &sections).await
+    listing(&app, ListingIntro::Author(author), &filter, page, &app.store.sections().await?).await
 }
 
 /// `GET /source/{slug}?page=N`: stories based on this source's reporting.
@@ -175,16 +140,12 @@ async fn source(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let page = page_number(q.as_deref())?;
-    let source = app
-        .store
-        .source_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Source(source.id);
-    let sections = app.store.sections().await?;
-    listing(&app, ListingIntro::Source(source), &filter, page, &sections).await
+    listing(&app, ListingIntro::Source(source), &filter, page, &app.store.sections().await?).await
 }
 
+/// One page of a listing; past the last page is 404.
 async fn listing(
     app: &AppState,
     intro: ListingIntro,
@@ -192,20 +153,12 @@ async fn listing(
     page: i64,
     sections: &[Section],
 ) -> Result<Response, AppError> {
-    let found = app
-        .store
-        .published(filter, PER_PAGE, (page - 1) * PER_PAGE)
-        .await?;
+    let found = app.store.published(filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let total_pages = ((found.total + PER_PAGE - 1) / PER_PAGE).max(1);
     if page > total_pages {
         return Err(AppError::NotFound);
     }
-    let listing = Listing {
-        intro,
-        stories: found.items,
-        page,
-        total_pages,
-    };
+    let listing = Listing { intro, stories: found.items, page, total_pages };
     Ok(page_ok(app.renderer.listing_page(&listing, sections)?))
 }
 
@@ -230,12 +183,7 @@ fn descendants(sections: &[Section], root: SectionId) -> Vec<SectionId> {
     let mut i = 0;
     while i < ids.len() {
         let parent = ids[i];
-        ids.extend(
-            sections
-                .iter()
-                .filter(|s| s.parent_id == Some(parent))
-                .map(|s| s.id),
-        );
+        ids.extend(sections.iter().filter(|s| s.parent_id == Some(parent)).map(|s| s.id));
         i += 1;
     }
     ids

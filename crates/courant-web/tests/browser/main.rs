@@ -33,10 +33,7 @@ impl Drop for Driver {
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     for name in names {
-        for dir in std::env::split_paths(&path).chain([
-            PathBuf::from("/usr/bin"),
-            PathBuf::from("/usr/lib/chromium"),
-        ]) {
+        for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
             let candidate = dir.join(name);
             if candidate.is_file() {
                 return Some(candidate);
@@ -51,10 +48,7 @@ async fn start_driver() -> Driver {
         "chromedriver not found: install Debian's chromium and chromium-driver packages \
          (the README's test command, scripts/test, does this)",
     );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
     let child = Command::new(&driver)
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
@@ -65,10 +59,7 @@ async fn start_driver() -> Driver {
     let url = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "chromedriver did not listen on {url} within 20 s"
-        );
+        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not listen on {url} within 20 s");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Driver { child, url }
@@ -94,34 +85,18 @@ async fn browser(driver: &Driver) -> Client {
         .capabilities(caps)
         .connect(&driver.url)
         .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "chromedriver at {} could not start Chromium: {e}",
-                driver.url
-            )
-        })
+        .unwrap_or_else(|e| panic!("chromedriver at {} could not start Chromium: {e}", driver.url))
 }
 
 /// Sets the viewport (not the window) to `width` x `height` CSS pixels.
 async fn set_viewport(c: &Client, width: u32, height: u32) {
-    c.set_window_size(width, height)
-        .await
-        .expect("set window size");
-    let inner = c
-        .execute("return [window.innerWidth, window.innerHeight];", vec![])
-        .await
-        .expect("inner size");
-    let (iw, ih) = (
-        inner[0].as_u64().unwrap_or(0) as u32,
-        inner[1].as_u64().unwrap_or(0) as u32,
-    );
+    c.set_window_size(width, height).await.expect("set window size");
+    let inner = c.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.expect("inner size");
+    let (iw, ih) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
     if iw != width || ih != height {
-        c.set_window_size(
-            width + (width - iw.min(width)),
-            height + (height - ih.min(height)),
-        )
-        .await
-        .expect("adjust window size");
+        c.set_window_size(width + (width - iw.min(width)), height + (height - ih.min(height)))
+            .await
+            .expect("adjust window size");
     }
 }
 
@@ -152,8 +127,8 @@ async fn wait_for_hero(c: &Client) -> Value {
     let started = Instant::now();
     loop {
         let m = measure(c).await;
-        let loaded = m["hero"]["complete"].as_bool() == Some(true)
-            && m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0;
+        let loaded =
+            m["hero"]["complete"].as_bool() == Some(true) && m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0;
         if loaded {
             // Loaded is not yet painted: wait for the decode and two frames before screenshots.
             let _ = c
@@ -192,9 +167,7 @@ async fn pages_fit_phone_and_desktop_and_show_their_pictures() {
         for width in [360u32, 1280] {
             set_viewport(&c, width, 900).await;
             let url = format!("{}{}", app.base, path);
-            c.goto(&url)
-                .await
-                .unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
+            c.goto(&url).await.unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
             let m = wait_for_hero(&c).await;
             if m["scrollWidth"].as_u64() > m["clientWidth"].as_u64() {
                 failures.push(format!("{name} at {width}px scrolls sideways: {m}"));
@@ -204,42 +177,27 @@ async fn pages_fit_phone_and_desktop_and_show_their_pictures() {
                 failures.push(format!("{name} at {width}px has no hero/lead picture"));
             } else {
                 if hero["naturalWidth"].as_u64().unwrap_or(0) == 0 {
-                    failures.push(format!(
-                        "{name} at {width}px: the picture did not load: {hero}"
-                    ));
+                    failures.push(format!("{name} at {width}px: the picture did not load: {hero}"));
                 }
-                if hero["width"].as_f64().unwrap_or(0.0) < 100.0
-                    || hero["height"].as_f64().unwrap_or(0.0) < 50.0
-                {
-                    failures.push(format!(
-                        "{name} at {width}px: the picture is not visible: {hero}"
-                    ));
+                if hero["width"].as_f64().unwrap_or(0.0) < 100.0 || hero["height"].as_f64().unwrap_or(0.0) < 50.0 {
+                    failures.push(format!("{name} at {width}px: the picture is not visible: {hero}"));
                 }
                 if hero["right"].as_f64().unwrap_or(f64::MAX) > f64::from(width) + 1.0 {
-                    failures.push(format!(
-                        "{name} at {width}px: the picture overflows the viewport: {hero}"
-                    ));
+                    failures.push(format!("{name} at {width}px: the picture overflows the viewport: {hero}"));
                 }
             }
             let png = c.screenshot().await.expect("screenshot");
-            std::fs::write(screenshot_dir().join(format!("{name}-{width}.png")), png)
-                .expect("save screenshot");
+            std::fs::write(screenshot_dir().join(format!("{name}-{width}.png")), png).expect("save screenshot");
         }
     }
     // A taller desktop view of the article for the README.
     set_viewport(&c, 1280, 1900).await;
-    c.goto(&format!("{}{}", app.base, pages[1].1))
-        .await
-        .expect("load article");
+    c.goto(&format!("{}{}", app.base, pages[1].1)).await.expect("load article");
     wait_for_hero(&c).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join("article-readme.png"), png).expect("save screenshot");
     c.close().await.expect("close browser");
-    assert!(
-        failures.is_empty(),
-        "layout problems:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "layout problems:\n{}", failures.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,9 +206,7 @@ async fn skip_link_and_focus_are_visible() {
     let driver = start_driver().await;
     let c = browser(&driver).await;
     set_viewport(&c, 1280, 900).await;
-    c.goto(&format!("{}{}", app.base, app.fixture.main_path))
-        .await
-        .expect("load article");
+    c.goto(&format!("{}{}", app.base, app.fixture.main_path)).await.expect("load article");
     // The first Tab reaches the skip link, which must then be on screen.
     let state = c
         .execute(
@@ -270,15 +226,10 @@ async fn skip_link_and_focus_are_visible() {
     assert_eq!(state["focused"], json!(true), "{state}");
     assert_eq!(state["href"], json!("#content"), "{state}");
     assert!(
-        state["top"].as_f64().unwrap_or(-1.0) >= 0.0
-            && state["height"].as_f64().unwrap_or(0.0) > 10.0,
+        state["top"].as_f64().unwrap_or(-1.0) >= 0.0 && state["height"].as_f64().unwrap_or(0.0) > 10.0,
         "a focused skip link must be visible on screen: {state}"
     );
-    assert_ne!(
-        state["outline"],
-        json!("none"),
-        "focus must be visible: {state}"
-    );
+    assert_ne!(state["outline"], json!("none"), "focus must be visible: {state}");
 }
 
 /// The README's picture: an article of the demo publication alone (no test fixture), at
@@ -286,37 +237,18 @@ async fn skip_link_and_focus_are_visible() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_article_for_the_readme() {
     let dir = tempfile::tempdir().expect("temporary data folder");
-    let state = courant::open(dir.path(), &courant::Config::default())
-        .await
-        .expect("open the store");
+    let state = courant::open(dir.path(), &courant::Config::default()).await.expect("open the store");
     let store = state.store.clone();
     let mut options = courant_demo::DemoOptions::new(60, time::OffsetDateTime::now_utc());
     options.picture_pool = 30;
-    let report = courant_demo::generate(
-        &store,
-        &courant::media_dir(dir.path()),
-        &options,
-        &|_, _, _| {},
-    )
-    .await
-    .expect("generate the demo publication");
-    assert!(
-        report.published > 40,
-        "the demo should publish most of its 60 stories: {report:?}"
-    );
+    let report = courant_demo::generate(&store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
+        .await
+        .expect("generate the demo publication");
+    assert!(report.published > 40, "the demo should publish most of its 60 stories: {report:?}");
     // The story that shows the most: a quote and as many pinned related stories as any.
     let mut chosen: Option<(usize, String)> = None;
-    for s in store
-        .published(&courant_store::ArticleFilter::All, 60, 0)
-        .await
-        .expect("list stories")
-        .items
-    {
-        let a = store
-            .article(s.id)
-            .await
-            .expect("load story")
-            .expect("listed story exists");
+    for s in store.published(&courant_store::ArticleFilter::All, 60, 0).await.expect("list stories").items {
+        let a = store.article(s.id).await.expect("load story").expect("listed story exists");
         let better = chosen.as_ref().is_none_or(|(n, _)| a.related.len() > *n);
         if a.body.contains("\n> ") && better {
             chosen = a.path().map(|p| (a.related.len(), p));
@@ -324,9 +256,7 @@ async fn demo_article_for_the_readme() {
     }
     let chosen = chosen.map(|(_, p)| p);
     let path = chosen.expect("the demo has a story with related stories and a quote");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(courant::serve(listener, state, async move {
@@ -336,24 +266,13 @@ async fn demo_article_for_the_readme() {
     let driver = start_driver().await;
     let c = browser(&driver).await;
     set_viewport(&c, 1280, 1700).await;
-    c.goto(&format!("{base}{path}"))
-        .await
-        .expect("load the demo article");
+    c.goto(&format!("{base}{path}")).await.expect("load the demo article");
     let m = wait_for_hero(&c).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join("demo-article-1280.png"), png).expect("save screenshot");
     c.close().await.expect("close browser");
     let _ = tx.send(());
-    server
-        .await
-        .expect("server task")
-        .expect("server stops cleanly");
-    assert!(
-        m["scrollWidth"].as_u64() <= m["clientWidth"].as_u64(),
-        "the demo article scrolls sideways: {m}"
-    );
-    assert!(
-        m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0,
-        "the demo article's picture did not load: {m}"
-    );
+    server.await.expect("server task").expect("server stops cleanly");
+    assert!(m["scrollWidth"].as_u64() <= m["clientWidth"].as_u64(), "the demo article scrolls sideways: {m}");
+    assert!(m["hero"]["naturalWidth"].as_u64().unwrap_or(0) > 0, "the demo article's picture did not load: {m}");
 }

@@ -30,22 +30,11 @@ async fn article_has_exactly_one_h1_and_it_is_the_headline() {
     let (app, doc) = main_page().await;
     let path = &app.fixture.main_path;
     let h1s: Vec<String> = select_all(&doc, "h1").into_iter().map(text).collect();
-    assert_eq!(
-        h1s,
-        vec![MAIN_HEADLINE.to_string()],
-        "GET {path}: the page must have one <h1>, the headline"
-    );
+    assert_eq!(h1s, vec![MAIN_HEADLINE.to_string()], "GET {path}: the page must have one <h1>, the headline");
     let title = first(&doc, "head title").map(text).unwrap_or_default();
-    assert!(
-        title.starts_with(MAIN_HEADLINE),
-        "GET {path}: <title> should start with the headline, found {title:?}"
-    );
+    assert!(title.starts_with(MAIN_HEADLINE), "GET {path}: <title> should start with the headline, found {title:?}");
     let standfirst = one(&doc, path, "p.standfirst");
-    assert_eq!(
-        text(standfirst),
-        MAIN_STANDFIRST,
-        "GET {path}: p.standfirst"
-    );
+    assert_eq!(text(standfirst), MAIN_STANDFIRST, "GET {path}: p.standfirst");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,10 +51,7 @@ async fn article_breadcrumb_follows_the_section_path() {
         (format!("/{}", f.world.slug), "Fixture World".into()),
         (path.clone(), MAIN_HEADLINE.into()),
     ];
-    assert_eq!(
-        found, expected,
-        "GET {path}: breadcrumb items (href, text) in order"
-    );
+    assert_eq!(found, expected, "GET {path}: breadcrumb items (href, text) in order");
     let current: Vec<(usize, String)> = links
         .iter()
         .enumerate()
@@ -94,8 +80,7 @@ async fn article_parts_come_in_reading_order() {
     let positions: Vec<(&str, usize)> = parts
         .iter()
         .map(|css| {
-            let el = first(&doc, css)
-                .unwrap_or_else(|| panic!("GET {path}: no element matches `{css}`"));
+            let el = first(&doc, css).unwrap_or_else(|| panic!("GET {path}: no element matches `{css}`"));
             (*css, position(&doc, el))
         })
         .collect();
@@ -118,11 +103,7 @@ async fn byline_links_authors_and_shows_their_titles() {
     let path = &f.main_path;
     let bylines = select_all(&doc, ".byline .byline-author");
     let names: Vec<String> = bylines.iter().map(|b| text(*b)).collect();
-    assert_eq!(
-        bylines.len(),
-        2,
-        "GET {path}: expected two byline authors, found {names:?}"
-    );
+    assert_eq!(bylines.len(), 2, "GET {path}: expected two byline authors, found {names:?}");
     for (byline, author) in bylines.iter().zip([&f.author, &f.co_author]) {
         let links = select_in(*byline, "a");
         assert_eq!(
@@ -140,15 +121,8 @@ async fn byline_links_authors_and_shows_their_titles() {
         );
         assert_eq!(text(links[0]), author.name, "GET {path}: byline link text");
         if !author.title.is_empty() {
-            let title = select_in(*byline, ".byline-title")
-                .first()
-                .map(|t| text(*t))
-                .unwrap_or_default();
-            assert_eq!(
-                title, author.title,
-                "GET {path}: byline title of {}",
-                author.name
-            );
+            let title = select_in(*byline, ".byline-title").first().map(|t| text(*t)).unwrap_or_default();
+            assert_eq!(title, author.title, "GET {path}: byline title of {}", author.name);
         }
     }
     assert!(
@@ -163,21 +137,10 @@ async fn publication_and_update_times_are_machine_readable() {
     let (app, doc) = main_page().await;
     let path = &app.fixture.main_path;
     let published = one(&doc, path, ".byline .published time[datetime]");
-    assert_eq!(
-        attr(published, "datetime"),
-        MAIN_PUBLISHED_ISO,
-        "GET {path}: datetime of the publication time"
-    );
-    assert!(
-        !text(published).is_empty(),
-        "GET {path}: the publication <time> has no readable text"
-    );
+    assert_eq!(attr(published, "datetime"), MAIN_PUBLISHED_ISO, "GET {path}: datetime of the publication time");
+    assert!(!text(published).is_empty(), "GET {path}: the publication <time> has no readable text");
     let updated = one(&doc, path, ".byline .updated time[datetime]");
-    assert_eq!(
-        attr(updated, "datetime"),
-        MAIN_UPDATED_ISO,
-        "GET {path}: datetime of the update time"
-    );
+    assert_eq!(attr(updated, "datetime"), MAIN_UPDATED_ISO, "GET {path}: datetime of the update time");
     let updated_label = text(one(&doc, path, ".byline .updated"));
     assert!(
         updated_label.starts_with(&app.config.labels.updated),
@@ -191,39 +154,14 @@ async fn hero_figure_has_alt_size_caption_and_credit() {
     let (app, doc) = main_page().await;
     let f = &app.fixture;
     let path = &f.main_path;
-    let hero = f
-        .main
-        .hero
-        .as_ref()
-        .expect("fixture: the main article has a hero image");
+    let hero = f.main.hero.as_ref().expect("fixture: the main article has a hero image");
     let img = one(&doc, path, "figure.hero img");
-    assert_eq!(
-        attr(img, "alt"),
-        HERO_ALT,
-        "GET {path}: hero alt; {}",
-        describe(img)
-    );
-    assert_eq!(
-        attr(img, "width"),
-        hero.width.to_string(),
-        "GET {path}: hero width; {}",
-        describe(img)
-    );
-    assert_eq!(
-        attr(img, "height"),
-        hero.height.to_string(),
-        "GET {path}: hero height; {}",
-        describe(img)
-    );
+    assert_eq!(attr(img, "alt"), HERO_ALT, "GET {path}: hero alt; {}", describe(img));
+    assert_eq!(attr(img, "width"), hero.width.to_string(), "GET {path}: hero width; {}", describe(img));
+    assert_eq!(attr(img, "height"), hero.height.to_string(), "GET {path}: hero height; {}", describe(img));
     let caption = text(one(&doc, path, "figure.hero figcaption"));
-    assert!(
-        caption.contains(HERO_CAPTION),
-        "GET {path}: figcaption {caption:?} lacks the caption {HERO_CAPTION:?}"
-    );
-    assert!(
-        caption.contains(HERO_CREDIT),
-        "GET {path}: figcaption {caption:?} lacks the credit {HERO_CREDIT:?}"
-    );
+    assert!(caption.contains(HERO_CAPTION), "GET {path}: figcaption {caption:?} lacks the caption {HERO_CAPTION:?}");
+    assert!(caption.contains(HERO_CREDIT), "GET {path}: figcaption {caption:?} lacks the credit {HERO_CREDIT:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,20 +169,9 @@ async fn body_has_subheadings_a_list_and_an_attributed_quote() {
     let (app, doc) = main_page().await;
     let path = &app.fixture.main_path;
     let paragraphs = select_all(&doc, ".article-body > p");
-    assert_eq!(
-        paragraphs.len(),
-        MAIN_PARAGRAPHS,
-        "GET {path}: top-level paragraphs of the body"
-    );
-    let headings: Vec<String> = select_all(&doc, ".article-body > h2")
-        .into_iter()
-        .map(text)
-        .collect();
-    assert_eq!(
-        headings,
-        SUBHEADINGS.to_vec(),
-        "GET {path}: the body's subheadings (h2), in order"
-    );
+    assert_eq!(paragraphs.len(), MAIN_PARAGRAPHS, "GET {path}: top-level paragraphs of the body");
+    let headings: Vec<String> = select_all(&doc, ".article-body > h2").into_iter().map(text).collect();
+    assert_eq!(headings, SUBHEADINGS.to_vec(), "GET {path}: the body's subheadings (h2), in order");
     let lists = select_all(&doc, ".article-body > ul");
     assert_eq!(lists.len(), 1, "GET {path}: expected one list in the body");
     let items: Vec<String> = select_in(lists[0], "li").into_iter().map(text).collect();
@@ -252,31 +179,13 @@ async fn body_has_subheadings_a_list_and_an_attributed_quote() {
 
     let quote = one(&doc, path, ".article-body > figure.quote");
     let blockquote = select_in(quote, "blockquote");
-    assert_eq!(
-        blockquote.len(),
-        1,
-        "GET {path}: figure.quote should hold one blockquote; {}",
-        describe(quote)
-    );
+    assert_eq!(blockquote.len(), 1, "GET {path}: figure.quote should hold one blockquote; {}", describe(quote));
     let said = text(blockquote[0]);
-    assert!(
-        said.contains(QUOTE_TEXT),
-        "GET {path}: the blockquote reads {said:?}, expected {QUOTE_TEXT:?}"
-    );
-    assert!(
-        !said.contains(QUOTE_ATTRIBUTION),
-        "GET {path}: the attribution must sit outside the blockquote: {said:?}"
-    );
-    let captions: Vec<String> = select_all(&doc, ".article-body > figure.quote > figcaption")
-        .into_iter()
-        .map(text)
-        .collect();
-    assert_eq!(
-        captions.len(),
-        1,
-        "GET {path}: figure.quote should have one figcaption; {}",
-        describe(quote)
-    );
+    assert!(said.contains(QUOTE_TEXT), "GET {path}: the blockquote reads {said:?}, expected {QUOTE_TEXT:?}");
+    assert!(!said.contains(QUOTE_ATTRIBUTION), "GET {path}: the attribution must sit outside the blockquote: {said:?}");
+    let captions: Vec<String> =
+        select_all(&doc, ".article-body > figure.quote > figcaption").into_iter().map(text).collect();
+    assert_eq!(captions.len(), 1, "GET {path}: figure.quote should have one figcaption; {}", describe(quote));
     assert!(
         captions[0].contains(QUOTE_ATTRIBUTION),
         "GET {path}: quote figcaption {:?} lacks {QUOTE_ATTRIBUTION:?}",
@@ -291,16 +200,9 @@ async fn also_read_boxes_sit_between_paragraphs() {
     let path = &f.main_path;
     let body = one(&doc, path, ".article-body");
     let boxes = select_all(&doc, "aside.also-read");
-    assert!(
-        (1..=2).contains(&boxes.len()),
-        "GET {path}: expected one or two aside.also-read, found {}",
-        boxes.len()
-    );
+    assert!((1..=2).contains(&boxes.len()), "GET {path}: expected one or two aside.also-read, found {}", boxes.len());
     for (n, b) in boxes.iter().enumerate() {
-        let parent = b
-            .parent()
-            .and_then(ElementRef::wrap)
-            .expect("an aside has a parent element");
+        let parent = b.parent().and_then(ElementRef::wrap).expect("an aside has a parent element");
         assert!(
             parent == body,
             "GET {path}: also-read box #{n} should be a direct child of .article-body, its parent is {}",
@@ -312,32 +214,18 @@ async fn also_read_boxes_sit_between_paragraphs() {
             .map(|e| e.value().name())
             .filter(|name| ["ul", "ol", "blockquote", "figure", "p"].contains(name))
             .collect();
-        assert!(
-            inside.is_empty(),
-            "GET {path}: also-read box #{n} is inside {inside:?}"
-        );
+        assert!(inside.is_empty(), "GET {path}: also-read box #{n} is inside {inside:?}");
         let previous = b
             .prev_siblings()
             .find_map(ElementRef::wrap)
-            .unwrap_or_else(|| {
-                panic!("GET {path}: also-read box #{n} opens the body; it must follow a paragraph")
-            });
-        assert_eq!(
-            previous.value().name(),
-            "p",
-            "GET {path}: also-read box #{n} follows {}",
-            describe(previous)
-        );
+            .unwrap_or_else(|| panic!("GET {path}: also-read box #{n} opens the body; it must follow a paragraph"));
+        assert_eq!(previous.value().name(), "p", "GET {path}: also-read box #{n} follows {}", describe(previous));
         assert!(
             b.next_siblings().find_map(ElementRef::wrap).is_some(),
             "GET {path}: also-read box #{n} ends the body; readers should meet it between paragraphs"
         );
         let links = hrefs_in(*b);
-        assert!(
-            !links.is_empty(),
-            "GET {path}: also-read box #{n} has no link: {}",
-            describe(*b)
-        );
+        assert!(!links.is_empty(), "GET {path}: also-read box #{n} has no link: {}", describe(*b));
         for link in &links {
             assert!(
                 f.related_paths.contains(link),
@@ -346,11 +234,8 @@ async fn also_read_boxes_sit_between_paragraphs() {
             );
         }
     }
-    let paragraphs_before = boxes[0]
-        .prev_siblings()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "p")
-        .count();
+    let paragraphs_before =
+        boxes[0].prev_siblings().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "p").count();
     assert!(
         paragraphs_before >= 2,
         "GET {path}: the first also-read box follows only {paragraphs_before} paragraph(s)"
@@ -370,36 +255,19 @@ async fn sources_tags_and_corrections_are_listed() {
     let path = &f.main_path;
     let sources = one(&doc, path, ".sources");
     let sources_text = text(sources);
-    assert!(
-        sources_text.starts_with("Sources:"),
-        "GET {path}: .sources reads {sources_text:?}"
-    );
-    let links: Vec<(String, String)> = select_in(sources, "a")
-        .into_iter()
-        .map(|a| (attr(a, "href"), text(a)))
-        .collect();
-    let expected: Vec<(String, String)> = f
-        .sources
-        .iter()
-        .map(|s| (format!("/source/{}", s.slug), s.name.clone()))
-        .collect();
-    assert_eq!(
-        links, expected,
-        "GET {path}: source links (href, name) in order"
-    );
+    assert!(sources_text.starts_with("Sources:"), "GET {path}: .sources reads {sources_text:?}");
+    let links: Vec<(String, String)> =
+        select_in(sources, "a").into_iter().map(|a| (attr(a, "href"), text(a))).collect();
+    let expected: Vec<(String, String)> =
+        f.sources.iter().map(|s| (format!("/source/{}", s.slug), s.name.clone())).collect();
+    assert_eq!(links, expected, "GET {path}: source links (href, name) in order");
 
-    let tags: Vec<String> = select_all(&doc, ".tags a")
-        .into_iter()
-        .map(|a| attr(a, "href"))
-        .collect();
+    let tags: Vec<String> = select_all(&doc, ".tags a").into_iter().map(|a| attr(a, "href")).collect();
     let expected: Vec<String> = f.tags.iter().map(|t| format!("/tag/{}", t.slug)).collect();
     assert_eq!(tags, expected, "GET {path}: tag links in order");
 
     let corrections = text(one(&doc, path, "section.corrections"));
-    assert!(
-        corrections.contains(CORRECTION),
-        "GET {path}: the corrections section reads {corrections:?}"
-    );
+    assert!(corrections.contains(CORRECTION), "GET {path}: the corrections section reads {corrections:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -408,21 +276,11 @@ async fn latest_box_and_ad_slot_are_present() {
     let f = &app.fixture;
     let path = &f.main_path;
     let latest = one(&doc, path, "section.latest-box");
-    let heading = select_in(latest, "h2")
-        .first()
-        .map(|h| text(*h))
-        .unwrap_or_default();
+    let heading = select_in(latest, "h2").first().map(|h| text(*h)).unwrap_or_default();
     assert_eq!(heading, "Latest", "GET {path}: heading of the latest box");
     let links = hrefs_in(latest);
-    assert!(
-        !links.is_empty(),
-        "GET {path}: the latest box lists no story: {}",
-        describe(latest)
-    );
-    assert!(
-        !links.contains(&f.main_path),
-        "GET {path}: the latest box lists the article itself: {links:?}"
-    );
+    assert!(!links.is_empty(), "GET {path}: the latest box lists no story: {}", describe(latest));
+    assert!(!links.contains(&f.main_path), "GET {path}: the latest box lists the article itself: {links:?}");
     assert!(
         links.contains(&f.related_paths[2]),
         "GET {path}: the latest box should list the second newest story {} (published just before this one), found {links:?}",
@@ -431,10 +289,7 @@ async fn latest_box_and_ad_slot_are_present() {
 
     let ad = one(&doc, path, r#"aside[aria-label="Advertisement"]"#);
     let style = attr(ad, "style");
-    assert!(
-        style.contains("--ad-height"),
-        "GET {path}: the ad slot should reserve its height, style={style:?}"
-    );
+    assert!(style.contains("--ad-height"), "GET {path}: the ad slot should reserve its height, style={style:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -449,16 +304,9 @@ async fn stylesheet_is_linked_and_cached_forever() {
     );
     let css = app.get(&href).await;
     css.expect_status(200);
-    assert!(
-        css.content_type().starts_with("text/css"),
-        "GET {href}: content-type {}",
-        css.content_type()
-    );
+    assert!(css.content_type().starts_with("text/css"), "GET {href}: content-type {}", css.content_type());
     let cache = css.header("cache-control").unwrap_or_default();
-    assert!(
-        cache.contains("immutable"),
-        "GET {href}: cache-control should contain immutable, found {cache:?}"
-    );
+    assert!(cache.contains("immutable"), "GET {href}: cache-control should contain immutable, found {cache:?}");
     assert!(!css.body.trim().is_empty(), "GET {href}: empty stylesheet");
 }
 
@@ -467,10 +315,7 @@ async fn hero_image_is_served_from_media() {
     let (app, doc) = main_page().await;
     let path = &app.fixture.main_path;
     let src = attr(one(&doc, path, "figure.hero img"), "src");
-    assert!(
-        src.starts_with("/media/"),
-        "GET {path}: hero src should be under /media/, found {src:?}"
-    );
+    assert!(src.starts_with("/media/"), "GET {path}: hero src should be under /media/, found {src:?}");
     let image = app.get(&src).await;
     assert_eq!(image.status, 200, "GET {src}: status {}", image.status);
     let ct = image.content_type();
@@ -528,23 +373,11 @@ async fn hostile_body_is_shown_as_text_and_never_runs() {
     let body = one(&doc, path, ".article-body");
     for a in select_in(body, "a") {
         let href = attr(a, "href").trim().to_ascii_lowercase();
-        assert!(
-            !href.starts_with("javascript:"),
-            "GET {path}: javascript link in the body: {}",
-            describe(a)
-        );
+        assert!(!href.starts_with("javascript:"), "GET {path}: javascript link in the body: {}", describe(a));
     }
     let shown = text(body);
-    for visible in [
-        "<script>alert(1)</script>",
-        "<img src=x onerror=alert(1)>",
-        "<iframe",
-        "click",
-    ] {
-        assert!(
-            shown.contains(visible),
-            "GET {path}: the body should show {visible:?} as text; it reads {shown:?}"
-        );
+    for visible in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<iframe", "click"] {
+        assert!(shown.contains(visible), "GET {path}: the body should show {visible:?} as text; it reads {shown:?}");
     }
 }
 
@@ -570,54 +403,26 @@ fn excerpt_around(s: &str, needle: &str) -> String {
 async fn home_page_has_the_lead_section_blocks_and_teasers() {
     let app = app();
     let published = app.published().await;
-    let lead_path = published
-        .first()
-        .and_then(|a| a.path())
-        .expect("at least one published story");
-    assert_eq!(
-        lead_path, app.fixture.main_path,
-        "fixture: the main article should be the newest published story"
-    );
+    let lead_path = published.first().and_then(|a| a.path()).expect("at least one published story");
+    assert_eq!(lead_path, app.fixture.main_path, "fixture: the main article should be the newest published story");
     let doc = app.html("/").await;
 
-    let lead: Vec<String> = select_all(&doc, ".home-lead .teaser-headline a")
-        .into_iter()
-        .map(|a| attr(a, "href"))
-        .collect();
-    assert_eq!(
-        lead,
-        vec![lead_path.clone()],
-        "GET /: the lead teaser's headline link"
-    );
+    let lead: Vec<String> =
+        select_all(&doc, ".home-lead .teaser-headline a").into_iter().map(|a| attr(a, "href")).collect();
+    assert_eq!(lead, vec![lead_path.clone()], "GET /: the lead teaser's headline link");
 
     let blocks = select_all(&doc, "section.home-section");
     assert!(!blocks.is_empty(), "GET /: no section.home-section");
     let mut titles = Vec::new();
     for b in &blocks {
-        let title = select_in(*b, ".home-section-title a")
-            .first()
-            .map(|a| text(*a))
-            .unwrap_or_default();
-        assert!(
-            !title.is_empty(),
-            "GET /: a home section without a linked title: {}",
-            describe(*b)
-        );
+        let title = select_in(*b, ".home-section-title a").first().map(|a| text(*a)).unwrap_or_default();
+        assert!(!title.is_empty(), "GET /: a home section without a linked title: {}", describe(*b));
         let headlines = select_in(*b, ".teaser-headline a");
-        assert!(
-            !headlines.is_empty(),
-            "GET /: home section {title:?} shows no headline"
-        );
-        assert!(
-            !hrefs_in(*b).contains(&lead_path),
-            "GET /: home section {title:?} repeats the lead story {lead_path}"
-        );
+        assert!(!headlines.is_empty(), "GET /: home section {title:?} shows no headline");
+        assert!(!hrefs_in(*b).contains(&lead_path), "GET /: home section {title:?} repeats the lead story {lead_path}");
         titles.push(title);
     }
-    assert!(
-        titles.iter().any(|t| t == "Fixture News"),
-        "GET /: expected a block for Fixture News among {titles:?}"
-    );
+    assert!(titles.iter().any(|t| t == "Fixture News"), "GET /: expected a block for Fixture News among {titles:?}");
 
     let images = select_all(&doc, ".teaser img");
     assert!(!images.is_empty(), "GET /: no teaser has a picture");
@@ -649,10 +454,7 @@ async fn every_published_story_renders() {
     let published = app.published().await;
     let f = &app.fixture;
     let fixture_sections = [&f.news.slug, &f.world.slug, &f.archive.slug];
-    let demo = published
-        .iter()
-        .filter(|s| !fixture_sections.contains(&&s.section_slug))
-        .count();
+    let demo = published.iter().filter(|s| !fixture_sections.contains(&&s.section_slug)).count();
     assert!(
         demo > DEMO_ARTICLES / 2,
         "expected most of the {DEMO_ARTICLES} demo stories to be published, found {demo} (of {} published in all)",
@@ -688,11 +490,7 @@ async fn every_published_story_renders() {
             problems.push(format!("content-type {}", r.content_type()));
         }
         if !problems.is_empty() {
-            failures.push(format!(
-                "GET {path} ({:?}): {}",
-                story.headline,
-                problems.join(", ")
-            ));
+            failures.push(format!("GET {path} ({:?}): {}", story.headline, problems.join(", ")));
         }
     }
     let with_hero = published.iter().filter(|s| s.hero.is_some()).count();

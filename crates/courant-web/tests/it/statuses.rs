@@ -10,30 +10,12 @@ const HTML: &str = "text/html; charset=utf-8";
 /// and to every top-level section.
 fn assert_error_page(r: &Resp, status: u16, title: &str, top: &[Section]) {
     r.expect_status(status);
-    assert_eq!(
-        r.content_type(),
-        HTML,
-        "GET {}: content-type of the error page",
-        r.path
-    );
+    assert_eq!(r.content_type(), HTML, "GET {}: content-type of the error page", r.path);
     let doc = r.html();
     let h1s: Vec<String> = select_all(&doc, "h1").into_iter().map(text).collect();
-    assert_eq!(
-        h1s,
-        vec![title.to_string()],
-        "GET {}: the error page's h1; {}",
-        r.path,
-        r.describe()
-    );
-    let links: Vec<String> = select_all(&doc, ".error-links a")
-        .into_iter()
-        .map(|a| attr(a, "href"))
-        .collect();
-    assert!(
-        links.iter().any(|l| l == "/"),
-        "GET {}: the error page should link home; its links: {links:?}",
-        r.path
-    );
+    assert_eq!(h1s, vec![title.to_string()], "GET {}: the error page's h1; {}", r.path, r.describe());
+    let links: Vec<String> = select_all(&doc, ".error-links a").into_iter().map(|a| attr(a, "href")).collect();
+    assert!(links.iter().any(|l| l == "/"), "GET {}: the error page should link home; its links: {links:?}", r.path);
     for s in top {
         let url = format!("/{}", s.slug);
         assert!(
@@ -48,18 +30,11 @@ fn assert_error_page(r: &Resp, status: u16, title: &str, top: &[Section]) {
 async fn unknown_paths_answer_404_with_the_error_page() {
     let app = app();
     let top = app.top_sections().await;
-    assert!(
-        top.len() >= 2,
-        "expected the demo's and the fixture's top-level sections, found {top:?}"
-    );
+    assert!(top.len() >= 2, "expected the demo's and the fixture's top-level sections, found {top:?}");
     let title = &app.config.labels.not_found_title;
-    for path in [
-        "/no-such-page-anywhere",
-        "/a/b/c",
-        "/tag/no-such-tag",
-        "/author/nobody-here",
-        "/source/nowhere-at-all",
-    ] {
+    for path in
+        ["/no-such-page-anywhere", "/a/b/c", "/tag/no-such-tag", "/author/nobody-here", "/source/nowhere-at-all"]
+    {
         let r = app.get(path).await;
         assert_error_page(&r, 404, title, &top);
     }
@@ -68,29 +43,16 @@ async fn unknown_paths_answer_404_with_the_error_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_article_slug_is_404() {
     let app = app();
-    let path = format!(
-        "/{}/2026/11/20/no-such-story-was-ever-written",
-        app.fixture.world.slug
-    );
+    let path = format!("/{}/2026/11/20/no-such-story-was-ever-written", app.fixture.world.slug);
     let r = app.get(&path).await;
-    assert_error_page(
-        &r,
-        404,
-        &app.config.labels.not_found_title,
-        &app.top_sections().await,
-    );
+    assert_error_page(&r, 404, &app.config.labels.not_found_title, &app.top_sections().await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unpublished_story_is_410_gone_with_a_page() {
     let app = app();
     let r = app.get(&app.fixture.unpublished_path).await;
-    assert_error_page(
-        &r,
-        410,
-        &app.config.labels.gone_title,
-        &app.top_sections().await,
-    );
+    assert_error_page(&r, 410, &app.config.labels.gone_title, &app.top_sections().await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,10 +60,7 @@ async fn draft_is_404() {
     let app = app();
     let f = &app.fixture;
     // Wherever a reader guesses it to be, a draft does not exist.
-    for path in [
-        f.draft_guess_path.clone(),
-        format!("/{}/2020/01/01/{}", f.news.slug, f.draft_slug),
-    ] {
+    for path in [f.draft_guess_path.clone(), format!("/{}/2020/01/01/{}", f.news.slug, f.draft_slug)] {
         let r = app.get(&path).await;
         r.expect_status(404);
         assert_eq!(r.content_type(), HTML, "GET {path}: content-type");
@@ -141,11 +100,7 @@ async fn right_slug_at_the_wrong_address_redirects_to_the_canonical_one() {
     for path in wrong {
         let r = app.get(&path).await;
         r.expect_status(301);
-        assert_eq!(
-            r.header("location"),
-            Some(f.main_path.as_str()),
-            "GET {path}: Location of the redirect"
-        );
+        assert_eq!(r.header("location"), Some(f.main_path.as_str()), "GET {path}: Location of the redirect");
     }
     // The canonical address itself does not redirect.
     app.get(&f.main_path).await.expect_status(200);
@@ -173,17 +128,12 @@ async fn page_beyond_the_end_is_404() {
     let f = &app.fixture;
     let top = app.top_sections().await;
     let title = &app.config.labels.not_found_title;
-    for path in [
-        format!("/{}?page=500", f.world.slug),
-        format!("/{}?page=3", f.archive.slug),
-    ] {
+    for path in [format!("/{}?page=500", f.world.slug), format!("/{}?page=3", f.archive.slug)] {
         let r = app.get(&path).await;
         assert_error_page(&r, 404, title, &top);
     }
     // The last page exists.
-    app.get(&format!("/{}?page=2", f.archive.slug))
-        .await
-        .expect_status(200);
+    app.get(&format!("/{}?page=2", f.archive.slug)).await.expect_status(200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -205,38 +155,16 @@ async fn media_outside_the_media_folder_or_missing_is_404() {
     let app = app();
     // Sent byte for byte: an HTTP client would resolve the `..` before sending.
     let (status, raw) = app.raw_get("/media/../courant.db").await;
-    assert_eq!(
-        status,
-        404,
-        "raw GET /media/../courant.db: expected 404, got {status}: {}",
-        excerpt(&raw)
-    );
+    assert_eq!(status, 404, "raw GET /media/../courant.db: expected 404, got {status}: {}", excerpt(&raw));
 
     // `..` is refused even when it leads back to a real picture.
-    let hero = app
-        .fixture
-        .main
-        .hero
-        .as_ref()
-        .expect("fixture: the main article has a hero");
+    let hero = app.fixture.main.hero.as_ref().expect("fixture: the main article has a hero");
     let direct = format!("/media/{}", hero.file);
     app.get(&direct).await.expect_status(200);
-    let (dir, name) = hero
-        .file
-        .rsplit_once('/')
-        .unwrap_or(("", hero.file.as_str()));
-    let sneaky = if dir.is_empty() {
-        format!("/media/xx/../{name}")
-    } else {
-        format!("/media/{dir}/../{dir}/{name}")
-    };
+    let (dir, name) = hero.file.rsplit_once('/').unwrap_or(("", hero.file.as_str()));
+    let sneaky = if dir.is_empty() { format!("/media/xx/../{name}") } else { format!("/media/{dir}/../{dir}/{name}") };
     let (status, raw) = app.raw_get(&sneaky).await;
-    assert_eq!(
-        status,
-        404,
-        "raw GET {sneaky}: expected 404, got {status}: {}",
-        excerpt(&raw)
-    );
+    assert_eq!(status, 404, "raw GET {sneaky}: expected 404, got {status}: {}", excerpt(&raw));
 
     app.get("/media/xx/none.jpg").await.expect_status(404);
     app.get("/media/courant.db").await.expect_status(404);
@@ -265,10 +193,7 @@ async fn every_html_answer_is_utf8_html() {
         r.expect_status(status);
         assert_eq!(r.content_type(), HTML, "GET {path}: content-type");
         assert!(
-            r.body
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("<!doctype html>"),
+            r.body.trim_start().to_ascii_lowercase().starts_with("<!doctype html>"),
             "GET {path}: an HTML page should start with <!DOCTYPE html>: {}",
             r.excerpt()
         );

@@ -13,9 +13,8 @@
 #![allow(dead_code)]
 
 use courant_core::{
-    Article, ArticleId, ArticleSummary, Author, AuthorId, Image, ImageId, NewArticle, NewAuthor,
-    NewImage, NewSection, NewSource, Section, SectionId, Source, SourceId, Status, Tag, TagId,
-    article_path,
+    Article, ArticleId, ArticleSummary, Author, AuthorId, Image, ImageId, NewArticle, NewAuthor, NewImage, NewSection,
+    NewSource, Section, SectionId, Source, SourceId, Status, Tag, TagId, article_path,
 };
 use courant_store::{ArticleFilter, Store};
 use scraper::{ElementRef, Html, Selector};
@@ -33,7 +32,8 @@ pub const DEMO_ARTICLES: usize = 40;
 pub const DEMO_NOW: OffsetDateTime = datetime!(2026-11-20 06:00 UTC);
 
 pub const MAIN_HEADLINE: &str = "Harbour cranes return to the old port";
-pub const MAIN_STANDFIRST: &str = "Three cranes are back on the quay after a decade away, and the first ships are booked for January.";
+pub const MAIN_STANDFIRST: &str =
+    "Three cranes are back on the quay after a decade away, and the first ships are booked for January.";
 pub const MAIN_PUBLISHED: OffsetDateTime = datetime!(2026-11-20 09:00 UTC);
 pub const MAIN_PUBLISHED_ISO: &str = "2026-11-20T09:00:00Z";
 /// Three hours after publication (the correction's time).
@@ -182,13 +182,7 @@ impl Resp {
 
     /// "GET /path -> 404 (text/html; charset=utf-8): <body excerpt>"
     pub fn describe(&self) -> String {
-        format!(
-            "GET {} -> {} ({}): {}",
-            self.path,
-            self.status,
-            self.content_type(),
-            self.excerpt()
-        )
+        format!("GET {} -> {} ({}): {}", self.path, self.status, self.content_type(), self.excerpt())
     }
 
     pub fn html(&self) -> Html {
@@ -230,8 +224,7 @@ pub fn app() -> &'static TestApp {
                 runtime.block_on(std::future::pending::<()>());
             })
             .expect("spawn the test server's thread");
-        rx.recv()
-            .expect("the test server failed to start (see the panic message printed above)")
+        rx.recv().expect("the test server failed to start (see the panic message printed above)")
     })
 }
 
@@ -261,17 +254,10 @@ impl TestApp {
         let progress = |_: courant_demo::Stage, _: usize, _: usize| {};
         courant_demo::generate(&store, &courant::media_dir(&data_dir), &options, &progress)
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "generating the demo publication in {} failed: {e}",
-                    data_dir.display()
-                )
-            });
+            .unwrap_or_else(|e| panic!("generating the demo publication in {} failed: {e}", data_dir.display()));
         let fixture = Fixture::build(&store).await;
 
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a loopback port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
         let addr = listener.local_addr().expect("the listener's address");
         let base = format!("http://{addr}");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -332,30 +318,15 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("GET {path} failed before any answer: {e}"));
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: reading the body failed: {e}"))
-            .to_vec();
-        Resp {
-            path: path.to_string(),
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes,
-        }
+        let bytes =
+            response.bytes().await.unwrap_or_else(|e| panic!("GET {path}: reading the body failed: {e}")).to_vec();
+        Resp { path: path.to_string(), status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
     }
 
     /// `GET path`, asserting 200, parsed as an HTML document.
     pub async fn html(&self, path: &str) -> Html {
         let r = self.get(path).await;
-        assert_eq!(
-            r.status,
-            200,
-            "GET {path}: expected 200, got {}; body starts: {}",
-            r.status,
-            r.excerpt()
-        );
+        assert_eq!(r.status, 200, "GET {path}: expected 200, got {}; body starts: {}", r.status, r.excerpt());
         r.html()
     }
 
@@ -369,26 +340,18 @@ impl TestApp {
             let mut stream = std::net::TcpStream::connect(addr)
                 .unwrap_or_else(|e| panic!("raw GET {path}: cannot connect to {addr}: {e}"));
             stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
-            let request =
-                format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
             stream
                 .write_all(request.as_bytes())
                 .unwrap_or_else(|e| panic!("raw GET {path}: cannot send the request: {e}"));
             let mut raw = Vec::new();
-            stream
-                .read_to_end(&mut raw)
-                .unwrap_or_else(|e| panic!("raw GET {path}: cannot read the answer: {e}"));
+            stream.read_to_end(&mut raw).unwrap_or_else(|e| panic!("raw GET {path}: cannot read the answer: {e}"));
             let text = String::from_utf8_lossy(&raw).into_owned();
             let status = text
                 .split_whitespace()
                 .nth(1)
                 .and_then(|s| s.parse::<u16>().ok())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "raw GET {path}: no HTTP status line in {:?}",
-                        excerpt(&text)
-                    )
-                });
+                .unwrap_or_else(|| panic!("raw GET {path}: no HTTP status line in {:?}", excerpt(&text)));
             (status, text)
         })
         .await
@@ -402,10 +365,7 @@ impl TestApp {
         Fut: Future<Output = T> + Send + 'static,
         T: Send + 'static,
     {
-        self.runtime
-            .spawn(f(self.store.clone()))
-            .await
-            .expect("a store query on the server's runtime panicked")
+        self.runtime.spawn(f(self.store.clone())).await.expect("a store query on the server's runtime panicked")
     }
 
     /// Every published article, newest first.
@@ -418,18 +378,12 @@ impl TestApp {
 
     /// Every section, parents first.
     pub async fn sections(&self) -> Vec<Section> {
-        self.with_store(|s| async move { s.sections().await })
-            .await
-            .expect("list the sections")
+        self.with_store(|s| async move { s.sections().await }).await.expect("list the sections")
     }
 
     /// The top-level sections (those of the navigation).
     pub async fn top_sections(&self) -> Vec<Section> {
-        self.sections()
-            .await
-            .into_iter()
-            .filter(|s| s.parent_id.is_none())
-            .collect()
+        self.sections().await.into_iter().filter(|s| s.parent_id.is_none()).collect()
     }
 }
 
@@ -444,15 +398,9 @@ impl Drop for TestApp {
 impl Fixture {
     /// Inserts the fixture through the store's API, after the demo.
     async fn build(store: &Store) -> Fixture {
-        let newest = store
-            .published(&ArticleFilter::All, 1, 0)
-            .await
-            .expect("list the demo's stories")
-            .items;
-        let demo_hero: Image = newest
-            .first()
-            .and_then(|a| a.hero.clone())
-            .expect("the demo's newest story has a hero picture to borrow");
+        let newest = store.published(&ArticleFilter::All, 1, 0).await.expect("list the demo's stories").items;
+        let demo_hero: Image =
+            newest.first().and_then(|a| a.hero.clone()).expect("the demo's newest story has a hero picture to borrow");
         let co_author = store
             .authors()
             .await
@@ -506,45 +454,20 @@ impl Fixture {
             .await
             .expect("insert source B");
         // Names no demo topic uses, so that their listings hold the fixture's stories only.
-        let tag_a = store
-            .tag_named("Fixture cranes")
-            .await
-            .expect("create tag A");
-        let tag_b = store
-            .tag_named("Fixture quays")
-            .await
-            .expect("create tag B");
+        let tag_a = store.tag_named("Fixture cranes").await.expect("create tag A");
+        let tag_b = store.tag_named("Fixture quays").await.expect("create tag B");
 
         // Three related stories, in the editor's order. The third is dated after the demo's
         // newest story and before the main article, so it heads the "Latest" box of the main page.
         let related_specs = [
-            (
-                "Dockworkers vote on a new shift pattern",
-                world.id,
-                datetime!(2026-11-18 10:00 UTC),
-            ),
-            (
-                "Old port museum extends its opening hours",
-                news.id,
-                datetime!(2026-11-19 10:00 UTC),
-            ),
-            (
-                "Ferry operator adds winter crossings",
-                world.id,
-                datetime!(2026-11-20 07:00 UTC),
-            ),
+            ("Dockworkers vote on a new shift pattern", world.id, datetime!(2026-11-18 10:00 UTC)),
+            ("Old port museum extends its opening hours", news.id, datetime!(2026-11-19 10:00 UTC)),
+            ("Ferry operator adds winter crossings", world.id, datetime!(2026-11-20 07:00 UTC)),
         ];
         let mut related = Vec::new();
         for (headline, section_id, at) in related_specs {
             let hero = hero_image(store, &demo_hero, &format!("Picture for {headline}")).await;
-            let mut new = story(
-                headline,
-                section_id,
-                vec![author.id],
-                hero.id,
-                Status::Published,
-                Some(at),
-            );
+            let mut new = story(headline, section_id, vec![author.id], hero.id, Status::Published, Some(at));
             new.tag_ids = vec![tag_a.id];
             new.source_ids = vec![source_a.id];
             related.push(insert(store, &new).await);
@@ -580,14 +503,8 @@ impl Fixture {
             published_at: Some(MAIN_PUBLISHED),
             updated_at: MAIN_UPDATED,
         };
-        let main_id = store
-            .insert_article(&main_new)
-            .await
-            .expect("insert the main article");
-        store
-            .add_correction(main_id, CORRECTION, MAIN_UPDATED)
-            .await
-            .expect("add the correction");
+        let main_id = store.insert_article(&main_new).await.expect("insert the main article");
+        store.add_correction(main_id, CORRECTION, MAIN_UPDATED).await.expect("add the correction");
         let main = load(store, main_id).await;
         let main_path = path_of(&main);
 
@@ -621,35 +538,18 @@ impl Fixture {
         )
         .await;
         store
-            .set_status(
-                gone.id,
-                Status::Unpublished,
-                datetime!(2026-11-18 08:00 UTC),
-            )
+            .set_status(gone.id, Status::Unpublished, datetime!(2026-11-18 08:00 UTC))
             .await
             .expect("unpublish the withdrawn story");
         let gone = load(store, gone.id).await;
-        assert_eq!(
-            gone.status,
-            Status::Unpublished,
-            "fixture: the withdrawn story should be unpublished"
-        );
-        let unpublished_path = gone
-            .path()
-            .expect("an unpublished story keeps its first publication date");
+        assert_eq!(gone.status, Status::Unpublished, "fixture: the withdrawn story should be unpublished");
+        let unpublished_path = gone.path().expect("an unpublished story keeps its first publication date");
 
         // A draft: never public.
         let draft_hero = hero_image(store, &demo_hero, "Picture for the draft").await;
         let draft = insert(
             store,
-            &story(
-                "Unfinished draft about the quay",
-                world.id,
-                vec![author.id],
-                draft_hero.id,
-                Status::Draft,
-                None,
-            ),
+            &story("Unfinished draft about the quay", world.id, vec![author.id], draft_hero.id, Status::Draft, None),
         )
         .await;
         let draft_guess_path = article_path(&world.slug, MAIN_PUBLISHED, &draft.slug);
@@ -668,16 +568,10 @@ impl Fixture {
         let renamed = insert(store, &renamed_new).await;
         let renamed_old_slug = renamed.slug.clone();
         let renamed_old_path = path_of(&renamed);
-        store
-            .rename_slug(renamed.id, "ferry-timetable-winter-changes")
-            .await
-            .expect("rename the story's slug");
+        store.rename_slug(renamed.id, "ferry-timetable-winter-changes").await.expect("rename the story's slug");
         let renamed = load(store, renamed.id).await;
         let renamed_new_path = path_of(&renamed);
-        assert_ne!(
-            renamed_old_path, renamed_new_path,
-            "fixture: renaming must change the path"
-        );
+        assert_ne!(renamed_old_path, renamed_new_path, "fixture: renaming must change the path");
 
         // The archive: more than one page of stories, by the demo author only.
         let archive_hero = hero_image(store, &demo_hero, "Picture for the archive").await;
@@ -693,10 +587,7 @@ impl Fixture {
                 )
             })
             .collect();
-        let archive_ids = store
-            .insert_articles(&archive_new)
-            .await
-            .expect("insert the archive stories");
+        let archive_ids = store.insert_articles(&archive_new).await.expect("insert the archive stories");
         let mut archive_paths = Vec::new();
         for id in archive_ids.into_iter().rev() {
             archive_paths.push(path_of(&load(store, id).await));
@@ -715,10 +606,7 @@ impl Fixture {
         // Newest first, as listings show them.
         let mut tag_a_paths = vec![main_path.clone()];
         tag_a_paths.extend(related_paths.iter().rev().cloned());
-        let tag_paths = vec![
-            tag_a_paths.clone(),
-            vec![main_path.clone(), hostile_path.clone()],
-        ];
+        let tag_paths = vec![tag_a_paths.clone(), vec![main_path.clone(), hostile_path.clone()]];
         let source_paths = vec![tag_a_paths, vec![main_path.clone()]];
 
         Fixture {
@@ -749,13 +637,7 @@ impl Fixture {
     }
 }
 
-async fn section(
-    store: &Store,
-    slug: &str,
-    name: &str,
-    parent_id: Option<SectionId>,
-    position: i64,
-) -> Section {
+async fn section(store: &Store, slug: &str, name: &str, parent_id: Option<SectionId>, position: i64) -> Section {
     store
         .insert_section(NewSection {
             slug: Some(slug.into()),
@@ -798,9 +680,7 @@ fn story(
         slug: None,
         headline: headline.into(),
         standfirst: format!("What to know about this: {headline}."),
-        body: format!(
-            "{headline}: the first paragraph.\n\nThe second paragraph.\n\nThe third paragraph."
-        ),
+        body: format!("{headline}: the first paragraph.\n\nThe second paragraph.\n\nThe third paragraph."),
         hero_image_id: Some(hero),
         section_id,
         author_ids,
@@ -815,10 +695,7 @@ fn story(
 }
 
 async fn insert(store: &Store, new: &NewArticle) -> Article {
-    let id = store
-        .insert_article(new)
-        .await
-        .unwrap_or_else(|e| panic!("insert article {:?}: {e}", new.headline));
+    let id = store.insert_article(new).await.unwrap_or_else(|e| panic!("insert article {:?}: {e}", new.headline));
     load(store, id).await
 }
 
@@ -831,12 +708,7 @@ async fn load(store: &Store, id: ArticleId) -> Article {
 }
 
 fn path_of(a: &Article) -> String {
-    a.path().unwrap_or_else(|| {
-        panic!(
-            "fixture article {:?} should be published and have a path",
-            a.headline
-        )
-    })
+    a.path().unwrap_or_else(|| panic!("fixture article {:?} should be published and have a path", a.headline))
 }
 
 // ---- HTML helpers -------------------------------------------------------------------------
@@ -866,12 +738,7 @@ pub fn select_in<'a>(el: ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
 
 /// The text of an element with runs of whitespace collapsed to one space, trimmed.
 pub fn text(el: ElementRef<'_>) -> String {
-    el.text()
-        .collect::<Vec<_>>()
-        .join("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    el.text().collect::<Vec<_>>().join("").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The value of an attribute, or an empty string when absent.
@@ -881,10 +748,7 @@ pub fn attr(el: ElementRef<'_>, name: &str) -> String {
 
 /// The `href` of every link inside `el`.
 pub fn hrefs_in(el: ElementRef<'_>) -> Vec<String> {
-    select_in(el, "a[href]")
-        .into_iter()
-        .map(|a| attr(a, "href"))
-        .collect()
+    select_in(el, "a[href]").into_iter().map(|a| attr(a, "href")).collect()
 }
 
 /// The index of `el` among all elements of `doc`, in document order.
@@ -903,9 +767,5 @@ pub fn describe(el: ElementRef<'_>) -> String {
 /// The first 600 characters of `s`, for failure messages.
 pub fn excerpt(s: &str) -> String {
     const MAX: usize = 600;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(MAX).collect::<String>())
-    }
+    if s.chars().count() <= MAX { s.to_string() } else { format!("{}…", s.chars().take(MAX).collect::<String>()) }
 }
