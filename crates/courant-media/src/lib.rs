@@ -79,6 +79,68 @@ pub fn probe(bytes: &[u8]) -> Result<(&'static str, u32, u32), MediaError> {
     Ok((extension, width, height))
 }
 
+/// The crops search engines and social networks ask for: name, width ratio, height ratio.
+pub const CROPS: [(&str, u32, u32); 3] = [("16x9", 16, 9), ("4x3", 4, 3), ("1x1", 1, 1)];
+
+/// The widest crop we produce; larger originals are scaled down to it.
+pub const MAX_CROP_WIDTH: u32 = 2000;
+
+/// The size of the `rw:rh` crop of a `width` x `height` picture: the largest centred rectangle of
+/// that shape, scaled down to at most [`MAX_CROP_WIDTH`] wide. Never upscaled.
+pub fn crop_size(width: u32, height: u32, rw: u32, rh: u32) -> (u32, u32) {
+    let (w, h) = if u64::from(width) * u64::from(rh) > u64::from(height) * u64::from(rw) {
+        ((u64::from(height) * u64::from(rw) / u64::from(rh)) as u32, height)
+    } else {
+        (width, (u64::from(width) * u64::from(rh) / u64::from(rw)) as u32)
+    };
+    if w > MAX_CROP_WIDTH {
+        (MAX_CROP_WIDTH, (u64::from(MAX_CROP_WIDTH) * u64::from(rh) / u64::from(rw)) as u32)
+    } else {
+        (w.max(1), h.max(1))
+    }
+}
+
+/// The file name of a crop of the stored file `file`: `ab/cdef.jpg` gives `ab/cdef.jpg.16x9.jpg`.
+pub fn crop_file_name(file: &str, crop: &str) -> String {
+    format!("{file}.{crop}.jpg")
+}
+
+/// The original file and the crop a crop file name stands for, if it is one.
+pub fn parse_crop_file_name(name: &str) -> Option<(&str, (&'static str, u32, u32))> {
+    let rest = name.strip_suffix(".jpg")?;
+    let (original, crop) = rest.rsplit_once('.')?;
+    let spec = CROPS.iter().find(|c| c.0 == crop)?;
+    content_type(original)?;
+    Some((original, *spec))
+}
+
+/// Makes the `rw:rh` crop of an image file, as JPEG. Refuses files too large to decode safely.
+pub fn make_crop(original: &[u8], rw: u32, rh: u32) -> Result<Encoded, MediaError> {
+    let (_, width, height) = probe(original)?;
+    let mut reader = image::ImageReader::new(Cursor::new(original))
+        .with_guessed_format()
+        .map_err(|e| MediaError::Decode(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| MediaError::Decode(e.to_string()))?.to_rgb8();
+    let (cw, ch) = if u64::from(width) * u64::from(rh) > u64::from(height) * u64::from(rw) {
+        ((u64::from(height) * u64::from(rw) / u64::from(rh)) as u32, height)
+    } else {
+        (width, (u64::from(width) * u64::from(rh) / u64::from(rw)) as u32)
+    };
+    let cropped = image::imageops::crop_imm(&picture, (width - cw) / 2, (height - ch) / 2, cw, ch).to_image();
+    let (tw, th) = crop_size(width, height, rw, rh);
+    let out = if (tw, th) == (cw, ch) {
+        cropped
+    } else {
+        image::imageops::resize(&cropped, tw, th, image::imageops::FilterType::Triangle)
+    };
+    encode_jpeg(&out, 85)
+}
+
 /// The MIME type of a stored file, by its extension.
 pub fn content_type(file: &str) -> Option<&'static str> {
     match file.rsplit_once('.')?.1 {
@@ -118,6 +180,29 @@ mod tests {
     fn webp_round_trip_keeps_size() {
         let e = encode_webp_lossless(&gradient(30, 20)).expect("encode");
         assert_eq!(probe(&e.bytes).expect("probe"), ("webp", 30, 20));
+    }
+
+    #[test]
+    fn crops_have_their_shape_and_never_upscale() {
+        assert_eq!(crop_size(1600, 900, 16, 9), (1600, 900));
+        assert_eq!(crop_size(1600, 900, 4, 3), (1200, 900));
+        assert_eq!(crop_size(1600, 900, 1, 1), (900, 900));
+        assert_eq!(crop_size(4000, 3000, 16, 9), (2000, 1125));
+        assert_eq!(crop_size(300, 1000, 16, 9), (300, 168));
+        let e = encode_jpeg(&gradient(160, 120), 80).expect("encode");
+        let crop = make_crop(&e.bytes, 16, 9).expect("crop");
+        assert_eq!(probe(&crop.bytes).expect("probe"), ("jpg", 160, 90));
+        assert!(make_crop(b"not an image", 1, 1).is_err());
+    }
+
+    #[test]
+    fn crop_names_round_trip() {
+        let name = crop_file_name("ab/cdef.webp", "4x3");
+        assert_eq!(name, "ab/cdef.webp.4x3.jpg");
+        assert_eq!(parse_crop_file_name(&name).map(|(f, c)| (f, c.0)), Some(("ab/cdef.webp", "4x3")));
+        assert!(parse_crop_file_name("ab/cdef.jpg").is_none());
+        assert!(parse_crop_file_name("ab/cdef.jpg.3x2.jpg").is_none());
+        assert!(parse_crop_file_name("ab/cdef.exe.1x1.jpg").is_none());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! templates. Nothing here touches the database: callers hand in the content they loaded.
 
 pub mod clock;
+pub mod distribution;
+pub mod jsonld;
 pub mod markdown;
 pub mod settings;
 pub mod view;
@@ -9,8 +11,9 @@ pub mod view;
 mod pages;
 
 pub use clock::SiteClock;
+pub use distribution::{FeedFormat, FeedSource, SitemapUrl};
 pub use pages::{HomeBlock, Listing, ListingIntro, Renderer};
-pub use settings::{AdSettings, Labels, SiteSettings};
+pub use settings::{AdSettings, FeedSettings, Labels, RobotsSettings, Settings, SiteSettings};
 
 /// What can go wrong while rendering.
 #[derive(Debug, thiserror::Error)]

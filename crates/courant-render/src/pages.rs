@@ -2,8 +2,10 @@
 
 use crate::RenderError;
 use crate::clock::SiteClock;
+use crate::distribution::{FeedLink, feed_links};
+use crate::jsonld::script_json;
 use crate::markdown::{inline_box_positions, render_body};
-use crate::settings::{AdSettings, Labels, SiteSettings};
+use crate::settings::{Labels, Settings, SiteSettings};
 use crate::view::*;
 use courant_core::{Article, ArticleSummary, Author, Section, Source, Tag};
 use minijinja::value::Serde;
@@ -18,6 +20,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("home.html", include_str!("../../../templates/site/home.html")),
     ("listing.html", include_str!("../../../templates/site/listing.html")),
     ("error.html", include_str!("../../../templates/site/error.html")),
+    ("feeds/rss.xml", include_str!("../../../templates/feeds/rss.xml")),
+    ("feeds/atom.xml", include_str!("../../../templates/feeds/atom.xml")),
+    ("feeds/sitemap-index.xml", include_str!("../../../templates/feeds/sitemap-index.xml")),
+    ("feeds/sitemap-urlset.xml", include_str!("../../../templates/feeds/sitemap-urlset.xml")),
+    ("feeds/sitemap-news.xml", include_str!("../../../templates/feeds/sitemap-news.xml")),
 ];
 
 /// How many inline "Also read" boxes an article body carries at most.
@@ -54,13 +61,17 @@ fn html_formatter(
 
 /// Renders the public site's pages for one publication.
 pub struct Renderer {
-    env: Environment<'static>,
-    site: SiteSettings,
-    ads: AdSettings,
-    labels: Labels,
+    pub(crate) env: Environment<'static>,
+    pub(crate) settings: Settings,
+    pub(crate) labels: Labels,
     clock: SiteClock,
     css_url: String,
+    /// The logo for structured data, as a site path or an absolute URL.
+    pub(crate) logo_path: String,
 }
+
+/// The size of the default logo, `static/logo.svg`.
+pub const LOGO_SIZE: (u32, u32) = (600, 60);
 
 /// A block of the home page: a top-level section and its latest stories.
 pub struct HomeBlock {
@@ -99,26 +110,40 @@ struct Byline {
     title: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct PageMeta {
     title: String,
     description: String,
     canonical: String,
     prev: Option<String>,
     next: Option<String>,
+    /// The title for social previews, without the site's name; the page title when empty.
+    og_title: String,
+    /// `og:type`: website, article or profile.
+    og_type: &'static str,
+    /// Extra OpenGraph and Twitter tags: (attribute, key, value).
+    meta: Vec<(&'static str, String, String)>,
+    /// Feeds of this page besides the site's own.
+    feeds: Vec<FeedLink>,
+    /// Structured data, ready for a script element.
+    jsonld: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MetaTag {
+    attr: &'static str,
+    key: String,
+    value: String,
 }
 
 impl Renderer {
     /// A renderer for the publication; fails when the settings cannot be used (unknown time
     /// zone, malformed labels) or a template does not compile.
-    pub fn new(site: SiteSettings, ads: AdSettings, labels: Labels, css_url: String) -> Result<Renderer, RenderError> {
-        labels.validate().map_err(RenderError::Settings)?;
-        let clock = SiteClock::new(&site.timezone).map_err(RenderError::Settings)?;
+    pub fn new(settings: Settings, css_url: String) -> Result<Renderer, RenderError> {
+        settings.labels.validate().map_err(RenderError::Settings)?;
+        let clock = SiteClock::new(&settings.site.timezone).map_err(RenderError::Settings)?;
         let mut env = Environment::new();
-        for (name, source) in TEMPLATES {
-            env.add_template(name, source)?;
-        }
-        env.set_formatter(html_formatter);
+        // The syntax applies to templates added after it is set.
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
                 .trim_blocks(true)
@@ -126,12 +151,23 @@ impl Renderer {
                 .build()
                 .map_err(|e| RenderError::Settings(e.to_string()))?,
         );
-        Ok(Renderer { env, site, ads, labels, clock, css_url })
+        env.set_formatter(html_formatter);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        let logo_path = settings.site.logo.clone();
+        let labels = settings.labels.clone();
+        Ok(Renderer { env, settings, labels, clock, css_url, logo_path })
     }
 
     /// The publication's settings.
     pub fn site(&self) -> &SiteSettings {
-        &self.site
+        &self.settings.site
+    }
+
+    /// All settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     fn views(&self) -> Views<'_> {
@@ -140,8 +176,35 @@ impl Renderer {
 
     fn render(&self, template: &str, nav: &[Section], page: PageMeta, ctx: Value) -> Result<String, RenderError> {
         let nav: Vec<Link> = nav.iter().filter(|s| s.parent_id.is_none()).map(section_link).collect();
+        let site = &self.settings.site;
+        let mut tags = vec![
+            ("property", "og:site_name".to_string(), site.title.clone()),
+            (
+                "property",
+                "og:type".to_string(),
+                if page.og_type.is_empty() { "website" } else { page.og_type }.to_string(),
+            ),
+            (
+                "property",
+                "og:title".to_string(),
+                if page.og_title.is_empty() { &page.title } else { &page.og_title }.clone(),
+            ),
+            ("property", "og:description".to_string(), page.description.clone()),
+            ("property", "og:url".to_string(), page.canonical.clone()),
+            ("property", "og:locale".to_string(), site.locale.replace('-', "_")),
+        ];
+        tags.extend(page.meta.iter().cloned());
+        if !tags.iter().any(|t| t.1 == "twitter:card") {
+            tags.push(("name", "twitter:card".to_string(), "summary".to_string()));
+        }
+        let meta: Vec<MetaTag> = tags.into_iter().map(|(attr, key, value)| MetaTag { attr, key, value }).collect();
+        let mut feeds = page.feeds.clone();
+        feeds.extend(feed_links("/", &site.title));
         let base = context! {
-            site => Serde(&self.site),
+            meta => Serde(meta),
+            feeds => Serde(feeds),
+            jsonld => page.jsonld.clone().map(Value::from_safe_string),
+            site => Serde(&self.settings.site),
             labels => Serde(&self.labels),
             css_url => Serde(&self.css_url),
             nav => Serde(nav),
@@ -151,7 +214,7 @@ impl Renderer {
     }
 
     fn canonical(&self, path: &str) -> String {
-        format!("{}{}", self.site.url.trim_end_matches('/'), path)
+        format!("{}{}", self.settings.site.url.trim_end_matches('/'), path)
     }
 
     /// The article page. `latest` fills the side box of recent stories.
@@ -205,21 +268,51 @@ impl Renderer {
             sidebar => Serde(sidebar),
             ad => self.ad(),
         };
+        let mut tags: Vec<(&'static str, String, String)> = Vec::new();
+        let mut og = |key: &str, value: String| tags.push(("property", key.to_string(), value));
+        if let Some(h) = &article.hero {
+            og("og:image", self.absolute(&media_url(&h.file)));
+            og("og:image:width", h.width.to_string());
+            og("og:image:height", h.height.to_string());
+            og("og:image:alt", h.alt.clone());
+        }
+        if let Some(p) = article.published_at {
+            og("article:published_time", crate::clock::iso(p));
+        }
+        og("article:modified_time", crate::clock::iso(article.updated_at));
+        og("article:section", article.section.name.clone());
+        for t in &article.tags {
+            og("article:tag", t.name.clone());
+        }
+        for a in &article.authors {
+            og("article:author", self.absolute(&author_url(&a.slug)));
+        }
+        if let Some(h) = &article.hero {
+            tags.push(("name", "twitter:card".into(), "summary_large_image".into()));
+            tags.push(("name", "twitter:image".into(), self.absolute(&media_url(&h.file))));
+            tags.push(("name", "twitter:image:alt".into(), h.alt.clone()));
+        }
+        tags.push(("name", "twitter:title".into(), article.headline.clone()));
+        tags.push(("name", "twitter:description".into(), article.standfirst.clone()));
         let meta = PageMeta {
-            title: format!("{} | {}", article.headline, self.site.title),
+            title: format!("{} | {}", article.headline, self.settings.site.title),
             description: article.standfirst.clone(),
             canonical: self.canonical(&path),
-            prev: None,
-            next: None,
+            og_type: "article",
+            og_title: article.headline.clone(),
+            meta: tags,
+            feeds: feed_links(&format!("/{}/", article.section.slug), &article.section.name),
+            jsonld: Some(script_json(&self.article_jsonld(article))),
+            ..PageMeta::default()
         };
         self.render("article.html", nav, meta, ctx)
     }
 
     fn ad(&self) -> Value {
         context! {
-            label => Serde(&self.ads.label),
-            height => Serde(self.ads.height),
-            html => self.ads.html.clone().map(Value::from_safe_string),
+            label => Serde(&self.settings.ads.label),
+            height => Serde(self.settings.ads.height),
+            html => self.settings.ads.html.clone().map(Value::from_safe_string),
         }
     }
 
@@ -243,11 +336,11 @@ impl Renderer {
             blocks => Serde(blocks),
         };
         let meta = PageMeta {
-            title: self.site.title.clone(),
-            description: self.site.description.clone(),
+            title: self.settings.site.title.clone(),
+            description: self.settings.site.description.clone(),
             canonical: self.canonical("/"),
-            prev: None,
-            next: None,
+            jsonld: Some(script_json(&self.home_jsonld())),
+            ..PageMeta::default()
         };
         self.render("home.html", nav, meta, ctx)
     }
@@ -303,9 +396,14 @@ impl Renderer {
             ..extra
         };
         let page_title = if listing.page > 1 {
-            format!("{title} ({} {}) | {}", l.page, listing.page, self.site.title)
+            format!("{title} ({} {}) | {}", l.page, listing.page, self.settings.site.title)
         } else {
-            format!("{title} | {}", self.site.title)
+            format!("{title} | {}", self.settings.site.title)
+        };
+        let (og_type, jsonld) = match &listing.intro {
+            ListingIntro::Author(a) => ("profile", Some(self.author_jsonld(a))),
+            ListingIntro::Section { path, .. } => ("website", Some(self.section_breadcrumb_jsonld(path))),
+            _ => ("website", None),
         };
         let meta = PageMeta {
             title: page_title,
@@ -313,6 +411,10 @@ impl Renderer {
             canonical: self.canonical(&page_url(listing.page)),
             prev: prev.clone(),
             next: next.clone(),
+            og_type,
+            feeds: feed_links(&format!("{path}/"), &title),
+            jsonld: jsonld.map(|j| script_json(&j)),
+            ..PageMeta::default()
         };
         self.render("listing.html", nav, meta, ctx)
     }
@@ -326,11 +428,10 @@ impl Renderer {
             _ => (&l.error_title, &l.error_text),
         };
         let meta = PageMeta {
-            title: format!("{title} | {}", self.site.title),
+            title: format!("{title} | {}", self.settings.site.title),
             description: text.clone(),
             canonical: self.canonical("/"),
-            prev: None,
-            next: None,
+            ..PageMeta::default()
         };
         self.render("error.html", nav, meta, context! { status => status, title => title, text => text })
     }

@@ -20,6 +20,8 @@ pub struct SiteSettings {
     pub locale: String,
     /// How many stories each section block of the home page shows.
     pub home_section_stories: usize,
+    /// The publication's logo for structured data: a site path or an absolute URL.
+    pub logo: String,
 }
 
 impl Default for SiteSettings {
@@ -31,6 +33,7 @@ impl Default for SiteSettings {
             timezone: "UTC".into(),
             locale: "en-GB".into(),
             home_section_stories: 4,
+            logo: "/static/logo.svg".into(),
         }
     }
 }
@@ -46,12 +49,47 @@ pub struct AdSettings {
     pub html: Option<String>,
     /// The height reserved for the slot in CSS pixels, so nothing shifts when it fills.
     pub height: u32,
+    /// Records of `/ads.txt` (IAB Tech Lab), one per line, e.g.
+    /// `"adserver.example, pub-0000, DIRECT"`. Without records `/ads.txt` answers 404.
+    pub txt: Vec<String>,
 }
 
 impl Default for AdSettings {
     fn default() -> Self {
-        AdSettings { label: "Advertisement".into(), html: None, height: 250 }
+        AdSettings { label: "Advertisement".into(), html: None, height: 250, txt: Vec::new() }
     }
+}
+
+/// Feeds.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedSettings {
+    /// How many of the latest stories each feed carries.
+    pub items: usize,
+}
+
+impl Default for FeedSettings {
+    fn default() -> Self {
+        FeedSettings { items: 50 }
+    }
+}
+
+/// `/robots.txt`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct RobotsSettings {
+    /// Paths crawlers should stay out of, besides the newsroom and the API's write paths.
+    pub disallow: Vec<String>,
+}
+
+/// Everything the renderer is configured with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub site: SiteSettings,
+    pub ads: AdSettings,
+    pub labels: Labels,
+    pub feeds: FeedSettings,
+    pub robots: RobotsSettings,
 }
 
 /// Every word the site shows that is not content.
@@ -92,6 +130,7 @@ pub struct Labels {
     pub sections: String,
     pub house_ad_title: String,
     pub house_ad_text: String,
+    pub feeds: String,
     /// Month names, January first.
     pub months: Vec<String>,
     /// How a date and time read: `{day}`, `{month}`, `{year}`, `{hour}` (00-23), `{minute}`.
@@ -150,6 +189,7 @@ impl Default for Labels {
             sections: "Sections".into(),
             house_ad_title: "Read it here first".into(),
             house_ad_text: "Our reporters file around the clock. Come back to the front page for the latest.".into(),
+            feeds: "Feeds".into(),
             months: months.iter().map(|m| m.to_string()).collect(),
             datetime_format: "{day} {month} {year}, {hour}:{minute}".into(),
             date_format: "{day} {month} {year}".into(),

@@ -17,6 +17,27 @@ pub enum ArticleFilter {
     Tag(TagId),
     Author(AuthorId),
     Source(SourceId),
+    /// Articles first published at or after `from` and before `until`.
+    PublishedBetween {
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    },
+}
+
+/// A value bound into a filter's condition.
+enum Bind {
+    Id(i64),
+    Time(OffsetDateTime),
+}
+
+/// A month with published articles, for sitemaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedMonth {
+    pub year: i32,
+    pub month: u8,
+    pub articles: i64,
+    /// The latest change to any article of the month.
+    pub last_updated: OffsetDateTime,
 }
 
 /// One page of a listing and how many items the whole listing has.
@@ -27,9 +48,15 @@ pub struct Page<T> {
 }
 
 impl ArticleFilter {
-    /// The SQL condition (on `articles a`) and the ids it binds, in order.
-    fn condition(&self) -> (String, Vec<i64>) {
-        match self {
+    /// The SQL condition (on `articles a`) and the values it binds, in order.
+    fn condition(&self) -> (String, Vec<Bind>) {
+        let (sql, ids) = match self {
+            ArticleFilter::PublishedBetween { from, until } => {
+                return (
+                    "a.published_at >= $1 AND a.published_at < $2".into(),
+                    vec![Bind::Time(ts(*from)), Bind::Time(ts(*until))],
+                );
+            }
             ArticleFilter::All => ("TRUE".into(), vec![]),
             ArticleFilter::Sections(ids) if ids.is_empty() => ("FALSE".into(), vec![]),
             ArticleFilter::Sections(ids) => {
@@ -47,8 +74,23 @@ impl ArticleFilter {
                 "EXISTS (SELECT 1 FROM article_sources x WHERE x.article_id = a.id AND x.source_id = $1)".into(),
                 vec![id.0],
             ),
-        }
+        };
+        (sql, ids.into_iter().map(Bind::Id).collect())
     }
+}
+
+/// Binds a filter's values to a query, in order.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut q = $query;
+        for b in $binds {
+            q = match b {
+                Bind::Id(id) => q.bind(*id),
+                Bind::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
 }
 
 impl Store {
@@ -259,11 +301,7 @@ impl Store {
         let items = self.latest(filter, limit, offset).await?;
         let (condition, ids) = filter.condition();
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql));
-        for id in &ids {
-            count = count.bind(*id);
-        }
-        let total: i64 = count.fetch_one(&self.read).await?;
+        let total: i64 = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&self.read).await?;
         Ok(Page { items, total })
     }
 
@@ -283,12 +321,33 @@ impl Store {
             n + 1,
             n + 2
         );
-        let mut list = sqlx::query(AssertSqlSafe(list_sql));
-        for id in &ids {
-            list = list.bind(*id);
-        }
+        let list = bind_all!(sqlx::query(AssertSqlSafe(list_sql)), &ids);
         let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&self.read).await?;
         rows.iter().map(rows::summary).collect()
+    }
+
+    /// The months that have published articles, newest first, with how many and when the
+    /// latest of them changed.
+    pub async fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError> {
+        // The month is read off the stored UTC text (`YYYY-MM-...`); PostgreSQL will use
+        // date_trunc on its timestamptz column instead.
+        let rows: Vec<(String, i64, OffsetDateTime)> = sqlx::query_as(
+            "SELECT substr(published_at, 1, 7) AS month, COUNT(*), MAX(updated_at) FROM articles \
+             WHERE status = 'published' GROUP BY month ORDER BY month DESC",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|(month, articles, last_updated)| {
+                let (y, m) = month.split_once('-').ok_or_else(|| StoreError::Corrupt(format!("month {month:?}")))?;
+                Ok(PublishedMonth {
+                    year: y.parse().map_err(|_| StoreError::Corrupt(format!("month {month:?}")))?,
+                    month: m.parse().map_err(|_| StoreError::Corrupt(format!("month {month:?}")))?,
+                    articles,
+                    last_updated,
+                })
+            })
+            .collect()
     }
 }
 

@@ -39,8 +39,9 @@ impl SlugKind {
 }
 
 /// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
-pub const RESERVED_SECTION_SLUGS: &[&str] =
-    &["tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap"];
+pub const RESERVED_SECTION_SLUGS: &[&str] = &[
+    "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
+];
 
 /// A slug for `wanted` (or for `title` when nothing is wanted) that no other row of `kind` has:
 /// the plain slug when free, else the first free `-2`, `-3`, ...
@@ -208,6 +209,19 @@ impl Store {
         let row =
             sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1").bind(&slug).fetch_one(&self.write).await?;
         rows::tag(&row)
+    }
+
+    /// Every tag, by name.
+    pub async fn tags(&self) -> Result<Vec<Tag>, StoreError> {
+        let rows = sqlx::query("SELECT id, slug, name FROM tags ORDER BY name, id").fetch_all(&self.read).await?;
+        rows.iter().map(rows::tag).collect()
+    }
+
+    /// Every source, by name.
+    pub async fn sources(&self) -> Result<Vec<Source>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, slug, name, url FROM sources ORDER BY name, id").fetch_all(&self.read).await?;
+        rows.iter().map(rows::source).collect()
     }
 
     /// The tag with this slug.

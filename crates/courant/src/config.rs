@@ -3,7 +3,7 @@
 //! and bad values stop start-up with an error that names the key.
 
 use anyhow::bail;
-use courant_render::{AdSettings, Labels, SiteClock, SiteSettings};
+use courant_render::{AdSettings, FeedSettings, Labels, RobotsSettings, Settings, SiteClock, SiteSettings};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,22 @@ pub struct Config {
     pub site: SiteSettings,
     pub ads: AdSettings,
     pub labels: Labels,
+    pub feeds: FeedSettings,
+    pub robots: RobotsSettings,
     pub server: ServerConfig,
+}
+
+impl Config {
+    /// What the renderer needs of the configuration.
+    pub fn render_settings(&self) -> Settings {
+        Settings {
+            site: self.site.clone(),
+            ads: self.ads.clone(),
+            labels: self.labels.clone(),
+            feeds: self.feeds.clone(),
+            robots: self.robots.clone(),
+        }
+    }
 }
 
 /// The HTTP server.
@@ -104,6 +119,15 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     }
     if !(50..=1200).contains(&config.ads.height) {
         bail!("key `ads.height`: expected a height in pixels from 50 to 1200");
+    }
+    if !(1..=1000).contains(&config.feeds.items) {
+        bail!("key `feeds.items`: expected how many stories a feed carries, from 1 to 1000");
+    }
+    if let Some(bad) = config.robots.disallow.iter().find(|p| !p.starts_with('/') || p.contains(['\n', '\r'])) {
+        bail!("key `robots.disallow`: expected paths starting with '/', found {bad:?}");
+    }
+    if let Some(bad) = config.ads.txt.iter().find(|r| r.contains(['\n', '\r']) || r.trim().is_empty()) {
+        bail!("key `ads.txt`: expected one ads.txt record per entry, found {bad:?}");
     }
     config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())

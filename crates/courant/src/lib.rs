@@ -25,7 +25,7 @@ pub fn media_dir(data_dir: &Path) -> PathBuf {
 pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
     let store =
         Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
-    let renderer = Renderer::new(config.site.clone(), config.ads.clone(), config.labels.clone(), AppState::css_url())?;
+    let renderer = Renderer::new(config.render_settings(), AppState::css_url())?;
     Ok(AppState::new(store, renderer, media_dir(data_dir)))
 }
 

@@ -97,15 +97,17 @@ fn init_logging() {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve { common, listen } => {
-            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let mut loaded = config::load(&common.data, common.config.as_deref())?;
+            let listener = bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?;
             let state = courant::open(&common.data, &loaded.config).await?;
-            serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
+            serve(state, listener).await?;
         }
         Command::Demo { common, listen, articles } => {
             if articles == 0 {
                 anyhow::bail!("--articles must be at least 1");
             }
-            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let mut loaded = config::load(&common.data, common.config.as_deref())?;
+            let listener = bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?;
             let state = courant::open(&common.data, &loaded.config).await?;
             if state.store.is_empty().await? {
                 tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
@@ -113,7 +115,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             } else {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
-            serve(state, listen.listen.unwrap_or(loaded.config.server.listen)).await?;
+            serve(state, listener).await?;
         }
         Command::Migrate { common } => {
             let store = courant_store::Store::open_without_migrating(&common.data).await?;
@@ -126,10 +128,19 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-async fn serve(state: courant_web::AppState, addr: SocketAddr) -> anyhow::Result<()> {
+/// Binds the server's address. When `site.url` was left at its default, the site's links point
+/// at the address actually bound (so `--listen 127.0.0.1:9000` gives links on port 9000).
+async fn bind(addr: SocketAddr, config: &mut courant::Config) -> anyhow::Result<tokio::net::TcpListener> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
         format!("cannot listen on {addr}; is another server using it? choose another with --listen")
     })?;
+    if config.site.url == courant_render::SiteSettings::default().url {
+        config.site.url = format!("http://{}", listener.local_addr()?);
+    }
+    Ok(listener)
+}
+
+async fn serve(state: courant_web::AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");

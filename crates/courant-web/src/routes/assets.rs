@@ -13,6 +13,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/static/logo.svg", get(logo))
         .route("/static/{file}", get(stylesheet))
         .route("/media/{*file}", get(media))
 }
@@ -43,7 +44,27 @@ async fn stylesheet(State(app): State<AppState>, Path(file): Path<String>) -> Re
         .into_response())
 }
 
-/// `GET /media/{file}`: a stored image. Names are content hashes, so they are cached forever.
+/// `GET /static/logo.svg`: the publication's name as a wordmark, for structured data.
+async fn logo(State(app): State<AppState>) -> Response {
+    let title = app.renderer.site().title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"60\" viewBox=\"0 0 600 60\">\
+         <rect width=\"600\" height=\"60\" fill=\"#ffffff\"/>\
+         <text x=\"300\" y=\"42\" text-anchor=\"middle\" font-family=\"Georgia, serif\" font-size=\"36\" \
+         font-weight=\"bold\" fill=\"#1a1a1a\" textLength=\"560\" lengthAdjust=\"spacingAndGlyphs\">{title}</text></svg>"
+    );
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        svg,
+    )
+        .into_response()
+}
+
+/// `GET /media/{file}`: a stored image, or a crop of one (`file.jpg.16x9.jpg`), made on first
+/// request and kept beside the original. Names derive from content, so they are cached forever.
 async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200
@@ -51,9 +72,13 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<
         && !file.starts_with('/')
         && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
     let content_type = courant_media::content_type(&file).filter(|_| safe).ok_or(AppError::NotFound)?;
-    let bytes = match tokio::fs::read(app.media_dir.join(&file)).await {
+    let path = app.media_dir.join(&file);
+    let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_crop_file_name(&file) {
+            Some((original, (_, rw, rh))) => make_crop(&app, original, rw, rh, &path).await?,
+            None => return Err(AppError::NotFound),
+        },
         Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
     };
     Ok((
@@ -64,4 +89,34 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<
         bytes,
     )
         .into_response())
+}
+
+/// Makes a crop from its original and stores it (written to a temporary name and renamed, so a
+/// concurrent reader never sees half a file).
+async fn make_crop(
+    app: &AppState,
+    original: &str,
+    rw: u32,
+    rh: u32,
+    target: &std::path::Path,
+) -> Result<Vec<u8>, AppError> {
+    let source = match tokio::fs::read(app.media_dir.join(original)).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+        Err(e) => return Err(AppError::Internal(format!("reading media {original}: {e}"))),
+    };
+    let encoded = tokio::task::spawn_blocking(move || courant_media::make_crop(&source, rw, rh))
+        .await
+        .map_err(|e| AppError::Internal(format!("crop task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("cropping {original}: {e}")))?;
+    let temporary = target.with_extension(format!("tmp{}", std::process::id()));
+    let written = async {
+        tokio::fs::write(&temporary, &encoded.bytes).await?;
+        tokio::fs::rename(&temporary, target).await
+    };
+    if let Err(e) = written.await {
+        // Serving the crop matters more than keeping it; the next request tries again.
+        tracing::warn!(error = %e, file = %target.display(), "could not store a crop");
+    }
+    Ok(encoded.bytes)
 }
