@@ -184,7 +184,7 @@ impl Renderer {
     }
 
     /// Makes site-relative links and pictures in rendered HTML absolute, as feed readers need.
-    fn absolute_links(&self, html: &str) -> String {
+    pub fn absolute_links(&self, html: &str) -> String {
         let base = self.site().url.trim_end_matches('/');
         html.replace("href=\"/", &format!("href=\"{base}/")).replace("src=\"/", &format!("src=\"{base}/"))
     }

@@ -47,35 +47,94 @@ pub struct Page<T> {
     pub total: i64,
 }
 
-impl ArticleFilter {
+/// A listing of published articles by any combination of conditions (all must hold), for the
+/// content API. Listings of the site use the simpler [`ArticleFilter`], which maps onto it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleQuery {
+    /// Filed in any of these sections.
+    pub sections: Option<Vec<SectionId>>,
+    pub tag: Option<TagId>,
+    pub author: Option<AuthorId>,
+    pub source: Option<SourceId>,
+    /// First published at or after this instant.
+    pub since: Option<OffsetDateTime>,
+    /// First published before this instant.
+    pub until: Option<OffsetDateTime>,
+    /// Only articles that come after this one in listing order (newest first, then by id): a
+    /// cursor that stays valid while new articles are published above it.
+    pub after: Option<(OffsetDateTime, ArticleId)>,
+}
+
+impl From<&ArticleFilter> for ArticleQuery {
+    fn from(filter: &ArticleFilter) -> ArticleQuery {
+        let mut q = ArticleQuery::default();
+        match filter {
+            ArticleFilter::All => {}
+            ArticleFilter::Sections(ids) => q.sections = Some(ids.clone()),
+            ArticleFilter::Tag(id) => q.tag = Some(*id),
+            ArticleFilter::Author(id) => q.author = Some(*id),
+            ArticleFilter::Source(id) => q.source = Some(*id),
+            ArticleFilter::PublishedBetween { from, until } => {
+                q.since = Some(*from);
+                q.until = Some(*until);
+            }
+        }
+        q
+    }
+}
+
+/// SQL conditions with their bound values, numbered as they are added.
+#[derive(Default)]
+struct Conditions {
+    parts: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn mark(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+}
+
+impl ArticleQuery {
     /// The SQL condition (on `articles a`) and the values it binds, in order.
     fn condition(&self) -> (String, Vec<Bind>) {
-        let (sql, ids) = match self {
-            ArticleFilter::PublishedBetween { from, until } => {
-                return (
-                    "a.published_at >= $1 AND a.published_at < $2".into(),
-                    vec![Bind::Time(ts(*from)), Bind::Time(ts(*until))],
-                );
+        let mut c = Conditions::default();
+        if let Some(ids) = &self.sections {
+            let marks: Vec<String> = ids.iter().map(|id| c.mark(Bind::Id(id.0))).collect();
+            c.parts.push(if marks.is_empty() {
+                "FALSE".into()
+            } else {
+                format!("a.section_id IN ({})", marks.join(", "))
+            });
+        }
+        for (table, column, id) in [
+            ("article_tags", "tag_id", self.tag.map(|t| t.0)),
+            ("article_authors", "author_id", self.author.map(|t| t.0)),
+            ("article_sources", "source_id", self.source.map(|t| t.0)),
+        ] {
+            if let Some(id) = id {
+                let m = c.mark(Bind::Id(id));
+                c.parts
+                    .push(format!("EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = a.id AND x.{column} = {m})"));
             }
-            ArticleFilter::All => ("TRUE".into(), vec![]),
-            ArticleFilter::Sections(ids) if ids.is_empty() => ("FALSE".into(), vec![]),
-            ArticleFilter::Sections(ids) => {
-                let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-                (format!("a.section_id IN ({})", marks.join(", ")), ids.iter().map(|i| i.0).collect())
-            }
-            ArticleFilter::Tag(id) => {
-                ("EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = $1)".into(), vec![id.0])
-            }
-            ArticleFilter::Author(id) => (
-                "EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = a.id AND x.author_id = $1)".into(),
-                vec![id.0],
-            ),
-            ArticleFilter::Source(id) => (
-                "EXISTS (SELECT 1 FROM article_sources x WHERE x.article_id = a.id AND x.source_id = $1)".into(),
-                vec![id.0],
-            ),
-        };
-        (sql, ids.into_iter().map(Bind::Id).collect())
+        }
+        if let Some(since) = self.since {
+            let m = c.mark(Bind::Time(ts(since)));
+            c.parts.push(format!("a.published_at >= {m}"));
+        }
+        if let Some(until) = self.until {
+            let m = c.mark(Bind::Time(ts(until)));
+            c.parts.push(format!("a.published_at < {m}"));
+        }
+        if let Some((at, id)) = self.after {
+            let t = c.mark(Bind::Time(ts(at)));
+            let i = c.mark(Bind::Id(id.0));
+            c.parts.push(format!("(a.published_at < {t} OR (a.published_at = {t} AND a.id < {i}))"));
+        }
+        let sql = if c.parts.is_empty() { "TRUE".to_string() } else { c.parts.join(" AND ") };
+        (sql, c.binds)
     }
 }
 
@@ -299,7 +358,7 @@ impl Store {
         offset: i64,
     ) -> Result<Page<ArticleSummary>, StoreError> {
         let items = self.latest(filter, limit, offset).await?;
-        let (condition, ids) = filter.condition();
+        let (condition, ids) = ArticleQuery::from(filter).condition();
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
         let total: i64 = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&self.read).await?;
         Ok(Page { items, total })
@@ -312,7 +371,17 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let (condition, ids) = filter.condition();
+        self.query_published(&ArticleQuery::from(filter), limit, offset).await
+    }
+
+    /// Published articles matching every condition of `query`, newest first.
+    pub async fn query_published(
+        &self,
+        query: &ArticleQuery,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let (condition, ids) = query.condition();
         let n = ids.len();
         let list_sql = format!(
             "{} WHERE a.status = 'published' AND {condition} \

@@ -10,7 +10,7 @@ mod error;
 mod rows;
 mod taxonomy;
 
-pub use articles::{ArticleFilter, Page, PublishedMonth, section_path};
+pub use articles::{ArticleFilter, ArticleQuery, Page, PublishedMonth, section_path};
 pub use error::StoreError;
 pub use taxonomy::RESERVED_SECTION_SLUGS;
 

@@ -2,9 +2,11 @@
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
 mod error;
+mod limit;
 mod routes;
 
 pub use error::AppError;
+pub use limit::{ApiSettings, RateLimiter};
 
 use axum::Router;
 use axum::extract::Request;
@@ -31,13 +33,16 @@ pub struct Inner {
     pub media_dir: PathBuf,
     /// The stylesheet's content-hashed name, e.g. `site.0123456789abcdef.css`.
     pub css_name: String,
+    /// Requests per client address to the content API.
+    pub api_limiter: RateLimiter,
 }
 
 impl AppState {
     /// State over an open store. `renderer` should be built with [`AppState::css_url`] as its
     /// stylesheet address.
-    pub fn new(store: Store, renderer: Renderer, media_dir: PathBuf) -> AppState {
-        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name() }))
+    pub fn new(store: Store, renderer: Renderer, media_dir: PathBuf, api: &ApiSettings) -> AppState {
+        let api_limiter = RateLimiter::new(api.requests_per_minute);
+        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.
@@ -59,7 +64,7 @@ fn css_name() -> String {
 
 /// The whole application: every route, with error pages and request logging applied once.
 pub fn router(state: AppState) -> Router {
-    routes::routes()
+    routes::routes(state.clone())
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))

@@ -22,6 +22,7 @@ pub struct Config {
     pub labels: Labels,
     pub feeds: FeedSettings,
     pub robots: RobotsSettings,
+    pub api: courant_web::ApiSettings,
     pub server: ServerConfig,
 }
 

@@ -26,7 +26,7 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
     let store =
         Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
     let renderer = Renderer::new(config.render_settings(), AppState::css_url())?;
-    Ok(AppState::new(store, renderer, media_dir(data_dir)))
+    Ok(AppState::new(store, renderer, media_dir(data_dir), &config.api))
 }
 
 /// Fills an empty store with the demo publication of `articles` stories, showing progress
@@ -73,7 +73,10 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let store = state.store.clone();
     let app = courant_web::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("the server stopped with an error")?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server stopped with an error")?;
     store.close().await;
     Ok(())
 }

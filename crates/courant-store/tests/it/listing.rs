@@ -301,3 +301,61 @@ async fn latest_lists_like_published_without_counting() {
         assert!(!latest.contains(hidden), "latest must never list a story that is not published");
     }
 }
+
+#[tokio::test]
+async fn queries_combine_conditions_and_page_by_cursor() {
+    use courant_store::ArticleQuery;
+    let t = TestStore::new().await;
+    let s = seed(&t).await;
+    let ids_of = |v: Vec<ArticleSummary>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    let all = t.query_published(&ArticleQuery::default(), 50, 0).await.expect("query");
+    assert_eq!(ids_of(all.clone()), s.newest_first(), "an empty query lists everything published, newest first");
+
+    // A cursor at the second story continues with the third, whatever is published above it.
+    let second = &all[1];
+    let after =
+        ArticleQuery { after: Some((second.published_at.expect("published"), second.id)), ..Default::default() };
+    let rest = ids_of(t.query_published(&after, 50, 0).await.expect("query"));
+    assert_eq!(rest, s.newest_first()[2..].to_vec());
+    let mut newer = new_published(&s.f, "A story published after the cursor was handed out", at_hour(1000));
+    newer.section_id = s.f.europe.id;
+    insert(&t, &newer).await;
+    assert_eq!(
+        ids_of(t.query_published(&after, 50, 0).await.expect("query")),
+        rest,
+        "the cursor's page must not shift"
+    );
+
+    // Conditions combine: the result is the intersection of each condition alone.
+    let filters = [
+        ArticleFilter::Sections(vec![s.f.europe.id, s.f.world.id]),
+        ArticleFilter::Tag(s.f.rail.id),
+        ArticleFilter::Author(s.f.anna.id),
+    ];
+    let mut expected: Option<Vec<ArticleId>> = None;
+    for f in &filters {
+        let ids = ids(&t.published(f, 50, 0).await.expect("published"));
+        expected = Some(match expected {
+            None => ids,
+            Some(prev) => prev.into_iter().filter(|id| ids.contains(id)).collect(),
+        });
+    }
+    let combined = ArticleQuery {
+        sections: Some(vec![s.f.europe.id, s.f.world.id]),
+        tag: Some(s.f.rail.id),
+        author: Some(s.f.anna.id),
+        ..Default::default()
+    };
+    let got = ids_of(t.query_published(&combined, 50, 0).await.expect("query"));
+    assert_eq!(Some(got.clone()), expected, "sections AND tag AND author");
+    assert!(!got.is_empty(), "the seed links some stories to every filter, so the intersection is not empty");
+
+    // since/until bound the first publication time, half-open.
+    let middle = all[2].published_at.expect("published");
+    let window = ArticleQuery {
+        since: Some(middle),
+        until: Some(all[0].published_at.expect("published")),
+        ..Default::default()
+    };
+    assert_eq!(ids_of(t.query_published(&window, 50, 0).await.expect("query")), vec![all[1].id, all[2].id]);
+}

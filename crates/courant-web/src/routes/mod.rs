@@ -1,5 +1,6 @@
 //! Routes of the application, one module per area, merged here.
 
+mod api;
 mod assets;
 mod feeds;
 mod site;
@@ -9,8 +10,8 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(feeds::routes()).merge(site::routes())
+pub(crate) fn routes(state: AppState) -> Router<AppState> {
+    Router::new().merge(api::routes(state)).merge(assets::routes()).merge(feeds::routes()).merge(site::routes())
 }
 
 /// An HTML page with its status.

@@ -244,7 +244,7 @@ async fn pages_advertise_their_feeds() {
 
 /// A second server whose demo was written just now, so the Google News sitemap has stories, with
 /// a configured address, robots rules and ads.txt records.
-fn fresh() -> &'static (String, courant::Config) {
+pub(crate) fn fresh() -> &'static (String, courant::Config) {
     static FRESH: OnceLock<(String, courant::Config)> = OnceLock::new();
     FRESH.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel();
@@ -257,6 +257,7 @@ fn fresh() -> &'static (String, courant::Config) {
                 config.site.url = "https://news.example".into();
                 config.robots.disallow = vec!["/private/".into()];
                 config.ads.txt = vec!["adserver.example, pub-1234, DIRECT".into()];
+                config.api.requests_per_minute = 20;
                 let state = courant::open(dir.path(), &config).await.expect("open");
                 let mut options = courant_demo::DemoOptions::new(30, time::OffsetDateTime::now_utc());
                 options.days = 10;
@@ -276,7 +277,7 @@ fn fresh() -> &'static (String, courant::Config) {
     })
 }
 
-async fn fresh_get(path: &str) -> (u16, String, String) {
+pub(crate) async fn fresh_get(path: &str) -> (u16, String, String) {
     let (base, _) = fresh();
     let r = http_client().get(format!("{base}{path}")).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
     let status = r.status().as_u16();

@@ -3,6 +3,7 @@
 //!
 //! One server is shared by every test of this binary (see `support::app`).
 
+mod api;
 mod distribution;
 mod listings;
 mod site;
