@@ -34,7 +34,7 @@ pub struct BodyBlock {
 /// the `<blockquote>`.
 pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).map(neutralise).collect();
+    let events = drop_unsafe_links(Parser::new_ext(markdown, options).map(neutralise));
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;
@@ -57,6 +57,45 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
 /// Renders a whole body to one HTML string (for feeds and previews).
 pub fn render_body_html(markdown: &str) -> String {
     render_body(markdown).into_iter().map(|b| b.html).collect::<Vec<_>>().join("\n")
+}
+
+/// Links to anything but the web, mail or a path on the site (`javascript:`, `data:` ...) lose
+/// their link and keep their text: the sanitiser would strip the address anyway, and a link
+/// without one is neither useful nor valid HTML.
+fn drop_unsafe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut kept = Vec::new();
+    let mut open: Vec<bool> = Vec::new();
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let safe = is_safe_url(dest_url);
+                open.push(safe);
+                if !safe {
+                    continue;
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if !open.pop().unwrap_or(true) {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        kept.push(event);
+    }
+    kept
+}
+
+/// True for http, https and mailto addresses and for relative ones.
+fn is_safe_url(url: &str) -> bool {
+    let url = url.trim();
+    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    match scheme_end {
+        Some(i) if url[i..].starts_with(':') => {
+            matches!(url[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
 }
 
 /// Raw HTML becomes text (shown, never run); `# Title` becomes a second-level heading.
@@ -271,6 +310,16 @@ mod tests {
             }
         }
         assert!(out.contains("&lt;script&gt;"), "raw HTML should show as text: {out}");
+    }
+
+    #[test]
+    fn unsafe_links_keep_their_text_and_lose_the_link() {
+        let out = html("[click](javascript:alert(1)) and [mail](mailto:desk@example.org) and [home](/world)");
+        assert!(out.starts_with("<p>click and "), "{out}");
+        assert!(out.contains("href=\"mailto:desk@example.org\""), "{out}");
+        assert!(out.contains("href=\"/world\""), "{out}");
+        assert!(!out.contains("<a rel"), "no link without an address: {out}");
+        assert!(is_safe_url("https://e.org/a:b") && is_safe_url("page#x:y") && !is_safe_url(" JavaScript:x"));
     }
 
     #[test]

@@ -9,3 +9,4 @@ mod listings;
 mod site;
 mod statuses;
 mod support;
+mod validity;
