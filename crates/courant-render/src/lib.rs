@@ -12,7 +12,7 @@ mod pages;
 
 pub use clock::SiteClock;
 pub use distribution::{FeedFormat, FeedSource, SitemapUrl};
-pub use pages::{HomeBlock, Listing, ListingIntro, Renderer};
+pub use pages::{HomeBlock, Listing, ListingIntro, Renderer, SearchHit, SearchPage};
 pub use settings::{AdSettings, FeedSettings, Labels, RobotsSettings, Settings, SiteSettings};
 
 /// What can go wrong while rendering.

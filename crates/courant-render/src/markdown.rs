@@ -54,6 +54,22 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
     blocks
 }
 
+/// The words of a Markdown body without its markup (for search snippets and indexes).
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
+                text.push_str("\n")
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Renders a whole body to one HTML string (for feeds and previews).
 pub fn render_body_html(markdown: &str) -> String {
     render_body(markdown).into_iter().map(|b| b.html).collect::<Vec<_>>().join("\n")
@@ -320,6 +336,11 @@ mod tests {
         assert!(out.contains("href=\"/world\""), "{out}");
         assert!(!out.contains("<a rel"), "no link without an address: {out}");
         assert!(is_safe_url("https://e.org/a:b") && is_safe_url("page#x:y") && !is_safe_url(" JavaScript:x"));
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(plain_text("## Head\n\nA *b* [c](/d).\n\n> q\n"), "Head\nA b c.\nq\n\n");
     }
 
     #[test]

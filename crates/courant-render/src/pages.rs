@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("home.html", include_str!("../../../templates/site/home.html")),
     ("listing.html", include_str!("../../../templates/site/listing.html")),
     ("error.html", include_str!("../../../templates/site/error.html")),
+    ("search.html", include_str!("../../../templates/site/search.html")),
     ("feeds/rss.xml", include_str!("../../../templates/feeds/rss.xml")),
     ("feeds/atom.xml", include_str!("../../../templates/feeds/atom.xml")),
     ("feeds/sitemap-index.xml", include_str!("../../../templates/feeds/sitemap-index.xml")),
@@ -29,6 +30,8 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// How many inline "Also read" boxes an article body carries at most.
 const INLINE_BOXES: usize = 2;
+/// How many related stories are listed after an article.
+const END_RELATED: usize = 4;
 
 /// Writes template values, escaping text for HTML with the five characters that matter
 /// (minijinja's default also escapes `/`, which bloats every URL in a page).
@@ -72,6 +75,27 @@ pub struct Renderer {
 
 /// The size of the default logo, `static/logo.svg`.
 pub const LOGO_SIZE: (u32, u32) = (600, 60);
+
+/// One result of a search.
+pub struct SearchHit {
+    pub story: ArticleSummary,
+    /// Safe HTML: escaped text with the matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+/// A page of search results, or the empty form.
+pub struct SearchPage<'a> {
+    pub query: String,
+    /// The chosen section's slug.
+    pub section: Option<String>,
+    pub newest_first: bool,
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
+    pub page: i64,
+    pub total_pages: i64,
+    /// Stories to offer when nothing is found.
+    pub suggestions: &'a [ArticleSummary],
+}
 
 /// A block of the home page: a top-level section and its latest stories.
 pub struct HomeBlock {
@@ -218,9 +242,12 @@ impl Renderer {
     }
 
     /// The article page. `latest` fills the side box of recent stories.
+    /// `related` lists the stories to suggest, the editor's pinned ones first: the first of
+    /// them go into the body's "Also read" boxes, up to four are listed after the article.
     pub fn article_page(
         &self,
         article: &Article,
+        related: &[ArticleSummary],
         latest: &[ArticleSummary],
         nav: &[Section],
     ) -> Result<String, RenderError> {
@@ -230,13 +257,13 @@ impl Renderer {
         breadcrumb.extend(article.section_path.iter().map(section_link));
 
         let blocks = render_body(&article.body);
-        let positions = inline_box_positions(&blocks, INLINE_BOXES.min(article.related.len()));
+        let positions = inline_box_positions(&blocks, INLINE_BOXES.min(related.len()));
         let mut body: Vec<BodyPart> =
             blocks.into_iter().map(|b| BodyPart { html: b.html, also_read: Vec::new() }).collect();
         for (n, &i) in positions.iter().enumerate() {
             // The last box takes the pinned stories the earlier boxes left, at most two.
-            let take = if n + 1 == positions.len() { (article.related.len() - n).min(2) } else { 1 };
-            body[i].also_read = v.teasers(&article.related[n..n + take]);
+            let take = if n + 1 == positions.len() { (related.len() - n).min(2) } else { 1 };
+            body[i].also_read = v.teasers(&related[n..n + take]);
         }
 
         let authors: Vec<Byline> = article
@@ -264,7 +291,7 @@ impl Renderer {
             sources => Serde(article.sources.iter().map(|s| Link { name: s.name.clone(), url: source_url(&s.slug) }).collect::<Vec<_>>()),
             tags => Serde(article.tags.iter().map(|t| Link { name: t.name.clone(), url: tag_url(&t.slug) }).collect::<Vec<_>>()),
             corrections => Serde(article.corrections.iter().map(|c| context! { time => Serde(v.date(c.published_at)), text => &c.text }).collect::<Vec<_>>()),
-            related => Serde(v.teasers(&article.related)),
+            related => Serde(v.teasers(&related[..related.len().min(END_RELATED)])),
             sidebar => Serde(sidebar),
             ad => self.ad(),
         };
@@ -419,6 +446,60 @@ impl Renderer {
         self.render("listing.html", nav, meta, ctx)
     }
 
+    /// The search page: the form, the results with their snippets, or what to read instead.
+    pub fn search_page(&self, p: &SearchPage<'_>, nav: &[Section]) -> Result<String, RenderError> {
+        let v = self.views();
+        let l = &self.labels;
+        let url_for = |page: i64| {
+            let mut pairs = vec![("q", p.query.clone())];
+            if let Some(s) = &p.section {
+                pairs.push(("section", s.clone()));
+            }
+            if p.newest_first {
+                pairs.push(("sort", "newest".into()));
+            }
+            if page > 1 {
+                pairs.push(("page", page.to_string()));
+            }
+            format!("/search?{}", query_string(&pairs))
+        };
+        let prev = (p.page > 1).then(|| url_for(p.page - 1));
+        let next = (p.page < p.total_pages).then(|| url_for(p.page + 1));
+        let hits: Vec<Value> = p
+            .hits
+            .iter()
+            .map(|h| context! { teaser => Serde(v.teaser(&h.story)), snippet => Value::from_safe_string(h.snippet_html.clone()) })
+            .collect();
+        let sections: Vec<Value> = nav
+            .iter()
+            .map(|s| context! { slug => &s.slug, name => &s.name, child => s.parent_id.is_some(), selected => p.section.as_deref() == Some(s.slug.as_str()) })
+            .collect();
+        let summary = l.search_results.replace("{count}", &p.total.to_string()).replace("{query}", &p.query);
+        let ctx = context! {
+            query => &p.query,
+            searched => !p.query.is_empty(),
+            summary => summary,
+            hits => hits,
+            newest_first => p.newest_first,
+            sections => sections,
+            suggestions => Serde(v.teasers(p.suggestions)),
+            page_number => p.page,
+            total_pages => p.total_pages,
+            prev_url => &prev,
+            next_url => &next,
+        };
+        let title = if p.query.is_empty() { l.search.clone() } else { format!("{}: {}", l.search, p.query) };
+        let meta = PageMeta {
+            title: format!("{title} | {}", self.settings.site.title),
+            description: l.search_label.clone(),
+            canonical: self.canonical("/search"),
+            prev,
+            next,
+            ..PageMeta::default()
+        };
+        self.render("search.html", nav, meta, ctx)
+    }
+
     /// An error page for `status` (404, 410 or 500), with a way back through the sections.
     pub fn error_page(&self, status: u16, nav: &[Section]) -> Result<String, RenderError> {
         let l = &self.labels;
@@ -435,4 +516,18 @@ impl Renderer {
         };
         self.render("error.html", nav, meta, context! { status => status, title => title, text => text })
     }
+}
+
+/// `key=value&...` with values percent-encoded for a query string.
+fn query_string(pairs: &[(&str, String)]) -> String {
+    let encode = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
 }

@@ -30,6 +30,38 @@ enum Bind {
     Time(OffsetDateTime),
 }
 
+/// An article's words and links, for search indexes. Links are (slug, name) pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleText {
+    pub id: ArticleId,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+    /// The article's section and its ancestors, root first.
+    pub section_ids: Vec<SectionId>,
+    pub published_at: Option<OffsetDateTime>,
+    pub tags: Vec<(String, String)>,
+    pub authors: Vec<(String, String)>,
+    pub sources: Vec<(String, String)>,
+}
+
+impl ArticleText {
+    /// The text of a whole article, as loaded for its page.
+    pub fn of(a: &Article) -> ArticleText {
+        ArticleText {
+            id: a.id,
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            body: a.body.clone(),
+            section_ids: a.section_path.iter().map(|s| s.id).collect(),
+            published_at: a.published_at,
+            tags: a.tags.iter().map(|t| (t.slug.clone(), t.name.clone())).collect(),
+            authors: a.authors.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+            sources: a.sources.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+        }
+    }
+}
+
 /// A month with published articles, for sitemaps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedMonth {
@@ -196,6 +228,7 @@ impl Store {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
+        log_change(&mut tx, id.0).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -229,6 +262,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
+        log_change(&mut tx, id.0).await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -252,6 +286,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
+        log_change(&mut tx, id.0).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -395,6 +430,101 @@ impl Store {
         rows.iter().map(rows::summary).collect()
     }
 
+    /// Articles changed after change number `after`, in order, at most `limit`: (change number,
+    /// article). An article changed twice appears twice.
+    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, ArticleId)>, StoreError> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT seq, article_id FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows.into_iter().map(|(seq, id)| (seq, ArticleId(id))).collect())
+    }
+
+    /// The number of the latest change, 0 when nothing has changed yet.
+    pub async fn last_change(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM article_changes").fetch_one(&self.read).await?)
+    }
+
+    /// Published articles with their text and links, in id order after `after_id`, at most
+    /// `limit`: what a search index needs, in a handful of queries per batch.
+    pub async fn texts_for_index(&self, after_id: ArticleId, limit: i64) -> Result<Vec<ArticleText>, StoreError> {
+        let rows: Vec<(i64, String, String, String, i64, Option<OffsetDateTime>)> = sqlx::query_as(
+            "SELECT id, headline, standfirst, body, section_id, published_at FROM articles \
+             WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
+            return Ok(Vec::new());
+        };
+        let links = |sql: &'static str| {
+            sqlx::query_as::<_, (i64, String, String)>(sql).bind(first).bind(last).fetch_all(&self.read)
+        };
+        let tags = links(
+            "SELECT x.article_id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+             WHERE x.article_id BETWEEN $1 AND $2 ORDER BY x.article_id, x.position",
+        )
+        .await?;
+        let authors = links(
+            "SELECT x.article_id, au.slug, au.name FROM article_authors x JOIN authors au ON au.id = x.author_id \
+             WHERE x.article_id BETWEEN $1 AND $2 ORDER BY x.article_id, x.position",
+        )
+        .await?;
+        let sources = links(
+            "SELECT x.article_id, s.slug, s.name FROM article_sources x JOIN sources s ON s.id = x.source_id \
+             WHERE x.article_id BETWEEN $1 AND $2 ORDER BY x.article_id, x.position",
+        )
+        .await?;
+        let sections = self.sections().await?;
+        let group = |all: &[(i64, String, String)], id: i64| -> Vec<(String, String)> {
+            all.iter().filter(|r| r.0 == id).map(|r| (r.1.clone(), r.2.clone())).collect()
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(id, headline, standfirst, body, section_id, published_at)| ArticleText {
+                id: ArticleId(id),
+                headline,
+                standfirst,
+                body,
+                section_ids: section_path(&sections, SectionId(section_id)).iter().map(|s| s.id).collect(),
+                published_at,
+                tags: group(&tags, id),
+                authors: group(&authors, id),
+                sources: group(&sources, id),
+            })
+            .collect())
+    }
+
+    /// Ids of every published article, newest first (for rebuilding indexes).
+    pub async fn published_ids(&self) -> Result<Vec<ArticleId>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE status = 'published' ORDER BY published_at DESC, id DESC",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
+    /// Summaries of the published articles among `ids`, in the order of `ids`.
+    pub async fn published_summaries(&self, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{} WHERE a.status = 'published' AND a.id IN ({})", rows::summary_select(), marks.join(", "));
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(id.0);
+        }
+        let found: Vec<ArticleSummary> =
+            q.fetch_all(&self.read).await?.iter().map(rows::summary).collect::<Result<_, _>>()?;
+        Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
+    }
+
     /// The months that have published articles, newest first, with how many and when the
     /// latest of them changed.
     pub async fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError> {
@@ -418,6 +548,12 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Records that an article changed, in the same transaction as the change.
+async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO article_changes (article_id) VALUES ($1)").bind(id).execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// The section with `id` and its ancestors, root first; empty when it does not exist.
@@ -496,5 +632,6 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
                 .map_err(|e| missing_reference(e, what))?;
         }
     }
+    log_change(tx, id).await?;
     Ok(ArticleId(id))
 }

@@ -10,7 +10,7 @@ mod error;
 mod rows;
 mod taxonomy;
 
-pub use articles::{ArticleFilter, ArticleQuery, Page, PublishedMonth, section_path};
+pub use articles::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth, section_path};
 pub use error::StoreError;
 pub use taxonomy::RESERVED_SECTION_SLUGS;
 
@@ -26,8 +26,10 @@ pub const SQLITE_FILE: &str = "courant.db";
 
 /// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's will sit beside
 /// them with the same numbers.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "content", include_str!("../migrations/sqlite/0001_content.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
+    (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
+];
 
 /// The publication's database.
 #[derive(Clone, Debug)]

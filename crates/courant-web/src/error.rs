@@ -146,7 +146,8 @@ pub(crate) async fn render_error_pages(State(app): State<AppState>, request: Req
         return json;
     }
     if status == StatusCode::BAD_REQUEST {
-        let mut r = response;
+        // The message says what was wrong and how to ask instead.
+        let mut r = (status, error.message).into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
         return r;
     }

@@ -2,6 +2,7 @@
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
 mod error;
+pub mod indexer;
 mod limit;
 mod routes;
 
@@ -35,14 +36,22 @@ pub struct Inner {
     pub css_name: String,
     /// Requests per client address to the content API.
     pub api_limiter: RateLimiter,
+    /// Full-text search and related articles.
+    pub search: Arc<courant_search::SearchIndex>,
 }
 
 impl AppState {
     /// State over an open store. `renderer` should be built with [`AppState::css_url`] as its
     /// stylesheet address.
-    pub fn new(store: Store, renderer: Renderer, media_dir: PathBuf, api: &ApiSettings) -> AppState {
+    pub fn new(
+        store: Store,
+        renderer: Renderer,
+        media_dir: PathBuf,
+        api: &ApiSettings,
+        search: Arc<courant_search::SearchIndex>,
+    ) -> AppState {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
-        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter }))
+        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter, search }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.

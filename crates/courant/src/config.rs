@@ -23,7 +23,23 @@ pub struct Config {
     pub feeds: FeedSettings,
     pub robots: RobotsSettings,
     pub api: courant_web::ApiSettings,
+    pub search: SearchConfig,
     pub server: ServerConfig,
+}
+
+/// Search.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// The language whose word forms searches match (stemming): english, russian, german,
+    /// french, spanish, italian, portuguese, dutch, swedish, norwegian, danish, finnish, or none.
+    pub language: String,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { language: "english".into() }
+    }
 }
 
 impl Config {
@@ -129,6 +145,28 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     }
     if let Some(bad) = config.ads.txt.iter().find(|r| r.contains(['\n', '\r']) || r.trim().is_empty()) {
         bail!("key `ads.txt`: expected one ads.txt record per entry, found {bad:?}");
+    }
+    if ![
+        "english",
+        "russian",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "portuguese",
+        "dutch",
+        "swedish",
+        "norwegian",
+        "danish",
+        "finnish",
+        "none",
+    ]
+    .contains(&config.search.language.as_str())
+    {
+        bail!(
+            "key `search.language`: {:?} is not a language Courant can search; use english, russian, german, french, spanish, italian, portuguese, dutch, swedish, norwegian, danish, finnish or none",
+            config.search.language
+        );
     }
     config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())

@@ -21,17 +21,48 @@ pub fn media_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("media")
 }
 
-/// Opens the store in `data_dir` (applying migrations) and prepares the application.
+/// The folder of the search index inside the data folder.
+pub fn index_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("index")
+}
+
+/// Opens the store in `data_dir` (applying migrations) and the search index (rebuilding it
+/// when it is missing or of another version), and prepares the application.
 pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
     let store =
         Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
     let renderer = Renderer::new(config.render_settings(), AppState::css_url())?;
-    Ok(AppState::new(store, renderer, media_dir(data_dir), &config.api))
+    let (index, fresh) = courant_search::SearchIndex::open(&index_dir(data_dir), &config.search.language)
+        .with_context(|| format!("cannot open the search index in {}", index_dir(data_dir).display()))?;
+    let index = std::sync::Arc::new(index);
+    if fresh {
+        reindex(&store, &index).await?;
+    }
+    Ok(AppState::new(store, renderer, media_dir(data_dir), &config.api, index))
+}
+
+/// Rebuilds the search index from the store, with a progress bar on a terminal.
+pub async fn reindex(store: &Store, index: &courant_search::SearchIndex) -> anyhow::Result<usize> {
+    let started = std::time::Instant::now();
+    let b = bar("indexing stories");
+    let n = courant_web::indexer::rebuild(store, index, &|done, total| {
+        b.set_length(total as u64);
+        b.set_position(done as u64);
+    })
+    .await?;
+    b.finish();
+    tracing::info!(articles = n, seconds = started.elapsed().as_secs_f32(), "search index rebuilt");
+    Ok(n)
 }
 
 /// Fills an empty store with the demo publication of `articles` stories, showing progress
 /// bars on a terminal.
-pub async fn fill_demo(store: &Store, data_dir: &Path, articles: usize) -> anyhow::Result<DemoReport> {
+pub async fn fill_demo(
+    store: &Store,
+    index: Option<&courant_search::SearchIndex>,
+    data_dir: &Path,
+    articles: usize,
+) -> anyhow::Result<DemoReport> {
     let options = DemoOptions::new(articles, OffsetDateTime::now_utc());
     let pictures = bar("drawing pictures");
     let stories = bar("writing stories");
@@ -44,6 +75,9 @@ pub async fn fill_demo(store: &Store, data_dir: &Path, articles: usize) -> anyho
     let report = courant_demo::generate(store, &media_dir(data_dir), &options, &progress).await?;
     pictures.finish();
     stories.finish();
+    if let Some(index) = index {
+        reindex(store, index).await?;
+    }
     tracing::info!(
         articles = report.articles,
         published = report.published,
@@ -72,11 +106,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = state.store.clone();
+    let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let app = courant_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await
         .context("the server stopped with an error")?;
+    follower.abort();
     store.close().await;
     Ok(())
 }

@@ -40,6 +40,11 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Rebuild the search index from the store.
+    Reindex {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Validate the configuration and the store; print problems and what to do about them.
     Check {
         #[command(flatten)]
@@ -111,7 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let state = courant::open(&common.data, &loaded.config).await?;
             if state.store.is_empty().await? {
                 tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
-                courant::fill_demo(&state.store, &common.data, articles).await?;
+                courant::fill_demo(&state.store, Some(&state.search), &common.data, articles).await?;
             } else {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
@@ -122,6 +127,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let pending = store.pending_migrations().await?;
             store.migrate().await.context("migrations failed; the store is unchanged (each runs in a transaction)")?;
             println!("applied {} migration(s); the store in {} is up to date", pending.len(), common.data.display());
+        }
+        Command::Reindex { common } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant_store::Store::open(&common.data).await?;
+            let dir = courant::index_dir(&common.data);
+            let (index, _) = courant_search::SearchIndex::open(&dir, &loaded.config.search.language)?;
+            let n = courant::reindex(&store, &index).await?;
+            println!("indexed {n} published stories in {}", dir.display());
         }
         Command::Check { common } => return check(common).await,
     }

@@ -143,3 +143,28 @@ async fn concurrent_tag_named_creates_one_tag() {
     assert_eq!(ids.len(), 1, "racing get-or-create must yield one tag: {ids:?}");
     assert_eq!(counts(&t).await.tags, 1, "racing get-or-create must store one tag");
 }
+
+#[tokio::test]
+async fn every_article_write_is_logged_in_order() {
+    let t = TestStore::new().await;
+    let f = fixture(&t).await;
+    let start = t.last_change().await.expect("last change");
+    let id = insert(&t, &new_draft(&f, "A story whose changes are followed")).await;
+    t.set_status(id, Status::Published, at_hour(1)).await.expect("publish");
+    t.add_correction(id, "A name was misspelt.", at_hour(2)).await.expect("correct");
+    t.rename_slug(id, "followed-story").await.expect("rename");
+    t.set_status(id, Status::Unpublished, at_hour(3)).await.expect("unpublish");
+    let changes = t.changes_since(start, 100).await.expect("changes");
+    assert_eq!(
+        changes.iter().map(|c| c.1).collect::<Vec<_>>(),
+        vec![id; 5],
+        "insert, publish, correct, rename, unpublish"
+    );
+    assert!(changes.windows(2).all(|w| w[0].0 < w[1].0), "change numbers increase: {changes:?}");
+    assert_eq!(t.last_change().await.expect("last"), changes[4].0);
+    assert_eq!(t.changes_since(changes[2].0, 100).await.expect("changes").len(), 2, "resume after a change");
+    assert_eq!(t.changes_since(start, 2).await.expect("changes").len(), 2, "limit");
+    let rejected = t.set_status(id, Status::Scheduled, at_hour(4)).await;
+    assert!(rejected.is_err());
+    assert_eq!(t.last_change().await.expect("last"), changes[4].0, "a refused write logs nothing");
+}

@@ -35,6 +35,7 @@ pub(super) fn routes(state: AppState) -> Router<AppState> {
         .route("/api/v1/tags", get(tags))
         .route("/api/v1/authors", get(authors))
         .route("/api/v1/sources", get(sources))
+        .route("/api/v1/search", get(super::search::api))
         .route("/api/v1/openapi.json", get(openapi))
         .route_layer(middleware::from_fn_with_state(state, rate_limit))
         .route_layer(middleware::from_fn(cors))

@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 mod feeds;
+mod search;
 mod site;
 
 use crate::AppState;
@@ -11,7 +12,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 pub(crate) fn routes(state: AppState) -> Router<AppState> {
-    Router::new().merge(api::routes(state)).merge(assets::routes()).merge(feeds::routes()).merge(site::routes())
+    Router::new()
+        .merge(api::routes(state))
+        .merge(assets::routes())
+        .merge(feeds::routes())
+        .merge(search::routes())
+        .merge(site::routes())
 }
 
 /// An HTML page with its status.

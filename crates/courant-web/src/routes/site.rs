@@ -7,7 +7,7 @@ use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use courant_core::{Section, SectionId, Status};
+use courant_core::{Article, ArticleId, ArticleSummary, Section, SectionId, Status};
 use courant_render::{HomeBlock, Listing, ListingIntro};
 use courant_store::ArticleFilter;
 
@@ -17,6 +17,8 @@ const PER_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 10_000;
 /// Stories in the "Latest" box of an article page.
 const LATEST: i64 = 6;
+/// Related stories an article page suggests (pinned and found).
+const RELATED: usize = 4;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -81,7 +83,28 @@ async fn article(
     }
     let sections = app.store.sections().await?;
     let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
-    Ok(page_ok(app.renderer.article_page(&article, &latest, &sections)?))
+    let related = related_stories(&app, &article).await?;
+    Ok(page_ok(app.renderer.article_page(&article, &related, &latest, &sections)?))
+}
+
+/// Stories to suggest beside an article: the editor's pinned ones, then the index's closest
+/// matches, four in all at least.
+pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result<Vec<ArticleSummary>, AppError> {
+    let mut related = article.related.clone();
+    if related.len() < RELATED {
+        let exclude: Vec<ArticleId> = related.iter().map(|r| r.id).collect();
+        let text = crate::indexer::indexed(&courant_store::ArticleText::of(article));
+        let found = match app.search.related(&text, RELATED - related.len(), &exclude) {
+            Ok(ids) => ids,
+            Err(e) => {
+                // Suggestions are a courtesy: a failing index must not take the story down.
+                tracing::warn!(error = %e, article = article.id.0, "related stories unavailable");
+                Vec::new()
+            }
+        };
+        related.extend(app.store.published_summaries(&found).await?);
+    }
+    Ok(related)
 }
 
 /// A permanent redirect (301, which every crawler and reader understands).

@@ -82,6 +82,8 @@ async fn every_documented_answer_matches_its_schema() {
         ("/api/v1/articles?limit=0".into(), "/articles", 400),
         ("/api/v1/articles/999999999".into(), "/articles/{id}", 404),
         ("/api/v1/articles/by-path".into(), "/articles/by-path", 400),
+        ("/api/v1/search?q=cranes".into(), "/search", 200),
+        ("/api/v1/search?q=".into(), "/search", 400),
     ];
     let mut checks = Vec::new();
     for (url, path, status) in &cases {

@@ -31,6 +31,8 @@ async fn every_page_kind_passes_the_nu_html_checker() {
         ("source", format!("/source/{}", f.sources[0].slug), 200),
         ("article", f.main_path.clone(), 200),
         ("hostile-article", f.hostile_path.clone(), 200),
+        ("search", "/search?q=harbour".to_string(), 200),
+        ("search-nothing", "/search?q=xylophonic".to_string(), 200),
         ("not-found", "/no/such/page".to_string(), 404),
         ("gone", f.unpublished_path.clone(), 410),
     ];

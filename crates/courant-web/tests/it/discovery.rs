@@ -1,0 +1,264 @@
+//! Issue #5: search and related articles, over indexes built from the demo corpus (which knows
+//! the topic of every story it wrote).
+
+use crate::support::*;
+use courant_core::{ArticleId, NewArticle, Status};
+use courant_search::SearchIndex;
+use courant_store::{ArticleText, Store};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A store with 300 demo stories and its search index, built once for this binary.
+struct Corpus {
+    store: Store,
+    index: SearchIndex,
+    topics: HashMap<ArticleId, &'static str>,
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn corpus() -> &'static Corpus {
+    static CORPUS: OnceLock<Corpus> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, index, topics) = runtime.block_on(async {
+            let store = Store::open(dir.path()).await.expect("store");
+            let mut options = courant_demo::DemoOptions::new(300, time::OffsetDateTime::now_utc());
+            options.picture_pool = 3;
+            let report = courant_demo::generate(&store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
+                .await
+                .expect("demo");
+            let (index, fresh) = SearchIndex::open(&dir.path().join("index"), "english").expect("index");
+            assert!(fresh);
+            courant_web::indexer::rebuild(&store, &index, &|_, _| {}).await.expect("rebuild");
+            (store, index, report.topics)
+        });
+        Corpus { store, index, topics, runtime, _dir: dir }
+    })
+}
+
+#[test]
+fn related_stories_share_their_topic() {
+    let c = corpus();
+    let texts: Vec<ArticleText> = c.runtime.block_on(async {
+        let mut all = Vec::new();
+        let mut after = ArticleId(0);
+        loop {
+            let batch = c.store.texts_for_index(after, 500).await.expect("texts");
+            let Some(last) = batch.last() else { break };
+            after = last.id;
+            all.extend(batch);
+        }
+        all
+    });
+    assert!(texts.len() > 250, "{} published stories", texts.len());
+    let (mut hits, mut total) = (0usize, 0usize);
+    for t in &texts {
+        let related = c.index.related(&courant_web::indexer::indexed(t), 3, &[]).expect("related");
+        assert!(!related.contains(&t.id), "a story is never related to itself");
+        let topic = c.topics[&t.id];
+        total += 3;
+        hits += related.iter().filter(|id| c.topics.get(id) == Some(&topic)).count();
+    }
+    let precision = hits as f64 / total as f64;
+    println!("related stories: precision@3 = {precision:.3} over {} stories", texts.len());
+    assert!(
+        precision >= 0.8,
+        "precision@3 is {precision:.3}; at least 0.8 of the top three must share the story's topic"
+    );
+}
+
+fn search(c: &Corpus, q: courant_search::SearchQuery) -> Vec<ArticleId> {
+    c.index
+        .search(&courant_search::SearchQuery { limit: if q.limit == 0 { 50 } else { q.limit }, ..q })
+        .expect("search")
+        .ids
+}
+
+#[test]
+fn search_finds_words_phrases_and_filters() {
+    let c = corpus();
+    use courant_search::{SearchQuery, Sort};
+    let text = |t: &str| SearchQuery { text: t.into(), ..SearchQuery::default() };
+    let hits = search(c, text("marathon runners"));
+    assert!(!hits.is_empty(), "the demo has marathon stories");
+    assert!(hits.iter().take(5).all(|id| c.topics[id] == "city-marathon"), "the best matches are marathon stories");
+    // Stemming: the singular finds the plural.
+    assert!(!search(c, text("runner")).is_empty());
+    // A phrase finds only stories with those words in that order.
+    let phrase = search(c, text("\"title race\""));
+    assert!(!phrase.is_empty() && phrase.iter().all(|id| c.topics[id] == "title-race"), "{phrase:?}");
+    // Filters narrow: the newest-first order holds, and a date range bounds the results.
+    let newest = c
+        .index
+        .search(&SearchQuery { text: "the".into(), sort: Sort::Newest, limit: 20, ..SearchQuery::default() })
+        .expect("search");
+    let dates: Vec<time::OffsetDateTime> = c.runtime.block_on(async {
+        c.store
+            .published_summaries(&newest.ids)
+            .await
+            .expect("summaries")
+            .iter()
+            .filter_map(|s| s.published_at)
+            .collect()
+    });
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    let since = dates[dates.len() / 2];
+    let bounded = search(c, SearchQuery { text: "the".into(), since: Some(since), ..SearchQuery::default() });
+    let bounded_dates: Vec<time::OffsetDateTime> = c.runtime.block_on(async {
+        c.store.published_summaries(&bounded).await.expect("summaries").iter().filter_map(|s| s.published_at).collect()
+    });
+    assert!(!bounded_dates.is_empty() && bounded_dates.iter().all(|d| *d >= since));
+}
+
+#[test]
+fn hostile_queries_never_fail() {
+    let c = corpus();
+    for q in [
+        "\"unbalanced",
+        "AND OR NOT",
+        "((((",
+        "+-+-!!**",
+        "field:value:other",
+        "title:[a TO",
+        "\u{0}\u{7}x",
+        "ñ\u{301}\u{202e}",
+        "\\\\",
+        "~2^3",
+    ] {
+        let r = c.index.search(&courant_search::SearchQuery { text: q.into(), limit: 10, ..Default::default() });
+        assert!(r.is_ok(), "{q:?} failed: {r:?}");
+        assert!(c.index.snippet(q, "some text to cut a snippet from", 50).is_ok(), "snippet for {q:?}");
+    }
+}
+
+/// A server of its own, so that publishing and withdrawing here disturbs no other test.
+fn live() -> &'static (String, Store) {
+    static LIVE: OnceLock<(String, Store)> = OnceLock::new();
+    LIVE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            runtime.block_on(async move {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let state = courant::open(dir.path(), &courant::Config::default()).await.expect("open");
+                let mut options = courant_demo::DemoOptions::new(12, time::OffsetDateTime::now_utc());
+                options.picture_pool = 2;
+                courant_demo::generate(&state.store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
+                    .await
+                    .expect("demo");
+                let store = state.store.clone();
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                let base = format!("http://{}", listener.local_addr().expect("addr"));
+                tokio::spawn(courant::serve(listener, state, std::future::pending()));
+                tx.send((base, store)).expect("send");
+                let _keep = dir;
+                std::future::pending::<()>().await;
+            });
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the live server did not start")
+    })
+}
+
+/// Searches the live server's page until `found` holds for the result, for at most `limit`.
+async fn wait_for(base: &str, word: &str, found: bool, limit: std::time::Duration) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let html = http_client()
+            .get(format!("{base}/search?q={word}"))
+            .send()
+            .await
+            .expect("search")
+            .text()
+            .await
+            .expect("body");
+        let has = scraper::Html::parse_document(&html)
+            .select(&scraper::Selector::parse(".search-result").expect("selector"))
+            .next()
+            .is_some();
+        if has == found {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{word:?} {} the search after {limit:?}",
+            if found { "is still not in" } else { "is still in" }
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_index_follows_publishing_and_withdrawal_within_a_second() {
+    let (base, store) = live();
+    let section = store.sections().await.expect("sections")[0].id;
+    let author = store.authors().await.expect("authors")[0].id;
+    let now = time::OffsetDateTime::now_utc();
+    let new = NewArticle {
+        slug: None,
+        headline: "Zephyrine lighthouse keepers vote to stay on the rock".into(),
+        standfirst: "The zephyrine keepers will keep the lamp burning through the winter.".into(),
+        body: "The keepers of the zephyrine lighthouse voted on Tuesday.".into(),
+        hero_image_id: None,
+        section_id: section,
+        author_ids: vec![author],
+        tag_ids: vec![],
+        source_ids: vec![],
+        related_ids: vec![],
+        status: Status::Draft,
+        created_at: now,
+        published_at: None,
+        updated_at: now,
+    };
+    let id = store.insert_article(&new).await.expect("insert draft");
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    wait_for(base, "zephyrine", false, std::time::Duration::from_secs(1)).await;
+    store.set_status(id, Status::Published, now).await.expect("publish");
+    let took = wait_for(base, "zephyrine", true, std::time::Duration::from_secs(1)).await;
+    println!("published to searchable: {took:?}");
+    store.set_status(id, Status::Unpublished, now).await.expect("unpublish");
+    let took = wait_for(base, "zephyrine", false, std::time::Duration::from_secs(1)).await;
+    println!("withdrawn to gone: {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_page_marks_matches_and_helps_when_nothing_is_found() {
+    let app = app();
+    // The index follows the store; give it its first pass over the fixture.
+    let mut doc = app.html("/search?q=cranes").await;
+    for _ in 0..40 {
+        if !select_all(&doc, ".search-result").is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        doc = app.html("/search?q=cranes").await;
+    }
+    let results = select_all(&doc, ".search-result");
+    assert!(!results.is_empty(), "GET /search?q=cranes found nothing");
+    let first = select_in(results[0], ".teaser-headline a")[0];
+    assert_eq!(attr(first, "href"), app.fixture.main_path, "the headline match comes first");
+    assert!(!select_all(&doc, ".search-result .snippet mark").is_empty(), "snippets mark the matched words");
+    assert_eq!(attr(select_all(&doc, "#search-q")[0], "value"), "cranes", "the form keeps the query");
+
+    let none = app.html("/search?q=xylophonic+quasars").await;
+    assert!(select_all(&none, ".search-result").is_empty());
+    let suggestions = select_all(&none, ".nothing-found li a");
+    assert!(!suggestions.is_empty(), "nothing found offers stories to read instead");
+
+    let long = app.get(&format!("/search?q={}", "a".repeat(300))).await;
+    assert_eq!(long.status, 400, "an overlong query is refused with a message");
+    assert!(long.body.contains("200 characters"), "{}", long.describe());
+    for hostile in ["%22unbalanced", "AND+OR+NOT+((", "%00%07", "title:[a+TO", "-+-+-"] {
+        let r = app.get(&format!("/search?q={hostile}")).await;
+        assert_eq!(r.status, 200, "GET /search?q={hostile}: {}", r.describe());
+    }
+    let (status, body) = {
+        let r = app.get("/api/v1/search?q=cranes&section=no-such").await;
+        (r.status, r.body)
+    };
+    assert_eq!(status, 400);
+    assert!(body.contains("\"parameter\":\"section\""), "{body}");
+}
