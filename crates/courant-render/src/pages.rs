@@ -69,6 +69,7 @@ pub struct Renderer {
     pub(crate) labels: Labels,
     clock: SiteClock,
     css_url: String,
+    beacon_url: String,
     /// The logo for structured data, as a site path or an absolute URL.
     pub(crate) logo_path: String,
 }
@@ -163,7 +164,9 @@ struct MetaTag {
 impl Renderer {
     /// A renderer for the publication; fails when the settings cannot be used (unknown time
     /// zone, malformed labels) or a template does not compile.
-    pub fn new(settings: Settings, css_url: String) -> Result<Renderer, RenderError> {
+    /// A renderer whose pages link the stylesheet at `css_url` and count views with the script
+    /// at `beacon_url`.
+    pub fn new(settings: Settings, css_url: String, beacon_url: String) -> Result<Renderer, RenderError> {
         settings.labels.validate().map_err(RenderError::Settings)?;
         let clock = SiteClock::new(&settings.site.timezone).map_err(RenderError::Settings)?;
         let mut env = Environment::new();
@@ -181,7 +184,7 @@ impl Renderer {
         }
         let logo_path = settings.site.logo.clone();
         let labels = settings.labels.clone();
-        Ok(Renderer { env, settings, labels, clock, css_url, logo_path })
+        Ok(Renderer { env, settings, labels, clock, css_url, beacon_url, logo_path })
     }
 
     /// The publication's settings.
@@ -248,6 +251,7 @@ impl Renderer {
         &self,
         article: &Article,
         related: &[ArticleSummary],
+        reading_now: &[ArticleSummary],
         latest: &[ArticleSummary],
         nav: &[Section],
     ) -> Result<String, RenderError> {
@@ -293,6 +297,9 @@ impl Renderer {
             corrections => Serde(article.corrections.iter().map(|c| context! { time => Serde(v.date(c.published_at)), text => &c.text }).collect::<Vec<_>>()),
             related => Serde(v.teasers(&related[..related.len().min(END_RELATED)])),
             sidebar => Serde(sidebar),
+            reading_now => Serde(reading_now.iter().filter(|a| a.id != article.id).map(|a| v.teaser(a)).collect::<Vec<_>>()),
+            article_id => article.id.0,
+            beacon_url => &self.beacon_url,
             ad => self.ad(),
         };
         let mut tags: Vec<(&'static str, String, String)> = Vec::new();

@@ -9,6 +9,7 @@ mod articles;
 mod error;
 mod rows;
 mod taxonomy;
+mod trending;
 
 pub use articles::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth, section_path};
 pub use error::StoreError;
@@ -29,6 +30,7 @@ pub const SQLITE_FILE: &str = "courant.db";
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
     (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
+    (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
 ];
 
 /// The publication's database.

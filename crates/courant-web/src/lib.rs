@@ -5,6 +5,8 @@ mod error;
 pub mod indexer;
 mod limit;
 mod routes;
+pub mod tasks;
+pub mod trending;
 
 pub use error::AppError;
 pub use limit::{ApiSettings, RateLimiter};
@@ -21,6 +23,20 @@ use std::time::Instant;
 
 /// The site's one stylesheet, embedded in the binary.
 const SITE_CSS: &str = include_str!("../../../static/css/site.css");
+/// The view beacon's script, embedded in the binary.
+const BEACON_JS: &str = include_str!("../../../static/js/beacon.js");
+
+/// The static files, by their content-hashed names: (name, content, content type).
+pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 2] {
+    [
+        (hashed("site", SITE_CSS, "css"), SITE_CSS, "text/css; charset=utf-8"),
+        (hashed("beacon", BEACON_JS, "js"), BEACON_JS, "text/javascript; charset=utf-8"),
+    ]
+}
+
+fn hashed(stem: &str, content: &str, extension: &str) -> String {
+    format!("{stem}.{}.{extension}", courant_media::content_hash(content.as_bytes()))
+}
 
 /// Everything a request handler may use, shared by all requests.
 #[derive(Clone)]
@@ -38,6 +54,8 @@ pub struct Inner {
     pub api_limiter: RateLimiter,
     /// Full-text search and related articles.
     pub search: Arc<courant_search::SearchIndex>,
+    /// View counts for "Others are reading now".
+    pub trending: Arc<trending::Trending>,
 }
 
 impl AppState {
@@ -49,14 +67,21 @@ impl AppState {
         media_dir: PathBuf,
         api: &ApiSettings,
         search: Arc<courant_search::SearchIndex>,
+        trending: trending::TrendingSettings,
     ) -> AppState {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
-        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter, search }))
+        let trending = Arc::new(trending::Trending::new(trending));
+        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter, search, trending }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.
     pub fn css_url() -> String {
         format!("/static/{}", css_name())
+    }
+
+    /// The address of the view beacon's script, which changes whenever its content does.
+    pub fn beacon_url() -> String {
+        format!("/static/{}", hashed("beacon", BEACON_JS, "js"))
     }
 }
 
@@ -68,7 +93,7 @@ impl std::ops::Deref for AppState {
 }
 
 fn css_name() -> String {
-    format!("site.{}.css", courant_media::content_hash(SITE_CSS.as_bytes()))
+    hashed("site", SITE_CSS, "css")
 }
 
 /// The whole application: every route, with error pages and request logging applied once.

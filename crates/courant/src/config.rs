@@ -24,6 +24,7 @@ pub struct Config {
     pub robots: RobotsSettings,
     pub api: courant_web::ApiSettings,
     pub search: SearchConfig,
+    pub trending: courant_web::trending::TrendingSettings,
     pub server: ServerConfig,
 }
 
@@ -167,6 +168,12 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
             "key `search.language`: {:?} is not a language Courant can search; use english, russian, german, french, spanish, italian, portuguese, dutch, swedish, norwegian, danish, finnish or none",
             config.search.language
         );
+    }
+    if !(1..=10_080).contains(&config.trending.half_life_minutes) {
+        bail!("key `trending.half_life_minutes`: expected minutes from 1 to 10080 (a week)");
+    }
+    if !(1..=20).contains(&config.trending.size) {
+        bail!("key `trending.size`: expected how many stories the list shows, from 1 to 20");
     }
     config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())

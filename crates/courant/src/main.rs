@@ -120,6 +120,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             } else {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
+            courant::simulate_readers(&state).await?;
             serve(state, listener).await?;
         }
         Command::Migrate { common } => {

@@ -168,3 +168,20 @@ async fn every_article_write_is_logged_in_order() {
     assert!(rejected.is_err());
     assert_eq!(t.last_change().await.expect("last"), changes[4].0, "a refused write logs nothing");
 }
+
+#[tokio::test]
+async fn views_add_up_per_minute_and_only_published_stories_count() {
+    let t = TestStore::new().await;
+    let f = fixture(&t).await;
+    let live = insert(&t, &new_published(&f, "A story readers read", at_hour(1))).await;
+    let draft = insert(&t, &new_draft(&f, "A story nobody may read yet")).await;
+    t.add_views(&[(live, 100, 2), (live, 101, 1), (draft, 100, 5)]).await.expect("add");
+    t.add_views(&[(live, 100, 3)]).await.expect("add again");
+    let mut views = t.views_since(100).await.expect("views");
+    views.sort();
+    assert_eq!(views, vec![(live, 100, 5), (live, 101, 1)], "counts add up; drafts are left out");
+    assert_eq!(t.views_since(101).await.expect("views"), vec![(live, 101, 1)]);
+    assert_eq!(t.prune_views(101).await.expect("prune"), 2, "minute 100 of both stories");
+    assert_eq!(t.article_status(live).await.expect("status").map(|s| s.0), Some(Status::Published));
+    assert_eq!(t.article_status(ArticleId(999_999)).await.expect("status"), None);
+}

@@ -1,6 +1,6 @@
 //! Files that are not pages: the stylesheet, stored images, and the health check.
 
-use crate::{AppError, AppState, SITE_CSS};
+use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -29,17 +29,16 @@ async fn healthz(State(app): State<AppState>) -> Response {
     }
 }
 
-/// `GET /static/site.{hash}.css`: the stylesheet under its current name only.
-async fn stylesheet(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
-    if file != app.css_name {
-        return Err(AppError::NotFound);
-    }
+/// `GET /static/{name}.{hash}.{ext}`: the stylesheet and scripts, under their current names only.
+async fn stylesheet(Path(file): Path<String>) -> Result<Response, AppError> {
+    let (_, content, content_type) =
+        crate::static_assets().into_iter().find(|(name, _, _)| *name == file).ok_or(AppError::NotFound)?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
         ],
-        SITE_CSS,
+        content,
     )
         .into_response())
 }

@@ -2,6 +2,7 @@
 
 mod api;
 mod assets;
+mod beacon;
 mod feeds;
 mod search;
 mod site;
@@ -15,6 +16,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(api::routes(state))
         .merge(assets::routes())
+        .merge(beacon::routes())
         .merge(feeds::routes())
         .merge(search::routes())
         .merge(site::routes())

@@ -84,7 +84,8 @@ async fn article(
     let sections = app.store.sections().await?;
     let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
     let related = related_stories(&app, &article).await?;
-    Ok(page_ok(app.renderer.article_page(&article, &related, &latest, &sections)?))
+    let reading_now = reading_now(&app, &article).await?;
+    Ok(page_ok(app.renderer.article_page(&article, &related, &reading_now, &latest, &sections)?))
 }
 
 /// Stories to suggest beside an article: the editor's pinned ones, then the index's closest
@@ -105,6 +106,18 @@ pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result
         related.extend(app.store.published_summaries(&found).await?);
     }
     Ok(related)
+}
+
+/// "Others are reading now" for an article's page: the most read stories of the hour, across
+/// the site or within the article's top-level section, without the article itself.
+async fn reading_now(app: &AppState, article: &Article) -> Result<Vec<ArticleSummary>, AppError> {
+    let root = article.section_path.first().map_or(article.section.id.0, |s| s.id.0);
+    let same_root = move |s: i64| s == root;
+    let filter: Option<&dyn Fn(i64) -> bool> =
+        if app.trending.settings().per_section { Some(&same_root) } else { None };
+    let top = app.trending.top(time::OffsetDateTime::now_utc(), Some(article.id), filter);
+    let ids: Vec<ArticleId> = top.into_iter().map(|(id, _)| id).collect();
+    Ok(app.store.published_summaries(&ids).await?)
 }
 
 /// A permanent redirect (301, which every crawler and reader understands).

@@ -262,3 +262,83 @@ async fn the_search_page_marks_matches_and_helps_when_nothing_is_found() {
     assert_eq!(status, 400);
     assert!(body.contains("\"parameter\":\"section\""), "{body}");
 }
+
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+
+async fn beacon(base: &str, id: i64, user_agent: &str, extra: &[(&str, &str)]) -> u16 {
+    let mut req = http_client()
+        .post(format!("{base}/beacon"))
+        .header("User-Agent", user_agent)
+        .header("Content-Type", "application/x-courant-view")
+        .body(id.to_string());
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("beacon").status().as_u16()
+}
+
+async fn reading_now(base: &str, path: &str) -> Vec<String> {
+    let html = http_client().get(format!("{base}{path}")).send().await.expect("page").text().await.expect("body");
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse(".reading-now li a").expect("selector");
+    doc.select(&sel).filter_map(|a| a.value().attr("href").map(String::from)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beacons_move_the_others_are_reading_now_list() {
+    let (base, store) = live();
+    let stories = store.latest(&courant_store::ArticleFilter::All, 8, 0).await.expect("stories");
+    assert!(stories.len() >= 6, "the live demo has stories");
+    let path = |i: usize| stories[i].path().expect("published");
+    let id = |i: usize| stories[i].id.0;
+    let reader = |n: u8| format!("{BROWSER} reader/{n}");
+
+    // Story 1: one reader, five times (counts once). Story 2: two readers. Story 3: a reader who
+    // sends Do Not Track three times (not de-duplicated, so three). Story 4: only bots, stray
+    // requests and prefetches (none count).
+    for _ in 0..5 {
+        assert_eq!(beacon(base, id(1), &reader(1), &[]).await, 204);
+    }
+    for n in 2..4 {
+        beacon(base, id(2), &reader(n), &[]).await;
+    }
+    for _ in 0..3 {
+        beacon(base, id(3), &reader(9), &[("DNT", "1")]).await;
+    }
+    for ua in ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", ""] {
+        beacon(base, id(4), ua, &[]).await;
+    }
+    beacon(base, id(4), &reader(5), &[("Sec-Purpose", "prefetch;prerender")]).await;
+    let stray = http_client()
+        .post(format!("{base}/beacon"))
+        .header("User-Agent", reader(6))
+        .body(id(4).to_string())
+        .send()
+        .await
+        .expect("stray");
+    assert_eq!(stray.status().as_u16(), 204, "a stray request is answered but not counted");
+
+    let list = reading_now(base, &path(0)).await;
+    assert_eq!(list.first(), Some(&path(3)), "three opted-out views lead: {list:?}");
+    assert_eq!(list.get(1), Some(&path(2)), "two readers next: {list:?}");
+    assert_eq!(list.get(2), Some(&path(1)), "one reader, five beacons, counts once: {list:?}");
+    assert!(!list.contains(&path(4)), "bots, stray requests and prefetches do not count: {list:?}");
+    assert!(!reading_now(base, &path(3)).await.contains(&path(3)), "the story being read is not suggested");
+
+    // A withdrawn story leaves the list at once.
+    store.set_status(stories[3].id, Status::Unpublished, time::OffsetDateTime::now_utc()).await.expect("unpublish");
+    let list = reading_now(base, &path(0)).await;
+    assert!(!list.contains(&path(3)), "a withdrawn story is never suggested: {list:?}");
+    // Views of something that is not published are not counted.
+    assert_eq!(beacon(base, id(3), &reader(7), &[]).await, 204);
+    assert_eq!(beacon(base, 99_999_999, &reader(7), &[]).await, 204);
+    let pixel = http_client()
+        .get(format!("{base}/beacon.gif?a={}", id(5)))
+        .header("User-Agent", reader(8))
+        .header("Sec-Fetch-Dest", "image")
+        .send()
+        .await
+        .expect("pixel");
+    assert_eq!(pixel.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/gif"));
+    assert!(reading_now(base, &path(0)).await.contains(&path(5)), "the no-script pixel counts a view");
+}

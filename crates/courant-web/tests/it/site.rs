@@ -332,12 +332,13 @@ async fn hostile_body_is_shown_as_text_and_never_runs() {
     let path = &app.fixture.hostile_path;
     let r = app.get(path).await;
     r.expect_status(200);
-    // The page's only script is its structured data (JSON, never run); anything else came
-    // from the body.
+    // The page's only scripts are its structured data (JSON, never run) and the view beacon
+    // (our own file); anything else came from the body.
     let scripts = r.body.matches("<script").count();
     let data = r.body.matches("<script type=\"application/ld+json\">").count();
+    let beacon = r.body.matches("<script src=\"/static/beacon.").count();
     assert!(
-        scripts == data && data <= 1,
+        scripts == data + beacon && data <= 1 && beacon == 1,
         "GET {path}: a <script> tag reached the page: {}",
         excerpt_around(&r.body.replace("<script type=\"application/ld+json\">", ""), "<script")
     );
@@ -351,7 +352,13 @@ async fn hostile_body_is_shown_as_text_and_never_runs() {
         "GET {path}: the escaped text &lt;script&gt; should be in the page source"
     );
     let doc = r.html();
-    for css in ["script:not([type=\"application/ld+json\"])", "iframe", "img[onerror]", "object", "embed"] {
+    for css in [
+        "script:not([type=\"application/ld+json\"]):not([src^=\"/static/beacon.\"])",
+        "iframe",
+        "img[onerror]",
+        "object",
+        "embed",
+    ] {
         let found = select_all(&doc, css);
         assert!(
             found.is_empty(),

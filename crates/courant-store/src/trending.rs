@@ -1,0 +1,55 @@
+//! View counts per article and minute, for "Others are reading now".
+
+use crate::{Store, StoreError};
+use courant_core::{ArticleId, Status};
+
+impl Store {
+    /// Adds view counts: (article, minute since the Unix epoch, views). Counts for the same
+    /// article and minute add up, whichever node sends them.
+    pub async fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        for (id, minute, n) in views {
+            sqlx::query(
+                "INSERT INTO trending_views (article_id, minute, views) VALUES ($1, $2, $3) \
+                 ON CONFLICT (article_id, minute) DO UPDATE SET views = trending_views.views + excluded.views",
+            )
+            .bind(id.0)
+            .bind(minute)
+            .bind(n)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// View counts of published articles from `since_minute` on: (article, minute, views).
+    pub async fn views_since(&self, since_minute: i64) -> Result<Vec<(ArticleId, i64, i64)>, StoreError> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT v.article_id, v.minute, v.views FROM trending_views v JOIN articles a ON a.id = v.article_id \
+             WHERE v.minute >= $1 AND a.status = 'published'",
+        )
+        .bind(since_minute)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(|(id, m, n)| (ArticleId(id), m, n)).collect())
+    }
+
+    /// Forgets view counts older than `before_minute`.
+    pub async fn prune_views(&self, before_minute: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM trending_views WHERE minute < $1")
+            .bind(before_minute)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The status of an article, if it exists (a cheap check for beacons).
+    pub async fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT status, section_id FROM articles WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.and_then(|(s, section)| Status::parse(&s).map(|st| (st, section))))
+    }
+}
