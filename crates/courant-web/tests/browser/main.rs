@@ -77,7 +77,10 @@ async fn browser(driver: &Driver) -> Client {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                "--force-device-scale-factor=1"
+                "--force-device-scale-factor=1",
+                // Headless Chromium names itself in its user agent, and Courant counts no views
+                // from headless browsers; this one plays a reader.
+                "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/148.0 Safari/537.36"
             ]
         }),
     );
@@ -270,7 +273,32 @@ async fn demo_article_for_the_readme() {
     let m = wait_for_hero(&c).await;
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(screenshot_dir().join("demo-article-1280.png"), png).expect("save screenshot");
+
+    // Reading the article sent its view beacon: within the next seconds another article lists it
+    // under "Others are reading now" (nobody else reads this fresh demo).
+    let other = store
+        .latest(&courant_store::ArticleFilter::All, 5, 0)
+        .await
+        .expect("stories")
+        .into_iter()
+        .filter_map(|s| s.path())
+        .find(|p| *p != path)
+        .expect("another story");
+    let mut listed = false;
+    for _ in 0..50 {
+        c.goto(&format!("{base}{other}")).await.expect("load another article");
+        let found = c
+            .execute(&format!("return !!document.querySelector('.reading-now a[href=\"{path}\"]');"), vec![])
+            .await
+            .expect("look for the list");
+        if found == Value::Bool(true) {
+            listed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     c.close().await.expect("close browser");
+    assert!(listed, "after reading {path} in the browser, {other} should list it under Others are reading now");
     let _ = tx.send(());
     server.await.expect("server task").expect("server stops cleanly");
     assert!(m["scrollWidth"].as_u64() <= m["clientWidth"].as_u64(), "the demo article scrolls sideways: {m}");
