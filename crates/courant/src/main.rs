@@ -34,6 +34,9 @@ enum Command {
         /// How many stories to generate.
         #[arg(long, default_value_t = 300)]
         articles: usize,
+        /// Create the publication and exit instead of serving it (for benchmarks and scripts).
+        #[arg(long)]
+        no_serve: bool,
     },
     /// Apply pending store migrations and exit.
     Migrate {
@@ -107,7 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let state = courant::open(&common.data, &loaded.config).await?;
             serve(state, listener).await?;
         }
-        Command::Demo { common, listen, articles } => {
+        Command::Demo { common, listen, articles, no_serve } => {
             if articles == 0 {
                 anyhow::bail!("--articles must be at least 1");
             }
@@ -121,6 +124,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
             courant::simulate_readers(&state).await?;
+            if no_serve {
+                state.store.close().await;
+                return Ok(std::process::ExitCode::SUCCESS);
+            }
             serve(state, listener).await?;
         }
         Command::Migrate { common } => {

@@ -138,28 +138,10 @@ fn hostile_queries_never_fail() {
 fn live() -> &'static (String, Store) {
     static LIVE: OnceLock<(String, Store)> = OnceLock::new();
     LIVE.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-            runtime.block_on(async move {
-                let dir = tempfile::tempdir().expect("tempdir");
-                let state = courant::open(dir.path(), &courant::Config::default()).await.expect("open");
-                let mut options = courant_demo::DemoOptions::new(12, time::OffsetDateTime::now_utc());
-                options.picture_pool = 2;
-                courant_demo::generate(&state.store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
-                    .await
-                    .expect("demo");
-                let store = state.store.clone();
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                let base = format!("http://{}", listener.local_addr().expect("addr"));
-                tokio::spawn(courant::serve(listener, state, std::future::pending()));
-                tx.send((base, store)).expect("send");
-                let _keep = dir;
-                std::future::pending::<()>().await;
-            });
-        });
-        rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the live server did not start")
+        let mut options = courant_demo::DemoOptions::new(12, time::OffsetDateTime::now_utc());
+        options.picture_pool = 2;
+        let server = spawn_server(courant::Config::default(), options);
+        (server.base, server.store)
     })
 }
 

@@ -7,7 +7,6 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 /// The schemas shipped beside the repository (`../shared/schemas`).
 fn schemas() -> PathBuf {
@@ -247,33 +246,16 @@ async fn pages_advertise_their_feeds() {
 pub(crate) fn fresh() -> &'static (String, courant::Config) {
     static FRESH: OnceLock<(String, courant::Config)> = OnceLock::new();
     FRESH.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime =
-                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-            runtime.block_on(async move {
-                let dir = tempfile::tempdir().expect("tempdir");
-                let mut config = courant::Config::default();
-                config.site.url = "https://news.example".into();
-                config.robots.disallow = vec!["/private/".into()];
-                config.ads.txt = vec!["adserver.example, pub-1234, DIRECT".into()];
-                config.api.requests_per_minute = 20;
-                let state = courant::open(dir.path(), &config).await.expect("open");
-                let mut options = courant_demo::DemoOptions::new(30, time::OffsetDateTime::now_utc());
-                options.days = 10;
-                options.picture_pool = 4;
-                courant_demo::generate(&state.store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
-                    .await
-                    .expect("demo");
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                let base = format!("http://{}", listener.local_addr().expect("addr"));
-                tokio::spawn(courant::serve(listener, state, std::future::pending()));
-                tx.send((base, config)).expect("send");
-                let _keep = dir;
-                std::future::pending::<()>().await;
-            });
-        });
-        rx.recv_timeout(Duration::from_secs(120)).expect("the fresh server did not start")
+        let mut config = courant::Config::default();
+        config.site.url = "https://news.example".into();
+        config.robots.disallow = vec!["/private/".into()];
+        config.ads.txt = vec!["adserver.example, pub-1234, DIRECT".into()];
+        config.api.requests_per_minute = 20;
+        let mut options = courant_demo::DemoOptions::new(30, time::OffsetDateTime::now_utc());
+        options.days = 10;
+        options.picture_pool = 4;
+        let server = spawn_server(config.clone(), options);
+        (server.base, config)
     })
 }
 

@@ -228,6 +228,36 @@ pub fn app() -> &'static TestApp {
     })
 }
 
+/// A server of its own over a new demo publication, for tests that change what it serves or
+/// need another configuration. It runs on a thread of its own until the test binary ends.
+pub struct Spawned {
+    pub base: String,
+    pub store: Store,
+}
+
+pub fn spawn_server(config: courant::Config, options: courant_demo::DemoOptions) -> Spawned {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        runtime.block_on(async move {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let state = courant::open(dir.path(), &config).await.expect("open");
+            courant_demo::generate(&state.store, &courant::media_dir(dir.path()), &options, &|_, _, _| {})
+                .await
+                .expect("demo");
+            let store = state.store.clone();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let base = format!("http://{}", listener.local_addr().expect("addr"));
+            tokio::spawn(courant::serve(listener, state, std::future::pending()));
+            tx.send(Spawned { base, store }).expect("send");
+            let _keep = dir;
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(120)).expect("the test server did not start within 120 s")
+}
+
 /// An HTTP client that reports redirects instead of following them.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
