@@ -134,7 +134,15 @@ async fn page(State(app): State<AppState>, raw: Params) -> Result<Response, AppE
     let q = build_query(&app, &map, false).await?;
     let sections = app.store.sections().await?;
     let (hits, total) = if q.text.is_empty() { (Vec::new(), 0) } else { run(&app, &q).await? };
-    let suggestions = if hits.is_empty() { app.store.latest(&ArticleFilter::All, 5, 0).await? } else { Vec::new() };
+    // Nothing found: offer what others are reading now, or else the latest stories.
+    let suggestions = if hits.is_empty() {
+        let reading: Vec<ArticleId> =
+            app.trending.top(OffsetDateTime::now_utc(), None, None).into_iter().map(|(id, _)| id).collect();
+        let reading = app.store.published_summaries(&reading).await?;
+        if reading.is_empty() { app.store.latest(&ArticleFilter::All, 5, 0).await? } else { reading }
+    } else {
+        Vec::new()
+    };
     let page = SearchPage {
         query: q.text.clone(),
         section: map.get("section").filter(|s| !s.is_empty()).cloned(),

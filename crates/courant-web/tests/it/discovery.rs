@@ -311,6 +311,12 @@ async fn beacons_move_the_others_are_reading_now_list() {
     store.set_status(stories[3].id, Status::Unpublished, time::OffsetDateTime::now_utc()).await.expect("unpublish");
     let list = reading_now(base, &path(0)).await;
     assert!(!list.contains(&path(3)), "a withdrawn story is never suggested: {list:?}");
+    // Nor is it linked from any other page: related stories, "Also read", latest lists.
+    for i in (0..stories.len()).filter(|i| *i != 3) {
+        let html =
+            http_client().get(format!("{base}{}", path(i))).send().await.expect("page").text().await.expect("body");
+        assert!(!html.contains(&format!("href=\"{}\"", path(3))), "{} still links the withdrawn {}", path(i), path(3));
+    }
     // Views of something that is not published are not counted.
     assert_eq!(beacon(base, id(3), &reader(7), &[]).await, 204);
     assert_eq!(beacon(base, 99_999_999, &reader(7), &[]).await, 204);
