@@ -228,7 +228,12 @@ impl Store {
         .bind(id.0)
         .execute(&mut *tx)
         .await?;
-        log_change(&mut tx, id.0).await?;
+        let kind = match to {
+            Status::Published => "published",
+            Status::Unpublished => "unpublished",
+            Status::Draft | Status::Scheduled => "status",
+        };
+        log_change(&mut tx, id.0, kind).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -262,7 +267,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
-        log_change(&mut tx, id.0).await?;
+        log_change(&mut tx, id.0, "updated").await?;
         tx.commit().await?;
         Ok(slug)
     }
@@ -286,7 +291,7 @@ impl Store {
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        log_change(&mut tx, id.0).await?;
+        log_change(&mut tx, id.0, "corrected").await?;
         tx.commit().await?;
         Ok(())
     }
@@ -553,8 +558,12 @@ impl Store {
 }
 
 /// Records that an article changed, in the same transaction as the change.
-async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO article_changes (article_id) VALUES ($1)").bind(id).execute(&mut **tx).await?;
+async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
+        .bind(id)
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -634,6 +643,6 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
                 .map_err(|e| missing_reference(e, what))?;
         }
     }
-    log_change(tx, id).await?;
+    log_change(tx, id, if new.status == Status::Published { "published" } else { "created" }).await?;
     Ok(ArticleId(id))
 }

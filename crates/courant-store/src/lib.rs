@@ -10,10 +10,12 @@ mod error;
 mod rows;
 mod taxonomy;
 mod trending;
+mod webhooks;
 
 pub use articles::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth, section_path};
 pub use error::StoreError;
 pub use taxonomy::RESERVED_SECTION_SLUGS;
+pub use webhooks::{ChangeEvent, Delivery};
 
 use sqlx::SqlSafeStr;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -31,6 +33,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
     (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
     (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
+    (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
 ];
 
 /// The publication's database.

@@ -7,6 +7,7 @@ mod limit;
 mod routes;
 pub mod tasks;
 pub mod trending;
+pub mod webhooks;
 
 pub use error::AppError;
 pub use limit::{ApiSettings, RateLimiter};

@@ -25,6 +25,7 @@ pub struct Config {
     pub api: courant_web::ApiSettings,
     pub search: SearchConfig,
     pub trending: courant_web::trending::TrendingSettings,
+    pub webhooks: courant_web::webhooks::WebhookSettings,
     pub server: ServerConfig,
 }
 
@@ -174,6 +175,14 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     }
     if !(1..=20).contains(&config.trending.size) {
         bail!("key `trending.size`: expected how many stories the list shows, from 1 to 20");
+    }
+    for e in &config.webhooks.endpoints {
+        if !(e.url.starts_with("https://") || e.url.starts_with("http://")) {
+            bail!("key `webhooks.endpoints`: {:?} is not an http(s) address", e.url);
+        }
+        if e.secret.len() < 16 {
+            bail!("key `webhooks.endpoints`: the secret for {} must be at least 16 characters", e.url);
+        }
     }
     config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())

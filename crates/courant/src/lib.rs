@@ -121,6 +121,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_with(listener, state, courant_web::webhooks::WebhookSettings::default(), shutdown).await
+}
+
+/// Like [`serve`], also delivering webhooks to the configured receivers.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    webhooks: courant_web::webhooks::WebhookSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let hooks = tokio::spawn(courant_web::webhooks::run(state.clone(), webhooks));
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
@@ -132,6 +143,7 @@ pub async fn serve(
         .context("the server stopped with an error")?;
     follower.abort();
     counter.abort();
+    hooks.abort();
     // Views counted since the last flush are kept, not lost with the process.
     if let Err(e) = courant_web::tasks::flush_trending(&flush_on_exit).await {
         tracing::warn!(error = %e, "could not store the last view counts");

@@ -48,6 +48,14 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Show the webhook delivery log, newest first.
+    Webhooks {
+        #[command(flatten)]
+        common: Common,
+        /// How many deliveries to show.
+        #[arg(long, default_value_t = 50)]
+        last: i64,
+    },
     /// Validate the configuration and the store; print problems and what to do about them.
     Check {
         #[command(flatten)]
@@ -108,7 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let mut loaded = config::load(&common.data, common.config.as_deref())?;
             let listener = bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?;
             let state = courant::open(&common.data, &loaded.config).await?;
-            serve(state, listener).await?;
+            serve(state, listener, loaded.config.webhooks.clone()).await?;
         }
         Command::Demo { common, listen, articles, no_serve } => {
             if articles == 0 {
@@ -128,7 +136,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 state.store.close().await;
                 return Ok(std::process::ExitCode::SUCCESS);
             }
-            serve(state, listener).await?;
+            serve(state, listener, loaded.config.webhooks.clone()).await?;
         }
         Command::Migrate { common } => {
             let store = courant_store::Store::open_without_migrating(&common.data).await?;
@@ -143,6 +151,26 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let (index, _) = courant_search::SearchIndex::open(&dir, &loaded.config.search.language)?;
             let n = courant::reindex(&store, &index).await?;
             println!("indexed {n} published stories in {}", dir.display());
+        }
+        Command::Webhooks { common, last } => {
+            let store = courant_store::Store::open(&common.data).await?;
+            let log = store.deliveries(last.clamp(1, 10_000)).await?;
+            if log.is_empty() {
+                println!("no webhook deliveries yet");
+            }
+            for d in log {
+                println!(
+                    "#{} {} {} article {} -> {}: {} after {} attempt(s){}",
+                    d.id,
+                    courant_render::clock::iso(d.created_at),
+                    d.event,
+                    d.article_id,
+                    d.url,
+                    d.status,
+                    d.attempts,
+                    if d.last_error.is_empty() { String::new() } else { format!(" (last error: {})", d.last_error) }
+                );
+            }
         }
         Command::Check { common } => return check(common).await,
     }
@@ -161,11 +189,15 @@ async fn bind(addr: SocketAddr, config: &mut courant::Config) -> anyhow::Result<
     Ok(listener)
 }
 
-async fn serve(state: courant_web::AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+async fn serve(
+    state: courant_web::AppState,
+    listener: tokio::net::TcpListener,
+    webhooks: courant_web::webhooks::WebhookSettings,
+) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
-    courant::serve(listener, state, courant::shutdown_signal()).await
+    courant::serve_with(listener, state, webhooks, courant::shutdown_signal()).await
 }
 
 /// `courant check`: reports every problem it finds, exits 1 when there is any.

@@ -11,3 +11,4 @@ mod site;
 mod statuses;
 mod support;
 mod validity;
+mod webhooks;

@@ -1,0 +1,169 @@
+//! Webhook deliveries and the change events they come from.
+
+use crate::{Store, StoreError, ts};
+use courant_core::ArticleId;
+use time::OffsetDateTime;
+
+/// A logged change with its kind: created, published, unpublished, status, corrected, updated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    pub seq: i64,
+    pub article_id: ArticleId,
+    pub kind: String,
+}
+
+/// One event for one receiver, with how its delivery went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub change_seq: i64,
+    pub url: String,
+    pub event: String,
+    pub article_id: ArticleId,
+    /// The JSON body, exactly as signed and sent.
+    pub payload: String,
+    /// pending, delivered or failed (given up).
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub next_attempt_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+    pub delivered_at: Option<OffsetDateTime>,
+}
+
+type DeliveryRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    OffsetDateTime,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+);
+
+fn delivery(r: DeliveryRow) -> Delivery {
+    Delivery {
+        id: r.0,
+        change_seq: r.1,
+        url: r.2,
+        event: r.3,
+        article_id: ArticleId(r.4),
+        payload: r.5,
+        status: r.6,
+        attempts: r.7,
+        last_error: r.8,
+        next_attempt_at: r.9,
+        created_at: r.10,
+        delivered_at: r.11,
+    }
+}
+
+const DELIVERY_COLUMNS: &str = "id, change_seq, url, event, article_id, payload, status, attempts, last_error, \
+                                next_attempt_at, created_at, delivered_at";
+
+impl Store {
+    /// Logged changes after `after`, with their kinds, in order.
+    pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, StoreError> {
+        let rows: Vec<(i64, i64, String)> =
+            sqlx::query_as("SELECT seq, article_id, kind FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        Ok(rows.into_iter().map(|(seq, id, kind)| ChangeEvent { seq, article_id: ArticleId(id), kind }).collect())
+    }
+
+    /// A named counter (0 when never set).
+    pub async fn cursor(&self, name: &str) -> Result<i64, StoreError> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT value FROM cursors WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Queues deliveries (url, event, article, payload) for a change and moves the named cursor
+    /// past it, in one transaction: a change is queued exactly once, even across restarts.
+    pub async fn queue_deliveries(
+        &self,
+        cursor: &str,
+        change_seq: i64,
+        deliveries: &[(String, String, ArticleId, String)],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        for (url, event, article, payload) in deliveries {
+            sqlx::query(
+                "INSERT INTO webhook_deliveries (change_seq, url, event, article_id, payload, status, next_attempt_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (change_seq, url) DO NOTHING",
+            )
+            .bind(change_seq)
+            .bind(url)
+            .bind(event)
+            .bind(article.0)
+            .bind(payload)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO cursors (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(cursor)
+        .bind(change_seq)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Pending deliveries whose next attempt is due at `now`, oldest first.
+    pub async fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
+             ORDER BY id LIMIT $2"
+        );
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(limit).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(delivery).collect())
+    }
+
+    /// Records an attempt: delivered, retried at `retry_at`, or given up when `retry_at` is None.
+    pub async fn record_attempt(
+        &self,
+        id: i64,
+        outcome: Result<(), String>,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (status, error, next, delivered) = match (&outcome, retry_at) {
+            (Ok(()), _) => ("delivered", String::new(), now, Some(now)),
+            (Err(e), Some(at)) => ("pending", e.clone(), at, None),
+            (Err(e), None) => ("failed", e.clone(), now, None),
+        };
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, last_error = $2, \
+             next_attempt_at = $3, delivered_at = $4 WHERE id = $5",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(ts(next))
+        .bind(delivered.map(ts))
+        .bind(id)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The latest deliveries, newest first: the delivery log.
+    pub async fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError> {
+        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT $1");
+        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&self.read).await?;
+        Ok(rows.into_iter().map(delivery).collect())
+    }
+}
