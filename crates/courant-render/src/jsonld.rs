@@ -106,6 +106,11 @@ impl Renderer {
                 "description": self.site().description,
                 "url": self.absolute("/"),
                 "inLanguage": self.site().locale,
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {"@type": "EntryPoint", "urlTemplate": format!("{}?q={{search_term_string}}", self.absolute("/search"))},
+                    "query-input": "required name=search_term_string",
+                },
             },
             publisher
         ])

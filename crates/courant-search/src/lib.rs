@@ -109,6 +109,10 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    /// The store change the searchable state reflects (see [`SearchIndex::applied_change`]).
+    applied: std::sync::atomic::AtomicI64,
+    /// Related articles by article, valid for one applied change.
+    related_cache: Mutex<(i64, std::collections::HashMap<(ArticleId, usize), Vec<ArticleId>>)>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -184,7 +188,16 @@ impl SearchIndex {
             std::fs::write(dir.join(VERSION_FILE), &version).map_err(io)?;
         }
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok((SearchIndex { index, reader, writer: Mutex::new(writer), fields }, fresh))
+        let applied = index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0);
+        let index = SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            applied: std::sync::atomic::AtomicI64::new(applied),
+            related_cache: Mutex::new((applied, std::collections::HashMap::new())),
+        };
+        Ok((index, fresh))
     }
 
     fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -246,12 +259,39 @@ impl SearchIndex {
             prepared.commit()?;
         }
         self.reader.reload()?;
+        self.applied.store(applied_change, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
     /// The store change number the index reflects (0 for a new index).
     pub fn applied_change(&self) -> i64 {
-        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok()).unwrap_or(0)
+        self.applied.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Like [`related`](Self::related), remembered until the index changes (any committed
+    /// change may change what is most alike). `exclude` must be the same for an article.
+    pub fn related_cached(
+        &self,
+        a: &IndexedArticle,
+        limit: usize,
+        exclude: &[ArticleId],
+    ) -> Result<Vec<ArticleId>, SearchError> {
+        let version = self.applied_change();
+        {
+            let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.0 != version {
+                *cache = (version, std::collections::HashMap::new());
+            }
+            if let Some(hit) = cache.1.get(&(a.id, limit)) {
+                return Ok(hit.clone());
+            }
+        }
+        let found = self.related(a, limit, exclude)?;
+        let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.0 == version {
+            cache.1.insert((a.id, limit), found.clone());
+        }
+        Ok(found)
     }
 
     /// How many articles the index holds.
@@ -519,5 +559,49 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let err = SearchIndex::open(dir.path(), "klingon").err().expect("refused").to_string();
         assert!(err.contains("klingon") && err.contains("english"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    fn article(id: i64, headline: &str) -> IndexedArticle {
+        IndexedArticle {
+            id: ArticleId(id),
+            headline: headline.into(),
+            standfirst: String::new(),
+            body: headline.into(),
+            tags: vec![],
+            tag_slugs: vec![],
+            author_names: vec![],
+            author_slugs: vec![],
+            section_ids: vec![1],
+            source_slugs: vec![],
+            published_at: None,
+        }
+    }
+
+    #[test]
+    fn cached_related_holds_until_the_index_changes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (index, _) = SearchIndex::open(dir.path(), "english").expect("open");
+        index.upsert(&article(1, "harbour cranes return")).expect("add");
+        index.upsert(&article(2, "harbour cranes rust")).expect("add");
+        // Words in more than half of the stories say nothing about likeness: add others.
+        for (i, words) in
+            ["budget vote delayed", "marathon record falls", "comet seen tonight", "museum reopens"].iter().enumerate()
+        {
+            index.upsert(&article(10 + i as i64, words)).expect("add");
+        }
+        index.commit(1).expect("commit");
+        let a = article(1, "harbour cranes return");
+        assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
+        index.upsert(&article(3, "harbour cranes sold")).expect("add");
+        // Not yet committed: the cache still answers for change 1.
+        assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
+        index.commit(2).expect("commit");
+        let after = index.related_cached(&a, 3, &[]).expect("related");
+        assert!(after.contains(&ArticleId(3)), "a new commit refreshes the cache: {after:?}");
     }
 }

@@ -95,7 +95,7 @@ pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result
     if related.len() < RELATED {
         let exclude: Vec<ArticleId> = related.iter().map(|r| r.id).collect();
         let text = crate::indexer::indexed(&courant_store::ArticleText::of(article));
-        let found = match app.search.related(&text, RELATED - related.len(), &exclude) {
+        let found = match app.search.related_cached(&text, RELATED - related.len(), &exclude) {
             Ok(ids) => ids,
             Err(e) => {
                 // Suggestions are a courtesy: a failing index must not take the story down.

@@ -433,6 +433,14 @@ async fn previews_and_other_page_kinds_carry_their_metadata() {
     let home = app.html("/").await;
     let site = of_type(&jsonld(&home, "/"), "WebSite").clone();
     assert_eq!(site["name"], app.config.site.title.as_str());
+    assert_eq!(site["potentialAction"]["@type"], "SearchAction");
+    let template = site["potentialAction"]["target"]["urlTemplate"].as_str().expect("urlTemplate");
+    assert!(template.ends_with("/search?q={search_term_string}"), "{template}");
+    let search_path = template
+        .split_once("/search")
+        .map(|(_, rest)| format!("/search{}", rest.replace("{search_term_string}", "cranes")))
+        .expect("a search URL");
+    assert_eq!(app.get(&search_path).await.status, 200, "the search the home page announces works: {search_path}");
     let author_page = format!("/author/{}", f.author.slug);
     let person = of_type(&jsonld(&app.html(&author_page).await, &author_page), "Person").clone();
     assert_eq!(person["name"], AUTHOR_NAME);
