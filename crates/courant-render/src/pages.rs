@@ -90,6 +90,12 @@ pub struct SearchPage<'a> {
     /// The chosen section's slug.
     pub section: Option<String>,
     pub newest_first: bool,
+    /// Other filters, echoed in the form and kept by the paging links: since and until
+    /// (dates as typed), author and tag slugs.
+    pub since: String,
+    pub until: String,
+    pub author: String,
+    pub tag: String,
     pub hits: Vec<SearchHit>,
     pub total: usize,
     pub page: i64,
@@ -465,6 +471,11 @@ impl Renderer {
             if p.newest_first {
                 pairs.push(("sort", "newest".into()));
             }
+            for (key, value) in [("since", &p.since), ("until", &p.until), ("author", &p.author), ("tag", &p.tag)] {
+                if !value.is_empty() {
+                    pairs.push((key, value.clone()));
+                }
+            }
             if page > 1 {
                 pairs.push(("page", page.to_string()));
             }
@@ -488,6 +499,10 @@ impl Renderer {
             summary => summary,
             hits => hits,
             newest_first => p.newest_first,
+            since => &p.since,
+            until => &p.until,
+            author => &p.author,
+            tag => &p.tag,
             sections => sections,
             suggestions => Serde(v.teasers(p.suggestions)),
             page_number => p.page,

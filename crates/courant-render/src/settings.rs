@@ -136,6 +136,8 @@ pub struct Labels {
     pub all_sections: String,
     pub sort_relevance: String,
     pub sort_newest: String,
+    pub search_since: String,
+    pub search_until: String,
     /// "{count} results for “{query}”".
     pub search_results: String,
     pub nothing_found: String,
@@ -204,6 +206,8 @@ impl Default for Labels {
             all_sections: "All sections".into(),
             sort_relevance: "Best match".into(),
             sort_newest: "Newest first".into(),
+            search_since: "From".into(),
+            search_until: "To".into(),
             search_results: "{count} results for “{query}”".into(),
             nothing_found: "Nothing found".into(),
             nothing_found_text: "Check the spelling, use fewer words, or try one of these stories:".into(),

@@ -225,6 +225,20 @@ async fn the_search_page_marks_matches_and_helps_when_nothing_is_found() {
     assert!(!select_all(&doc, ".search-result .snippet mark").is_empty(), "snippets mark the matched words");
     assert_eq!(attr(select_all(&doc, "#search-q")[0], "value"), "cranes", "the form keeps the query");
 
+    // The date range: the main story was published on 2026-11-20.
+    let hrefs = |doc: &scraper::Html| -> Vec<String> {
+        select_all(doc, ".search-result .teaser-headline a").into_iter().map(|a| attr(a, "href")).collect()
+    };
+    let that_day = app.html("/search?q=cranes&since=2026-11-20&until=2026-11-20").await;
+    assert!(hrefs(&that_day).contains(&app.fixture.main_path), "{:?}", hrefs(&that_day));
+    assert_eq!(attr(select_all(&that_day, "input[name=since]")[0], "value"), "2026-11-20", "the form keeps the dates");
+    let later = app.html("/search?q=cranes&since=2026-11-21").await;
+    assert!(!hrefs(&later).contains(&app.fixture.main_path), "{:?}", hrefs(&later));
+    let by_author = app.html(&format!("/search?q=cranes&author={}", app.fixture.author.slug)).await;
+    assert!(hrefs(&by_author).contains(&app.fixture.main_path));
+    let bad_date = app.get("/search?q=cranes&since=last+week").await;
+    assert_eq!(bad_date.status, 400, "{}", bad_date.describe());
+
     let none = app.html("/search?q=xylophonic+quasars").await;
     assert!(select_all(&none, ".search-result").is_empty());
     let suggestions = select_all(&none, ".nothing-found li a");
