@@ -318,10 +318,10 @@ impl NewArticle {
         if self.status != Status::Draft && self.published_at.is_none() {
             return Err(Invalid::new("published_at", "a publication date is required"));
         }
-        if let Some(slug) = &self.slug {
-            if !crate::slug::is_valid_slug(slug) {
-                return Err(Invalid::new("slug", "use lowercase letters, digits and single hyphens"));
-            }
+        if let Some(slug) = &self.slug
+            && !crate::slug::is_valid_slug(slug)
+        {
+            return Err(Invalid::new("slug", "use lowercase letters, digits and single hyphens"));
         }
         let mut seen = std::collections::HashSet::new();
         if !self.author_ids.iter().all(|a| seen.insert(*a)) {

@@ -62,7 +62,7 @@ pub fn plain_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
-                text.push_str("\n")
+                text.push('\n')
             }
             _ => {}
         }
@@ -90,10 +90,8 @@ fn drop_unsafe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'
                     continue;
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if !open.pop().unwrap_or(true) {
-                    continue;
-                }
+            Event::End(TagEnd::Link) if !open.pop().unwrap_or(true) => {
+                continue;
             }
             _ => {}
         }
@@ -105,7 +103,7 @@ fn drop_unsafe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'
 /// True for http, https and mailto addresses and for relative ones.
 fn is_safe_url(url: &str) -> bool {
     let url = url.trim();
-    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = url.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if url[i..].starts_with(':') => {
             matches!(url[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto")
@@ -164,10 +162,11 @@ fn render_quote(events: &[Event<'_>]) -> String {
                 }
             }
             Event::End(end) => {
-                if depth == 2 && matches!(end, TagEnd::Paragraph) {
-                    if let Some((s, _)) = last_para {
-                        last_para = Some((s, i));
-                    }
+                if depth == 2
+                    && matches!(end, TagEnd::Paragraph)
+                    && let Some((s, _)) = last_para
+                {
+                    last_para = Some((s, i));
                 }
                 depth = depth.saturating_sub(1);
             }

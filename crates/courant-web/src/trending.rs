@@ -16,7 +16,7 @@
 use courant_core::ArticleId;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -150,9 +150,8 @@ impl Trending {
                 inner.key = (day, std::collections::hash_map::RandomState::new());
                 inner.seen.clear();
             }
-            let mut h = inner.key.1.build_hasher();
-            (reader.address, reader.user_agent, article.0).hash(&mut h);
-            let hash = h.finish();
+
+            let hash = inner.key.1.hash_one(&(reader.address, reader.user_agent, article.0));
             let instant = Instant::now();
             if inner.seen.len() > 200_000 {
                 inner.seen.retain(|_, at| instant.duration_since(*at) < DEDUP_WINDOW);

@@ -73,10 +73,10 @@ async fn pixel(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    if header(&headers, "sec-fetch-dest") == "image" {
-        if let Some(id) = q.get("a") {
-            count(&app, &headers, peer.map(|p| (p.0).0), id).await?;
-        }
+    if header(&headers, "sec-fetch-dest") == "image"
+        && let Some(id) = q.get("a")
+    {
+        count(&app, &headers, peer.map(|p| (p.0).0), id).await?;
     }
     Ok(no_store(([(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"))], PIXEL).into_response()))
 }
