@@ -2,7 +2,7 @@
 //! the topic of every story it wrote).
 
 use crate::support::*;
-use courant_core::{ArticleId, NewArticle, Status};
+use courant_core::{ArticleId, Status};
 use courant_search::SearchIndex;
 use courant_store::{ArticleText, Store};
 use std::collections::HashMap;
@@ -176,26 +176,14 @@ async fn wait_for(base: &str, word: &str, found: bool, limit: std::time::Duratio
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_index_follows_publishing_and_withdrawal_within_a_second() {
     let (base, store) = live();
-    let section = store.sections().await.expect("sections")[0].id;
-    let author = store.authors().await.expect("authors")[0].id;
     let now = time::OffsetDateTime::now_utc();
-    let new = NewArticle {
-        slug: None,
-        headline: "Zephyrine lighthouse keepers vote to stay on the rock".into(),
-        standfirst: "The zephyrine keepers will keep the lamp burning through the winter.".into(),
-        body: "The keepers of the zephyrine lighthouse voted on Tuesday.".into(),
-        hero_image_id: None,
-        section_id: section,
-        author_ids: vec![author],
-        tag_ids: vec![],
-        source_ids: vec![],
-        related_ids: vec![],
-        status: Status::Draft,
-        created_at: now,
-        published_at: None,
-        updated_at: now,
-    };
-    let id = store.insert_article(&new).await.expect("insert draft");
+    let id = insert_draft(
+        store,
+        "Zephyrine lighthouse keepers vote to stay on the rock",
+        "The zephyrine keepers will keep the lamp burning through the winter.",
+        "The keepers of the zephyrine lighthouse voted on Tuesday.",
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     wait_for(base, "zephyrine", false, std::time::Duration::from_secs(1)).await;
     store.set_status(id, Status::Published, now).await.expect("publish");

@@ -258,6 +258,30 @@ pub fn spawn_server(config: courant::Config, options: courant_demo::DemoOptions)
     rx.recv_timeout(Duration::from_secs(120)).expect("the test server did not start within 120 s")
 }
 
+/// Inserts a draft into `store`, filed in its first section under its first author.
+pub async fn insert_draft(store: &Store, headline: &str, standfirst: &str, body: &str) -> courant_core::ArticleId {
+    let section = store.sections().await.expect("sections")[0].id;
+    let author = store.authors().await.expect("authors")[0].id;
+    let now = time::OffsetDateTime::now_utc();
+    let new = courant_core::NewArticle {
+        slug: None,
+        headline: headline.into(),
+        standfirst: standfirst.into(),
+        body: body.into(),
+        hero_image_id: None,
+        section_id: section,
+        author_ids: vec![author],
+        tag_ids: vec![],
+        source_ids: vec![],
+        related_ids: vec![],
+        status: courant_core::Status::Draft,
+        created_at: now,
+        published_at: None,
+        updated_at: now,
+    };
+    store.insert_article(&new).await.expect("insert a draft")
+}
+
 /// An HTTP client that reports redirects instead of following them.
 pub fn http_client() -> reqwest::Client {
     courant_web::webhooks::ensure_tls();

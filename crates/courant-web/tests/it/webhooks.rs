@@ -5,7 +5,7 @@
 use crate::support::*;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use courant_core::{NewArticle, Status};
+use courant_core::Status;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -67,26 +67,14 @@ async fn receivers_get_signed_events_with_retries_and_a_log() {
     // Let the dispatcher start from the demo's last change: the demo itself is not announced.
     tokio::time::sleep(Duration::from_millis(800)).await;
 
-    let section = store.sections().await.expect("sections")[0].id;
-    let author = store.authors().await.expect("authors")[0].id;
     let now = time::OffsetDateTime::now_utc();
-    let draft = NewArticle {
-        slug: None,
-        headline: "Ferry timetable changes from Monday".into(),
-        standfirst: "Fewer crossings at night.".into(),
-        body: "The operator announced the change on Friday.".into(),
-        hero_image_id: None,
-        section_id: section,
-        author_ids: vec![author],
-        tag_ids: vec![],
-        source_ids: vec![],
-        related_ids: vec![],
-        status: Status::Draft,
-        created_at: now,
-        published_at: None,
-        updated_at: now,
-    };
-    let id = store.insert_article(&draft).await.expect("draft");
+    let id = insert_draft(
+        &store,
+        "Ferry timetable changes from Monday",
+        "Fewer crossings at night.",
+        "The operator announced the change on Friday.",
+    )
+    .await;
     let started = Instant::now();
     store.set_status(id, Status::Published, now).await.expect("publish");
     store.add_correction(id, "The change starts on Monday, not Sunday.", now).await.expect("correct");
