@@ -60,8 +60,14 @@ impl Drop for Running {
 }
 
 fn start_demo(data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String>) {
+    start(&["demo", "--articles", "25"], data)
+}
+
+/// Starts `courant COMMAND... --listen 127.0.0.1:0 --data DATA` and waits for its address.
+fn start(command: &[&str], data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_courant"))
-        .args(["demo", "--articles", "25", "--listen", "127.0.0.1:0", "--data"])
+        .args(command)
+        .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .env("COURANT_LOG", "info")
         .stdout(Stdio::piped())
@@ -160,4 +166,69 @@ fn environment_overrides_the_file_and_is_validated_too() {
         said.contains("site.timezone") && said.contains("Mars/Base"),
         "the variable's value must win and be named: {said}"
     );
+}
+
+#[test]
+fn reindex_and_the_webhook_log_work_on_a_demo_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = courant(&["demo", "--no-serve", "--articles", "20", "--listen", "127.0.0.1:0"], dir.path());
+    assert!(made.status.success(), "{}", text(&made));
+    let out = courant(&["reindex"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    let n: usize = said
+        .split("indexed ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("reindex should say how many stories it indexed: {said}"));
+    assert!((15..=20).contains(&n), "most of 20 demo stories are published: {said}");
+    let log = courant(&["webhooks"], dir.path());
+    assert!(log.status.success() && text(&log).contains("no webhook deliveries yet"), "{}", text(&log));
+}
+
+fn post_beacon(address: &str, id: i64, user_agent: &str) -> u16 {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let body = id.to_string();
+    write!(
+        stream,
+        "POST /beacon HTTP/1.1\r\nHost: {address}\r\nUser-Agent: {user_agent}\r\n\
+         Content-Type: application/x-courant-view\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn view_counts_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = courant(&["demo", "--no-serve", "--articles", "10", "--listen", "127.0.0.1:0"], dir.path());
+    assert!(made.status.success(), "{}", text(&made));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let views_of = |id: i64| -> i64 {
+        runtime.block_on(async {
+            let store = courant_store::Store::open(dir.path()).await.expect("store");
+            let n = store.views_since(0).await.expect("views").iter().filter(|v| v.0.0 == id).map(|v| v.2).sum();
+            store.close().await;
+            n
+        })
+    };
+    let id: i64 = runtime.block_on(async {
+        let store = courant_store::Store::open(dir.path()).await.expect("store");
+        let newest = store.latest(&courant_store::ArticleFilter::All, 1, 0).await.expect("latest")[0].id.0;
+        store.close().await;
+        newest
+    });
+    let before = views_of(id);
+    // Served, read by two readers, and stopped at once: the counts are stored on the way out.
+    let (running, address, _logs) = start(&["serve"], dir.path());
+    for reader in ["Mozilla/5.0 Firefox/128.0 one", "Mozilla/5.0 Firefox/128.0 two"] {
+        assert_eq!(post_beacon(&address, id, reader), 204);
+    }
+    stop(running);
+    assert_eq!(views_of(id), before + 2, "two views were counted and stored on shutdown");
 }
