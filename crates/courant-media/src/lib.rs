@@ -105,18 +105,37 @@ pub fn crop_file_name(file: &str, crop: &str) -> String {
     format!("{file}.{crop}.jpg")
 }
 
-/// The original file and the crop a crop file name stands for, if it is one.
-pub fn parse_crop_file_name(name: &str) -> Option<(&str, (&'static str, u32, u32))> {
-    let rest = name.strip_suffix(".jpg")?;
-    let (original, crop) = rest.rsplit_once('.')?;
-    let spec = CROPS.iter().find(|c| c.0 == crop)?;
-    content_type(original)?;
-    Some((original, *spec))
+/// Widths of the scaled copies offered to browsers (`srcset`), narrowest first.
+pub const WIDTHS: [u32; 4] = [320, 480, 960, 1440];
+
+/// The file name of a copy of `file` scaled to `width` pixels: `ab/cdef.jpg.w480.jpg`.
+pub fn width_file_name(file: &str, width: u32) -> String {
+    format!("{file}.w{width}.jpg")
 }
 
-/// Makes the `rw:rh` crop of an image file, as JPEG. Refuses files too large to decode safely.
-pub fn make_crop(original: &[u8], rw: u32, rh: u32) -> Result<Encoded, MediaError> {
-    let (_, width, height) = probe(original)?;
+/// A picture made from a stored file, on first request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derived {
+    /// The largest centred `rw:rh` rectangle (see [`crop_size`]).
+    Crop { rw: u32, rh: u32 },
+    /// The whole picture scaled to this width (never wider than the original).
+    Width(u32),
+}
+
+/// The original file and the picture a derived file name stands for, if it is one.
+pub fn parse_derived_file_name(name: &str) -> Option<(&str, Derived)> {
+    let rest = name.strip_suffix(".jpg")?;
+    let (original, suffix) = rest.rsplit_once('.')?;
+    content_type(original)?;
+    if let Some(&(_, rw, rh)) = CROPS.iter().find(|c| c.0 == suffix) {
+        return Some((original, Derived::Crop { rw, rh }));
+    }
+    let width: u32 = suffix.strip_prefix('w')?.parse().ok()?;
+    WIDTHS.contains(&width).then_some((original, Derived::Width(width)))
+}
+
+fn decode(original: &[u8]) -> Result<RgbImage, MediaError> {
+    probe(original)?;
     let mut reader = image::ImageReader::new(Cursor::new(original))
         .with_guessed_format()
         .map_err(|e| MediaError::Decode(e.to_string()))?;
@@ -125,20 +144,40 @@ pub fn make_crop(original: &[u8], rw: u32, rh: u32) -> Result<Encoded, MediaErro
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let picture = reader.decode().map_err(|e| MediaError::Decode(e.to_string()))?.to_rgb8();
-    let (cw, ch) = if u64::from(width) * u64::from(rh) > u64::from(height) * u64::from(rw) {
-        ((u64::from(height) * u64::from(rw) / u64::from(rh)) as u32, height)
-    } else {
-        (width, (u64::from(width) * u64::from(rh) / u64::from(rw)) as u32)
+    Ok(reader.decode().map_err(|e| MediaError::Decode(e.to_string()))?.to_rgb8())
+}
+
+/// Makes a derived picture of an image file, as JPEG. Refuses files too large to decode safely.
+pub fn make_derived(original: &[u8], derived: Derived) -> Result<Encoded, MediaError> {
+    let picture = decode(original)?;
+    let (width, height) = picture.dimensions();
+    let out = match derived {
+        Derived::Crop { rw, rh } => {
+            let (cw, ch) = if u64::from(width) * u64::from(rh) > u64::from(height) * u64::from(rw) {
+                ((u64::from(height) * u64::from(rw) / u64::from(rh)) as u32, height)
+            } else {
+                (width, (u64::from(width) * u64::from(rh) / u64::from(rw)) as u32)
+            };
+            let cropped = image::imageops::crop_imm(&picture, (width - cw) / 2, (height - ch) / 2, cw, ch).to_image();
+            let (tw, th) = crop_size(width, height, rw, rh);
+            if (tw, th) == (cw, ch) {
+                cropped
+            } else {
+                image::imageops::resize(&cropped, tw, th, image::imageops::FilterType::Triangle)
+            }
+        }
+        Derived::Width(w) if w < width => {
+            let h = ((u64::from(height) * u64::from(w)) / u64::from(width)).max(1) as u32;
+            image::imageops::resize(&picture, w, h, image::imageops::FilterType::Triangle)
+        }
+        Derived::Width(_) => picture,
     };
-    let cropped = image::imageops::crop_imm(&picture, (width - cw) / 2, (height - ch) / 2, cw, ch).to_image();
-    let (tw, th) = crop_size(width, height, rw, rh);
-    let out = if (tw, th) == (cw, ch) {
-        cropped
-    } else {
-        image::imageops::resize(&cropped, tw, th, image::imageops::FilterType::Triangle)
-    };
-    encode_jpeg(&out, 85)
+    encode_jpeg(&out, 82)
+}
+
+/// Makes the `rw:rh` crop of an image file, as JPEG.
+pub fn make_crop(original: &[u8], rw: u32, rh: u32) -> Result<Encoded, MediaError> {
+    make_derived(original, Derived::Crop { rw, rh })
 }
 
 /// The MIME type of a stored file, by its extension.
@@ -196,13 +235,24 @@ mod tests {
     }
 
     #[test]
-    fn crop_names_round_trip() {
+    fn derived_names_round_trip() {
         let name = crop_file_name("ab/cdef.webp", "4x3");
         assert_eq!(name, "ab/cdef.webp.4x3.jpg");
-        assert_eq!(parse_crop_file_name(&name).map(|(f, c)| (f, c.0)), Some(("ab/cdef.webp", "4x3")));
-        assert!(parse_crop_file_name("ab/cdef.jpg").is_none());
-        assert!(parse_crop_file_name("ab/cdef.jpg.3x2.jpg").is_none());
-        assert!(parse_crop_file_name("ab/cdef.exe.1x1.jpg").is_none());
+        assert_eq!(parse_derived_file_name(&name), Some(("ab/cdef.webp", Derived::Crop { rw: 4, rh: 3 })));
+        assert_eq!(parse_derived_file_name(&width_file_name("ab/x.jpg", 480)), Some(("ab/x.jpg", Derived::Width(480))));
+        assert!(parse_derived_file_name("ab/cdef.jpg").is_none());
+        assert!(parse_derived_file_name("ab/cdef.jpg.3x2.jpg").is_none());
+        assert!(parse_derived_file_name("ab/cdef.jpg.w481.jpg").is_none(), "only the offered widths");
+        assert!(parse_derived_file_name("ab/cdef.exe.1x1.jpg").is_none());
+    }
+
+    #[test]
+    fn scaled_copies_keep_the_shape_and_never_upscale() {
+        let e = encode_jpeg(&gradient(1000, 500), 80).expect("encode");
+        let small = make_derived(&e.bytes, Derived::Width(480)).expect("scale");
+        assert_eq!(probe(&small.bytes).expect("probe"), ("jpg", 480, 240));
+        let same = make_derived(&e.bytes, Derived::Width(1440)).expect("scale");
+        assert_eq!(probe(&same.bytes).expect("probe"), ("jpg", 1000, 500));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct TimeView {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Figure {
     pub src: String,
+    /// Scaled copies for `srcset` (`url 480w, ...`), the original last; empty for small pictures.
+    pub srcset: String,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -77,8 +79,20 @@ impl Views<'_> {
 }
 
 pub fn figure(image: &Image) -> Figure {
+    let mut candidates: Vec<String> = courant_media::WIDTHS
+        .iter()
+        .filter(|w| **w < image.width)
+        .map(|w| format!("{} {w}w", media_url(&courant_media::width_file_name(&image.file, *w))))
+        .collect();
+    let srcset = if candidates.is_empty() {
+        String::new()
+    } else {
+        candidates.push(format!("{} {}w", media_url(&image.file), image.width));
+        candidates.join(", ")
+    };
     Figure {
         src: media_url(&image.file),
+        srcset,
         width: image.width,
         height: image.height,
         alt: image.alt.clone(),

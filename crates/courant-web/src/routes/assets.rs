@@ -62,8 +62,8 @@ async fn logo(State(app): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `GET /media/{file}`: a stored image, or a crop of one (`file.jpg.16x9.jpg`), made on first
-/// request and kept beside the original. Names derive from content, so they are cached forever.
+/// `GET /media/{file}`: a stored image, or a crop (`file.jpg.16x9.jpg`) or scaled copy
+/// (`file.jpg.w480.jpg`) of one, made on first request and kept beside the original. Names derive from content, so they are cached forever.
 async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200
@@ -74,8 +74,8 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<
     let path = app.media_dir.join(&file);
     let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_crop_file_name(&file) {
-            Some((original, (_, rw, rh))) => make_crop(&app, original, rw, rh, &path).await?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_derived_file_name(&file) {
+            Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
             None => return Err(AppError::NotFound),
         },
         Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
@@ -90,13 +90,12 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<
         .into_response())
 }
 
-/// Makes a crop from its original and stores it (written to a temporary name and renamed, so a
+/// Makes a derived picture from its original and stores it (written to a temporary name and renamed, so a
 /// concurrent reader never sees half a file).
-async fn make_crop(
+async fn make_derived(
     app: &AppState,
     original: &str,
-    rw: u32,
-    rh: u32,
+    derived: courant_media::Derived,
     target: &std::path::Path,
 ) -> Result<Vec<u8>, AppError> {
     let source = match tokio::fs::read(app.media_dir.join(original)).await {
@@ -104,10 +103,10 @@ async fn make_crop(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
         Err(e) => return Err(AppError::Internal(format!("reading media {original}: {e}"))),
     };
-    let encoded = tokio::task::spawn_blocking(move || courant_media::make_crop(&source, rw, rh))
+    let encoded = tokio::task::spawn_blocking(move || courant_media::make_derived(&source, derived))
         .await
         .map_err(|e| AppError::Internal(format!("crop task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("cropping {original}: {e}")))?;
+        .map_err(|e| AppError::Internal(format!("deriving a picture from {original}: {e}")))?;
     let temporary = target.with_extension(format!("tmp{}", std::process::id()));
     let written = async {
         tokio::fs::write(&temporary, &encoded.bytes).await?;

@@ -518,3 +518,21 @@ async fn every_published_story_renders() {
         failures.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_offer_scaled_copies_of_the_widths_they_claim() {
+    let app = app();
+    let doc = app.html("/").await;
+    let images = select_all(&doc, "img[srcset]");
+    assert!(!images.is_empty(), "GET /: no picture offers a srcset");
+    for img in images.iter().take(3) {
+        assert!(!attr(*img, "sizes").is_empty(), "a srcset needs sizes: {}", describe(*img));
+        for candidate in attr(*img, "srcset").split(", ") {
+            let (url, width) = candidate.split_once(' ').expect("url and width");
+            let width: u32 = width.trim_end_matches('w').parse().expect("a width descriptor");
+            let bytes = http_client().get(app.url(url)).send().await.expect("GET").bytes().await.expect("body");
+            let (_, w, _) = courant_media::probe(&bytes).unwrap_or_else(|e| panic!("GET {url}: {e}"));
+            assert_eq!(w, width, "GET {url} is {w} px wide, the srcset says {width}");
+        }
+    }
+}
