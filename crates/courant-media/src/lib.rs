@@ -127,6 +127,11 @@ pub fn parse_derived_file_name(name: &str) -> Option<(&str, Derived)> {
     let rest = name.strip_suffix(".jpg")?;
     let (original, suffix) = rest.rsplit_once('.')?;
     content_type(original)?;
+    // Only stored originals have derivatives: a derivative of a derivative would let anyone
+    // mint endless new files.
+    if parse_derived_file_name(original).is_some() {
+        return None;
+    }
     if let Some(&(_, rw, rh)) = CROPS.iter().find(|c| c.0 == suffix) {
         return Some((original, Derived::Crop { rw, rh }));
     }
@@ -244,6 +249,8 @@ mod tests {
         assert!(parse_derived_file_name("ab/cdef.jpg.3x2.jpg").is_none());
         assert!(parse_derived_file_name("ab/cdef.jpg.w481.jpg").is_none(), "only the offered widths");
         assert!(parse_derived_file_name("ab/cdef.exe.1x1.jpg").is_none());
+        assert!(parse_derived_file_name("ab/x.jpg.w480.jpg.w320.jpg").is_none(), "no derivative of a derivative");
+        assert!(parse_derived_file_name("ab/x.jpg.1x1.jpg.16x9.jpg").is_none());
     }
 
     #[test]

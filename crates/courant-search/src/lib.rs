@@ -555,6 +555,26 @@ mod tests {
     }
 
     #[test]
+    fn pathological_queries_finish() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (index, _) = SearchIndex::open(dir.path(), "english").expect("open");
+        index.upsert(&article(1, "a harbour", "a body")).expect("add");
+        index.commit(1).expect("commit");
+        let index = std::sync::Arc::new(index);
+        for q in ["a:(^", "a:(a^", "- *", "headline:(((((((((", "\"\"\"\"", "*:*", "a^999999999999", "[* TO *]"] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let idx = index.clone();
+            std::thread::spawn(move || {
+                let r =
+                    idx.search(&SearchQuery { text: q.into(), limit: 5, ..SearchQuery::default() }).map(|r| r.total);
+                let _ = tx.send(r.is_ok());
+            });
+            let finished = rx.recv_timeout(std::time::Duration::from_secs(5));
+            assert!(finished.is_ok(), "the query {q:?} did not finish within 5 s");
+        }
+    }
+
+    #[test]
     fn unknown_language_is_a_clear_error() {
         let dir = tempfile::tempdir().expect("tempdir");
         let err = SearchIndex::open(dir.path(), "klingon").err().expect("refused").to_string();

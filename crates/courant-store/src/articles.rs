@@ -397,11 +397,17 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<Page<ArticleSummary>, StoreError> {
-        let items = self.latest(filter, limit, offset).await?;
+        let total = self.count_published(filter).await?;
+        // Past the end there is nothing to list: skip the (deep, costly) offset scan.
+        let items = if offset >= total { Vec::new() } else { self.latest(filter, limit, offset).await? };
+        Ok(Page { items, total })
+    }
+
+    /// How many published articles match `filter`.
+    pub async fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError> {
         let (condition, ids) = ArticleQuery::from(filter).condition();
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        let total: i64 = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&self.read).await?;
-        Ok(Page { items, total })
+        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&self.read).await?)
     }
 
     /// Like [`Store::published`] without counting: for teasers and boxes that never page.

@@ -53,6 +53,8 @@ pub struct Inner {
     pub css_name: String,
     /// Requests per client address to the content API.
     pub api_limiter: RateLimiter,
+    /// Views per client address a minute; a reader does not open more, a script does.
+    pub beacon_limiter: RateLimiter,
     /// Full-text search and related articles.
     pub search: Arc<courant_search::SearchIndex>,
     /// View counts for "Others are reading now".
@@ -71,8 +73,18 @@ impl AppState {
         trending: trending::TrendingSettings,
     ) -> AppState {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
+        let beacon_limiter = RateLimiter::new(60);
         let trending = Arc::new(trending::Trending::new(trending));
-        AppState(Arc::new(Inner { store, renderer, media_dir, css_name: css_name(), api_limiter, search, trending }))
+        AppState(Arc::new(Inner {
+            store,
+            renderer,
+            media_dir,
+            css_name: css_name(),
+            api_limiter,
+            beacon_limiter,
+            search,
+            trending,
+        }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.

@@ -41,17 +41,31 @@ impl RateLimiter {
     }
 
     /// Takes one request from `ip`'s allowance, or says in how many seconds one is available.
+    /// IPv6 addresses count by their /64 network, which one client usually has whole.
     pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
+        let ip = match ip {
+            IpAddr::V6(v6) => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::from(segments)
+            }
+            v4 => v4,
+        };
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if buckets.len() >= MAX_TRACKED {
-            // A bucket idle for a minute is full again: forgetting it changes nothing.
+            // A bucket idle for a minute is full again: forgetting it changes nothing. When even
+            // that leaves too many (a flood of addresses), start over rather than sweep on every
+            // request.
             buckets.retain(|_, b| now.duration_since(b.last).as_secs() < 60);
+            if buckets.len() >= MAX_TRACKED / 2 {
+                buckets.clear();
+            }
         }
         let bucket = buckets.entry(ip).or_insert(Bucket { tokens: capacity, last: now });
         bucket.tokens = (bucket.tokens + now.duration_since(bucket.last).as_secs_f64() * per_second).min(capacity);
@@ -78,5 +92,9 @@ mod tests {
         assert!((1..=20).contains(&wait), "wait {wait}");
         assert!(limiter.check(IpAddr::from([10, 0, 0, 2])).is_ok(), "other addresses have their own allowance");
         assert!(RateLimiter::new(0).check(a).is_ok(), "0 turns the limit off");
+        let one: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ipv6");
+        let same_net: IpAddr = "2001:db8:1:2:bbbb::2".parse().expect("ipv6");
+        assert!((0..3).all(|_| limiter.check(one).is_ok()));
+        assert!(limiter.check(same_net).is_err(), "one /64 shares an allowance");
     }
 }

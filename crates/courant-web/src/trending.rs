@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 
 /// Within this time, repeat views of one reader count once.
 pub const DEDUP_WINDOW: Duration = Duration::from_secs(30 * 60);
+/// Readers remembered for de-duplication before the oldest are forgotten.
+const MAX_SEEN: usize = 200_000;
 /// The content type of the beacon's body: what tells a real view from a stray request.
 pub const BEACON_TYPE: &str = "application/x-courant-view";
 
@@ -153,8 +155,12 @@ impl Trending {
 
             let hash = inner.key.1.hash_one(&(reader.address, reader.user_agent, article.0));
             let instant = Instant::now();
-            if inner.seen.len() > 200_000 {
+            if inner.seen.len() > MAX_SEEN {
                 inner.seen.retain(|_, at| instant.duration_since(*at) < DEDUP_WINDOW);
+                // A flood of made-up readers: forget them all rather than sweep on every view.
+                if inner.seen.len() > MAX_SEEN / 2 {
+                    inner.seen.clear();
+                }
             }
             if inner.seen.get(&hash).is_some_and(|at| instant.duration_since(*at) < DEDUP_WINDOW) {
                 return false;

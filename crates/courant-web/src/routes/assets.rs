@@ -98,6 +98,13 @@ async fn make_derived(
     derived: courant_media::Derived,
     target: &std::path::Path,
 ) -> Result<Vec<u8>, AppError> {
+    // Decoding and scaling is the costliest thing a reader can ask for: two at a time.
+    static DERIVING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _permit = DERIVING.acquire().await.map_err(|e| AppError::Internal(format!("derivation queue: {e}")))?;
+    // Another request may have made it while this one waited.
+    if let Ok(done) = tokio::fs::read(target).await {
+        return Ok(done);
+    }
     let source = match tokio::fs::read(app.media_dir.join(original)).await {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),

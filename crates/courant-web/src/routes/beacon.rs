@@ -38,16 +38,18 @@ async fn count(app: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>, id
     if is_bot(user_agent) || prefetch {
         return Ok(());
     }
+    let address = peer.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |p| p.ip());
+    if app.beacon_limiter.check(address).is_err() {
+        // More views a minute than anyone reads: not counted, and not told.
+        return Ok(());
+    }
     let Ok(id) = id.trim().parse::<i64>() else { return Ok(()) };
     let Some((Status::Published, section)) = app.store.article_status(ArticleId(id)).await? else { return Ok(()) };
     let sections = app.store.sections().await?;
     let root =
         courant_store::section_path(&sections, courant_core::SectionId(section)).first().map_or(section, |s| s.id.0);
-    let reader = Reader {
-        address: peer.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |p| p.ip()),
-        user_agent,
-        opted_out: header(headers, "dnt") == "1" || header(headers, "sec-gpc") == "1",
-    };
+    let reader =
+        Reader { address, user_agent, opted_out: header(headers, "dnt") == "1" || header(headers, "sec-gpc") == "1" };
     app.trending.record(ArticleId(id), root, &reader, time::OffsetDateTime::now_utc());
     Ok(())
 }

@@ -199,7 +199,8 @@ fn parse_month_sitemap(name: &str) -> Option<(i32, time::Month, i64)> {
     let year: i32 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next()?.parse().ok()?;
     let chunk: i64 = match parts.next() {
-        Some(c) => c.parse().ok().filter(|c| *c >= 2)?,
+        // No month holds more than a thousand sitemaps' worth (50 million stories).
+        Some(c) => c.parse().ok().filter(|c| (2..=1000).contains(c))?,
         None => 1,
     };
     if parts.next().is_some() || !(1970..=9999).contains(&year) {
@@ -275,5 +276,6 @@ mod tests {
         assert_eq!(parse_month_sitemap("articles-2026-11-1"), None);
         assert_eq!(parse_month_sitemap("articles-2026-11-2-4"), None);
         assert_eq!(parse_month_sitemap("pages-2026-11"), None);
+        assert_eq!(parse_month_sitemap("articles-2026-11-9223372036854775807"), None);
     }
 }

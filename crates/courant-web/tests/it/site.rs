@@ -533,6 +533,11 @@ async fn pictures_offer_scaled_copies_of_the_widths_they_claim() {
             let bytes = http_client().get(app.url(url)).send().await.expect("GET").bytes().await.expect("body");
             let (_, w, _) = courant_media::probe(&bytes).unwrap_or_else(|e| panic!("GET {url}: {e}"));
             assert_eq!(w, width, "GET {url} is {w} px wide, the srcset says {width}");
+            // A derivative of a derivative is refused: nobody may mint endless new files.
+            if url.contains(".w") {
+                let nested = format!("{url}.w320.jpg");
+                assert_eq!(app.get(&nested).await.status, 404, "GET {nested}");
+            }
         }
     }
 }
