@@ -215,6 +215,22 @@ impl Article {
     pub fn path(&self) -> Option<String> {
         self.published_at.map(|at| article_path(&self.section.slug, at, &self.slug))
     }
+
+    /// What lists and teasers show of the article.
+    pub fn summary(&self) -> ArticleSummary {
+        ArticleSummary {
+            id: self.id,
+            slug: self.slug.clone(),
+            headline: self.headline.clone(),
+            standfirst: self.standfirst.clone(),
+            section_slug: self.section.slug.clone(),
+            section_name: self.section.name.clone(),
+            status: self.status,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+            hero: self.hero.clone(),
+        }
+    }
 }
 
 /// The public path of an article: `/{section}/{yyyy}/{mm}/{dd}/{slug}`, dated by its first

@@ -180,11 +180,6 @@ pub fn make_derived(original: &[u8], derived: Derived) -> Result<Encoded, MediaE
     encode_jpeg(&out, 82)
 }
 
-/// Makes the `rw:rh` crop of an image file, as JPEG.
-pub fn make_crop(original: &[u8], rw: u32, rh: u32) -> Result<Encoded, MediaError> {
-    make_derived(original, Derived::Crop { rw, rh })
-}
-
 /// The MIME type of a stored file, by its extension.
 pub fn content_type(file: &str) -> Option<&'static str> {
     match file.rsplit_once('.')?.1 {
@@ -234,9 +229,9 @@ mod tests {
         assert_eq!(crop_size(4000, 3000, 16, 9), (2000, 1125));
         assert_eq!(crop_size(300, 1000, 16, 9), (300, 168));
         let e = encode_jpeg(&gradient(160, 120), 80).expect("encode");
-        let crop = make_crop(&e.bytes, 16, 9).expect("crop");
+        let crop = make_derived(&e.bytes, Derived::Crop { rw: 16, rh: 9 }).expect("crop");
         assert_eq!(probe(&crop.bytes).expect("probe"), ("jpg", 160, 90));
-        assert!(make_crop(b"not an image", 1, 1).is_err());
+        assert!(make_derived(b"not an image", Derived::Crop { rw: 1, rh: 1 }).is_err());
     }
 
     #[test]

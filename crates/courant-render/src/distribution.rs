@@ -174,7 +174,7 @@ impl Renderer {
                 url: self.absolute(&media_url(&h.file)),
                 width: h.width,
                 height: h.height,
-                mime: courant_media_type(&h.file),
+                mime: courant_media::content_type(&h.file).unwrap_or("image/jpeg"),
                 length: file_size(&h.file),
                 caption: h.caption.clone(),
                 credit: h.credit.clone(),
@@ -314,14 +314,6 @@ pub fn news_language(locale: &str) -> String {
         return if lower.contains("tw") || lower.contains("hant") { "zh-tw".into() } else { "zh-cn".into() };
     }
     lower.split('-').next().unwrap_or("en").to_string()
-}
-
-fn courant_media_type(file: &str) -> &'static str {
-    match file.rsplit_once('.').map(|(_, e)| e) {
-        Some("webp") => "image/webp",
-        Some("png") => "image/png",
-        _ => "image/jpeg",
-    }
 }
 
 #[cfg(test)]

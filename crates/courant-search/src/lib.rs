@@ -580,44 +580,23 @@ mod tests {
         let err = SearchIndex::open(dir.path(), "klingon").err().expect("refused").to_string();
         assert!(err.contains("klingon") && err.contains("english"), "{err}");
     }
-}
-
-#[cfg(test)]
-mod cache_tests {
-    use super::*;
-
-    fn article(id: i64, headline: &str) -> IndexedArticle {
-        IndexedArticle {
-            id: ArticleId(id),
-            headline: headline.into(),
-            standfirst: String::new(),
-            body: headline.into(),
-            tags: vec![],
-            tag_slugs: vec![],
-            author_names: vec![],
-            author_slugs: vec![],
-            section_ids: vec![1],
-            source_slugs: vec![],
-            published_at: None,
-        }
-    }
 
     #[test]
     fn cached_related_holds_until_the_index_changes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (index, _) = SearchIndex::open(dir.path(), "english").expect("open");
-        index.upsert(&article(1, "harbour cranes return")).expect("add");
-        index.upsert(&article(2, "harbour cranes rust")).expect("add");
+        index.upsert(&article(1, "harbour cranes return", "harbour cranes return")).expect("add");
+        index.upsert(&article(2, "harbour cranes rust", "harbour cranes rust")).expect("add");
         // Words in more than half of the stories say nothing about likeness: add others.
         for (i, words) in
             ["budget vote delayed", "marathon record falls", "comet seen tonight", "museum reopens"].iter().enumerate()
         {
-            index.upsert(&article(10 + i as i64, words)).expect("add");
+            index.upsert(&article(10 + i as i64, words, words)).expect("add");
         }
         index.commit(1).expect("commit");
-        let a = article(1, "harbour cranes return");
+        let a = article(1, "harbour cranes return", "harbour cranes return");
         assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
-        index.upsert(&article(3, "harbour cranes sold")).expect("add");
+        index.upsert(&article(3, "harbour cranes sold", "harbour cranes sold")).expect("add");
         // Not yet committed: the cache still answers for change 1.
         assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
         index.commit(2).expect("commit");

@@ -318,6 +318,24 @@ impl Store {
 
     /// The article with this id, whole, in any status.
     pub async fn article(&self, id: ArticleId) -> Result<Option<Article>, StoreError> {
+        let sections = self.sections().await?;
+        self.article_in(id, &sections).await
+    }
+
+    /// The articles with these ids that exist, whole, in the order given (the section tree is
+    /// read once for all of them).
+    pub async fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Article>, StoreError> {
+        let sections = self.sections().await?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(a) = self.article_in(*id, &sections).await? {
+                found.push(a);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn article_in(&self, id: ArticleId, sections: &[Section]) -> Result<Option<Article>, StoreError> {
         let sql = format!(
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, a.status, \
              a.created_at, a.published_at, a.updated_at, {} \
@@ -329,8 +347,7 @@ impl Store {
         };
         use sqlx::Row;
         let section_id = SectionId(row.try_get("section_id")?);
-        let sections = self.sections().await?;
-        let section_path = section_path(&sections, section_id);
+        let section_path = section_path(sections, section_id);
         let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
 
         let authors_sql = format!(
@@ -510,16 +527,6 @@ impl Store {
                 sources: group(&sources, id),
             })
             .collect())
-    }
-
-    /// Ids of every published article, newest first (for rebuilding indexes).
-    pub async fn published_ids(&self) -> Result<Vec<ArticleId>, StoreError> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE status = 'published' ORDER BY published_at DESC, id DESC",
-        )
-        .fetch_all(&self.read)
-        .await?;
-        Ok(ids.into_iter().map(ArticleId).collect())
     }
 
     /// Summaries of the published articles among `ids`, in the order of `ids`.

@@ -44,12 +44,18 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// The status of an article, if it exists (a cheap check for beacons).
+    /// The status of an article and its top-level section, if it exists (one cheap query, for
+    /// beacons).
     pub async fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError> {
-        let row: Option<(String, i64)> = sqlx::query_as("SELECT status, section_id FROM articles WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(row.and_then(|(s, section)| Status::parse(&s).map(|st| (st, section))))
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "WITH RECURSIVE up (id, parent_id) AS ( \
+                 SELECT s.id, s.parent_id FROM sections s JOIN articles a ON a.section_id = s.id WHERE a.id = $1 \
+                 UNION ALL SELECT s.id, s.parent_id FROM sections s JOIN up ON s.id = up.parent_id) \
+             SELECT a.status, (SELECT up.id FROM up WHERE up.parent_id IS NULL) FROM articles a WHERE a.id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.and_then(|(s, root)| Status::parse(&s).map(|st| (st, root))))
     }
 }

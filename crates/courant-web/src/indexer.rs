@@ -47,7 +47,7 @@ pub async fn rebuild(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<usize, IndexError> {
     let change = store.last_change().await?;
-    let total = store.published_ids().await?.len();
+    let total = store.count_published(&courant_store::ArticleFilter::All).await?.max(0) as usize;
     index.clear()?;
     let mut after = ArticleId(0);
     let mut done = 0;

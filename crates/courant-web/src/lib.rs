@@ -49,8 +49,6 @@ pub struct Inner {
     pub renderer: Renderer,
     /// Folder holding the image files named in the store.
     pub media_dir: PathBuf,
-    /// The stylesheet's content-hashed name, e.g. `site.0123456789abcdef.css`.
-    pub css_name: String,
     /// Requests per client address to the content API.
     pub api_limiter: RateLimiter,
     /// Views per client address a minute; a reader does not open more, a script does.
@@ -75,16 +73,7 @@ impl AppState {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
         let beacon_limiter = RateLimiter::new(60);
         let trending = Arc::new(trending::Trending::new(trending));
-        AppState(Arc::new(Inner {
-            store,
-            renderer,
-            media_dir,
-            css_name: css_name(),
-            api_limiter,
-            beacon_limiter,
-            search,
-            trending,
-        }))
+        AppState(Arc::new(Inner { store, renderer, media_dir, api_limiter, beacon_limiter, search, trending }))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.

@@ -316,14 +316,10 @@ async fn list_articles(State(app): State<AppState>, headers: HeaderMap, raw: Par
     page.truncate(limit as usize);
     let next_cursor =
         more.then(|| page.last().and_then(|last| last.published_at.map(|at| encode_cursor(at, last.id)))).flatten();
-    let mut articles = Vec::with_capacity(page.len());
-    let mut last_modified = None;
-    for summary in &page {
-        if let Some(a) = app.store.article(summary.id).await? {
-            last_modified = last_modified.max(Some(a.updated_at));
-            articles.push(article_json(&app, &a));
-        }
-    }
+    let ids: Vec<ArticleId> = page.iter().map(|s| s.id).collect();
+    let loaded = app.store.articles(&ids).await?;
+    let last_modified = loaded.iter().map(|a| a.updated_at).max();
+    let articles: Vec<ArticleJson> = loaded.iter().map(|a| article_json(&app, a)).collect();
     Ok(json_response(&headers, &ArticleList { articles, next_cursor }, last_modified))
 }
 

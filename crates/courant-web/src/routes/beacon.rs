@@ -44,10 +44,7 @@ async fn count(app: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>, id
         return Ok(());
     }
     let Ok(id) = id.trim().parse::<i64>() else { return Ok(()) };
-    let Some((Status::Published, section)) = app.store.article_status(ArticleId(id)).await? else { return Ok(()) };
-    let sections = app.store.sections().await?;
-    let root =
-        courant_store::section_path(&sections, courant_core::SectionId(section)).first().map_or(section, |s| s.id.0);
+    let Some((Status::Published, root)) = app.store.article_status(ArticleId(id)).await? else { return Ok(()) };
     let reader =
         Reader { address, user_agent, opted_out: header(headers, "dnt") == "1" || header(headers, "sec-gpc") == "1" };
     app.trending.record(ArticleId(id), root, &reader, time::OffsetDateTime::now_utc());

@@ -122,12 +122,8 @@ async fn feed(
     filter: &ArticleFilter,
 ) -> Result<Response, AppError> {
     let items = app.renderer.settings().feeds.items as i64;
-    let mut articles: Vec<Article> = Vec::new();
-    for summary in app.store.latest(filter, items, 0).await? {
-        if let Some(a) = app.store.article(summary.id).await? {
-            articles.push(a);
-        }
-    }
+    let ids: Vec<_> = app.store.latest(filter, items, 0).await?.iter().map(|s| s.id).collect();
+    let articles: Vec<Article> = app.store.articles(&ids).await?;
     let last_modified = articles.iter().map(|a| a.updated_at).max();
     let source = FeedSource { title, description, page_path, feed_dir, articles: &articles };
     let media = app.media_dir.clone();

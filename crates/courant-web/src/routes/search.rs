@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-use courant_core::ArticleId;
+use courant_core::{ArticleId, Status};
 use courant_render::{SearchHit, SearchPage};
 use courant_search::{SearchQuery, Sort};
 use courant_store::ArticleFilter;
@@ -117,9 +117,9 @@ async fn build_query(app: &AppState, map: &HashMap<String, String>, strict: bool
 async fn run(app: &AppState, q: &SearchQuery) -> Result<(Vec<SearchHit>, usize), AppError> {
     let results = app.search.search(q).map_err(|e| AppError::Internal(e.to_string()))?;
     let mut hits = Vec::with_capacity(results.ids.len());
-    for id in &results.ids {
-        let Some(article) = app.store.article(*id).await? else { continue };
-        let Some(story) = app.store.published_summaries(&[ArticleId(id.0)]).await?.into_iter().next() else { continue };
+    // The index follows the store within a fraction of a second; the store has the last word.
+    for article in app.store.articles(&results.ids).await?.into_iter().filter(|a| a.status == Status::Published) {
+        let story = article.summary();
         let text = format!("{}\n{}", article.standfirst, courant_render::markdown::plain_text(&article.body));
         let snippet_html =
             app.search.snippet(&q.text, &text, SNIPPET_CHARS).map_err(|e| AppError::Internal(e.to_string()))?;
