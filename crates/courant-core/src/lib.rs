@@ -2,7 +2,9 @@
 //! these types, the renderer shows them, and both agree on them through this crate.
 
 pub mod model;
+pub mod newsroom;
 pub mod slug;
 
 pub use model::*;
+pub use newsroom::*;
 pub use slug::slugify;

@@ -41,6 +41,8 @@ id_type!(
 pub enum Status {
     /// Being written; visible to the newsroom only.
     Draft,
+    /// Written and waiting for an editor's review.
+    Review,
     /// Waiting for its publication time.
     Scheduled,
     /// Live on the site.
@@ -51,12 +53,14 @@ pub enum Status {
 
 impl Status {
     /// Every status, in workflow order.
-    pub const ALL: [Status; 4] = [Status::Draft, Status::Scheduled, Status::Published, Status::Unpublished];
+    pub const ALL: [Status; 5] =
+        [Status::Draft, Status::Review, Status::Scheduled, Status::Published, Status::Unpublished];
 
     /// The name stored in the database and used in URLs and forms.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Review => "review",
             Status::Scheduled => "scheduled",
             Status::Published => "published",
             Status::Unpublished => "unpublished",
@@ -76,7 +80,8 @@ impl Status {
         use Status::*;
         matches!(
             (self, next),
-            (Draft, Scheduled | Published)
+            (Draft, Review | Scheduled | Published)
+                | (Review, Draft | Scheduled | Published)
                 | (Scheduled, Draft | Published)
                 | (Published, Unpublished)
                 | (Unpublished, Published | Draft)
@@ -116,6 +121,23 @@ pub struct Image {
     /// Who made it, as printed, e.g. "Photo: Agency name".
     pub credit: String,
     pub keywords: Vec<String>,
+    /// The point crops keep in view, as fractions of width and height from the top left; the
+    /// centre when unset.
+    pub focal: Option<Focal>,
+}
+
+/// A point of a picture as fractions (0 to 1) of its width and height from the top left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Focal {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Focal {
+    /// A focal point, when both fractions are within the picture.
+    pub fn new(x: f32, y: f32) -> Option<Focal> {
+        ((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)).then_some(Focal { x, y })
+    }
 }
 
 /// A writer's public profile: their byline.
@@ -145,7 +167,12 @@ pub struct Source {
     pub slug: String,
     pub name: String,
     pub url: String,
+    /// What kind of source it is: one of [`SOURCE_KINDS`].
+    pub kind: String,
 }
+
+/// The kinds of sources, as stored.
+pub const SOURCE_KINDS: &[&str] = &["agency", "newspaper", "broadcaster", "magazine", "online", "other"];
 
 /// A dated note appended to a published article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -267,6 +294,8 @@ pub struct NewSource {
     pub slug: Option<String>,
     pub name: String,
     pub url: String,
+    /// One of [`SOURCE_KINDS`]; "other" when empty.
+    pub kind: String,
 }
 
 /// A new image record for a file already written to the media folder.

@@ -139,7 +139,12 @@ pub async fn generate(
     let mut source_ids = Vec::new();
     for seed in corpus::sources() {
         let source = store
-            .insert_source(NewSource { slug: Some(seed.slug.into()), name: seed.name.into(), url: seed.url.into() })
+            .insert_source(NewSource {
+                slug: Some(seed.slug.into()),
+                name: seed.name.into(),
+                url: seed.url.into(),
+                kind: seed.kind.into(),
+            })
             .await?;
         source_ids.push(source.id);
     }

@@ -18,8 +18,13 @@ pub enum MediaError {
     Encode(String),
     #[error("not an image we can read (JPEG, PNG or WebP): {0}")]
     Decode(String),
-    #[error("the image is {width}x{height} pixels; at most {MAX_SIDE} per side is accepted")]
+    #[error(
+        "the picture is {width}×{height} pixels; at most {MAX_SIDE} pixels per side and {} megapixels are accepted",
+        MAX_PIXELS / 1_000_000
+    )]
     TooLarge { width: u32, height: u32 },
+    #[error("this file is not a picture we accept: upload a JPEG, PNG, WebP or GIF")]
+    Unsupported,
 }
 
 /// An encoded image file.
@@ -100,9 +105,19 @@ pub fn crop_size(width: u32, height: u32, rw: u32, rh: u32) -> (u32, u32) {
     }
 }
 
-/// The file name of a crop of the stored file `file`: `ab/cdef.jpg` gives `ab/cdef.jpg.16x9.jpg`.
-pub fn crop_file_name(file: &str, crop: &str) -> String {
-    format!("{file}.{crop}.jpg")
+/// The file name of a crop of the stored file `file`: `ab/cdef.jpg` gives `ab/cdef.jpg.16x9.jpg`,
+/// or with a focal point (fractions of width and height) `ab/cdef.jpg.16x9-f250-600.jpg`, so a
+/// moved focal point names a new file.
+pub fn crop_file_name(file: &str, crop: &str, focal: Option<(f32, f32)>) -> String {
+    match focal.map(permille) {
+        Some((x, y)) if (x, y) != (500, 500) => format!("{file}.{crop}-f{x}-{y}.jpg"),
+        _ => format!("{file}.{crop}.jpg"),
+    }
+}
+
+fn permille((x, y): (f32, f32)) -> (u16, u16) {
+    let p = |v: f32| (v.clamp(0.0, 1.0) * 1000.0).round() as u16;
+    (p(x), p(y))
 }
 
 /// Widths of the scaled copies offered to browsers (`srcset`), narrowest first.
@@ -116,8 +131,9 @@ pub fn width_file_name(file: &str, width: u32) -> String {
 /// A picture made from a stored file, on first request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Derived {
-    /// The largest centred `rw:rh` rectangle (see [`crop_size`]).
-    Crop { rw: u32, rh: u32 },
+    /// The largest `rw:rh` rectangle (see [`crop_size`]), centred on the focal point given in
+    /// thousandths of width and height (the middle is 500, 500).
+    Crop { rw: u32, rh: u32, focal: (u16, u16) },
     /// The whole picture scaled to this width (never wider than the original).
     Width(u32),
 }
@@ -132,8 +148,23 @@ pub fn parse_derived_file_name(name: &str) -> Option<(&str, Derived)> {
     if parse_derived_file_name(original).is_some() {
         return None;
     }
-    if let Some(&(_, rw, rh)) = CROPS.iter().find(|c| c.0 == suffix) {
-        return Some((original, Derived::Crop { rw, rh }));
+    let (crop, focal) = match suffix.split_once("-f") {
+        Some((crop, focal)) => {
+            let (x, y) = focal.split_once('-')?;
+            let (x, y): (u16, u16) = (x.parse().ok()?, y.parse().ok()?);
+            // One name per focal point: no leading zeros, no default point spelled out.
+            if x > 1000 || y > 1000 || (x, y) == (500, 500) || format!("{x}-{y}") != focal {
+                return None;
+            }
+            (crop, (x, y))
+        }
+        None => (suffix, (500, 500)),
+    };
+    if let Some(&(_, rw, rh)) = CROPS.iter().find(|c| c.0 == crop) {
+        return Some((original, Derived::Crop { rw, rh, focal }));
+    }
+    if focal != (500, 500) {
+        return None;
     }
     let width: u32 = suffix.strip_prefix('w')?.parse().ok()?;
     WIDTHS.contains(&width).then_some((original, Derived::Width(width)))
@@ -157,13 +188,19 @@ pub fn make_derived(original: &[u8], derived: Derived) -> Result<Encoded, MediaE
     let picture = decode(original)?;
     let (width, height) = picture.dimensions();
     let out = match derived {
-        Derived::Crop { rw, rh } => {
+        Derived::Crop { rw, rh, focal: (fx, fy) } => {
             let (cw, ch) = if u64::from(width) * u64::from(rh) > u64::from(height) * u64::from(rw) {
                 ((u64::from(height) * u64::from(rw) / u64::from(rh)) as u32, height)
             } else {
                 (width, (u64::from(width) * u64::from(rh) / u64::from(rw)) as u32)
             };
-            let cropped = image::imageops::crop_imm(&picture, (width - cw) / 2, (height - ch) / 2, cw, ch).to_image();
+            // Centre the rectangle on the focal point as far as the picture's edges allow.
+            let offset = |size: u32, crop: u32, at: u16| {
+                let centre = u64::from(size) * u64::from(at) / 1000;
+                (centre.saturating_sub(u64::from(crop) / 2) as u32).min(size - crop)
+            };
+            let (x, y) = (offset(width, cw, fx), offset(height, ch, fy));
+            let cropped = image::imageops::crop_imm(&picture, x, y, cw, ch).to_image();
             let (tw, th) = crop_size(width, height, rw, rh);
             if (tw, th) == (cw, ch) {
                 cropped
@@ -178,6 +215,71 @@ pub fn make_derived(original: &[u8], derived: Derived) -> Result<Encoded, MediaE
         Derived::Width(_) => picture,
     };
     encode_jpeg(&out, 82)
+}
+
+/// The most pixels an uploaded picture may have (a decompression bomb is refused before decoding).
+pub const MAX_PIXELS: u64 = 60_000_000;
+
+/// An uploaded picture, checked and made fit to serve.
+pub struct Upload {
+    /// The format the upload really is (by content), as a file extension.
+    pub original_extension: &'static str,
+    /// The picture to serve: re-encoded as JPEG, turned upright, without EXIF, GPS or any other
+    /// metadata of the original.
+    pub served: Encoded,
+}
+
+/// The format of an upload by its first bytes, whatever its file name says.
+pub fn sniff(bytes: &[u8]) -> Option<(image::ImageFormat, &'static str)> {
+    use image::ImageFormat::*;
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some((Jpeg, "jpg"))
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some((Png, "png"))
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some((WebP, "webp"))
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some((Gif, "gif"))
+    } else {
+        None
+    }
+}
+
+/// Checks an uploaded file and makes the picture to serve. Refuses, with a message a writer
+/// understands, anything that is not a JPEG, PNG, WebP or GIF by its content, pictures too large
+/// to decode safely (by their header, before decoding), and damaged or truncated files. A GIF
+/// is kept as a still of its first frame; transparency is flattened onto white.
+pub fn ingest(bytes: &[u8]) -> Result<Upload, MediaError> {
+    use image::ImageDecoder;
+    let (format, original_extension) = sniff(bytes).ok_or(MediaError::Unsupported)?;
+    let reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let (width, height) = reader.into_dimensions().map_err(|e| MediaError::Decode(e.to_string()))?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(MediaError::TooLarge { width, height });
+    }
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| MediaError::Decode(e.to_string()))?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|e| MediaError::Decode(e.to_string()))?;
+    picture.apply_orientation(orientation);
+    let rgb = if picture.color().has_alpha() {
+        let rgba = picture.to_rgba8();
+        let mut flat = RgbImage::new(rgba.width(), rgba.height());
+        for (out, px) in flat.pixels_mut().zip(rgba.pixels()) {
+            let [r, g, b, a] = px.0;
+            let over = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+            *out = image::Rgb([over(r), over(g), over(b)]);
+        }
+        flat
+    } else {
+        picture.to_rgb8()
+    };
+    Ok(Upload { original_extension, served: encode_jpeg(&rgb, 88)? })
 }
 
 /// The MIME type of a stored file, by its extension.
@@ -229,16 +331,34 @@ mod tests {
         assert_eq!(crop_size(4000, 3000, 16, 9), (2000, 1125));
         assert_eq!(crop_size(300, 1000, 16, 9), (300, 168));
         let e = encode_jpeg(&gradient(160, 120), 80).expect("encode");
-        let crop = make_derived(&e.bytes, Derived::Crop { rw: 16, rh: 9 }).expect("crop");
+        let crop = make_derived(&e.bytes, Derived::Crop { rw: 16, rh: 9, focal: (500, 500) }).expect("crop");
         assert_eq!(probe(&crop.bytes).expect("probe"), ("jpg", 160, 90));
-        assert!(make_derived(b"not an image", Derived::Crop { rw: 1, rh: 1 }).is_err());
+        assert!(make_derived(b"not an image", Derived::Crop { rw: 1, rh: 1, focal: (500, 500) }).is_err());
     }
 
     #[test]
     fn derived_names_round_trip() {
-        let name = crop_file_name("ab/cdef.webp", "4x3");
+        let name = crop_file_name("ab/cdef.webp", "4x3", None);
         assert_eq!(name, "ab/cdef.webp.4x3.jpg");
-        assert_eq!(parse_derived_file_name(&name), Some(("ab/cdef.webp", Derived::Crop { rw: 4, rh: 3 })));
+        assert_eq!(
+            parse_derived_file_name(&name),
+            Some(("ab/cdef.webp", Derived::Crop { rw: 4, rh: 3, focal: (500, 500) }))
+        );
+        let focal = crop_file_name("ab/cdef.jpg", "1x1", Some((0.25, 0.6)));
+        assert_eq!(focal, "ab/cdef.jpg.1x1-f250-600.jpg");
+        assert_eq!(
+            parse_derived_file_name(&focal),
+            Some(("ab/cdef.jpg", Derived::Crop { rw: 1, rh: 1, focal: (250, 600) }))
+        );
+        assert_eq!(crop_file_name("ab/cdef.jpg", "1x1", Some((0.5, 0.5))), "ab/cdef.jpg.1x1.jpg");
+        for bad in [
+            "ab/cdef.jpg.1x1-f500-500.jpg",
+            "ab/cdef.jpg.1x1-f0250-600.jpg",
+            "ab/cdef.jpg.1x1-f2000-1.jpg",
+            "ab/cdef.jpg.w320-f1-1.jpg",
+        ] {
+            assert_eq!(parse_derived_file_name(bad), None, "{bad}");
+        }
         assert_eq!(parse_derived_file_name(&width_file_name("ab/x.jpg", 480)), Some(("ab/x.jpg", Derived::Width(480))));
         assert!(parse_derived_file_name("ab/cdef.jpg").is_none());
         assert!(parse_derived_file_name("ab/cdef.jpg.3x2.jpg").is_none());
@@ -262,5 +382,58 @@ mod tests {
         assert!(matches!(probe(b"not an image at all"), Err(MediaError::Decode(_))));
         assert_eq!(content_type("ab/cd.webp"), Some("image/webp"));
         assert_eq!(content_type("x.exe"), None);
+    }
+
+    fn png_with_alpha(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let pixels: Vec<u8> = (0..width * height).flat_map(|i| [200, 10, (i % 256) as u8, 0]).collect();
+        image::codecs::png::PngEncoder::new(&mut bytes)
+            .write_image(&pixels, width, height, image::ExtendedColorType::Rgba8)
+            .expect("encode png");
+        bytes
+    }
+
+    #[test]
+    fn uploads_are_checked_by_content_and_served_without_metadata() {
+        let jpeg = encode_jpeg(&gradient(64, 48), 85).expect("encode");
+        let up = ingest(&jpeg.bytes).expect("a JPEG is accepted");
+        assert_eq!((up.original_extension, up.served.width, up.served.height), ("jpg", 64, 48));
+        assert_eq!(probe(&up.served.bytes).expect("served").0, "jpg");
+
+        // Transparent pixels are flattened onto white.
+        let png = ingest(&png_with_alpha(8, 8)).expect("a PNG is accepted");
+        assert_eq!(png.original_extension, "png");
+        let served = image::load_from_memory(&png.served.bytes).expect("decode").to_rgb8();
+        assert!(served.pixels().all(|p| p.0.iter().all(|c| *c > 240)), "fully transparent becomes white");
+
+        for disguised in [&b"<svg xmlns='http://www.w3.org/2000/svg'></svg>"[..], b"%PDF-1.7", b"", b"\xFF\xD8"] {
+            assert!(matches!(ingest(disguised), Err(MediaError::Unsupported)), "{disguised:?}");
+        }
+        let truncated = &jpeg.bytes[..jpeg.bytes.len() / 3];
+        assert!(ingest(truncated).is_err(), "a truncated JPEG is refused");
+
+        // A decompression bomb: a small file whose header claims 60,000 x 60,000 pixels.
+        let mut bomb = jpeg.bytes.clone();
+        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline JPEG has SOF0");
+        bomb[sof + 5..sof + 7].copy_from_slice(&60_000u16.to_be_bytes());
+        bomb[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
+        assert!(matches!(ingest(&bomb), Err(MediaError::TooLarge { width: 60_000, height: 60_000 })));
+    }
+
+    #[test]
+    fn focal_crops_keep_the_focal_point_in_view() {
+        // Left half black, right half white: a square crop centred far right is all white.
+        let mut picture = RgbImage::new(200, 100);
+        for (x, _, p) in picture.enumerate_pixels_mut() {
+            *p = if x < 100 { image::Rgb([0, 0, 0]) } else { image::Rgb([255, 255, 255]) };
+        }
+        let e = encode_jpeg(&picture, 95).expect("encode");
+        let right = make_derived(&e.bytes, Derived::Crop { rw: 1, rh: 1, focal: (950, 500) }).expect("crop");
+        let right = image::load_from_memory(&right.bytes).expect("decode").to_rgb8();
+        assert_eq!(right.dimensions(), (100, 100));
+        assert!(right.get_pixel(5, 50).0[0] > 200, "the crop moved right, up to the edge");
+        let left = make_derived(&e.bytes, Derived::Crop { rw: 1, rh: 1, focal: (0, 500) }).expect("crop");
+        let left = image::load_from_memory(&left.bytes).expect("decode").to_rgb8();
+        assert!(left.get_pixel(94, 50).0[0] < 50, "the crop moved left, up to the edge");
     }
 }

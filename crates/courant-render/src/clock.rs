@@ -50,6 +50,24 @@ impl SiteClock {
 }
 
 /// `t` in RFC 3339 for `datetime` attributes and machines, in UTC.
+impl SiteClock {
+    /// The instant a wall-clock time of the publication's zone stands for. In the hour a
+    /// daylight-saving change skips or repeats, the offset in force just before is used.
+    pub fn from_local(&self, local: time::PrimitiveDateTime) -> OffsetDateTime {
+        let as_utc = local.assume_utc();
+        let guess = self.local(as_utc).offset();
+        let first = local.assume_offset(guess);
+        let settled = self.local(first).offset();
+        local.assume_offset(settled).to_offset(UtcOffset::UTC)
+    }
+
+    /// A time as the value of an HTML `datetime-local` input, in the publication's zone.
+    pub fn input_value(&self, t: OffsetDateTime) -> String {
+        let l = self.local(t);
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}", l.year(), u8::from(l.month()), l.day(), l.hour(), l.minute())
+    }
+}
+
 pub fn iso(t: OffsetDateTime) -> String {
     t.to_offset(UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
@@ -66,6 +84,15 @@ mod tests {
         let t = datetime!(2026-03-05 07:09 UTC);
         assert_eq!(clock.format(t, &labels.datetime_format, &labels), "5 March 2026, 07:09");
         assert_eq!(iso(t), "2026-03-05T07:09:00Z");
+    }
+
+    #[test]
+    fn local_times_convert_both_ways() {
+        let clock = SiteClock::new("Europe/Berlin").expect("Europe/Berlin must load: install tzdata");
+        let t = clock.from_local(time::macros::datetime!(2026-07-10 14:30));
+        assert_eq!(t, datetime!(2026-07-10 12:30 UTC));
+        assert_eq!(clock.input_value(t), "2026-07-10T14:30");
+        assert_eq!(clock.from_local(time::macros::datetime!(2026-01-10 14:30)), datetime!(2026-01-10 13:30 UTC));
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Renderer {
                     let (w, h2) = courant_media::crop_size(h.width, h.height, *rw, *rh);
                     json!({
                         "@type": "ImageObject",
-                        "url": self.absolute(&media_url(&courant_media::crop_file_name(&h.file, name))),
+                        "url": self.absolute(&media_url(&courant_media::crop_file_name(&h.file, name, h.focal.map(|f| (f.x, f.y))))),
                         "width": w,
                         "height": h2,
                     })

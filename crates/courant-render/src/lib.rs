@@ -5,6 +5,7 @@ pub mod clock;
 pub mod distribution;
 pub mod jsonld;
 pub mod markdown;
+pub mod newsroom;
 pub mod settings;
 pub mod view;
 

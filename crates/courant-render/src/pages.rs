@@ -35,7 +35,7 @@ const END_RELATED: usize = 4;
 
 /// Writes template values, escaping text for HTML with the five characters that matter
 /// (minijinja's default also escapes `/`, which bloats every URL in a page).
-fn html_formatter(
+pub(crate) fn html_formatter(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
     value: &Value,
@@ -191,6 +191,16 @@ impl Renderer {
         let logo_path = settings.site.logo.clone();
         let labels = settings.labels.clone();
         Ok(Renderer { env, settings, labels, clock, css_url, beacon_url, logo_path })
+    }
+
+    /// The publication's clock (its time zone).
+    pub fn clock(&self) -> &SiteClock {
+        &self.clock
+    }
+
+    /// A time as the publication prints it, in its zone ("5 March 2026, 07:09").
+    pub fn format_time(&self, t: time::OffsetDateTime) -> String {
+        self.clock.format(t, &self.labels.datetime_format, &self.labels)
     }
 
     /// The publication's settings.

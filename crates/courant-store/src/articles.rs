@@ -205,37 +205,9 @@ impl Store {
         Ok(ids)
     }
 
-    /// Moves an article to another status. Publishing for the first time fixes its publication
-    /// date (and so its URL) at `at`; later changes keep it.
+    /// Moves an article to another status, as the system (see [`Store::move_article`]).
     pub async fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        let from: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("article"))?;
-        let from = Status::parse(&from).ok_or_else(|| StoreError::Corrupt(format!("article status {from:?}")))?;
-        if !from.can_become(to) {
-            return Err(StoreError::Transition { from, to });
-        }
-        sqlx::query(
-            "UPDATE articles SET status = $1, updated_at = $2, \
-             published_at = CASE WHEN $1 = 'draft' THEN published_at ELSE COALESCE(published_at, $2) END \
-             WHERE id = $3",
-        )
-        .bind(to.as_str())
-        .bind(ts(at))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
-        let kind = match to {
-            Status::Published => "published",
-            Status::Unpublished => "unpublished",
-            Status::Draft | Status::Scheduled => "status",
-        };
-        log_change(&mut tx, id.0, kind).await?;
-        tx.commit().await?;
-        Ok(())
+        self.move_article(id, to, None, at, None).await.map(|_| ())
     }
 
     /// Gives an article a new slug; the old one keeps redirecting to it.
@@ -274,24 +246,8 @@ impl Store {
 
     /// Appends a correction to an article, dated `at`; the article counts as updated.
     pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(Invalid { field: "correction", message: "a correction needs its text".into() }.into());
-        }
         let mut tx = self.write.begin().await?;
-        sqlx::query("INSERT INTO corrections (article_id, text, published_at) VALUES ($1, $2, $3)")
-            .bind(id.0)
-            .bind(text)
-            .bind(ts(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| missing_reference(e, "article"))?;
-        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
-            .bind(ts(at))
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        log_change(&mut tx, id.0, "corrected").await?;
+        add_correction_tx(&mut tx, id, text, at).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -363,7 +319,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?;
         let sources = sqlx::query(
-            "SELECT s.id, s.slug, s.name, s.url FROM sources s JOIN article_sources x ON x.source_id = s.id \
+            "SELECT s.id, s.slug, s.name, s.url, s.kind FROM sources s JOIN article_sources x ON x.source_id = s.id \
              WHERE x.article_id = $1 ORDER BY x.position",
         )
         .bind(id.0)
@@ -571,7 +527,7 @@ impl Store {
 }
 
 /// Records that an article changed, in the same transaction as the change.
-async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
+pub(crate) async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
         .bind(id)
         .bind(kind)
@@ -620,25 +576,43 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
     .await
     .map_err(|e| missing_reference(e, "section or hero image"))?;
 
-    let links: [(&str, Vec<i64>, &'static str); 4] = [
-        (
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+    insert_links(
+        tx,
+        id,
+        [
             new.author_ids.iter().map(|x| x.0).collect(),
-            "author",
-        ),
+            new.tag_ids.iter().map(|x| x.0).collect(),
+            new.source_ids.iter().map(|x| x.0).collect(),
+            new.related_ids.iter().map(|x| x.0).collect(),
+        ],
+    )
+    .await?;
+    log_change(tx, id, if new.status == Status::Published { "published" } else { "created" }).await?;
+    Ok(ArticleId(id))
+}
+
+/// Links an article to its authors, tags, sources and pinned related articles, each list in
+/// order (position 0 first). The article must have no links yet.
+pub(crate) async fn insert_links(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    [authors, tags, sources, related]: [Vec<i64>; 4],
+) -> Result<(), StoreError> {
+    let links: [(&str, Vec<i64>, &'static str); 4] = [
+        ("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", authors, "author"),
         (
             "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            new.tag_ids.iter().map(|x| x.0).collect(),
+            tags,
             "tag",
         ),
         (
             "INSERT INTO article_sources (article_id, source_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            new.source_ids.iter().map(|x| x.0).collect(),
+            sources,
             "source",
         ),
         (
             "INSERT INTO article_related (article_id, related_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            new.related_ids.iter().map(|x| x.0).collect(),
+            related,
             "related article",
         ),
     ];
@@ -656,6 +630,27 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
                 .map_err(|e| missing_reference(e, what))?;
         }
     }
-    log_change(tx, id, if new.status == Status::Published { "published" } else { "created" }).await?;
-    Ok(ArticleId(id))
+    Ok(())
+}
+
+pub(crate) async fn add_correction_tx(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: ArticleId,
+    text: &str,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Invalid { field: "correction", message: "a correction needs its text".into() }.into());
+    }
+    sqlx::query("INSERT INTO corrections (article_id, text, published_at) VALUES ($1, $2, $3)")
+        .bind(id.0)
+        .bind(text)
+        .bind(ts(at))
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| missing_reference(e, "article"))?;
+    sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2").bind(ts(at)).bind(id.0).execute(&mut **tx).await?;
+    log_change(tx, id.0, "corrected").await?;
+    Ok(())
 }

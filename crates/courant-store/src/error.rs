@@ -23,6 +23,9 @@ pub enum StoreError {
     /// A status change the workflow does not allow.
     #[error("an article cannot go from {from} to {to}")]
     Transition { from: courant_core::Status, to: courant_core::Status },
+    /// Something cannot be deleted while other things use it; names (up to twenty of) them.
+    #[error("the {what} is still used by: {}", used_by.join("; "))]
+    InUse { what: &'static str, used_by: Vec<String> },
     /// A row holds a value this version of Courant cannot read.
     #[error("unreadable row: {0}")]
     Corrupt(String),

@@ -7,14 +7,20 @@
 
 mod articles;
 mod error;
+mod newsroom;
+mod registry;
 mod rows;
 mod taxonomy;
 mod trending;
+mod users;
 mod webhooks;
 
 pub use articles::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth, section_path};
 pub use error::StoreError;
+pub use newsroom::{ArticleMeta, AuditEntry, NewsroomFilter, NewsroomItem, Revision, RevisionInfo, SaveOutcome};
+pub use registry::ImageUpdate;
 pub use taxonomy::RESERVED_SECTION_SLUGS;
+pub use users::{NewUser, UserUpdate};
 pub use webhooks::{ChangeEvent, Delivery};
 
 use sqlx::SqlSafeStr;
@@ -34,6 +40,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
     (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
     (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
+    (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
 ];
 
 /// The publication's database.
@@ -180,7 +187,10 @@ fn migrator() -> Migrator {
         SQLITE_MIGRATIONS
             .iter()
             .map(|(version, description, sql)| {
-                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), false)
+                // A migration that manages its own transaction says so on its first line (it
+                // rebuilds a table, which needs foreign keys off, outside any transaction).
+                let no_tx = sql.starts_with("-- no-transaction");
+                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), no_tx)
             })
             .collect(),
     )

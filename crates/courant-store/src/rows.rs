@@ -8,7 +8,7 @@ use sqlx::sqlite::SqliteRow;
 
 /// The columns of an image joined into another row, each name prefixed (`hero_`, `photo_`).
 pub(crate) fn image_columns(table: &str, prefix: &str) -> String {
-    ["id", "file", "width", "height", "alt", "caption", "credit", "keywords"]
+    ["id", "file", "width", "height", "alt", "caption", "credit", "keywords", "focal_x", "focal_y"]
         .iter()
         .map(|c| format!("{table}.{c} AS {prefix}{c}"))
         .collect::<Vec<_>>()
@@ -30,6 +30,13 @@ pub(crate) fn image(row: &SqliteRow, prefix: &str) -> Result<Option<Image>, Stor
         caption: row.try_get(col("caption").as_str())?,
         credit: row.try_get(col("credit").as_str())?,
         keywords: split_keywords(&keywords),
+        focal: match (
+            row.try_get::<Option<f64>, _>(col("focal_x").as_str())?,
+            row.try_get::<Option<f64>, _>(col("focal_y").as_str())?,
+        ) {
+            (Some(x), Some(y)) => Focal::new(x as f32, y as f32),
+            _ => None,
+        },
     }))
 }
 
@@ -96,6 +103,7 @@ pub(crate) fn source(row: &SqliteRow) -> Result<Source, StoreError> {
         slug: row.try_get("slug")?,
         name: row.try_get("name")?,
         url: row.try_get("url")?,
+        kind: row.try_get("kind")?,
     })
 }
 

@@ -148,6 +148,7 @@ impl Store {
             caption: new.caption,
             credit: new.credit,
             keywords: rows::split_keywords(&keywords),
+            focal: None,
         })
     }
 
@@ -219,8 +220,9 @@ impl Store {
 
     /// Every source, by name.
     pub async fn sources(&self) -> Result<Vec<Source>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, slug, name, url FROM sources ORDER BY name, id").fetch_all(&self.read).await?;
+        let rows = sqlx::query("SELECT id, slug, name, url, kind FROM sources ORDER BY name, id")
+            .fetch_all(&self.read)
+            .await?;
         rows.iter().map(rows::source).collect()
     }
 
@@ -238,26 +240,25 @@ impl Store {
         if new.name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "a source needs a name".into() }.into());
         }
-        if !new.url.is_empty() && !(new.url.starts_with("https://") || new.url.starts_with("http://")) {
-            return Err(
-                Invalid { field: "url", message: "a source's address starts with https:// or http://".into() }.into()
-            );
-        }
+        check_source_url(&new.url)?;
+        let kind = source_kind(&new.kind)?;
         let mut tx = self.write.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO sources (slug, name, url) VALUES ($1, $2, $3) RETURNING id")
-            .bind(&slug)
-            .bind(new.name.trim())
-            .bind(&new.url)
-            .fetch_one(&mut *tx)
-            .await?;
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO sources (slug, name, url, kind) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(&slug)
+                .bind(new.name.trim())
+                .bind(&new.url)
+                .bind(kind)
+                .fetch_one(&mut *tx)
+                .await?;
         tx.commit().await?;
-        Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url })
+        Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
     }
 
     /// The source with this slug.
     pub async fn source_by_slug(&self, slug: &str) -> Result<Option<Source>, StoreError> {
-        let row = sqlx::query("SELECT id, slug, name, url FROM sources WHERE slug = $1")
+        let row = sqlx::query("SELECT id, slug, name, url, kind FROM sources WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&self.read)
             .await?;
@@ -284,4 +285,24 @@ pub(crate) fn missing_reference(e: sqlx::Error, what: &'static str) -> StoreErro
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound(what),
         _ => StoreError::Database(e),
     }
+}
+
+/// A source's address, when given, is a web address.
+pub(crate) fn check_source_url(url: &str) -> Result<(), StoreError> {
+    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(
+            Invalid { field: "url", message: "a source's address starts with https:// or http://".into() }.into()
+        );
+    }
+    Ok(())
+}
+
+/// The stored kind of a source: one of the known kinds, "other" when empty.
+pub(crate) fn source_kind(kind: &str) -> Result<&'static str, StoreError> {
+    let kind = if kind.trim().is_empty() { "other" } else { kind.trim() };
+    SOURCE_KINDS
+        .iter()
+        .copied()
+        .find(|k| *k == kind)
+        .ok_or_else(|| Invalid { field: "kind", message: format!("choose one of: {}", SOURCE_KINDS.join(", ")) }.into())
 }

@@ -22,6 +22,13 @@ pub enum AppError {
     /// The client sent too many requests; it may try again after this many seconds.
     #[error("rate limited")]
     TooManyRequests { retry_after: u64 },
+    /// The user may not do this; says why.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// A request the newsroom refuses with a status of its own (409, 413, 422), a heading, a
+    /// message and what it concerns (what uses a thing, what an article lacks).
+    #[error("refused ({status}): {message}")]
+    Refused { status: u16, heading: String, message: String, items: Vec<String> },
     /// The store cannot be reached; the reader should retry.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -38,6 +45,10 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::InvalidParameter { .. } => "invalid_parameter",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Refused { status: 409, .. } => "conflict",
+            AppError::Refused { status: 413, .. } => "too_large",
+            AppError::Refused { .. } => "refused",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -48,7 +59,8 @@ impl AppError {
         match self {
             AppError::NotFound => "Nothing is published at this address.".into(),
             AppError::Gone => "This story has been withdrawn.".into(),
-            AppError::BadRequest(why) => why.clone(),
+            AppError::BadRequest(why) | AppError::Forbidden(why) => why.clone(),
+            AppError::Refused { message, .. } => message.clone(),
             AppError::InvalidParameter { name, message } => format!("The parameter `{name}` {message}"),
             AppError::TooManyRequests { retry_after } => {
                 format!("Too many requests from your address; try again in {retry_after} seconds.")
@@ -64,6 +76,8 @@ impl AppError {
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) | AppError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Refused { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,7 +86,35 @@ impl AppError {
 
 impl From<courant_store::StoreError> for AppError {
     fn from(e: courant_store::StoreError) -> Self {
-        if e.is_unavailable() { AppError::Unavailable(e.to_string()) } else { AppError::Internal(e.to_string()) }
+        use courant_store::StoreError as S;
+        match e {
+            e if e.is_unavailable() => AppError::Unavailable(e.to_string()),
+            S::NotFound(what) => AppError::Refused {
+                status: 404,
+                heading: "Not found".into(),
+                message: format!("The {what} does not exist (any more)."),
+                items: Vec::new(),
+            },
+            S::Invalid(invalid) => AppError::Refused {
+                status: 422,
+                heading: "Not saved".into(),
+                message: invalid.to_string(),
+                items: Vec::new(),
+            },
+            S::InUse { what, used_by } => AppError::Refused {
+                status: 409,
+                heading: format!("The {what} is in use"),
+                message: format!("The {what} cannot be deleted while these use it:"),
+                items: used_by,
+            },
+            S::Transition { from, to } => AppError::Refused {
+                status: 409,
+                heading: "Not possible".into(),
+                message: format!("An article cannot go from {from} to {to}."),
+                items: Vec::new(),
+            },
+            e => AppError::Internal(e.to_string()),
+        }
     }
 }
 
@@ -88,6 +130,9 @@ struct Unrendered {
     code: &'static str,
     message: String,
     parameter: Option<&'static str>,
+    /// For the newsroom's page: a heading and a list.
+    heading: Option<String>,
+    items: Vec<String>,
 }
 
 impl IntoResponse for AppError {
@@ -98,6 +143,8 @@ impl IntoResponse for AppError {
             }
             AppError::BadRequest(why) => tracing::debug!(why, "bad request"),
             AppError::InvalidParameter { name, message } => tracing::debug!(name, message, "bad parameter"),
+            AppError::Forbidden(why) => tracing::info!(why, "forbidden"),
+            AppError::Refused { status, message, .. } => tracing::debug!(status, message, "refused"),
             AppError::NotFound | AppError::Gone | AppError::TooManyRequests { .. } => {}
         }
         let status = self.status();
@@ -107,6 +154,15 @@ impl IntoResponse for AppError {
             parameter: match &self {
                 AppError::InvalidParameter { name, .. } => Some(name),
                 _ => None,
+            },
+            heading: match &self {
+                AppError::Refused { heading, .. } => Some(heading.clone()),
+                AppError::Forbidden(_) => Some("Not allowed".into()),
+                _ => None,
+            },
+            items: match &self {
+                AppError::Refused { items, .. } => items.clone(),
+                _ => Vec::new(),
             },
         };
         let mut response = match &self {
@@ -125,11 +181,20 @@ impl IntoResponse for AppError {
 /// Bad requests keep their own message, which says what was wrong.
 pub(crate) async fn render_error_pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let newsroom = request.uri().path().starts_with("/newsroom");
     let mut response = next.run(request).await;
     let Some(error) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
     let status = response.status();
+    if newsroom {
+        let heading = error.heading.clone().unwrap_or_else(|| match status {
+            StatusCode::NOT_FOUND => "Not found".into(),
+            StatusCode::BAD_REQUEST => "Not understood".into(),
+            _ => "Something went wrong".into(),
+        });
+        return crate::newsroom::message_page(&app, status, &heading, &error.message, &error.items);
+    }
     if api {
         // The API answers in JSON, with a code clients can test and never a page.
         let mut body = serde_json::json!({ "error": error.code, "message": error.message });

@@ -1,9 +1,10 @@
-//! The web application: the public site (and later the newsroom and the API) as an axum
+//! The web application: the public site, the newsroom and the API as an axum
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
 mod error;
 pub mod indexer;
 mod limit;
+pub mod newsroom;
 mod routes;
 pub mod tasks;
 pub mod trending;
@@ -26,12 +27,17 @@ use std::time::Instant;
 const SITE_CSS: &str = include_str!("../../../static/css/site.css");
 /// The view beacon's script, embedded in the binary.
 const BEACON_JS: &str = include_str!("../../../static/js/beacon.js");
+/// The newsroom's stylesheet and script.
+const NEWSROOM_CSS: &str = include_str!("../../../static/css/newsroom.css");
+const NEWSROOM_JS: &str = include_str!("../../../static/js/newsroom.js");
 
 /// The static files, by their content-hashed names: (name, content, content type).
-pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 2] {
+pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 4] {
     [
         (hashed("site", SITE_CSS, "css"), SITE_CSS, "text/css; charset=utf-8"),
         (hashed("beacon", BEACON_JS, "js"), BEACON_JS, "text/javascript; charset=utf-8"),
+        (hashed("newsroom", NEWSROOM_CSS, "css"), NEWSROOM_CSS, "text/css; charset=utf-8"),
+        (hashed("newsroom", NEWSROOM_JS, "js"), NEWSROOM_JS, "text/javascript; charset=utf-8"),
     ]
 }
 
@@ -57,6 +63,10 @@ pub struct Inner {
     pub search: Arc<courant_search::SearchIndex>,
     /// View counts for "Others are reading now".
     pub trending: Arc<trending::Trending>,
+    /// The newsroom's settings, pages and login throttle.
+    pub newsroom: newsroom::NewsroomSettings,
+    pub newsroom_templates: courant_render::newsroom::NewsroomTemplates,
+    pub login_throttle: newsroom::LoginThrottle,
 }
 
 impl AppState {
@@ -69,11 +79,25 @@ impl AppState {
         api: &ApiSettings,
         search: Arc<courant_search::SearchIndex>,
         trending: trending::TrendingSettings,
-    ) -> AppState {
+        newsroom: newsroom::NewsroomSettings,
+    ) -> Result<AppState, courant_render::RenderError> {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
         let beacon_limiter = RateLimiter::new(60);
         let trending = Arc::new(trending::Trending::new(trending));
-        AppState(Arc::new(Inner { store, renderer, media_dir, api_limiter, beacon_limiter, search, trending }))
+        let newsroom_templates = courant_render::newsroom::NewsroomTemplates::new()?;
+        let login_throttle = newsroom::LoginThrottle::new();
+        Ok(AppState(Arc::new(Inner {
+            store,
+            renderer,
+            media_dir,
+            api_limiter,
+            beacon_limiter,
+            search,
+            trending,
+            newsroom,
+            newsroom_templates,
+            login_throttle,
+        })))
     }
 
     /// The address of the stylesheet, which changes whenever its content does.
@@ -84,6 +108,18 @@ impl AppState {
     /// The address of the view beacon's script, which changes whenever its content does.
     pub fn beacon_url() -> String {
         format!("/static/{}", hashed("beacon", BEACON_JS, "js"))
+    }
+}
+
+impl AppState {
+    /// The address of the newsroom's stylesheet.
+    pub fn newsroom_css_url() -> String {
+        format!("/static/{}", hashed("newsroom", NEWSROOM_CSS, "css"))
+    }
+
+    /// The address of the newsroom's script.
+    pub fn newsroom_js_url() -> String {
+        format!("/static/{}", hashed("newsroom", NEWSROOM_JS, "js"))
     }
 }
 

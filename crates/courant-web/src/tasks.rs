@@ -1,4 +1,5 @@
-//! Background work of a serving node: storing view counts and reloading every node's totals.
+//! Background work of a serving node: storing view counts and reloading every node's totals,
+//! publishing scheduled articles, forgetting expired sessions.
 
 use crate::AppState;
 use courant_store::StoreError;
@@ -56,5 +57,33 @@ pub async fn keep_trending(app: AppState) {
         if let Err(e) = result {
             tracing::warn!(error = %e, "view counts could not be stored; keeping them in memory and retrying");
         }
+    }
+}
+
+/// How often the scheduler looks for articles whose time has come: well within the promise
+/// that a scheduled story goes live within a second of its time.
+const SCHEDULE_EVERY: Duration = Duration::from_millis(250);
+
+/// Publishes scheduled articles when their time comes. The first pass, at start-up, catches up
+/// on any whose time passed while the server was down; each goes live exactly once.
+pub async fn publish_scheduled(app: AppState) {
+    let mut last_prune = std::time::Instant::now();
+    loop {
+        let now = time::OffsetDateTime::now_utc();
+        match app.store.publish_due(now).await {
+            Ok(published) => {
+                for id in published {
+                    tracing::info!(article = id.0, "scheduled article published");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying"),
+        }
+        if last_prune.elapsed() > Duration::from_secs(3600) {
+            last_prune = std::time::Instant::now();
+            if let Err(e) = app.store.prune_sessions(now).await {
+                tracing::warn!(error = %e, "expired sessions could not be pruned");
+            }
+        }
+        tokio::time::sleep(SCHEDULE_EVERY).await;
     }
 }

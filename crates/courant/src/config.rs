@@ -26,6 +26,7 @@ pub struct Config {
     pub search: SearchConfig,
     pub trending: courant_web::trending::TrendingSettings,
     pub webhooks: courant_web::webhooks::WebhookSettings,
+    pub newsroom: courant_web::newsroom::NewsroomSettings,
     pub server: ServerConfig,
 }
 
@@ -138,6 +139,12 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     }
     if !(50..=1200).contains(&config.ads.height) {
         bail!("key `ads.height`: expected a height in pixels from 50 to 1200");
+    }
+    if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
+        bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");
+    }
+    if !(1..=365).contains(&config.newsroom.session_days) {
+        bail!("key `newsroom.session_days`: expected how many days a login lasts, from 1 to 365");
     }
     if !(1..=1000).contains(&config.feeds.items) {
         bail!("key `feeds.items`: expected how many stories a feed carries, from 1 to 1000");

@@ -38,7 +38,10 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
     if fresh {
         reindex(&store, &index).await?;
     }
-    let state = AppState::new(store, renderer, media_dir(data_dir), &config.api, index, config.trending.clone());
+    let mut newsroom = config.newsroom.clone();
+    newsroom.secure_cookies = config.site.url.starts_with("https://");
+    let state =
+        AppState::new(store, renderer, media_dir(data_dir), &config.api, index, config.trending.clone(), newsroom)?;
     courant_web::tasks::load_trending(&state).await?;
     Ok(state)
 }
@@ -104,6 +107,73 @@ pub async fn simulate_readers(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates a newsroom user with a one-time password, returned to be handed over.
+pub async fn add_user(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: courant_core::Role,
+) -> anyhow::Result<(courant_core::User, String)> {
+    let password = courant_web::newsroom::one_time_password();
+    let new = courant_store::NewUser {
+        email: email.to_string(),
+        name: name.to_string(),
+        role,
+        password_hash: courant_web::newsroom::hash_password(password.clone()).await?,
+        must_change_password: true,
+        author_id: None,
+    };
+    let user = store.insert_user(&new, None, OffsetDateTime::now_utc()).await?;
+    tracing::info!(user = user.id.0, role = role.as_str(), "user created from the command line");
+    Ok((user, password))
+}
+
+/// Issues a one-time password reset link for the user with `email`.
+pub async fn reset_link(store: &Store, site_url: &str, email: &str) -> anyhow::Result<String> {
+    let user = store.user_by_email(email).await?.with_context(|| format!("no user has the email {email}"))?;
+    let token = courant_web::newsroom::token();
+    let now = OffsetDateTime::now_utc();
+    let hash = courant_web::newsroom::token_hash(&token);
+    store.create_password_reset(&hash, &user, None, now, now + time::Duration::hours(24)).await?;
+    Ok(format!("{}/newsroom/reset/{token}", site_url.trim_end_matches('/')))
+}
+
+/// The demo newsroom's accounts, one per role, with fresh passwords on every call: (role,
+/// email, password). The contributor and the editor write under demo bylines.
+pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::Role, String, String)>> {
+    use courant_core::Role;
+    let authors = store.authors().await?;
+    let mut accounts = Vec::new();
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let email = format!("{role}@demo.courant.example");
+        let password = courant_web::newsroom::one_time_password();
+        let hash = courant_web::newsroom::hash_password(password.clone()).await?;
+        let user = match store.user_by_email(&email).await? {
+            Some(u) => u,
+            None => {
+                let name = match role {
+                    Role::Contributor => "Demo contributor",
+                    Role::Editor => "Demo editor",
+                    Role::Admin => "Demo admin",
+                };
+                let author_id = (role != Role::Admin).then(|| authors.get(i).map(|a| a.id)).flatten();
+                let new = courant_store::NewUser {
+                    email: email.clone(),
+                    name: name.into(),
+                    role,
+                    password_hash: hash.clone(),
+                    must_change_password: false,
+                    author_id,
+                };
+                store.insert_user(&new, None, OffsetDateTime::now_utc()).await?
+            }
+        };
+        store.set_password(user.id, &hash, false, None).await?;
+        accounts.push((role, email, password));
+    }
+    Ok(accounts)
+}
+
 /// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
 fn bar(what: &'static str) -> ProgressBar {
     let b = ProgressBar::new(0);
@@ -135,6 +205,7 @@ pub async fn serve_with(
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
+    let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let flush_on_exit = state.clone();
     let app = courant_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -143,6 +214,7 @@ pub async fn serve_with(
         .context("the server stopped with an error")?;
     follower.abort();
     counter.abort();
+    scheduler.abort();
     hooks.abort();
     // Views counted since the last flush are kept, not lost with the process.
     if let Err(e) = courant_web::tasks::flush_trending(&flush_on_exit).await {

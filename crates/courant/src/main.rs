@@ -61,6 +61,35 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Manage newsroom users: add one (how the first admin is made) or issue a reset link.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a user and print a one-time password (they choose their own at first login).
+    Add {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        email: String,
+        /// contributor, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The name shown in the newsroom; the part of the email before @ when absent.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Print a one-time link (valid 24 hours) for a user to choose a new password.
+    Reset {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Args)]
@@ -132,6 +161,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
             courant::simulate_readers(&state).await?;
+            let accounts = courant::demo_accounts(&state.store).await?;
+            let base = loaded.config.site.url.clone();
+            println!("\nDemo newsroom at {base}/newsroom/login (new passwords on every start):");
+            for (role, email, password) in &accounts {
+                println!("    {:<12} {email:<34} {password}", role.as_str());
+            }
+            println!();
             if no_serve {
                 state.store.close().await;
                 return Ok(std::process::ExitCode::SUCCESS);
@@ -173,6 +209,23 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
         }
         Command::Check { common } => return check(common).await,
+        Command::User { action: UserAction::Add { common, email, role, name } } => {
+            let role = courant_core::Role::parse(&role)
+                .with_context(|| format!("--role {role:?}: expected contributor, editor or admin"))?;
+            let store = courant_store::Store::open(&common.data).await?;
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let (user, password) = courant::add_user(&store, &email, &name, role).await?;
+            println!("created {} ({}) with the one-time password:\n\n    {password}\n", user.email, user.role);
+            println!("They log in at /newsroom/login and choose their own password at once.");
+            store.close().await;
+        }
+        Command::User { action: UserAction::Reset { common, email } } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant_store::Store::open(&common.data).await?;
+            let link = courant::reset_link(&store, &loaded.config.site.url, &email).await?;
+            println!("one-time link for {email}, valid for 24 hours:\n\n    {link}\n");
+            store.close().await;
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

@@ -41,7 +41,7 @@ fn migrate_then_check_is_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = courant(&["migrate"], dir.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("applied 4 migration"), "{}", text(&out));
+    assert!(text(&out).contains("applied 5 migration"), "{}", text(&out));
     let again = courant(&["migrate"], dir.path());
     assert!(text(&again).contains("applied 0 migration"), "{}", text(&again));
     let check = courant(&["check"], dir.path());
@@ -231,4 +231,27 @@ fn view_counts_survive_a_restart() {
     }
     stop(running);
     assert_eq!(views_of(id), before + 2, "two views were counted and stored on shutdown");
+}
+
+#[test]
+fn user_add_prints_a_one_time_password_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = courant(&["user", "add", "--email", "Chief@Paper.example", "--role", "admin"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("chief@paper.example (admin)"), "the address is stored in lower case: {said}");
+    let password = said.lines().map(str::trim).find(|l| l.len() == 20).expect("a 20-character one-time password line");
+    assert!(!password.contains(' '), "{password:?}");
+
+    let again = courant(&["user", "add", "--email", "chief@paper.example", "--role", "editor"], dir.path());
+    assert!(!again.status.success(), "a second account for one address must be refused");
+    assert!(text(&again).contains("already has an account"), "{}", text(&again));
+
+    let bad = courant(&["user", "add", "--email", "x@paper.example", "--role", "owner"], dir.path());
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("--role"), "the message names the option: {}", text(&bad));
+
+    let reset = courant(&["user", "reset", "--email", "chief@paper.example"], dir.path());
+    assert!(reset.status.success(), "{}", text(&reset));
+    assert!(text(&reset).contains("/newsroom/reset/"), "{}", text(&reset));
 }

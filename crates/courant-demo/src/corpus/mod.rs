@@ -152,11 +152,32 @@ pub struct SourceSeed {
     pub slug: &'static str,
     pub name: &'static str,
     pub url: &'static str,
+    /// One of `courant_core::SOURCE_KINDS`.
+    pub kind: &'static str,
 }
 
 /// Real news agencies and outlets, by name and address only: a story credits them as sources.
 pub fn sources() -> Vec<SourceSeed> {
-    let s = |slug, name, url| SourceSeed { slug, name, url };
+    let outlets = [
+        "bloomberg",
+        "bbc-news",
+        "the-guardian",
+        "le-monde",
+        "der-spiegel",
+        "el-pais",
+        "financial-times",
+        "al-jazeera",
+        "nhk",
+    ];
+    let s = |slug: &'static str, name, url| {
+        let kind = match slug {
+            "bbc-news" | "al-jazeera" | "nhk" => "broadcaster",
+            "der-spiegel" => "magazine",
+            _ if outlets.contains(&slug) => "newspaper",
+            _ => "agency",
+        };
+        SourceSeed { slug, name, url, kind }
+    };
     vec![
         s("reuters", "Reuters", "https://www.reuters.com"),
         s("associated-press", "Associated Press", "https://apnews.com"),

@@ -9,6 +9,7 @@ mod support;
 mod articles;
 mod listing;
 mod migrations;
+mod newsroom;
 mod slugs;
 mod status;
 mod taxonomy;

@@ -187,7 +187,7 @@ pub async fn author(store: &Store, name: &str, photo: Option<ImageId>) -> Author
 /// Inserts a source, panicking with context on failure.
 pub async fn source(store: &Store, name: &str, url: &str) -> Source {
     store
-        .insert_source(NewSource { slug: None, name: name.to_string(), url: url.to_string() })
+        .insert_source(NewSource { name: name.to_string(), url: url.to_string(), ..NewSource::default() })
         .await
         .unwrap_or_else(|e| panic!("insert source {name:?}: {e}"))
 }

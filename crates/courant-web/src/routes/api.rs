@@ -202,7 +202,8 @@ fn article_json(app: &AppState, a: &Article) -> ArticleJson {
             }];
             variants.extend(courant_media::CROPS.iter().map(|(name, rw, rh)| {
                 let (width, height) = courant_media::crop_size(h.width, h.height, *rw, *rh);
-                let url = r.absolute(&media_url(&courant_media::crop_file_name(&h.file, name)));
+                let url =
+                    r.absolute(&media_url(&courant_media::crop_file_name(&h.file, name, h.focal.map(|f| (f.x, f.y)))));
                 ImageVariant { name: (*name).into(), url, width, height }
             }));
             ImageJson {
@@ -328,7 +329,7 @@ fn published_json(app: &AppState, headers: &HeaderMap, article: Option<Article>)
     match a.status {
         Status::Published => Ok(json_response(headers, &article_json(app, &a), Some(a.updated_at))),
         Status::Unpublished => Err(AppError::Gone),
-        Status::Draft | Status::Scheduled => Err(AppError::NotFound),
+        Status::Draft | Status::Review | Status::Scheduled => Err(AppError::NotFound),
     }
 }
 

@@ -14,11 +14,12 @@ use axum::response::{IntoResponse, Response};
 
 pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
-        .merge(api::routes(state))
+        .merge(api::routes(state.clone()))
         .merge(assets::routes())
         .merge(beacon::routes())
         .merge(feeds::routes())
         .merge(search::routes())
+        .merge(crate::newsroom::routes(state.clone()))
         .merge(site::routes())
 }
 

@@ -75,7 +75,7 @@ async fn article(
     match article.status {
         Status::Published => {}
         Status::Unpublished => return Err(AppError::Gone),
-        Status::Draft | Status::Scheduled => return Err(AppError::NotFound),
+        Status::Draft | Status::Review | Status::Scheduled => return Err(AppError::NotFound),
     }
     let canonical = article.path().ok_or(AppError::NotFound)?;
     if uri.path() != canonical {

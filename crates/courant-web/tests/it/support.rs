@@ -497,6 +497,7 @@ impl Fixture {
                 slug: Some("fixture-wire".into()),
                 name: "Fixture Wire".into(),
                 url: "https://wire.example.org".into(),
+                kind: "agency".into(),
             })
             .await
             .expect("insert source A");
@@ -505,6 +506,7 @@ impl Fixture {
                 slug: Some("harbour-herald-fixture".into()),
                 name: "Harbour Herald".into(),
                 url: "https://herald.example.org/news".into(),
+                kind: "newspaper".into(),
             })
             .await
             .expect("insert source B");

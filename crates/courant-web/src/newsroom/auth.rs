@@ -1,0 +1,386 @@
+//! Who is asking: passwords (argon2id, hashed off the async threads), random tokens, session
+//! cookies, login throttling, and the pages to log in, log out, change a password and use a
+//! reset link.
+
+use super::{Me, Visitor, page, redirect};
+use crate::{AppError, AppState};
+use axum::Extension;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use courant_core::{User, check_password};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// The session cookie, scoped to the newsroom.
+pub(crate) const SESSION_COOKIE: &str = "courant_session";
+/// The cookie of the double-submitted token that guards the login and reset forms.
+pub(crate) const FORM_COOKIE: &str = "courant_form";
+/// How long a reset link works.
+pub(crate) const RESET_HOURS: i64 = 24;
+
+/// A random token of 256 bits, URL-safe.
+pub fn token() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 32];
+    // The system's random source failing leaves nothing safe to do.
+    #[allow(clippy::expect_used)]
+    ring::rand::SystemRandom::new().fill(&mut bytes).expect("the system random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a token, as stored: the database never holds a usable token.
+pub fn token_hash(token: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares secrets in time independent of where they differ.
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+    !a.is_empty() && a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Hashes a password with argon2id and a random salt (on a blocking thread: it is slow on purpose).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::encode_b64(&token().as_bytes()[..16]).map_err(|e| e.to_string())?;
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password task: {e}")))?
+    .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
+}
+
+/// Checks a password against a stored hash (on a blocking thread).
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        PasswordHash::new(&hash)
+            .is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A password for a new account or a reset: 20 characters from a 32-letter alphabet (100 bits).
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789-";
+    token()
+        .as_bytes()
+        .chunks(2)
+        .take(20)
+        .map(|pair| ALPHABET[(pair[0] as usize + pair[1] as usize * 7) % 32] as char)
+        .collect()
+}
+
+/// A cookie's value from the request.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value for the newsroom: HttpOnly, SameSite=Lax, Secure on HTTPS sites.
+pub(crate) fn set_cookie(app: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if app.newsroom.secure_cookies { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    let v = format!("{name}={value}; Path=/newsroom; HttpOnly; SameSite=Lax{secure}{age}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+/// Failed logins per account and per address within a window; past the limit, logins wait.
+pub struct LoginThrottle {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+const PER_ACCOUNT: u32 = 5;
+const PER_ADDRESS: u32 = 30;
+
+impl LoginThrottle {
+    pub fn new() -> LoginThrottle {
+        LoginThrottle { failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(email: &str, ip: IpAddr) -> [(String, u32); 2] {
+        [(format!("account:{}", email.trim().to_lowercase()), PER_ACCOUNT), (format!("address:{ip}"), PER_ADDRESS)]
+    }
+
+    /// Minutes to wait when the account or the address has failed too often.
+    pub fn blocked(&self, email: &str, ip: IpAddr) -> Option<u64> {
+        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        Self::keys(email, ip).iter().find_map(|(key, limit)| {
+            let (n, since) = map.get(key)?;
+            let left = WINDOW.checked_sub(since.elapsed())?;
+            (*n >= *limit).then(|| left.as_secs().div_ceil(60).max(1))
+        })
+    }
+
+    pub fn failed(&self, email: &str, ip: IpAddr) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
+        }
+        for (key, _) in Self::keys(email, ip) {
+            let entry = map.entry(key).or_insert((0, Instant::now()));
+            if entry.1.elapsed() >= WINDOW {
+                *entry = (0, Instant::now());
+            }
+            entry.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        let key = format!("account:{}", email.trim().to_lowercase());
+        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
+    }
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::new()
+    }
+}
+
+#[derive(Serialize)]
+struct LoginView {
+    email: String,
+}
+
+/// `GET /newsroom/login`: the login form (already logged in: the dashboard).
+pub(super) async fn login_form(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    if visitor.user.is_some() {
+        return Ok(redirect("/newsroom/"));
+    }
+    visitor.page(&app, "login", "Log in", LoginView { email: String::new() }, Vec::new())
+}
+
+/// `POST /newsroom/login`: checks the password (throttled per account and per address) and
+/// starts a session in a new cookie.
+pub(super) async fn login(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(form): Extension<Arc<super::form::Form>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> Result<Response, AppError> {
+    let ip = peer.map_or(IpAddr::from([127, 0, 0, 1]), |p| p.0.0.ip());
+    let email = form.get("email").trim().to_string();
+    let refuse = |message: String| {
+        visitor.page(&app, "login", "Log in", LoginView { email: email.clone() }, vec![message]).map(|mut r| {
+            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            r
+        })
+    };
+    if let Some(minutes) = app.login_throttle.blocked(&email, ip) {
+        tracing::warn!(%ip, "login throttled");
+        return refuse(format!("Too many failed attempts. Try again in {minutes} minutes."));
+    }
+    let found = app.store.user_for_login(&email).await?;
+    // Hash even for an unknown address, so the answer takes as long either way.
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), h),
+        None => (None, DUMMY_HASH.to_string()),
+    };
+    let ok = verify_password(form.get("password").to_string(), hash).await;
+    let user = match user {
+        Some(u) if ok && !u.disabled => u,
+        _ => {
+            app.login_throttle.failed(&email, ip);
+            tracing::info!(%ip, "login failed");
+            return refuse("That email and password do not match an active account.".into());
+        }
+    };
+    app.login_throttle.succeeded(&email);
+    let mut response = redirect(if user.must_change_password { "/newsroom/account" } else { "/newsroom/" });
+    start_session(&app, &user, &mut response).await?;
+    tracing::info!(user = user.id.0, "logged in");
+    Ok(response)
+}
+
+/// An argon2id hash of a random password, checked against when the account does not exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$W8v8sQ3kJmXcS5C2Gx1m0o6y7v1xgq0b7mCz0aGQJkM";
+
+async fn start_session(app: &AppState, user: &User, response: &mut Response) -> Result<(), AppError> {
+    let session = token();
+    let now = OffsetDateTime::now_utc();
+    let days = app.newsroom.session_days;
+    app.store.create_session(&token_hash(&session), user.id, &token(), now, now + time::Duration::days(days)).await?;
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(app, SESSION_COOKIE, &session, Some(days * 86_400)));
+    Ok(())
+}
+
+/// `POST /newsroom/logout`: ends this session.
+pub(super) async fn logout(State(app): State<AppState>, Extension(me): Extension<Me>) -> Result<Response, AppError> {
+    app.store.delete_session(&me.session_hash).await?;
+    let mut r = redirect("/newsroom/login");
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(&app, SESSION_COOKIE, "", Some(0)));
+    Ok(r)
+}
+
+/// `POST /newsroom/logout-everywhere`: ends every session of this account, on every device.
+pub(super) async fn logout_everywhere(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+) -> Result<Response, AppError> {
+    let n = app.store.delete_sessions(me.user.id).await?;
+    tracing::info!(user = me.user.id.0, sessions = n, "logged out everywhere");
+    let mut r = redirect("/newsroom/login");
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(&app, SESSION_COOKIE, "", Some(0)));
+    Ok(r)
+}
+
+#[derive(Serialize)]
+struct AccountView {
+    forced: bool,
+    sessions_note: String,
+}
+
+/// `GET /newsroom/account`: change one's password; log out everywhere.
+pub(super) async fn account(State(app): State<AppState>, Extension(me): Extension<Me>) -> Result<Response, AppError> {
+    account_page(&app, &me, Vec::new(), None)
+}
+
+fn account_page(app: &AppState, me: &Me, errors: Vec<String>, notice: Option<&str>) -> Result<Response, AppError> {
+    let view = AccountView {
+        forced: me.user.must_change_password,
+        sessions_note: "Changing your password ends your other sessions.".into(),
+    };
+    page(app, Some(me), "account", "Your account", view, errors, notice)
+}
+
+/// `POST /newsroom/account/password`: sets a new password after checking the current one
+/// (not asked right after logging in with a one-time password); other sessions end.
+pub(super) async fn change_password(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<super::form::Form>>,
+) -> Result<Response, AppError> {
+    if !me.user.must_change_password {
+        let hash = app.store.password_hash(me.user.id).await?.unwrap_or_default();
+        if !verify_password(form.get("current").to_string(), hash).await {
+            return account_page(&app, &me, vec!["Your current password is not right.".into()], None);
+        }
+    }
+    let password = form.get("password");
+    if let Err(e) = check_password(password) {
+        return account_page(&app, &me, vec![format!("New password: {}", e.message)], None);
+    }
+    if password != form.get("password2") {
+        return account_page(&app, &me, vec!["The two new passwords differ.".into()], None);
+    }
+    let hash = hash_password(password.to_string()).await?;
+    app.store.set_password(me.user.id, &hash, false, Some(&me.session_hash)).await?;
+    Ok(redirect("/newsroom/?done=password"))
+}
+
+#[derive(Serialize)]
+struct ResetView {
+    email: String,
+    action: String,
+}
+
+/// `GET /newsroom/reset/{token}`: the form to choose a password through a one-time link.
+pub(super) async fn reset_form(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(reset): Path<String>,
+) -> Result<Response, AppError> {
+    let user = app.store.password_reset_user(&token_hash(&reset), OffsetDateTime::now_utc()).await?;
+    let user = user.ok_or_else(expired_link)?;
+    let view = ResetView { email: user.email, action: format!("/newsroom/reset/{reset}") };
+    visitor.page(&app, "reset", "Choose a password", view, Vec::new())
+}
+
+fn expired_link() -> AppError {
+    AppError::Refused {
+        status: 404,
+        heading: "This link does not work".into(),
+        message: "The link was used already, has expired, or was never issued. Ask an admin for a new one.".into(),
+        items: Vec::new(),
+    }
+}
+
+/// `POST /newsroom/reset/{token}`: sets the password and uses the link up; every session of the
+/// user ends, and a new one starts here.
+pub(super) async fn reset(
+    State(app): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Extension(form): Extension<Arc<super::form::Form>>,
+    Path(reset): Path<String>,
+) -> Result<Response, AppError> {
+    let hash = token_hash(&reset);
+    let user = app.store.password_reset_user(&hash, OffsetDateTime::now_utc()).await?.ok_or_else(expired_link)?;
+    let password = form.get("password");
+    let problem = match check_password(password) {
+        Err(e) => Some(format!("Password: {}", e.message)),
+        Ok(()) if password != form.get("password2") => Some("The two passwords differ.".into()),
+        Ok(()) => None,
+    };
+    if let Some(problem) = problem {
+        let view = ResetView { email: user.email, action: format!("/newsroom/reset/{reset}") };
+        return visitor.page(&app, "reset", "Choose a password", view, vec![problem]);
+    }
+    let new_hash = hash_password(password.to_string()).await?;
+    let user =
+        app.store.use_password_reset(&hash, &new_hash, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+            courant_store::StoreError::NotFound(_) => expired_link(),
+            e => e.into(),
+        })?;
+    let mut response = redirect("/newsroom/?done=password");
+    start_session(&app, &user, &mut response).await?;
+    Ok(response.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery".into()).await.expect("hash");
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse battery".into(), hash.clone()).await);
+        assert!(!verify_password("wrong horse battery".into(), hash).await);
+        assert!(!verify_password("anything".into(), DUMMY_HASH.into()).await);
+    }
+
+    #[test]
+    fn tokens_and_one_time_passwords_are_random_and_long() {
+        assert_ne!(token(), token());
+        assert_eq!(token().len(), 64);
+        let p = one_time_password();
+        assert_eq!(p.chars().count(), 20);
+        assert!(check_password(&p).is_ok());
+        assert!(same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("", ""));
+    }
+
+    #[test]
+    fn throttle_blocks_an_account_after_five_failures() {
+        let t = LoginThrottle::new();
+        let ip = IpAddr::from([10, 0, 0, 1]);
+        for _ in 0..PER_ACCOUNT {
+            assert!(t.blocked("A@x.example", ip).is_none());
+            t.failed("a@x.example", ip);
+        }
+        assert!(t.blocked("a@x.example ", ip).is_some(), "blocked by account, whatever the case");
+        assert!(t.blocked("b@x.example", IpAddr::from([10, 0, 0, 2])).is_none(), "others may log in");
+        t.succeeded("a@x.example");
+        assert!(t.blocked("a@x.example", ip).is_none());
+    }
+}

@@ -1,0 +1,474 @@
+//! The newsroom under `/newsroom/`: where staff write, edit, illustrate, schedule, publish and
+//! correct. Every route is declared once in [`route_table`] with the role it needs; one guard
+//! applies that check, loads the session, reads posted forms and checks their CSRF token before
+//! any handler runs, so a route cannot forget them.
+
+mod articles;
+mod auth;
+pub(crate) mod form;
+mod media;
+mod people;
+mod registry;
+
+pub use auth::{LoginThrottle, hash_password, one_time_password, token, token_hash};
+
+use crate::{AppError, AppState};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use courant_core::{Role, User};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The newsroom's settings (`[newsroom]` in `courant.toml`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewsroomSettings {
+    /// The largest picture upload, in megabytes.
+    pub max_upload_mb: usize,
+    /// How long a login lasts, in days.
+    pub session_days: i64,
+    /// Send cookies only over HTTPS. Set from the site's address when it is `https://`.
+    #[serde(skip)]
+    pub secure_cookies: bool,
+}
+
+impl Default for NewsroomSettings {
+    fn default() -> Self {
+        NewsroomSettings { max_upload_mb: 20, session_days: 14, secure_cookies: false }
+    }
+}
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (the login and reset forms).
+    Anyone,
+    /// Logged-in users with at least this role.
+    Staff(Role),
+}
+
+/// A newsroom route: method, path (axum syntax) and who may use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+type Handler = MethodRouter<AppState>;
+
+/// Every newsroom route. The router is built from this table and the tests walk it, so a route
+/// added here is covered by the role checks and by the tests at once.
+fn route_table() -> Vec<(RouteSpec, Handler)> {
+    use Access::*;
+    use Role::*;
+    let r = |method, path, access, handler| (RouteSpec { method, path, access }, handler);
+    vec![
+        r("GET", "/newsroom/login", Anyone, get(auth::login_form)),
+        r("POST", "/newsroom/login", Anyone, post(auth::login)),
+        r("GET", "/newsroom/reset/{token}", Anyone, get(auth::reset_form)),
+        r("POST", "/newsroom/reset/{token}", Anyone, post(auth::reset)),
+        r("POST", "/newsroom/logout", Staff(Contributor), post(auth::logout)),
+        r("POST", "/newsroom/logout-everywhere", Staff(Contributor), post(auth::logout_everywhere)),
+        r("GET", "/newsroom/account", Staff(Contributor), get(auth::account)),
+        r("POST", "/newsroom/account/password", Staff(Contributor), post(auth::change_password)),
+        r("GET", "/newsroom/", Staff(Contributor), get(articles::dashboard)),
+        r("GET", "/newsroom/articles", Staff(Contributor), get(articles::list)),
+        r("POST", "/newsroom/articles", Staff(Contributor), post(articles::create)),
+        r("GET", "/newsroom/articles/new", Staff(Contributor), get(articles::new_form)),
+        r("GET", "/newsroom/articles/{id}", Staff(Contributor), get(articles::edit_form)),
+        r("POST", "/newsroom/articles/{id}", Staff(Contributor), post(articles::save)),
+        r("POST", "/newsroom/articles/{id}/autosave", Staff(Contributor), post(articles::autosave)),
+        r("POST", "/newsroom/articles/{id}/corrections", Staff(Editor), post(articles::correct)),
+        r("POST", "/newsroom/articles/{id}/hero", Staff(Contributor), post(articles::set_hero)),
+        r("GET", "/newsroom/articles/{id}/revisions", Staff(Contributor), get(articles::revisions)),
+        r("GET", "/newsroom/articles/{id}/diff", Staff(Contributor), get(articles::diff)),
+        r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(articles::restore)),
+        r("POST", "/newsroom/preview", Staff(Contributor), post(articles::preview)),
+        r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
+        r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
+        r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),
+        r("POST", "/newsroom/media/{id}", Staff(Contributor), post(media::update)),
+        r("GET", "/newsroom/sections", Staff(Editor), get(registry::sections)),
+        r("POST", "/newsroom/sections", Staff(Editor), post(registry::create_section)),
+        r("GET", "/newsroom/sections/{id}", Staff(Editor), get(registry::section)),
+        r("POST", "/newsroom/sections/{id}", Staff(Editor), post(registry::update_section)),
+        r("POST", "/newsroom/sections/{id}/delete", Staff(Editor), post(registry::delete_section)),
+        r("GET", "/newsroom/tags", Staff(Editor), get(registry::tags)),
+        r("POST", "/newsroom/tags/{id}", Staff(Editor), post(registry::rename_tag)),
+        r("POST", "/newsroom/tags/{id}/merge", Staff(Editor), post(registry::merge_tag)),
+        r("POST", "/newsroom/tags/{id}/delete", Staff(Editor), post(registry::delete_tag)),
+        r("GET", "/newsroom/authors", Staff(Editor), get(registry::authors)),
+        r("POST", "/newsroom/authors", Staff(Editor), post(registry::create_author)),
+        r("GET", "/newsroom/authors/{id}", Staff(Editor), get(registry::author)),
+        r("POST", "/newsroom/authors/{id}", Staff(Editor), post(registry::update_author)),
+        r("POST", "/newsroom/authors/{id}/delete", Staff(Editor), post(registry::delete_author)),
+        r("GET", "/newsroom/sources", Staff(Editor), get(registry::sources)),
+        r("POST", "/newsroom/sources", Staff(Editor), post(registry::create_source)),
+        r("GET", "/newsroom/sources/{id}", Staff(Editor), get(registry::source)),
+        r("POST", "/newsroom/sources/{id}", Staff(Editor), post(registry::update_source)),
+        r("POST", "/newsroom/sources/{id}/delete", Staff(Editor), post(registry::delete_source)),
+        r("GET", "/newsroom/audit", Staff(Editor), get(people::audit)),
+        r("GET", "/newsroom/users", Staff(Admin), get(people::users)),
+        r("POST", "/newsroom/users", Staff(Admin), post(people::create_user)),
+        r("GET", "/newsroom/users/{id}", Staff(Admin), get(people::user)),
+        r("POST", "/newsroom/users/{id}", Staff(Admin), post(people::update_user)),
+        r("POST", "/newsroom/users/{id}/reset", Staff(Admin), post(people::reset_link)),
+    ]
+}
+
+/// Every newsroom route with the access it needs (for tests and documentation).
+pub fn routes_spec() -> Vec<RouteSpec> {
+    route_table().into_iter().map(|(spec, _)| spec).collect()
+}
+
+pub(crate) fn routes(state: AppState) -> Router<AppState> {
+    let mut router = Router::new().route("/newsroom", get(|| async { redirect("/newsroom/") }));
+    for (spec, handler) in route_table() {
+        let guarded = handler.layer(middleware::from_fn_with_state((state.clone(), spec.access), guard));
+        router = router.route(spec.path, guarded);
+    }
+    router
+}
+
+/// The logged-in user of a request, with their session's CSRF token.
+#[derive(Clone)]
+pub(crate) struct Me {
+    pub user: User,
+    pub csrf: String,
+    pub session_hash: String,
+}
+
+/// Anyone on a page open to all: maybe logged in, and the token their forms must send back.
+#[derive(Clone)]
+pub(crate) struct Visitor {
+    pub user: Option<User>,
+    pub csrf: String,
+}
+
+impl Visitor {
+    fn page(
+        &self,
+        app: &AppState,
+        template: &str,
+        title: &str,
+        view: impl Serialize,
+        errors: Vec<String>,
+    ) -> Result<Response, AppError> {
+        let common = Common::new(app, None, &self.csrf, "login", title, errors, None);
+        render(app, template, common, view)
+    }
+}
+
+/// Checks who may use the route, then (for posts) reads the form and checks its CSRF token.
+async fn guard(
+    State((app, access)): State<(AppState, Access)>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let now = time::OffsetDateTime::now_utc();
+    let (mut parts, body) = request.into_parts();
+    let session_token = auth::cookie(&parts.headers, auth::SESSION_COOKIE).map(str::to_string);
+    let session = match &session_token {
+        Some(t) => app.store.session(&auth::token_hash(t), now).await?.map(|(u, csrf)| (u, csrf, auth::token_hash(t))),
+        None => None,
+    };
+    let posting = parts.method != Method::GET && parts.method != Method::HEAD;
+    // Browsers say where a request comes from; another site's form is refused outright.
+    if posting && parts.headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
+        return Err(AppError::Forbidden("This form was sent from another site.".into()));
+    }
+    let mut set_form_cookie = None;
+    let expected_csrf = match (access, &session) {
+        (Access::Staff(role), Some((user, csrf, hash))) => {
+            if !user.is(role) {
+                return Err(AppError::Forbidden(format!("This needs the {role} role; you are {}.", user.role)));
+            }
+            let path = parts.uri.path();
+            if user.must_change_password
+                && !matches!(path, "/newsroom/account" | "/newsroom/account/password" | "/newsroom/logout")
+            {
+                return Ok(redirect("/newsroom/account"));
+            }
+            parts.extensions.insert(Me { user: user.clone(), csrf: csrf.clone(), session_hash: hash.clone() });
+            csrf.clone()
+        }
+        (Access::Staff(_), None) => {
+            return Ok(if posting {
+                AppError::Forbidden(
+                    "Your session has ended. Log in again; your browser may still hold your text.".into(),
+                )
+                .into_response()
+            } else {
+                redirect("/newsroom/login")
+            });
+        }
+        (Access::Anyone, _) => {
+            // Forms open to all carry a token that must match a cookie: another site can
+            // neither read nor set it (double submit).
+            let token = match auth::cookie(&parts.headers, auth::FORM_COOKIE) {
+                Some(t) if t.len() == 64 => t.to_string(),
+                _ => {
+                    let t = auth::token();
+                    set_form_cookie = Some(t.clone());
+                    t
+                }
+            };
+            parts.extensions.insert(Visitor { user: session.as_ref().map(|s| s.0.clone()), csrf: token.clone() });
+            token
+        }
+    };
+    if posting {
+        let limit = (app.newsroom.max_upload_mb + 1) * 1024 * 1024;
+        let form = match form::Form::read(&parts.headers, body, limit).await {
+            Ok(f) => f,
+            Err(form::FormError::TooLarge) => {
+                return Err(AppError::Refused {
+                    status: 413,
+                    heading: "Too large".into(),
+                    message: format!("Uploads may be at most {} MB.", app.newsroom.max_upload_mb),
+                    items: Vec::new(),
+                });
+            }
+            Err(form::FormError::Malformed(why)) => {
+                return Err(AppError::BadRequest(format!("Unreadable form: {why}")));
+            }
+        };
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| form.get("csrf"));
+        if !auth::same_secret(sent, &expected_csrf) {
+            tracing::info!(path = parts.uri.path(), "refused a form with a missing or wrong CSRF token");
+            return Err(AppError::Forbidden(
+                "This form has expired or did not come from this newsroom. Reload the page and send it again.".into(),
+            ));
+        }
+        parts.extensions.insert(Arc::new(form));
+        let response = next.run(Request::from_parts(parts, axum::body::Body::empty())).await;
+        return Ok(private(response));
+    }
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(t) = set_form_cookie {
+        response.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&app, auth::FORM_COOKIE, &t, None));
+    }
+    Ok(private(response))
+}
+
+/// Newsroom pages are never stored by browsers or proxies.
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A 303 See Other to `to`: after a post, the browser loads the result with GET.
+pub(crate) fn redirect(to: &str) -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// What every newsroom page shows around its own content.
+#[derive(Serialize)]
+struct Common {
+    site_title: String,
+    css_url: String,
+    js_url: String,
+    title: String,
+    me: Option<MeView>,
+    can: Can,
+    csrf: String,
+    nav: &'static str,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MeView {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct Can {
+    manage: bool,
+    admin: bool,
+}
+
+impl Common {
+    fn new(
+        app: &AppState,
+        me: Option<&Me>,
+        csrf: &str,
+        nav: &'static str,
+        title: &str,
+        errors: Vec<String>,
+        notice: Option<&str>,
+    ) -> Common {
+        let user = me.map(|m| &m.user);
+        Common {
+            site_title: app.renderer.site().title.clone(),
+            css_url: crate::AppState::newsroom_css_url(),
+            js_url: crate::AppState::newsroom_js_url(),
+            title: title.to_string(),
+            me: user.map(|u| MeView {
+                id: u.id.0,
+                name: u.name.clone(),
+                email: u.email.clone(),
+                role: u.role.as_str(),
+            }),
+            can: Can {
+                manage: user.is_some_and(|u| u.is(Role::Editor)),
+                admin: user.is_some_and(|u| u.is(Role::Admin)),
+            },
+            csrf: csrf.to_string(),
+            nav,
+            notice: notice.and_then(done_message).map(str::to_string),
+            errors,
+        }
+    }
+}
+
+/// Messages shown after a successful action, by the code in `?done=`: never text from the URL.
+fn done_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "Saved.",
+        "created" => "Created.",
+        "deleted" => "Deleted.",
+        "published" => "Published. The story is live.",
+        "scheduled" => "Scheduled.",
+        "submitted" => "Sent for review.",
+        "withdrawn" => "Back in drafts.",
+        "unpublished" => "Unpublished. The story's address now answers 410 Gone.",
+        "reopened" => "Reopened as a draft.",
+        "corrected" => "Correction published.",
+        "restored" => "Revision restored as a new version.",
+        "uploaded" => "Picture uploaded.",
+        "merged" => "Tags merged.",
+        "password" => "Password changed.",
+        _ => return None,
+    })
+}
+
+#[derive(Serialize)]
+struct Rendered<T: Serialize> {
+    #[serde(flatten)]
+    common: Common,
+    #[serde(flatten)]
+    view: T,
+}
+
+fn render(app: &AppState, template: &str, common: Common, view: impl Serialize) -> Result<Response, AppError> {
+    let html = app.newsroom_templates.render(template, &Rendered { common, view })?;
+    Ok(crate::routes::html_response(StatusCode::OK, html))
+}
+
+/// Renders the newsroom page named after its area (`nav`) for a logged-in user.
+pub(crate) fn page(
+    app: &AppState,
+    me: Option<&Me>,
+    nav: &'static str,
+    title: &str,
+    view: impl Serialize,
+    errors: Vec<String>,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    let csrf = me.map_or("", |m| m.csrf.as_str());
+    render(app, nav, Common::new(app, me, csrf, nav, title, errors, notice), view)
+}
+
+/// Renders the page `template` (in area `nav`) for a logged-in user.
+pub(crate) fn page_in(
+    app: &AppState,
+    me: &Me,
+    template: &str,
+    nav: &'static str,
+    title: &str,
+    view: impl Serialize,
+    errors: Vec<String>,
+    notice: Option<&str>,
+) -> Result<Response, AppError> {
+    render(app, template, Common::new(app, Some(me), &me.csrf, nav, title, errors, notice), view)
+}
+
+/// Renders the refusal and error page inside the newsroom.
+pub(crate) fn message_page(
+    app: &AppState,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+    items: &[String],
+) -> Response {
+    #[derive(Serialize)]
+    struct View<'a> {
+        heading: &'a str,
+        message: &'a str,
+        items: &'a [String],
+        back_url: Option<&'a str>,
+    }
+    let common = Common::new(app, None, "", "message", heading, Vec::new(), None);
+    let view = View { heading, message, items, back_url: Some("/newsroom/") };
+    match app.newsroom_templates.render("message", &Rendered { common, view }) {
+        Ok(html) => crate::routes::html_response(status, html),
+        Err(e) => {
+            tracing::error!(error = %e, "newsroom message page failed to render");
+            (status, message.to_string()).into_response()
+        }
+    }
+}
+
+/// `?page=N&...` values for newsroom lists.
+#[derive(Serialize)]
+pub(crate) struct Pagination {
+    page: i64,
+    total_pages: i64,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+impl Pagination {
+    /// Pages of `per_page` over `total` items; `url(n)` is the address of page n.
+    pub(crate) fn new(page: i64, per_page: i64, total: i64, url: impl Fn(i64) -> String) -> Pagination {
+        let total_pages = ((total + per_page - 1) / per_page).max(1);
+        Pagination {
+            page,
+            total_pages,
+            prev_url: (page > 1).then(|| url(page - 1)),
+            next_url: (page < total_pages).then(|| url(page + 1)),
+        }
+    }
+}
+
+/// An option of a `<select>`.
+#[derive(Serialize, Clone)]
+pub(crate) struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+impl Choice {
+    /// The submitted value.
+    pub(crate) fn value(&self) -> &str {
+        &self.value
+    }
+
+    pub(crate) fn new(value: impl ToString, label: impl Into<String>, selected: bool) -> Choice {
+        Choice { value: value.to_string(), label: label.into(), selected }
+    }
+}
+
+/// The page number in a `page` query value (1 when absent or nonsense).
+pub(crate) fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.parse::<i64>().ok()).filter(|p| (1..=100_000).contains(p)).unwrap_or(1)
+}

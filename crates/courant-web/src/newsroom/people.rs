@@ -1,0 +1,244 @@
+//! Admins' pages for users (roles, bylines, disabling, one-time reset links) and editors'
+//! audit log of what was published, unpublished, corrected and who changed whose role.
+
+use super::form::Form;
+use super::{Choice, Me, page, page_in, redirect};
+use crate::{AppError, AppState};
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use courant_core::*;
+use courant_store::{NewUser, StoreError, UserUpdate};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// Entries per page of the audit log.
+const AUDIT_PAGE: i64 = 100;
+
+#[derive(Serialize)]
+struct UserRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+    disabled: bool,
+    author_name: String,
+    edit_url: String,
+}
+
+#[derive(Serialize)]
+struct UsersView {
+    users: Vec<UserRow>,
+    roles: Vec<Choice>,
+    created: Option<Created>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    email: String,
+    password: String,
+}
+
+fn roles(selected: Role) -> Vec<Choice> {
+    Role::ALL.iter().map(|r| Choice::new(r.as_str(), r.as_str(), *r == selected)).collect()
+}
+
+/// `GET /newsroom/users`: everyone in the newsroom, and a form to add someone.
+pub(super) async fn users(State(app): State<AppState>, Extension(me): Extension<Me>) -> Result<Response, AppError> {
+    users_page(&app, &me, Vec::new(), None).await
+}
+
+async fn users_page(
+    app: &AppState,
+    me: &Me,
+    errors: Vec<String>,
+    created: Option<Created>,
+) -> Result<Response, AppError> {
+    let authors = app.store.authors().await?;
+    let users = app
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.0,
+            author_name: u
+                .author_id
+                .and_then(|a| authors.iter().find(|x| x.id == a))
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            edit_url: format!("/newsroom/users/{}", u.id),
+            name: u.name,
+            email: u.email,
+            role: u.role.as_str(),
+            disabled: u.disabled,
+        })
+        .collect();
+    let view = UsersView { users, roles: roles(Role::Contributor), created };
+    page(app, Some(me), "users", "Users", view, errors, None)
+}
+
+/// `POST /newsroom/users`: adds a user with a one-time password, shown once on the page that
+/// answers; they choose their own at first login.
+pub(super) async fn create_user(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+) -> Result<Response, AppError> {
+    let Some(role) = Role::parse(form.get("role")) else {
+        return users_page(&app, &me, vec!["Role: choose contributor, editor or admin.".into()], None).await;
+    };
+    let password = super::one_time_password();
+    let new = NewUser {
+        email: form.get("email").trim().to_string(),
+        name: form.get("name").trim().to_string(),
+        role,
+        password_hash: super::hash_password(password.clone()).await?,
+        must_change_password: true,
+        author_id: None,
+    };
+    match app.store.insert_user(&new, Some(me.user.id), OffsetDateTime::now_utc()).await {
+        Ok(user) => {
+            tracing::info!(user = user.id.0, by = me.user.id.0, role = role.as_str(), "user created");
+            users_page(&app, &me, Vec::new(), Some(Created { email: user.email, password })).await
+        }
+        Err(StoreError::Invalid(e)) => users_page(&app, &me, vec![e.to_string()], None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Serialize)]
+struct UserView {
+    user: UserFields,
+    roles: Vec<Choice>,
+    authors: Vec<Choice>,
+    reset_link: Option<String>,
+}
+
+#[derive(Serialize)]
+struct UserFields {
+    id: i64,
+    name: String,
+    email: String,
+    role: &'static str,
+    disabled: bool,
+}
+
+/// `GET /newsroom/users/{id}`: one user's role, byline and status.
+pub(super) async fn user(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    user_page(&app, &me, id, Vec::new(), None, q.get("done").map(String::as_str)).await
+}
+
+async fn user_page(
+    app: &AppState,
+    me: &Me,
+    id: i64,
+    errors: Vec<String>,
+    reset_link: Option<String>,
+    done: Option<&str>,
+) -> Result<Response, AppError> {
+    let u = app.store.user(UserId(id)).await?.ok_or(AppError::NotFound)?;
+    let authors = app.store.authors().await?;
+    let view = UserView {
+        roles: roles(u.role),
+        authors: std::iter::once(Choice::new("", "No byline", u.author_id.is_none()))
+            .chain(authors.iter().map(|a| Choice::new(a.id.0, a.name.clone(), u.author_id == Some(a.id))))
+            .collect(),
+        reset_link,
+        user: UserFields { id, name: u.name.clone(), email: u.email, role: u.role.as_str(), disabled: u.disabled },
+    };
+    page_in(app, me, "user", "users", &u.name, view, errors, done)
+}
+
+/// `POST /newsroom/users/{id}`: changes name, role, byline, or disables the account (its
+/// sessions end at once). An admin cannot demote or disable themselves: someone must stay admin.
+pub(super) async fn update_user(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let Some(role) = Role::parse(form.get("role")) else {
+        return user_page(&app, &me, id, vec!["Role: choose contributor, editor or admin.".into()], None, None).await;
+    };
+    let disabled = form.get("disabled") == "1";
+    if id == me.user.id.0 && (role != Role::Admin || disabled) {
+        let message = "You cannot demote or disable yourself; ask another admin.".to_string();
+        return user_page(&app, &me, id, vec![message], None, None).await;
+    }
+    let update = UserUpdate {
+        name: form.get("name").trim().to_string(),
+        role,
+        author_id: form.get("author").parse().ok().map(AuthorId),
+        disabled,
+    };
+    match app.store.update_user(UserId(id), &update, Some(me.user.id), OffsetDateTime::now_utc()).await {
+        Ok(_) => Ok(redirect(&format!("/newsroom/users/{id}?done=saved"))),
+        Err(StoreError::Invalid(e)) => user_page(&app, &me, id, vec![e.to_string()], None, None).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /newsroom/users/{id}/reset`: issues a one-time link (valid 24 hours) for the user to
+/// choose a new password; shown once to the admin, who hands it over.
+pub(super) async fn reset_link(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let u = app.store.user(UserId(id)).await?.ok_or(AppError::NotFound)?;
+    let token = super::auth::token();
+    let now = OffsetDateTime::now_utc();
+    let expires = now + time::Duration::hours(super::auth::RESET_HOURS);
+    app.store.create_password_reset(&super::auth::token_hash(&token), &u, Some(me.user.id), now, expires).await?;
+    let link = format!("{}/newsroom/reset/{token}", app.renderer.site().url.trim_end_matches('/'));
+    user_page(&app, &me, id, Vec::new(), Some(link), None).await
+}
+
+#[derive(Serialize)]
+struct AuditRow {
+    at: String,
+    user: String,
+    action: String,
+    subject: String,
+    detail: String,
+    article_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AuditView {
+    entries: Vec<AuditRow>,
+    older_url: Option<String>,
+}
+
+/// `GET /newsroom/audit?before=`: the newest entries of the audit log, then older ones.
+pub(super) async fn audit(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let before = q.get("before").and_then(|b| b.parse().ok());
+    let entries = app.store.audit_log(AUDIT_PAGE, before).await?;
+    let older_url = (entries.len() as i64 == AUDIT_PAGE)
+        .then(|| entries.last().map(|e| format!("/newsroom/audit?before={}", e.id)))
+        .flatten();
+    let entries = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            at: app.renderer.format_time(e.at),
+            user: e.user_name.unwrap_or_default(),
+            action: e.action.replace('_', " "),
+            subject: e.subject,
+            detail: e.detail,
+            article_url: e.article_id.map(|a| format!("/newsroom/articles/{a}")),
+        })
+        .collect();
+    page(&app, Some(&me), "audit", "Audit log", AuditView { entries, older_url }, Vec::new(), None)
+}
