@@ -210,7 +210,40 @@
     preview();
   }
 
-  // ---------- 3. Focal point picker: click the picture instead of typing percentages ----------
+  // ---------- 3. Finding related articles by headline ----------
+  const finder = document.getElementById("f-related-find");
+  const related = document.getElementById("f-related");
+  const found = document.getElementById("related-found");
+  if (finder && related && found) {
+    let timer = null;
+    const pin = (id) => {
+      const lines = related.value.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+      if (!lines.includes(String(id))) lines.push(String(id));
+      related.value = lines.join("\n");
+      related.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    const search = async () => {
+      const q = finder.value.trim();
+      found.replaceChildren();
+      if (q.length < 2) return;
+      const res = await fetch(finder.dataset.lookup + "?q=" + encodeURIComponent(q)).catch(() => null);
+      if (!res || !res.ok) return;
+      for (const a of await res.json()) {
+        const li = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = "Pin";
+        button.addEventListener("click", () => pin(a.id));
+        li.append(button, " " + a.headline);
+        found.append(li);
+      }
+    };
+    finder.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 300); });
+    // Enter searches at once instead of submitting the editor.
+    finder.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); search(); } });
+  }
+
+  // ---------- 4. Focal point picker: click the picture instead of typing percentages ----------
   const picker = document.getElementById("focal-picker");
   if (picker) {
     const img = picker.querySelector("img");

@@ -195,17 +195,24 @@ fn has_duplicates<T: Eq + std::hash::Hash>(items: &[T]) -> bool {
 /// What a news article still lacks before it may be published or scheduled, in words an editor
 /// understands; empty when it is ready.
 pub fn publish_problems(article: &Article) -> Vec<String> {
+    let draft = ArticleDraft::of(article, Vec::new());
+    draft_problems(&draft, article.hero.as_ref())
+}
+
+/// [`publish_problems`] for content not saved yet; `hero` is the picture `draft` names.
+pub fn draft_problems(draft: &ArticleDraft, hero: Option<&Image>) -> Vec<String> {
     let mut missing = Vec::new();
     let mut need = |ok: bool, what: &str| {
         if !ok {
             missing.push(what.to_string());
         }
     };
-    need(!article.headline.trim().is_empty(), "a headline");
-    need(!article.standfirst.trim().is_empty(), "a standfirst");
-    need(!article.body.trim().is_empty(), "a body");
-    need(!article.authors.is_empty(), "at least one author");
-    match &article.hero {
+    need(!draft.headline.trim().is_empty(), "a headline");
+    need(!draft.standfirst.trim().is_empty(), "a standfirst");
+    need(!draft.body.trim().is_empty(), "a body");
+    need(draft.section_id.is_some(), "a section");
+    need(!draft.author_ids.is_empty(), "at least one author");
+    match hero {
         None => need(false, "a hero image"),
         Some(hero) => {
             need(!hero.alt.trim().is_empty(), "alt text on the hero image");
@@ -341,5 +348,37 @@ mod tests {
         assert_eq!(ArticleDraft { slug: "Bad".into(), ..ok.clone() }.validate().unwrap_err().field, "slug");
         let twice = ArticleDraft { author_ids: vec![AuthorId(1), AuthorId(1)], ..ok };
         assert_eq!(twice.validate().unwrap_err().field, "authors");
+    }
+
+    #[test]
+    fn publishing_needs_a_complete_story_with_a_described_picture() {
+        let empty = ArticleDraft::default();
+        assert_eq!(
+            draft_problems(&empty, None),
+            ["a headline", "a standfirst", "a body", "a section", "at least one author", "a hero image"]
+        );
+        let complete = ArticleDraft {
+            headline: "H".into(),
+            standfirst: "S".into(),
+            body: "B".into(),
+            section_id: Some(SectionId(1)),
+            author_ids: vec![AuthorId(1)],
+            hero_image_id: Some(ImageId(1)),
+            ..Default::default()
+        };
+        let mut hero = Image {
+            id: ImageId(1),
+            file: "ab/c.jpg".into(),
+            width: 10,
+            height: 10,
+            alt: "A quay".into(),
+            caption: "The quay".into(),
+            credit: "Photo: Wire".into(),
+            keywords: vec![],
+            focal: None,
+        };
+        assert!(draft_problems(&complete, Some(&hero)).is_empty());
+        hero.credit = " ".into();
+        assert_eq!(draft_problems(&complete, Some(&hero)), ["a credit on the hero image"]);
     }
 }

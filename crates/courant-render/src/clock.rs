@@ -49,7 +49,6 @@ impl SiteClock {
     }
 }
 
-/// `t` in RFC 3339 for `datetime` attributes and machines, in UTC.
 impl SiteClock {
     /// The instant a wall-clock time of the publication's zone stands for. In the hour a
     /// daylight-saving change skips or repeats, the offset in force just before is used.
@@ -68,6 +67,7 @@ impl SiteClock {
     }
 }
 
+/// `t` in RFC 3339 for `datetime` attributes and machines, in UTC.
 pub fn iso(t: OffsetDateTime) -> String {
     t.to_offset(UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

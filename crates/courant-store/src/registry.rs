@@ -5,7 +5,7 @@
 use crate::articles::log_change;
 use crate::newsroom::{audit, like_pattern};
 use crate::taxonomy::{check_source_url, missing_reference, source_kind};
-use crate::{Page, Store, StoreError, rows, ts};
+use crate::{Page, Store, StoreError, rows};
 use courant_core::*;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
 use time::OffsetDateTime;
@@ -318,14 +318,7 @@ impl Store {
 
     /// Records a picture uploaded by a user, its file already in the media folder.
     pub async fn insert_upload(&self, new: NewImage, by: UserId, at: OffsetDateTime) -> Result<Image, StoreError> {
-        let image = self.insert_image(new).await?;
-        sqlx::query("UPDATE images SET uploaded_by = $1, created_at = $2 WHERE id = $3")
-            .bind(by.0)
-            .bind(ts(at))
-            .bind(image.id.0)
-            .execute(&self.write)
-            .await?;
-        Ok(image)
+        crate::taxonomy::insert_image_by(&self.write, new, Some((by, at))).await
     }
 
     /// The picture with this id, and who uploaded it.

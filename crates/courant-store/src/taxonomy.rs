@@ -122,34 +122,7 @@ impl Store {
 
     /// Records an image whose file is already in the media folder.
     pub async fn insert_image(&self, new: NewImage) -> Result<Image, StoreError> {
-        if new.width == 0 || new.height == 0 {
-            return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
-        }
-        let keywords = rows::join_keywords(&new.keywords);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO images (file, width, height, alt, caption, credit, keywords) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(&new.file)
-        .bind(i64::from(new.width))
-        .bind(i64::from(new.height))
-        .bind(&new.alt)
-        .bind(&new.caption)
-        .bind(&new.credit)
-        .bind(&keywords)
-        .fetch_one(&self.write)
-        .await?;
-        Ok(Image {
-            id: ImageId(id),
-            file: new.file,
-            width: new.width,
-            height: new.height,
-            alt: new.alt,
-            caption: new.caption,
-            credit: new.credit,
-            keywords: rows::split_keywords(&keywords),
-            focal: None,
-        })
+        insert_image_by(&self.write, new, None).await
     }
 
     /// Creates an author profile.
@@ -305,4 +278,42 @@ pub(crate) fn source_kind(kind: &str) -> Result<&'static str, StoreError> {
         .copied()
         .find(|k| *k == kind)
         .ok_or_else(|| Invalid { field: "kind", message: format!("choose one of: {}", SOURCE_KINDS.join(", ")) }.into())
+}
+
+/// Records an image, with who uploaded it and when if a user did.
+pub(crate) async fn insert_image_by(
+    pool: &sqlx::SqlitePool,
+    new: NewImage,
+    uploaded: Option<(UserId, time::OffsetDateTime)>,
+) -> Result<Image, StoreError> {
+    if new.width == 0 || new.height == 0 {
+        return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
+    }
+    let keywords = rows::join_keywords(&new.keywords);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO images (file, width, height, alt, caption, credit, keywords, uploaded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(&new.file)
+    .bind(i64::from(new.width))
+    .bind(i64::from(new.height))
+    .bind(&new.alt)
+    .bind(&new.caption)
+    .bind(&new.credit)
+    .bind(&keywords)
+    .bind(uploaded.map(|(by, _)| by.0))
+    .bind(uploaded.map(|(_, at)| crate::ts(at)))
+    .fetch_one(pool)
+    .await?;
+    Ok(Image {
+        id: ImageId(id),
+        file: new.file,
+        width: new.width,
+        height: new.height,
+        alt: new.alt,
+        caption: new.caption,
+        credit: new.credit,
+        keywords: rows::split_keywords(&keywords),
+        focal: None,
+    })
 }

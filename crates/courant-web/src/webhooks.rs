@@ -88,7 +88,9 @@ pub async fn queue(app: &AppState, settings: &WebhookSettings) -> Result<usize, 
     for change in app.store.events_since(after, 500).await? {
         let article = app.store.article(change.article_id).await?;
         let mut deliveries = Vec::new();
-        let ever_published = article.as_ref().is_some_and(|a| a.published_at.is_some() && a.status != Status::Draft);
+        // Drafts, stories in review and scheduled ones are nobody's business outside.
+        let ever_published =
+            article.as_ref().is_some_and(|a| matches!(a.status, Status::Published | Status::Unpublished));
         if let (Some(event), Some(a)) = (event_of(&change.kind, ever_published), &article) {
             let payload = serde_json::json!({
                 "event": event,

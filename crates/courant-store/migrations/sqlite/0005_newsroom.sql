@@ -3,7 +3,8 @@
 -- the "review" status, a version for optimistic concurrency and an owner.
 --
 -- SQLite cannot change a CHECK constraint in place, so `articles` is rebuilt the documented way
--- (foreign keys off, copy, drop, rename, check, foreign keys on), in one transaction of its own.
+-- (foreign keys off, copy, drop, rename, foreign keys on), in one transaction of its own. The
+-- copy keeps every id, so the references of other tables stay whole (`courant check` verifies).
 PRAGMA foreign_keys = OFF;
 BEGIN;
 
@@ -96,5 +97,4 @@ ALTER TABLE sources ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'
     CONSTRAINT sources_kind_check CHECK (kind IN ('agency', 'newspaper', 'broadcaster', 'magazine', 'online', 'other'));
 
 COMMIT;
-PRAGMA foreign_key_check;
 PRAGMA foreign_keys = ON;

@@ -393,15 +393,16 @@ impl EditorContext<'_> {
                 checked: draft.source_ids.contains(&s.id),
             })
             .collect();
-        let hero = match draft.hero_image_id {
-            Some(id) => app.store.image(id).await?.map(|(img, _)| super::media::ImageView::of(&img)),
+        let hero_image = match draft.hero_image_id {
+            Some(id) => app.store.image(id).await?.map(|(img, _)| img),
             None => None,
         };
+        let problems = draft_problems(draft, hero_image.as_ref());
+        let hero = hero_image.as_ref().map(super::media::ImageView::of);
         let related = app.store.articles(&draft.related_ids).await?;
         let article = self.article;
         let user = &self.me.user;
         let intents = intents(user, self.meta.and_then(|m| m.owner_id), article.map(|a| a.status));
-        let problems = article.map(publish_problems).unwrap_or_else(|| vec!["a first save".to_string()]);
         let editable_live = article.is_some_and(|a| matches!(a.status, Status::Draft | Status::Review));
         let form = FormValues {
             headline: draft.headline.clone(),
@@ -525,9 +526,16 @@ pub(super) async fn edit_form(
     ctx.render(&draft, extra, Vec::new(), None, StatusCode::OK, q.get("done").map(String::as_str)).await
 }
 
-/// The draft a form describes, or what is wrong with it. Unknown sources named in
-/// `new_sources` join the registry; a related article may be given by number or address.
-async fn draft_from_form(app: &AppState, form: &Form, hero: Option<ImageId>) -> Result<ArticleDraft, Vec<String>> {
+/// A draft read from the editor's form before anything is written, with the sources it names
+/// that the registry does not have yet.
+struct Parsed {
+    draft: ArticleDraft,
+    new_sources: Vec<String>,
+}
+
+/// The draft a form describes, or what is wrong with it; reads only. A related article may be
+/// given by number or address.
+async fn draft_from_form(app: &AppState, form: &Form, hero: Option<ImageId>) -> Result<Parsed, Vec<String>> {
     let mut errors = Vec::new();
     let mut ids = |name: &str, what: &str| -> Vec<i64> {
         let mut out = Vec::new();
@@ -543,24 +551,23 @@ async fn draft_from_form(app: &AppState, form: &Form, hero: Option<ImageId>) -> 
     let author_ids = ids("author", "Authors").into_iter().map(AuthorId).collect();
     let mut source_ids: Vec<SourceId> = ids("source", "Sources").into_iter().map(SourceId).collect();
     let section_id = form.get("section").trim().parse().ok().map(SectionId);
-    for name in form.get("new_sources").split(',').map(str::trim).filter(|n| !n.is_empty()) {
+    let mut new_sources = Vec::new();
+    let named: Vec<&str> = form.get("new_sources").split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+    if !named.is_empty() {
         let existing = app.store.sources().await.map_err(|e| vec![e.to_string()])?;
-        let source = match existing.into_iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
-            Some(s) => s,
-            None => match app.store.insert_source(NewSource { name: name.into(), ..NewSource::default() }).await {
-                Ok(s) => s,
-                Err(e) => {
-                    errors.push(format!("Sources: {e}"));
-                    continue;
+        for name in named {
+            match existing.iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
+                Some(s) if !source_ids.contains(&s.id) => source_ids.push(s.id),
+                Some(_) => {}
+                None if name.chars().count() > 200 => {
+                    errors.push("Sources: a name is longer than 200 characters".into())
                 }
-            },
-        };
-        if !source_ids.contains(&source.id) {
-            source_ids.push(source.id);
+                None => new_sources.push(name.to_string()),
+            }
         }
     }
     let mut related_ids = Vec::new();
-    for line in form.get("related").lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in form.get("related").lines().map(str::trim).filter(|l| !l.is_empty()).take(50) {
         let found = match line.parse::<i64>() {
             Ok(n) => app.store.article_meta(ArticleId(n)).await.ok().flatten().map(|m| m.id),
             Err(_) => {
@@ -589,7 +596,7 @@ async fn draft_from_form(app: &AppState, form: &Form, hero: Option<ImageId>) -> 
     if let Err(e) = draft.validate() {
         errors.push(invalid_message(&e));
     }
-    if errors.is_empty() { Ok(draft) } else { Err(errors) }
+    if errors.is_empty() { Ok(Parsed { draft, new_sources }) } else { Err(errors) }
 }
 
 fn invalid_message(e: &Invalid) -> String {
@@ -600,23 +607,29 @@ fn invalid_message(e: &Invalid) -> String {
     format!("{field}: {}", e.message)
 }
 
-/// The hero picture a form asks for: a new upload (checked, stored and recorded with the
-/// alt, caption and credit typed), else the current one (whose texts the form may change).
-async fn hero_from_form(
+/// Whether the form changes the hero picture's texts (`current` is the article's hero).
+fn hero_texts_change(form: &Form, current: Option<&Image>) -> bool {
+    let texts = super::media::ImageTexts::of(form, "hero_");
+    current.is_some_and(|h| {
+        form.has("hero_alt") && (texts.alt != h.alt || texts.caption != h.caption || texts.credit != h.credit)
+    })
+}
+
+/// Writes what a checked save brings besides the article itself, once the user may make it:
+/// the uploaded picture (checked first; on refusal nothing is written), the new sources, and
+/// changed texts of the current hero picture.
+async fn write_extras(
     app: &AppState,
     me: &Me,
     form: &Form,
-    current: Option<&Image>,
-) -> Result<Option<ImageId>, Vec<String>> {
+    parsed: &mut Parsed,
+    current_hero: Option<&Image>,
+) -> Result<(), Vec<String>> {
     let texts = super::media::ImageTexts::of(form, "hero_");
     if let Some(file) = form.file("hero_file") {
         let image = super::media::store_upload(app, me, file, texts).await.map_err(|e| vec![e])?;
-        return Ok(Some(image.id));
-    }
-    if let Some(hero) = current
-        && (texts.alt != hero.alt || texts.caption != hero.caption || texts.credit != hero.credit)
-        && form.has("hero_alt")
-    {
+        parsed.draft.hero_image_id = Some(image.id);
+    } else if let Some(hero) = current_hero.filter(|h| hero_texts_change(form, Some(h))) {
         let update = courant_store::ImageUpdate {
             alt: texts.alt,
             caption: texts.caption,
@@ -626,7 +639,27 @@ async fn hero_from_form(
         };
         app.store.update_image(hero.id, &update).await.map_err(|e| vec![e.to_string()])?;
     }
-    Ok(current.map(|h| h.id))
+    for name in std::mem::take(&mut parsed.new_sources) {
+        let source = app
+            .store
+            .insert_source(NewSource { name, ..NewSource::default() })
+            .await
+            .map_err(|e| vec![format!("Sources: {e}")])?;
+        parsed.draft.source_ids.push(source.id);
+    }
+    Ok(())
+}
+
+/// Refuses a workflow button the user may not press, before anything is saved.
+fn check_move(me: &Me, owner: Option<UserId>, from: Status, form: &Form) -> Result<(), AppError> {
+    match intent_target(form.get("intent")) {
+        Some(to) if !me.user.may_move(owner, from, to) => Err(AppError::Forbidden(format!(
+            "You cannot move this article from {} to {}.",
+            status_label(from).to_lowercase(),
+            status_label(to).to_lowercase()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `POST /newsroom/articles`: creates a draft from the editor (and moves it on when another
@@ -636,24 +669,21 @@ pub(super) async fn create(
     Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<Form>>,
 ) -> Result<Response, AppError> {
+    check_move(&me, Some(me.user.id), Status::Draft, &form)?;
     let ctx = EditorContext { app: &app, me: &me, article: None, meta: None, owner_name: me.user.name.clone() };
-    let parsed = match hero_from_form(&app, &me, &form, None).await {
-        Ok(hero) => draft_from_form(&app, &form, hero).await,
-        Err(e) => Err(e),
+    let typed = lenient_draft(&form);
+    let refuse =
+        |errors: Vec<String>| ctx.render(&typed, echo(&form, 0), errors, None, StatusCode::UNPROCESSABLE_ENTITY, None);
+    let mut parsed = match draft_from_form(&app, &form, None).await {
+        Ok(p) => p,
+        Err(errors) => return refuse(errors).await,
     };
-    let draft = match parsed {
-        Ok(d) => d,
-        Err(errors) => {
-            let fallback = lenient_draft(&form);
-            return ctx.render(&fallback, echo(&form, 0), errors, None, StatusCode::UNPROCESSABLE_ENTITY, None).await;
-        }
-    };
-    let id = match app.store.create_article(&draft, me.user.id, OffsetDateTime::now_utc()).await {
+    if let Err(errors) = write_extras(&app, &me, &form, &mut parsed, None).await {
+        return refuse(errors).await;
+    }
+    let id = match app.store.create_article(&parsed.draft, me.user.id, OffsetDateTime::now_utc()).await {
         Ok(id) => id,
-        Err(courant_store::StoreError::Invalid(e)) => {
-            let errors = vec![invalid_message(&e)];
-            return ctx.render(&draft, echo(&form, 0), errors, None, StatusCode::UNPROCESSABLE_ENTITY, None).await;
-        }
+        Err(courant_store::StoreError::Invalid(e)) => return refuse(vec![invalid_message(&e)]).await,
         Err(e) => return Err(e.into()),
     };
     tracing::info!(article = id.0, user = me.user.id.0, "article created");
@@ -691,8 +721,9 @@ fn echo(form: &Form, version: i64) -> FormValues {
 }
 
 /// `POST /newsroom/articles/{id}`: saves the editor over the version it was opened at, then
-/// applies the button pressed (send for review, schedule, publish, ...). A stale version is
-/// not saved over: the writer gets 409 with both versions side by side, and theirs is kept.
+/// applies the button pressed (send for review, schedule, publish, ...). Everything is checked
+/// before anything is written. A stale version is not saved over: the writer gets 409 with both
+/// versions side by side, and their text is kept as a revision.
 pub(super) async fn save(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
@@ -700,66 +731,73 @@ pub(super) async fn save(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (article, meta, owner_name) = load(&app, &me, id).await?;
-    let intent = form.get("intent");
-    let editable = me.user.may_edit(meta.owner_id, meta.status);
+    check_move(&me, meta.owner_id, meta.status, &form)?;
     let ctx = EditorContext { app: &app, me: &me, article: Some(&article), meta: Some(&meta), owner_name };
     let base_version: i64 = form.get("version").parse().unwrap_or(0);
-    let parsed = match hero_from_form(&app, &me, &form, article.hero.as_ref().filter(|_| editable)).await {
-        Ok(hero) => draft_from_form(&app, &form, hero).await,
-        Err(e) => Err(e),
+    let typed = ArticleDraft { hero_image_id: article.hero.as_ref().map(|h| h.id), ..lenient_draft(&form) };
+    let refuse = |errors: Vec<String>| {
+        ctx.render(&typed, echo(&form, base_version), errors, None, StatusCode::UNPROCESSABLE_ENTITY, None)
     };
-    let draft = match parsed {
-        Ok(d) => d,
-        Err(errors) => {
-            return ctx
-                .render(
-                    &lenient_draft(&form),
-                    echo(&form, base_version),
-                    errors,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                )
-                .await;
-        }
+    let mut parsed = match draft_from_form(&app, &form, article.hero.as_ref().map(|h| h.id)).await {
+        Ok(p) => p,
+        Err(errors) => return refuse(errors).await,
     };
     let current = ArticleDraft::of(&article, app.store.pinned_related(article.id).await?);
     // An empty slug keeps the current one.
-    let draft = ArticleDraft { slug: if draft.slug.is_empty() { current.slug.clone() } else { draft.slug }, ..draft };
-    if draft != current {
-        if !editable {
-            return Err(AppError::Forbidden(format!(
-                "You cannot change this article while it is {}.",
-                status_label(meta.status).to_lowercase()
-            )));
+    if parsed.draft.slug.is_empty() {
+        parsed.draft.slug = current.slug.clone();
+    }
+    let changed = parsed.draft != current
+        || form.file("hero_file").is_some()
+        || !parsed.new_sources.is_empty()
+        || hero_texts_change(&form, article.hero.as_ref());
+    if changed && !me.user.may_edit(meta.owner_id, meta.status) {
+        return Err(AppError::Forbidden(format!(
+            "You cannot change this article while it is {}.",
+            status_label(meta.status).to_lowercase()
+        )));
+    }
+    if base_version != meta.version && (changed || intent_target(form.get("intent")).is_some()) {
+        // Someone saved since the writer opened the article: keep their text apart, apply nothing.
+        let now = OffsetDateTime::now_utc();
+        if changed {
+            app.store.save_article(article.id, base_version, &parsed.draft, me.user.id, now, "").await?;
         }
-        match app.store.save_article(article.id, base_version, &draft, me.user.id, OffsetDateTime::now_utc(), "").await
-        {
+        return conflict(&ctx, &app, &article, &parsed.draft, &current, meta.version, &form).await;
+    }
+    if changed {
+        if let Err(errors) = write_extras(&app, &me, &form, &mut parsed, article.hero.as_ref()).await {
+            return refuse(errors).await;
+        }
+        let now = OffsetDateTime::now_utc();
+        match app.store.save_article(article.id, base_version, &parsed.draft, me.user.id, now, "").await {
             Ok(SaveOutcome::Saved { .. }) => {}
             Ok(SaveOutcome::Conflict { current_version, .. }) => {
-                let conflict = conflict_view(&app, &article, &draft, &current, current_version).await?;
-                let errors = vec!["Not saved: someone else saved this article after you opened it.".into()];
-                return ctx
-                    .render(&draft, echo(&form, current_version), errors, Some(conflict), StatusCode::CONFLICT, None)
-                    .await;
+                return conflict(&ctx, &app, &article, &parsed.draft, &current, current_version, &form).await;
             }
-            Err(courant_store::StoreError::Invalid(e)) => {
-                let errors = vec![invalid_message(&e)];
-                return ctx
-                    .render(&draft, echo(&form, base_version), errors, None, StatusCode::UNPROCESSABLE_ENTITY, None)
-                    .await;
-            }
+            Err(courant_store::StoreError::Invalid(e)) => return refuse(vec![invalid_message(&e)]).await,
             Err(e) => return Err(e.into()),
         }
-    } else if base_version != meta.version && intent_target(intent).is_some() {
-        // Nothing typed, but the button acts on a version the writer has not seen.
-        let conflict = conflict_view(&app, &article, &draft, &current, meta.version).await?;
-        let errors = vec!["Someone else saved this article after you opened it. Check their version first.".into()];
-        return ctx
-            .render(&current, echo(&form, meta.version), errors, Some(conflict), StatusCode::CONFLICT, None)
-            .await;
     }
     after_save(&app, &me, article.id, &form, "saved").await
+}
+
+/// The 409 page: the writer's version beside the saved one, the form holding theirs.
+async fn conflict(
+    ctx: &EditorContext<'_>,
+    app: &AppState,
+    article: &Article,
+    mine: &ArticleDraft,
+    theirs: &ArticleDraft,
+    current_version: i64,
+    form: &Form,
+) -> Result<Response, AppError> {
+    let view = conflict_view(app, article, mine, theirs, current_version).await?;
+    let mut errors = vec!["Not saved: someone else saved this article after you opened it.".to_string()];
+    if form.file("hero_file").is_some() {
+        errors.push("Your new picture was not stored either; choose it again when you save.".into());
+    }
+    ctx.render(mine, echo(form, current_version), errors, Some(view), StatusCode::CONFLICT, None).await
 }
 
 async fn conflict_view(
@@ -878,8 +916,9 @@ pub(super) async fn autosave(
             serde_json::json!({"message": "Autosave is off for this article; save with the buttons."}),
         ));
     }
+    // New sources and pictures wait for a real save: autosave stores the text only.
     let draft = match draft_from_form(&app, &form, article.hero.as_ref().map(|h| h.id)).await {
-        Ok(d) => d,
+        Ok(parsed) => parsed.draft,
         Err(errors) => {
             return Ok(json(StatusCode::UNPROCESSABLE_ENTITY, serde_json::json!({"message": errors.join(" ")})));
         }
@@ -1149,4 +1188,33 @@ pub(super) async fn restore(
             items: Vec::new(),
         }),
     }
+}
+
+#[derive(Serialize)]
+struct Found {
+    id: i64,
+    headline: String,
+}
+
+/// `GET /newsroom/lookup/articles?q=`: published articles whose headline contains the words,
+/// newest first, for pinning as related (JSON for the editor's script).
+pub(super) async fn lookup(
+    State(app): State<AppState>,
+    Extension(_me): Extension<Me>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
+    let found: Vec<Found> = if text.trim().chars().count() < 2 {
+        Vec::new()
+    } else {
+        app.store
+            .find_headlines(&text, 10)
+            .await?
+            .into_iter()
+            .map(|s| Found { id: s.id.0, headline: s.headline })
+            .collect()
+    };
+    let mut r = serde_json::to_string(&found).map_err(|e| AppError::Internal(e.to_string()))?.into_response();
+    r.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    Ok(r)
 }

@@ -89,6 +89,7 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("GET", "/newsroom/articles/{id}/diff", Staff(Contributor), get(articles::diff)),
         r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(articles::restore)),
         r("POST", "/newsroom/preview", Staff(Contributor), post(articles::preview)),
+        r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
         r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),
@@ -223,14 +224,24 @@ async fn guard(
         }
     };
     if posting {
-        let limit = (app.newsroom.max_upload_mb + 1) * 1024 * 1024;
+        // Only logged-in users send pictures; forms open to all are small.
+        let multipart =
+            parts.headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+        let limit = match access {
+            Access::Anyone => 64 * 1024,
+            Access::Staff(_) if multipart => (app.newsroom.max_upload_mb + 2) * 1024 * 1024,
+            Access::Staff(_) => 4 * 1024 * 1024,
+        };
         let form = match form::Form::read(&parts.headers, body, limit).await {
             Ok(f) => f,
             Err(form::FormError::TooLarge) => {
                 return Err(AppError::Refused {
                     status: 413,
                     heading: "Too large".into(),
-                    message: format!("Uploads may be at most {} MB.", app.newsroom.max_upload_mb),
+                    message: format!(
+                        "Too much was sent at once: pictures may be at most {} MB, and forms without one 4 MB.",
+                        app.newsroom.max_upload_mb
+                    ),
                     items: Vec::new(),
                 });
             }
@@ -238,6 +249,20 @@ async fn guard(
                 return Err(AppError::BadRequest(format!("Unreadable form: {why}")));
             }
         };
+        let most = app.newsroom.max_upload_mb * 1024 * 1024;
+        if let Some(big) = form.files.iter().find(|f| f.bytes.len() > most) {
+            return Err(AppError::Refused {
+                status: 413,
+                heading: "Too large".into(),
+                message: format!(
+                    "The file {:?} is {:.1} MB; pictures may be at most {} MB.",
+                    big.file_name.chars().filter(|c| !c.is_control()).take(80).collect::<String>(),
+                    big.bytes.len() as f64 / (1024.0 * 1024.0),
+                    app.newsroom.max_upload_mb
+                ),
+                items: Vec::new(),
+            });
+        }
         let sent = parts
             .headers
             .get("x-csrf-token")
@@ -261,9 +286,18 @@ async fn guard(
     Ok(private(response))
 }
 
-/// Newsroom pages are never stored by browsers or proxies.
+/// Newsroom pages are never stored by browsers or proxies, and run no script but our own: text
+/// a writer typed can never execute here, even if escaping failed somewhere.
 fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'",
+        ),
+    );
     response
 }
 

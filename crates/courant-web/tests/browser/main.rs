@@ -10,6 +10,8 @@
 #[allow(dead_code)]
 mod support;
 
+mod newsroom;
+
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 use std::net::TcpListener;

@@ -7,6 +7,7 @@ mod api;
 mod discovery;
 mod distribution;
 mod listings;
+mod newsroom;
 mod site;
 mod statuses;
 mod support;

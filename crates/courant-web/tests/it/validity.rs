@@ -45,11 +45,16 @@ async fn every_page_kind_passes_the_nu_html_checker() {
         std::fs::write(&file, &r.body).expect("write page");
         files.push(file);
     }
+    assert_valid_html(&files);
+}
+
+/// Runs the Nu Html Checker over HTML files; fails with its messages on any error.
+pub(crate) fn assert_valid_html(files: &[std::path::PathBuf]) {
     let out = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
         .args(["--errors-only", "--format", "gnu"])
-        .args(&files)
+        .args(files)
         .output()
         .expect("java is missing: install default-jre-headless (scripts/test does)");
     let messages = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

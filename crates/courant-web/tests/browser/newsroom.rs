@@ -1,0 +1,393 @@
+//! The newsroom in a real browser: an editor logs in, writes a story with a subheading and an
+//! attributed quote, uploads its picture through the file input and publishes it, and readers
+//! find it at once; markup typed into the newsroom never runs, on the site or in the newsroom.
+//!
+//! These tests publish, so they use a server of their own: the shared one's home page is
+//! photographed and checked by the layout tests.
+
+use crate::support::{Spawned, spawn_server};
+use crate::{browser, set_viewport, start_driver};
+use courant_core::{ArticleId, Role, Status};
+use courant_store::{NewUser, Store};
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+const PASSWORD: &str = "a long and correct test password";
+
+/// The newsroom tests' server, started on first use.
+fn server() -> &'static Spawned {
+    static SERVER: OnceLock<Spawned> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let mut options = courant_demo::DemoOptions::new(8, OffsetDateTime::now_utc());
+        options.picture_pool = 2;
+        spawn_server(courant::Config::default(), options)
+    })
+}
+
+/// Creates an editor through the store; returns their email.
+async fn new_editor(store: &Store, tag: &str) -> String {
+    let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let email = format!("{tag}-{}-{stamp}@newsroom.test.example", std::process::id());
+    let password_hash =
+        courant_web::newsroom::hash_password(PASSWORD.to_string()).await.expect("hash the test password");
+    let new = NewUser {
+        email: email.clone(),
+        name: format!("Browser editor {tag}"),
+        role: Role::Editor,
+        password_hash,
+        must_change_password: false,
+        author_id: None,
+    };
+    store
+        .insert_user(&new, None, OffsetDateTime::now_utc())
+        .await
+        .unwrap_or_else(|e| panic!("insert the editor {email}: {e}"));
+    email
+}
+
+/// A top-level section and an author of the demo: (section id, section slug, author id).
+async fn section_and_author(store: &Store) -> (i64, String, i64) {
+    let section = store
+        .sections()
+        .await
+        .expect("list sections")
+        .into_iter()
+        .find(|s| s.parent_id.is_none())
+        .expect("the demo has a top-level section");
+    let author = store.authors().await.expect("list authors").into_iter().next().expect("the demo has an author");
+    (section.id.0, section.slug, author.id.0)
+}
+
+/// A JPEG written to a temporary file, for the file input.
+fn picture_file(seed: u32) -> tempfile::NamedTempFile {
+    let (width, height) = (960u32, 540u32);
+    let picture = courant_media::Picture::from_fn(width, height, |x, y| {
+        courant_media::Rgb([
+            (x * 255 / width) as u8,
+            (y * 255 / height) as u8,
+            ((x / 16 + y / 16 + (seed % 256) * 41) % 256) as u8,
+        ])
+    });
+    let jpeg = courant_media::encode_jpeg(&picture, 85).expect("encode a test JPEG");
+    let file = tempfile::Builder::new().prefix("newsroom-hero-").suffix(".jpg").tempfile().expect("a temporary file");
+    std::fs::write(file.path(), &jpeg.bytes).expect("write the test JPEG");
+    file
+}
+
+async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
+    c.execute(script, args).await.unwrap_or_else(|e| panic!("running {script:?} in the browser failed: {e}"))
+}
+
+/// What the page says, for failure messages.
+async fn page_says(c: &Client) -> String {
+    let text =
+        js(c, "const m = document.querySelector('main') || document.body; return m ? m.innerText : '';", vec![]).await;
+    let text = text.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    text.chars().take(800).collect()
+}
+
+async fn goto(c: &Client, url: &str) {
+    c.goto(url).await.unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
+}
+
+async fn current_url(c: &Client) -> String {
+    c.current_url().await.expect("the browser's address").to_string()
+}
+
+/// Waits up to 20 s for the address to satisfy `ok`.
+async fn wait_for_url(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let url = current_url(c).await;
+        if ok(&url) {
+            return url;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            panic!("{what}: the browser is still at {url} after 20 s; the page says: {}", page_says(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits up to 10 s for an element.
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    let started = Instant::now();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            return el;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let url = current_url(c).await;
+            panic!("no {css} at {url} after 10 s; the page says: {}", page_says(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types `text` into a field as a user would. Should the driver have typed something else
+/// (some drivers turn characters like "—" or newlines into key presses of their own), the
+/// field is set to the text directly and the difference is reported.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = wait_for(c, css).await;
+    el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    let typed = el.prop("value").await.unwrap_or_else(|e| panic!("read {css}: {e}")).unwrap_or_default();
+    if typed.replace("\r\n", "\n") != text {
+        eprintln!("note: typing into {css} gave {typed:?} instead of {text:?}; setting the value directly");
+        js(
+            c,
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![json!(css), json!(text)],
+        )
+        .await;
+    }
+}
+
+async fn choose(c: &Client, css: &str, value: &str) {
+    wait_for(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e}"));
+}
+
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn log_in(c: &Client, base: &str, email: &str) {
+    goto(c, &format!("{base}/newsroom/login")).await;
+    type_into(c, "#login-email", email).await;
+    type_into(c, "#login-password", PASSWORD).await;
+    click(c, "form[action=\"/newsroom/login\"] button[type=submit]").await;
+    wait_for_url(c, "the dashboard after logging in", |u| u.ends_with("/newsroom/")).await;
+}
+
+/// What an editor types for a story.
+struct Story<'a> {
+    headline: &'a str,
+    standfirst: &'a str,
+    body: &'a str,
+    section: i64,
+    author: i64,
+    alt: &'a str,
+    caption: &'a str,
+    credit: &'a str,
+}
+
+/// From any newsroom page: "New article", the story typed in, its picture chosen in the file
+/// input, "Publish now". Returns the article once the editor says it is published.
+async fn publish_from_the_editor(c: &Client, story: &Story<'_>, picture: &Path) -> ArticleId {
+    click(c, "nav.nr-nav a[href=\"/newsroom/articles/new\"]").await;
+    wait_for_url(c, "the new article's editor", |u| u.ends_with("/newsroom/articles/new")).await;
+    type_into(c, "#f-headline", story.headline).await;
+    type_into(c, "#f-standfirst", story.standfirst).await;
+    type_into(c, "#f-body", story.body).await;
+    choose(c, "#f-section", &story.section.to_string()).await;
+    choose(c, "#f-author-1", &story.author.to_string()).await;
+    let path = picture.to_str().expect("the temporary file's path is text");
+    wait_for(c, "#f-hero-file")
+        .await
+        .send_keys(path)
+        .await
+        .unwrap_or_else(|e| panic!("choose {path} in #f-hero-file: {e}"));
+    type_into(c, "#f-hero-alt", story.alt).await;
+    type_into(c, "#f-hero-caption", story.caption).await;
+    type_into(c, "#f-hero-credit", story.credit).await;
+    // A new article's editor offers editors "Publish now" before any save.
+    click(c, "button[name=intent][value=publish]").await;
+    let url = wait_for_url(c, "the editor after Publish now", |u| u.contains("done=published")).await;
+    let id = url
+        .split("/newsroom/articles/")
+        .nth(1)
+        .and_then(|rest| rest.split(['?', '/']).next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("after publishing the browser is at {url}, not an article's editor"));
+    ArticleId(id)
+}
+
+/// The public address of a published article.
+async fn public_path(store: &Store, id: ArticleId) -> String {
+    let article = store.article(id).await.expect("load the article").expect("the article exists");
+    assert_eq!(article.status, Status::Published, "article {id} after Publish now");
+    article.path().expect("a published article has an address")
+}
+
+/// Whether the page has a link whose text is exactly `text`.
+async fn has_link_text(c: &Client, text: &str) -> bool {
+    js(
+        c,
+        "return [...document.querySelectorAll('a')].some(a => a.textContent.trim() === arguments[0]);",
+        vec![json!(text)],
+    )
+    .await
+    .as_bool()
+    .unwrap_or(false)
+}
+
+/// `typeof window.__xss` once the page has had time to fire its load and error events.
+async fn xss_marker(c: &Client) -> String {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    js(c, "return typeof window.__xss;", vec![]).await.as_str().unwrap_or("<not a string>").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_writes_illustrates_and_publishes_a_story() {
+    let server = server();
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-publish").await;
+    let (section, section_slug, author) = section_and_author(&store).await;
+    let picture = picture_file(3);
+    let headline = format!("Harbour tram runs again after two years {}", std::process::id());
+    let story = Story {
+        headline: &headline,
+        standfirst: "The tram along the harbour carried its first passengers in two years on Monday.",
+        body: "The harbour tram ran again on Monday morning.\n\n\
+               ## A subheading\n\n\
+               Crews replaced the rails and the overhead wires.\n\n\
+               > The tram is back where it belongs.\n>\n> — Someone, role\n\n\
+               Trams run every ten minutes.",
+        section,
+        author,
+        alt: "A green tram on the harbour line",
+        caption: "The first tram of the morning",
+        credit: "Photo: Test Agency",
+    };
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    let id = publish_from_the_editor(&c, &story, picture.path()).await;
+    let path = public_path(&store, id).await;
+    // The editor after publishing, with its live preview drawn: the README's picture.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(super::screenshot_dir().join("newsroom-editor-1280.png"), png).expect("save screenshot");
+
+    goto(&c, &format!("{base}/")).await;
+    assert!(has_link_text(&c, &headline).await, "the home page links the new story: {}", page_says(&c).await);
+    goto(&c, &format!("{base}/{section_slug}")).await;
+    assert!(has_link_text(&c, &headline).await, "/{section_slug} links the new story: {}", page_says(&c).await);
+
+    goto(&c, &format!("{base}{path}")).await;
+    let page = js(
+        &c,
+        "const q = (s) => document.querySelector(s);
+         return {
+           h1: q('h1.headline') ? q('h1.headline').textContent.trim() : null,
+           subheadings: [...document.querySelectorAll('.article-body h2')].map(h => h.textContent.trim()),
+           attribution: q('.article-body figure.quote figcaption') ? q('.article-body figure.quote figcaption').textContent.trim() : null,
+           quote: q('.article-body figure.quote blockquote') ? q('.article-body figure.quote blockquote').textContent.trim() : null,
+           caption: q('figure.hero figcaption') ? q('figure.hero figcaption').textContent.trim() : null,
+           heroLoaded: q('figure.hero img') ? q('figure.hero img').complete && q('figure.hero img').naturalWidth > 0 : false,
+         };",
+        vec![],
+    )
+    .await;
+    c.close().await.expect("close the browser");
+    assert_eq!(page["h1"], json!(headline), "{path}: the headline; the page: {page}");
+    assert!(
+        page["subheadings"].as_array().is_some_and(|h| h.contains(&json!("A subheading"))),
+        "{path}: the body's subheading; the page: {page}"
+    );
+    assert!(
+        page["attribution"].as_str().is_some_and(|a| a.contains("Someone, role")),
+        "{path}: the quote's attribution in its figcaption; the page: {page}"
+    );
+    assert!(
+        page["quote"].as_str().is_some_and(|q| q.contains("The tram is back where it belongs.")),
+        "{path}: the quote; the page: {page}"
+    );
+    assert!(
+        page["caption"]
+            .as_str()
+            .is_some_and(|t| t.contains("The first tram of the morning") && t.contains("Photo: Test Agency")),
+        "{path}: the picture's caption and credit; the page: {page}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn markup_typed_into_the_newsroom_never_runs() {
+    let server = server();
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-xss").await;
+    let (section, _, author) = section_and_author(&store).await;
+    let picture = picture_file(5);
+    let headline = r#"<img src=x onerror="window.__xss=1">"#;
+    let story = Story {
+        headline,
+        standfirst: "What happens to markup typed into the newsroom.",
+        body: "A first paragraph.\n\n\
+               <script>window.__xss=2</script>\n\n\
+               A [x](javascript:window.__xss=3) link.\n\n\
+               A last paragraph.",
+        section,
+        author,
+        alt: "A pattern of colours",
+        caption: "A test picture",
+        credit: "Photo: Test Agency",
+    };
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    let id = publish_from_the_editor(&c, &story, picture.path()).await;
+    let path = public_path(&store, id).await;
+
+    let mut failures = Vec::new();
+    goto(&c, &format!("{base}{path}")).await;
+    let marker = xss_marker(&c).await;
+    if marker != "undefined" {
+        failures.push(format!("{path}: window.__xss is {marker}"));
+    }
+    let page = js(
+        &c,
+        "return {
+           h1: document.querySelector('h1.headline') ? document.querySelector('h1.headline').textContent : null,
+           h1Elements: document.querySelector('h1.headline') ? document.querySelector('h1.headline').children.length : -1,
+           scripts: document.querySelectorAll('.article-body script').length,
+           javascriptLinks: [...document.querySelectorAll('[href]')]
+             .filter(a => a.getAttribute('href').trim().toLowerCase().startsWith('javascript:')).length,
+         };",
+        vec![],
+    )
+    .await;
+    if page["h1"] != json!(headline) {
+        failures.push(format!("{path}: the h1 should read the headline literally, as text: {page}"));
+    }
+    if page["h1Elements"] != json!(0) {
+        failures.push(format!("{path}: the headline became elements: {page}"));
+    }
+    if page["scripts"] != json!(0) || page["javascriptLinks"] != json!(0) {
+        failures.push(format!("{path}: a script or a javascript: link reached the page: {page}"));
+    }
+
+    for (name, url) in [
+        ("the home page", format!("{base}/")),
+        ("the editor", format!("{base}/newsroom/articles/{id}")),
+        ("the revisions", format!("{base}/newsroom/articles/{id}/revisions")),
+        ("the article list", format!("{base}/newsroom/articles")),
+    ] {
+        goto(&c, &url).await;
+        let marker = xss_marker(&c).await;
+        if marker != "undefined" {
+            failures.push(format!("{name} ({url}): window.__xss is {marker}"));
+        }
+        if name == "the editor" {
+            let shown = js(
+                &c,
+                "const h = document.querySelector('#f-headline'); return { value: h ? h.value : null, title: document.title };",
+                vec![],
+            )
+            .await;
+            if shown["value"] != json!(headline) || !shown["title"].as_str().is_some_and(|t| t.contains(headline)) {
+                failures.push(format!("the editor should show the headline as typed, in its field and title: {shown}"));
+            }
+        }
+    }
+    c.close().await.expect("close the browser");
+    assert!(failures.is_empty(), "markup typed into the newsroom ran or was altered:\n{}", failures.join("\n"));
+}
