@@ -121,9 +121,9 @@ fn permille((x, y): (f32, f32)) -> (u16, u16) {
 }
 
 /// Widths of the scaled copies offered to browsers (`srcset`), narrowest first.
-pub const WIDTHS: [u32; 4] = [320, 480, 960, 1440];
+pub const WIDTHS: [u32; 5] = [320, 640, 960, 1280, 1920];
 
-/// The file name of a copy of `file` scaled to `width` pixels: `ab/cdef.jpg.w480.jpg`.
+/// The file name of a copy of `file` scaled to `width` pixels: `ab/cdef.jpg.w640.jpg`.
 pub fn width_file_name(file: &str, width: u32) -> String {
     format!("{file}.w{width}.jpg")
 }
@@ -359,21 +359,21 @@ mod tests {
         ] {
             assert_eq!(parse_derived_file_name(bad), None, "{bad}");
         }
-        assert_eq!(parse_derived_file_name(&width_file_name("ab/x.jpg", 480)), Some(("ab/x.jpg", Derived::Width(480))));
+        assert_eq!(parse_derived_file_name(&width_file_name("ab/x.jpg", 640)), Some(("ab/x.jpg", Derived::Width(640))));
         assert!(parse_derived_file_name("ab/cdef.jpg").is_none());
         assert!(parse_derived_file_name("ab/cdef.jpg.3x2.jpg").is_none());
-        assert!(parse_derived_file_name("ab/cdef.jpg.w481.jpg").is_none(), "only the offered widths");
+        assert!(parse_derived_file_name("ab/cdef.jpg.w480.jpg").is_none(), "only the offered widths");
         assert!(parse_derived_file_name("ab/cdef.exe.1x1.jpg").is_none());
-        assert!(parse_derived_file_name("ab/x.jpg.w480.jpg.w320.jpg").is_none(), "no derivative of a derivative");
+        assert!(parse_derived_file_name("ab/x.jpg.w640.jpg.w320.jpg").is_none(), "no derivative of a derivative");
         assert!(parse_derived_file_name("ab/x.jpg.1x1.jpg.16x9.jpg").is_none());
     }
 
     #[test]
     fn scaled_copies_keep_the_shape_and_never_upscale() {
         let e = encode_jpeg(&gradient(1000, 500), 80).expect("encode");
-        let small = make_derived(&e.bytes, Derived::Width(480)).expect("scale");
-        assert_eq!(probe(&small.bytes).expect("probe"), ("jpg", 480, 240));
-        let same = make_derived(&e.bytes, Derived::Width(1440)).expect("scale");
+        let small = make_derived(&e.bytes, Derived::Width(640)).expect("scale");
+        assert_eq!(probe(&small.bytes).expect("probe"), ("jpg", 640, 320));
+        let same = make_derived(&e.bytes, Derived::Width(1280)).expect("scale");
         assert_eq!(probe(&same.bytes).expect("probe"), ("jpg", 1000, 500));
     }
 

@@ -27,7 +27,7 @@ pub struct TimeView {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Figure {
     pub src: String,
-    /// Scaled copies for `srcset` (`url 480w, ...`), the original last; empty for small pictures.
+    /// Scaled copies for `srcset` (`url 640w, ...`), the original last; empty for small pictures.
     pub srcset: String,
     pub width: u32,
     pub height: u32,

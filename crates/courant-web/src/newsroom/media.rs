@@ -40,7 +40,8 @@ impl ImageView {
     }
 
     pub(crate) fn of(i: &Image) -> ImageView {
-        let thumb = if i.width > 480 { courant_media::width_file_name(&i.file, 480) } else { i.file.clone() };
+        // Shown at most 480 wide: the 640 copy stays sharp on dense screens.
+        let thumb = if i.width > 640 { courant_media::width_file_name(&i.file, 640) } else { i.file.clone() };
         let shown_width = i.width.min(480);
         ImageView {
             id: i.id.0,

@@ -63,7 +63,7 @@ async fn logo(State(app): State<AppState>) -> Response {
 }
 
 /// `GET /media/{file}`: a stored image, or a crop (`file.jpg.16x9.jpg`) or scaled copy
-/// (`file.jpg.w480.jpg`) of one, made on first request and kept beside the original. Names derive from content, so they are cached forever.
+/// (`file.jpg.w640.jpg`) of one, made on first request and kept beside the original. Names derive from content, so they are cached forever.
 async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200

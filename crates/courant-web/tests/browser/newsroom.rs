@@ -391,3 +391,64 @@ async fn markup_typed_into_the_newsroom_never_runs() {
     c.close().await.expect("close the browser");
     assert!(failures.is_empty(), "markup typed into the newsroom ran or was altered:\n{}", failures.join("\n"));
 }
+
+/// The editor's script saves a draft by itself a few seconds after typing, and carries the new
+/// version on, so the next save by button is not a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_save_themselves_while_typing() {
+    let server = server();
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-autosave").await;
+    let user = store.user_by_email(&email).await.expect("lookup").expect("the editor exists");
+    let (section, _, author) = section_and_author(&store).await;
+    let draft = courant_core::ArticleDraft {
+        headline: format!("Autosaved draft {}", std::process::id()),
+        standfirst: "A draft the script saves.".into(),
+        body: "First words.".into(),
+        section_id: Some(courant_core::SectionId(section)),
+        author_ids: vec![courant_core::AuthorId(author)],
+        ..Default::default()
+    };
+    let id = store.create_article(&draft, user.id, OffsetDateTime::now_utc()).await.expect("create the draft");
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    goto(&c, &format!("{base}/newsroom/articles/{id}")).await;
+    type_into(&c, "#f-body", "First words, and more typed in the browser.").await;
+    let started = Instant::now();
+    loop {
+        let body = store.article(id).await.expect("load").expect("exists").body;
+        if body == "First words, and more typed in the browser." {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "not autosaved within 15 s; the page: {}",
+            page_says(&c).await
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let status = wait_for(&c, "#autosave-status").await.text().await.unwrap_or_default();
+    let version = js(&c, "return document.querySelector('input[name=version]').value;", vec![]).await;
+    let meta = store.article_meta(id).await.expect("meta").expect("exists");
+    // The page learns the new version from the answer (shortly after the store has it).
+    let started = Instant::now();
+    let mut version = version.as_str().unwrap_or("").to_string();
+    while version != meta.version.to_string() && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        version = js(&c, "return document.querySelector('input[name=version]').value;", vec![])
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+    }
+    assert_eq!(version, meta.version.to_string(), "the form carries the saved version (status line: {status:?})");
+
+    click(&c, "button[name=intent][value=save]").await;
+    wait_for_url(&c, "the editor after saving", |u| u.contains("done=saved")).await;
+    let revisions = store.revisions(id).await.expect("revisions");
+    assert!(revisions.iter().all(|r| !r.conflict), "no conflict with one's own autosave: {revisions:?}");
+    assert!(revisions.iter().any(|r| r.note == "autosave"), "{revisions:?}");
+}

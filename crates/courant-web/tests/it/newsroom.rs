@@ -1583,3 +1583,96 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
     files.push(file);
     crate::validity::assert_valid_html(&files);
 }
+
+/// An admin's one-time reset link sets a new password once, ends the user's sessions and logs
+/// them in; the old password stops working and the link cannot be used again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_links_work_once_and_end_old_sessions() {
+    let server = Server::shared();
+    let (_, admin_email) = server.new_user(Role::Admin, "reset-admin").await;
+    let admin = server.login(&admin_email, PASSWORD).await;
+    let (user, email) = server.new_user(Role::Contributor, "reset-user").await;
+    let old_session = server.login(&email, PASSWORD).await;
+
+    let issued =
+        server.post_form(&admin, &format!("/newsroom/users/{}/reset", user.id), &[("csrf", admin.csrf.as_str())]).await;
+    assert_eq!(issued.status, 200, "{}", show(&issued));
+    let link = first(&issued.html(), "code#reset-link")
+        .map(text)
+        .unwrap_or_else(|| panic!("no link shown: {}", show(&issued)));
+    let path = link.split_once("/newsroom/reset/").map(|(_, t)| format!("/newsroom/reset/{t}")).expect("a reset path");
+
+    let form = server.get(&Session::anonymous(), &path).await;
+    assert_eq!(form.status, 200, "{}", show(&form));
+    let token = cookie_set(&form, "courant_form").expect("the reset form sets its double-submit cookie");
+    let browser = Session { cookie: format!("courant_form={token}"), csrf: csrf_in(&form.body).expect("csrf") };
+    let new_password = "a brand new password for this test";
+    let mismatch = server
+        .post_form(
+            &browser,
+            &path,
+            &[("csrf", browser.csrf.as_str()), ("password", new_password), ("password2", "other")],
+        )
+        .await;
+    assert_eq!(mismatch.status, 200, "a mismatch shows the form again: {}", show(&mismatch));
+    assert!(mismatch.body.contains("differ"), "{}", show(&mismatch));
+    let set = server
+        .post_form(
+            &browser,
+            &path,
+            &[("csrf", browser.csrf.as_str()), ("password", new_password), ("password2", new_password)],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", show(&set));
+    assert!(cookie_set(&set, "courant_session").is_some_and(|s| !s.is_empty()), "logged in at once");
+
+    let after = server.get(&old_session, "/newsroom/").await;
+    assert_eq!(
+        (after.status, after.header("location")),
+        (303, Some("/newsroom/login")),
+        "old sessions end: {}",
+        show(&after)
+    );
+    let login = server.login_form().await;
+    assert_eq!(server.post_login(&login, &email, PASSWORD).await.status, 401, "the old password no longer works");
+    server.login(&email, new_password).await;
+    let again = server.get(&Session::anonymous(), &path).await;
+    assert_eq!(again.status, 404, "a used link is dead: {}", show(&again));
+}
+
+/// Restoring an old revision saves its content as a new version; the history only grows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restoring_a_revision_adds_a_version() {
+    let server = Server::shared();
+    let (user, email) = server.new_user(Role::Editor, "restore").await;
+    let session = server.login(&email, PASSWORD).await;
+    let id = server.draft_owned_by(user.id, &format!("Restorable {}", unique("restore"))).await;
+    let original = server.article(id).await.standfirst;
+    let saved = server.save(&session, id, &[("standfirst", "A rewritten standfirst.")]).await;
+    assert_eq!(saved.status, 303, "{}", show(&saved));
+    let revisions = server.store(move |s| async move { s.revisions(id).await }).await.expect("revisions");
+    let first_revision = revisions.last().expect("the first revision").id;
+    let diff = server
+        .get(&session, &format!("/newsroom/articles/{id}/diff?from={first_revision}&to={}", revisions[0].id))
+        .await;
+    assert_eq!(diff.status, 200, "{}", show(&diff));
+    assert!(
+        diff.body.contains("<ins>rewritten</ins>") || diff.body.contains("<ins>A</ins>"),
+        "word-level marks: {}",
+        show(&diff)
+    );
+
+    let restored = server
+        .post_form(
+            &session,
+            &format!("/newsroom/articles/{id}/revisions/{first_revision}/restore"),
+            &[("csrf", session.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(restored.status, 303, "{}", show(&restored));
+    assert_eq!(server.article(id).await.standfirst, original, "the old content is back");
+    let after = server.store(move |s| async move { s.revisions(id).await }).await.expect("revisions");
+    assert_eq!(after.len(), revisions.len() + 1, "a new revision, nothing rewritten");
+    assert_eq!(after[0].version, 3);
+    assert!(after[0].note.starts_with("restored from v1"), "{:?}", after[0]);
+}
