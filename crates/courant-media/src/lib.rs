@@ -53,6 +53,13 @@ pub fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Encoded, MediaErro
     Ok(Encoded { bytes, extension: "jpg", width: picture.width(), height: picture.height() })
 }
 
+/// Encodes a picture as lossy WebP at `quality` (0-100), through libwebp.
+pub fn encode_webp(picture: &RgbImage, quality: f32) -> Result<Encoded, MediaError> {
+    let encoder = webp::Encoder::from_rgb(picture.as_raw(), picture.width(), picture.height());
+    let bytes = encoder.encode_simple(false, quality.clamp(0.0, 100.0)).map_err(|e| MediaError::Encode(format!("{e:?}")))?;
+    Ok(Encoded { bytes: bytes.to_vec(), extension: "webp", width: picture.width(), height: picture.height() })
+}
+
 /// Encodes a picture as lossless WebP (the pure-Rust encoder has no lossy mode).
 pub fn encode_webp_lossless(picture: &RgbImage) -> Result<Encoded, MediaError> {
     let mut bytes = Vec::new();
@@ -128,6 +135,15 @@ pub fn width_file_name(file: &str, width: u32) -> String {
     format!("{file}.w{width}.jpg")
 }
 
+/// The file name of a WebP copy of `file` scaled to `width` pixels (`ab/cdef.jpg.w640.webp`),
+/// or at its own size when `width` is `None` (`ab/cdef.jpg.webp`).
+pub fn webp_file_name(file: &str, width: Option<u32>) -> String {
+    match width {
+        Some(w) => format!("{file}.w{w}.webp"),
+        None => format!("{file}.webp"),
+    }
+}
+
 /// A picture made from a stored file, on first request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Derived {
@@ -136,18 +152,18 @@ pub enum Derived {
     Crop { rw: u32, rh: u32, focal: (u16, u16) },
     /// The whole picture scaled to this width (never wider than the original).
     Width(u32),
+    /// The same as WebP (at the original's size when `None`).
+    WebP(Option<u32>),
 }
 
 /// The original file and the picture a derived file name stands for, if it is one.
 pub fn parse_derived_file_name(name: &str) -> Option<(&str, Derived)> {
+    if let Some(rest) = name.strip_suffix(".webp") {
+        return parse_webp_name(rest);
+    }
     let rest = name.strip_suffix(".jpg")?;
     let (original, suffix) = rest.rsplit_once('.')?;
-    content_type(original)?;
-    // Only stored originals have derivatives: a derivative of a derivative would let anyone
-    // mint endless new files.
-    if parse_derived_file_name(original).is_some() {
-        return None;
-    }
+    is_original(original)?;
     let (crop, focal) = match suffix.split_once("-f") {
         Some((crop, focal)) => {
             let (x, y) = focal.split_once('-')?;
@@ -166,8 +182,31 @@ pub fn parse_derived_file_name(name: &str) -> Option<(&str, Derived)> {
     if focal != (500, 500) {
         return None;
     }
+    Some((original, Derived::Width(offered_width(suffix)?)))
+}
+
+/// `ab/cdef.jpg.w640` or `ab/cdef.jpg` (the name without `.webp`).
+fn parse_webp_name(rest: &str) -> Option<(&str, Derived)> {
+    if is_original(rest).is_some() {
+        // A WebP original needs no copy of itself.
+        return (content_type(rest) != Some("image/webp")).then_some((rest, Derived::WebP(None)));
+    }
+    let (original, suffix) = rest.rsplit_once('.')?;
+    is_original(original)?;
+    Some((original, Derived::WebP(Some(offered_width(suffix)?))))
+}
+
+/// Only stored originals have derivatives: a derivative of a derivative would let anyone mint
+/// endless new files.
+fn is_original(name: &str) -> Option<()> {
+    content_type(name)?;
+    parse_derived_file_name(name).is_none().then_some(())
+}
+
+/// The width in `w640`, when it is one of [`WIDTHS`].
+fn offered_width(suffix: &str) -> Option<u32> {
     let width: u32 = suffix.strip_prefix('w')?.parse().ok()?;
-    WIDTHS.contains(&width).then_some((original, Derived::Width(width)))
+    WIDTHS.contains(&width).then_some(width)
 }
 
 fn decode(original: &[u8]) -> Result<RgbImage, MediaError> {
@@ -208,13 +247,16 @@ pub fn make_derived(original: &[u8], derived: Derived) -> Result<Encoded, MediaE
                 image::imageops::resize(&cropped, tw, th, image::imageops::FilterType::Triangle)
             }
         }
-        Derived::Width(w) if w < width => {
+        Derived::Width(w) | Derived::WebP(Some(w)) if w < width => {
             let h = ((u64::from(height) * u64::from(w)) / u64::from(width)).max(1) as u32;
             image::imageops::resize(&picture, w, h, image::imageops::FilterType::Triangle)
         }
-        Derived::Width(_) => picture,
+        Derived::Width(_) | Derived::WebP(_) => picture,
     };
-    encode_jpeg(&out, 82)
+    match derived {
+        Derived::WebP(_) => encode_webp(&out, 75.0),
+        _ => encode_jpeg(&out, 82),
+    }
 }
 
 /// The most pixels an uploaded picture may have (a decompression bomb is refused before decoding).
@@ -366,6 +408,31 @@ mod tests {
         assert!(parse_derived_file_name("ab/cdef.exe.1x1.jpg").is_none());
         assert!(parse_derived_file_name("ab/x.jpg.w640.jpg.w320.jpg").is_none(), "no derivative of a derivative");
         assert!(parse_derived_file_name("ab/x.jpg.1x1.jpg.16x9.jpg").is_none());
+        assert_eq!(parse_derived_file_name(&webp_file_name("ab/x.jpg", Some(640))), Some(("ab/x.jpg", Derived::WebP(Some(640)))));
+        assert_eq!(parse_derived_file_name(&webp_file_name("ab/x.jpg", None)), Some(("ab/x.jpg", Derived::WebP(None))));
+        assert!(parse_derived_file_name("ab/x.webp").is_none(), "an original, not a copy");
+        assert!(parse_derived_file_name("ab/x.webp.webp").is_none(), "no copy of a WebP original as WebP");
+        assert!(parse_derived_file_name("ab/x.jpg.w641.webp").is_none());
+        assert!(parse_derived_file_name("ab/x.jpg.w640.webp.webp").is_none());
+        assert!(parse_derived_file_name("ab/x.jpg.1x1.jpg.webp").is_none());
+    }
+
+    #[test]
+    fn webp_copies_are_lossy_and_smaller_than_lossless() {
+        let e = encode_jpeg(&gradient(800, 400), 90).expect("encode");
+        let copy = make_derived(&e.bytes, Derived::WebP(Some(640))).expect("webp");
+        assert_eq!(probe(&copy.bytes).expect("probe"), ("webp", 640, 320));
+        let full = make_derived(&e.bytes, Derived::WebP(None)).expect("webp");
+        assert_eq!(probe(&full.bytes).expect("probe"), ("webp", 800, 400));
+        // Photographs have grain, which lossless coding cannot squeeze.
+        let mut grainy = gradient(800, 400);
+        for (x, y, p) in grainy.enumerate_pixels_mut() {
+            let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) % 32;
+            p.0 = p.0.map(|c| c.saturating_add(n as u8));
+        }
+        let full = make_derived(&encode_jpeg(&grainy, 95).expect("encode").bytes, Derived::WebP(None)).expect("webp");
+        let lossless = encode_webp_lossless(&grainy).expect("lossless");
+        assert!(full.bytes.len() < lossless.bytes.len(), "{} vs {}", full.bytes.len(), lossless.bytes.len());
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub struct Figure {
     pub src: String,
     /// Scaled copies for `srcset` (`url 640w, ...`), the original last; empty for small pictures.
     pub srcset: String,
+    /// The same in WebP, offered first to browsers that read it; empty when `srcset` is.
+    pub srcset_webp: String,
     pub width: u32,
     pub height: u32,
     pub alt: String,
@@ -79,20 +81,24 @@ impl Views<'_> {
 }
 
 pub fn figure(image: &Image) -> Figure {
-    let mut candidates: Vec<String> = courant_media::WIDTHS
-        .iter()
-        .filter(|w| **w < image.width)
-        .map(|w| format!("{} {w}w", media_url(&courant_media::width_file_name(&image.file, *w))))
-        .collect();
-    let srcset = if candidates.is_empty() {
-        String::new()
-    } else {
-        candidates.push(format!("{} {}w", media_url(&image.file), image.width));
+    let smaller: Vec<u32> = courant_media::WIDTHS.iter().copied().filter(|w| *w < image.width).collect();
+    let srcset = |scaled: &dyn Fn(u32) -> String, full: String| {
+        if smaller.is_empty() {
+            return String::new();
+        }
+        let mut candidates: Vec<String> = smaller.iter().map(|w| format!("{} {w}w", media_url(&scaled(*w)))).collect();
+        candidates.push(format!("{} {}w", media_url(&full), image.width));
         candidates.join(", ")
+    };
+    let full_webp = if image.file.ends_with(".webp") {
+        image.file.clone()
+    } else {
+        courant_media::webp_file_name(&image.file, None)
     };
     Figure {
         src: media_url(&image.file),
-        srcset,
+        srcset: srcset(&|w| courant_media::width_file_name(&image.file, w), image.file.clone()),
+        srcset_webp: srcset(&|w| courant_media::webp_file_name(&image.file, Some(w)), full_webp),
         width: image.width,
         height: image.height,
         alt: image.alt.clone(),

@@ -540,4 +540,19 @@ async fn pictures_offer_scaled_copies_of_the_widths_they_claim() {
             }
         }
     }
+    // The same widths in WebP, offered first inside <picture>.
+    let sources = select_all(&doc, "picture > source[type='image/webp']");
+    assert!(!sources.is_empty(), "GET /: no picture offers WebP copies");
+    for source in sources.iter().take(3) {
+        assert!(!attr(*source, "sizes").is_empty(), "WebP copies need sizes: {}", describe(*source));
+        for candidate in attr(*source, "srcset").split(", ") {
+            let (url, width) = candidate.split_once(' ').expect("url and width");
+            let width: u32 = width.trim_end_matches('w').parse().expect("a width descriptor");
+            let r = app.get(url).await;
+            r.expect_status(200);
+            assert_eq!(r.content_type(), "image/webp", "GET {url}");
+            let (format, w, _) = courant_media::probe(&r.bytes).unwrap_or_else(|e| panic!("GET {url}: {e}"));
+            assert_eq!((format, w), ("webp", width), "GET {url}");
+        }
+    }
 }
