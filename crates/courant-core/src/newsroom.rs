@@ -244,6 +244,7 @@ pub enum AuditAction {
     PasswordReset,
     Deleted,
     Merged,
+    SettingsChanged,
 }
 
 impl AuditAction {
@@ -267,6 +268,7 @@ impl AuditAction {
             AuditAction::PasswordReset => "password_reset",
             AuditAction::Deleted => "deleted",
             AuditAction::Merged => "merged",
+            AuditAction::SettingsChanged => "settings_changed",
         }
     }
 

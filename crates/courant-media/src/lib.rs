@@ -56,7 +56,8 @@ pub fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Encoded, MediaErro
 /// Encodes a picture as lossy WebP at `quality` (0-100), through libwebp.
 pub fn encode_webp(picture: &RgbImage, quality: f32) -> Result<Encoded, MediaError> {
     let encoder = webp::Encoder::from_rgb(picture.as_raw(), picture.width(), picture.height());
-    let bytes = encoder.encode_simple(false, quality.clamp(0.0, 100.0)).map_err(|e| MediaError::Encode(format!("{e:?}")))?;
+    let bytes =
+        encoder.encode_simple(false, quality.clamp(0.0, 100.0)).map_err(|e| MediaError::Encode(format!("{e:?}")))?;
     Ok(Encoded { bytes: bytes.to_vec(), extension: "webp", width: picture.width(), height: picture.height() })
 }
 
@@ -408,7 +409,10 @@ mod tests {
         assert!(parse_derived_file_name("ab/cdef.exe.1x1.jpg").is_none());
         assert!(parse_derived_file_name("ab/x.jpg.w640.jpg.w320.jpg").is_none(), "no derivative of a derivative");
         assert!(parse_derived_file_name("ab/x.jpg.1x1.jpg.16x9.jpg").is_none());
-        assert_eq!(parse_derived_file_name(&webp_file_name("ab/x.jpg", Some(640))), Some(("ab/x.jpg", Derived::WebP(Some(640)))));
+        assert_eq!(
+            parse_derived_file_name(&webp_file_name("ab/x.jpg", Some(640))),
+            Some(("ab/x.jpg", Derived::WebP(Some(640))))
+        );
         assert_eq!(parse_derived_file_name(&webp_file_name("ab/x.jpg", None)), Some(("ab/x.jpg", Derived::WebP(None))));
         assert!(parse_derived_file_name("ab/x.webp").is_none(), "an original, not a copy");
         assert!(parse_derived_file_name("ab/x.webp.webp").is_none(), "no copy of a WebP original as WebP");

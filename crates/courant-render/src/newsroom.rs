@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/users.html", include_str!("../../../templates/newsroom/users.html")),
     ("newsroom/user.html", include_str!("../../../templates/newsroom/user.html")),
     ("newsroom/audit.html", include_str!("../../../templates/newsroom/audit.html")),
+    ("newsroom/settings.html", include_str!("../../../templates/newsroom/settings.html")),
     ("newsroom/message.html", include_str!("../../../templates/newsroom/message.html")),
 ];
 

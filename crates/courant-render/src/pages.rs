@@ -208,7 +208,7 @@ impl Renderer {
         &self.settings.site
     }
 
-    /// All settings.
+    /// Every setting the pages are rendered with.
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

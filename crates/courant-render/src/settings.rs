@@ -244,3 +244,67 @@ impl Labels {
         Ok(())
     }
 }
+
+/// What admins may change in the newsroom without touching `courant.toml`: stored in the
+/// store and laid over the file's values. The rest (address, time zone, language, labels)
+/// stays in the file, where a change goes with a restart.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationSettings {
+    pub title: String,
+    pub description: String,
+    pub home_section_stories: usize,
+    pub ads_label: String,
+    /// The ad server's tag; empty for the house ad.
+    pub ads_html: String,
+    pub ads_height: u32,
+    pub feed_items: usize,
+}
+
+impl PublicationSettings {
+    /// The values in force in `settings`.
+    pub fn of(settings: &Settings) -> PublicationSettings {
+        PublicationSettings {
+            title: settings.site.title.clone(),
+            description: settings.site.description.clone(),
+            home_section_stories: settings.site.home_section_stories,
+            ads_label: settings.ads.label.clone(),
+            ads_html: settings.ads.html.clone().unwrap_or_default(),
+            ads_height: settings.ads.height,
+            feed_items: settings.feeds.items,
+        }
+    }
+
+    /// `settings` with these values laid over.
+    pub fn apply(&self, settings: &Settings) -> Settings {
+        let mut s = settings.clone();
+        s.site.title = self.title.trim().to_string();
+        s.site.description = self.description.trim().to_string();
+        s.site.home_section_stories = self.home_section_stories;
+        s.ads.label = self.ads_label.trim().to_string();
+        s.ads.html = Some(self.ads_html.trim().to_string()).filter(|h| !h.is_empty());
+        s.ads.height = self.ads_height;
+        s.feeds.items = self.feed_items;
+        s
+    }
+
+    /// The first problem with these values: the field (as in `courant.toml`) and what to do.
+    pub fn problem(&self) -> Option<(&'static str, &'static str)> {
+        if self.title.trim().is_empty() {
+            return Some(("site.title", "the publication needs a name"));
+        }
+        if self.ads_label.trim().is_empty() {
+            return Some(("ads.label", "readers must be able to tell an ad from the news; give the slot a label"));
+        }
+        if !(50..=1200).contains(&self.ads_height) {
+            return Some(("ads.height", "expected a height in pixels from 50 to 1200"));
+        }
+        if !(1..=24).contains(&self.home_section_stories) {
+            return Some(("site.home_section_stories", "expected a number from 1 to 24"));
+        }
+        if !(1..=1000).contains(&self.feed_items) {
+            return Some(("feeds.items", "expected how many stories a feed carries, from 1 to 1000"));
+        }
+        None
+    }
+}

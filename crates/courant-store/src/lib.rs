@@ -41,6 +41,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
     (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
     (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
+    (6, "settings", include_str!("../migrations/sqlite/0006_settings.sql")),
 ];
 
 /// The publication's database.
@@ -172,6 +173,36 @@ impl Store {
     /// Answers when the database can be read.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    /// A stored setting (a JSON document), if an admin ever saved it.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.read).await?)
+    }
+
+    /// Stores a setting, logged in the audit log as changed by `by`.
+    pub async fn set_setting(
+        &self,
+        key: &str,
+        value: &str,
+        by: courant_core::UserId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(ts(at))
+        .bind(by.0)
+        .execute(&mut *tx)
+        .await?;
+        newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "").await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -218,7 +218,7 @@ pub(crate) async fn render_error_pages(State(app): State<AppState>, request: Req
     }
     // An error page must not fail for the reason the page failed: without sections, show none.
     let nav = app.store.sections().await.unwrap_or_default();
-    match app.renderer.error_page(status.as_u16(), &nav) {
+    match app.renderer().error_page(status.as_u16(), &nav) {
         Ok(html) => crate::routes::html_response(status, html),
         Err(e) => {
             tracing::error!(error = %e, "error page failed to render");

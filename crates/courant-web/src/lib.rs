@@ -52,7 +52,10 @@ pub struct AppState(Arc<Inner>);
 /// The parts of [`AppState`].
 pub struct Inner {
     pub store: Store,
-    pub renderer: Renderer,
+    /// The pages' renderer; replaced whole when an admin changes the publication's settings.
+    renderer: std::sync::RwLock<Arc<Renderer>>,
+    /// The settings of `courant.toml`, under what admins change in the newsroom.
+    pub file_settings: courant_render::Settings,
     /// Folder holding the image files named in the store.
     pub media_dir: PathBuf,
     /// Requests per client address to the content API.
@@ -75,6 +78,7 @@ impl AppState {
     pub fn new(
         store: Store,
         renderer: Renderer,
+        file_settings: courant_render::Settings,
         media_dir: PathBuf,
         api: &ApiSettings,
         search: Arc<courant_search::SearchIndex>,
@@ -88,7 +92,8 @@ impl AppState {
         let login_throttle = newsroom::LoginThrottle::new();
         Ok(AppState(Arc::new(Inner {
             store,
-            renderer,
+            renderer: std::sync::RwLock::new(Arc::new(renderer)),
+            file_settings,
             media_dir,
             api_limiter,
             beacon_limiter,
@@ -112,6 +117,21 @@ impl AppState {
 }
 
 impl AppState {
+    /// The renderer in force.
+    pub fn renderer(&self) -> Arc<Renderer> {
+        self.0.renderer.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts an admin's settings in force over the file's: the next page rendered shows them.
+    pub fn apply_settings(
+        &self,
+        settings: &courant_render::PublicationSettings,
+    ) -> Result<(), courant_render::RenderError> {
+        let renderer = Renderer::new(settings.apply(&self.file_settings), AppState::css_url(), AppState::beacon_url())?;
+        *self.0.renderer.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(renderer);
+        Ok(())
+    }
+
     /// The address of the newsroom's stylesheet.
     pub fn newsroom_css_url() -> String {
         format!("/static/{}", hashed("newsroom", NEWSROOM_CSS, "css"))

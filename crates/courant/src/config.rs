@@ -118,8 +118,8 @@ fn describe(e: figment::Error) -> String {
 /// Checks values serde accepts but Courant cannot use.
 pub fn validate(config: &Config) -> anyhow::Result<()> {
     let site = &config.site;
-    if site.title.trim().is_empty() {
-        bail!("key `site.title`: the publication needs a name");
+    if let Some((key, what)) = courant_render::PublicationSettings::of(&config.render_settings()).problem() {
+        bail!("key `{key}`: {what}");
     }
     if !(site.url.starts_with("http://") || site.url.starts_with("https://")) || site.url.ends_with('/') {
         bail!(
@@ -131,23 +131,11 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if site.locale.is_empty() || !site.locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         bail!("key `site.locale`: expected a language tag such as \"en-GB\", found {:?}", site.locale);
     }
-    if !(1..=24).contains(&site.home_section_stories) {
-        bail!("key `site.home_section_stories`: expected a number from 1 to 24");
-    }
-    if config.ads.label.trim().is_empty() {
-        bail!("key `ads.label`: readers must be able to tell an ad from the news; give the slot a label");
-    }
-    if !(50..=1200).contains(&config.ads.height) {
-        bail!("key `ads.height`: expected a height in pixels from 50 to 1200");
-    }
     if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
         bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");
     }
     if !(1..=365).contains(&config.newsroom.session_days) {
         bail!("key `newsroom.session_days`: expected how many days a login lasts, from 1 to 365");
-    }
-    if !(1..=1000).contains(&config.feeds.items) {
-        bail!("key `feeds.items`: expected how many stories a feed carries, from 1 to 1000");
     }
     if let Some(bad) = config.robots.disallow.iter().find(|p| !p.starts_with('/') || p.contains(['\n', '\r'])) {
         bail!("key `robots.disallow`: expected paths starting with '/', found {bad:?}");

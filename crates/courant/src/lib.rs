@@ -31,7 +31,19 @@ pub fn index_dir(data_dir: &Path) -> PathBuf {
 pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
     let store =
         Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
-    let renderer = Renderer::new(config.render_settings(), AppState::css_url(), AppState::beacon_url())?;
+    let file_settings = config.render_settings();
+    let settings = match store.setting(courant_web::newsroom::SETTINGS_KEY).await? {
+        // What admins saved in the newsroom, over the file's values.
+        Some(json) => match serde_json::from_str::<courant_render::PublicationSettings>(&json) {
+            Ok(saved) if saved.problem().is_none() => saved.apply(&file_settings),
+            _ => {
+                tracing::warn!("the publication settings saved in the newsroom are unreadable; using courant.toml's");
+                file_settings.clone()
+            }
+        },
+        None => file_settings.clone(),
+    };
+    let renderer = Renderer::new(settings, AppState::css_url(), AppState::beacon_url())?;
     let (index, fresh) = courant_search::SearchIndex::open(&index_dir(data_dir), &config.search.language)
         .with_context(|| format!("cannot open the search index in {}", index_dir(data_dir).display()))?;
     let index = std::sync::Arc::new(index);
@@ -40,8 +52,16 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
     }
     let mut newsroom = config.newsroom.clone();
     newsroom.secure_cookies = config.site.url.starts_with("https://");
-    let state =
-        AppState::new(store, renderer, media_dir(data_dir), &config.api, index, config.trending.clone(), newsroom)?;
+    let state = AppState::new(
+        store,
+        renderer,
+        file_settings,
+        media_dir(data_dir),
+        &config.api,
+        index,
+        config.trending.clone(),
+        newsroom,
+    )?;
     courant_web::tasks::load_trending(&state).await?;
     Ok(state)
 }

@@ -57,8 +57,8 @@ fn row(app: &AppState, item: NewsroomItem) -> ArticleRow {
         section_name: s.section_name,
         authors: item.authors.join(", "),
         owner_name: item.owner_name.unwrap_or_default(),
-        updated: app.renderer.format_time(s.updated_at),
-        published: s.published_at.map(|t| app.renderer.format_time(t)).unwrap_or_default(),
+        updated: app.renderer().format_time(s.updated_at),
+        published: s.published_at.map(|t| app.renderer().format_time(t)).unwrap_or_default(),
         edit_url: format!("/newsroom/articles/{}", s.id.0),
     }
 }
@@ -416,7 +416,7 @@ impl EditorContext<'_> {
                 article
                     .filter(|a| a.status == Status::Scheduled)
                     .and_then(|a| a.published_at)
-                    .map(|t| app.renderer.clock().input_value(t))
+                    .map(|t| app.renderer().clock().input_value(t))
                     .unwrap_or_default()
             } else {
                 extra.schedule_at
@@ -431,8 +431,8 @@ impl EditorContext<'_> {
                 version: self.meta.map_or(1, |m| m.version),
                 public_url: (a.status == Status::Published).then(|| a.path()).flatten(),
                 slug: a.slug.clone(),
-                published: a.published_at.map(|t| app.renderer.format_time(t)).unwrap_or_default(),
-                updated: app.renderer.format_time(a.updated_at),
+                published: a.published_at.map(|t| app.renderer().format_time(t)).unwrap_or_default(),
+                updated: app.renderer().format_time(a.updated_at),
                 owner_name: self.owner_name.clone(),
             }),
             action: article
@@ -457,7 +457,7 @@ impl EditorContext<'_> {
                     a.corrections
                         .iter()
                         .map(|c| CorrectionView {
-                            date: app.renderer.format_time(c.published_at),
+                            date: app.renderer().format_time(c.published_at),
                             text: c.text.clone(),
                         })
                         .collect()
@@ -468,7 +468,7 @@ impl EditorContext<'_> {
                 .then(|| format!("/newsroom/articles/{}/autosave", article.map_or(0, |a| a.id.0))),
             preview_url: "/newsroom/preview",
             revisions_url: article.map(|a| format!("/newsroom/articles/{}/revisions", a.id)),
-            timezone: app.renderer.site().timezone.clone(),
+            timezone: app.renderer().site().timezone.clone(),
             conflict,
         };
         let title = if draft.headline.is_empty() { "New article".to_string() } else { draft.headline.clone() };
@@ -814,7 +814,7 @@ async fn conflict_view(
         theirs: fields_of(theirs, &names),
         current_version,
         saved_by: last.as_ref().and_then(|r| r.user_name.clone()).unwrap_or_else(|| "someone".into()),
-        saved_at: last.map(|r| app.renderer.format_time(r.created_at)).unwrap_or_default(),
+        saved_at: last.map(|r| app.renderer().format_time(r.created_at)).unwrap_or_default(),
     })
 }
 
@@ -838,7 +838,7 @@ async fn after_save(app: &AppState, me: &Me, id: ArticleId, form: &Form, done: &
         let raw = form.get("schedule_at");
         let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
         let parsed = time::PrimitiveDateTime::parse(raw.get(..16).unwrap_or(raw), format).ok();
-        match parsed.map(|local| app.renderer.clock().from_local(local)) {
+        match parsed.map(|local| app.renderer().clock().from_local(local)) {
             Some(t) if t > now => when = Some(t),
             Some(_) => return refuse_move(app, me, id, "Choose a publication time in the future.".into()).await,
             None => return refuse_move(app, me, id, "Choose the date and time to publish at.".into()).await,
@@ -932,7 +932,7 @@ pub(super) async fn autosave(
     let now = OffsetDateTime::now_utc();
     match app.store.save_article(article.id, base, &draft, me.user.id, now, "autosave").await? {
         SaveOutcome::Saved { version } => {
-            let saved_at = app.renderer.clock().local(now);
+            let saved_at = app.renderer().clock().local(now);
             let view = Autosaved {
                 version,
                 saved_at: format!("{:02}:{:02}:{:02}", saved_at.hour(), saved_at.minute(), saved_at.second()),
@@ -987,7 +987,7 @@ pub(super) async fn preview(
         updated_at: now,
         corrections: Vec::new(),
     };
-    let html = app.renderer.article_page(&article, &[], &[], &[], &sections)?;
+    let html = app.renderer().article_page(&article, &[], &[], &[], &sections)?;
     Ok(crate::routes::html_response(StatusCode::OK, html))
 }
 
@@ -1088,7 +1088,7 @@ pub(super) async fn revisions(
                 id: r.id,
                 version: r.version,
                 user_name: r.user_name.unwrap_or_else(|| "system".into()),
-                created: app.renderer.format_time(r.created_at),
+                created: app.renderer().format_time(r.created_at),
                 note: r.note,
                 conflict: r.conflict,
             })
@@ -1152,7 +1152,7 @@ pub(super) async fn diff(
         label: format!(
             "v{} · {} · {}",
             r.info.version,
-            app.renderer.format_time(r.info.created_at),
+            app.renderer().format_time(r.info.created_at),
             r.info.user_name.clone().unwrap_or_else(|| "system".into())
         ),
     };

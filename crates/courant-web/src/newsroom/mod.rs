@@ -42,6 +42,9 @@ impl Default for NewsroomSettings {
     }
 }
 
+/// The store's key of the publication settings admins change here.
+pub const SETTINGS_KEY: &str = "publication";
+
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -119,6 +122,8 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("GET", "/newsroom/users/{id}", Staff(Admin), get(people::user)),
         r("POST", "/newsroom/users/{id}", Staff(Admin), post(people::update_user)),
         r("POST", "/newsroom/users/{id}/reset", Staff(Admin), post(people::reset_link)),
+        r("GET", "/newsroom/settings", Staff(Admin), get(people::settings)),
+        r("POST", "/newsroom/settings", Staff(Admin), post(people::save_settings)),
     ]
 }
 
@@ -351,7 +356,7 @@ impl Common {
     ) -> Common {
         let user = me.map(|m| &m.user);
         Common {
-            site_title: app.renderer.site().title.clone(),
+            site_title: app.renderer().site().title.clone(),
             css_url: crate::AppState::newsroom_css_url(),
             js_url: crate::AppState::newsroom_js_url(),
             title: title.to_string(),

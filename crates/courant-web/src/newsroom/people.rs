@@ -1,5 +1,5 @@
-//! Admins' pages for users (roles, bylines, disabling, one-time reset links) and editors'
-//! audit log of what was published, unpublished, corrected and who changed whose role.
+//! Admins' pages for users (roles, bylines, disabling, one-time reset links) and the
+//! publication's settings, and editors' audit log of what was published, unpublished, corrected and who changed whose role.
 
 use super::form::Form;
 use super::{Choice, Me, page, page_in, redirect};
@@ -198,7 +198,7 @@ pub(super) async fn reset_link(
     let now = OffsetDateTime::now_utc();
     let expires = now + time::Duration::hours(super::auth::RESET_HOURS);
     app.store.create_password_reset(&super::auth::token_hash(&token), &u, Some(me.user.id), now, expires).await?;
-    let link = format!("{}/newsroom/reset/{token}", app.renderer.site().url.trim_end_matches('/'));
+    let link = format!("{}/newsroom/reset/{token}", app.renderer().site().url.trim_end_matches('/'));
     user_page(&app, &me, id, Vec::new(), Some(link), None).await
 }
 
@@ -232,7 +232,7 @@ pub(super) async fn audit(
     let entries = entries
         .into_iter()
         .map(|e| AuditRow {
-            at: app.renderer.format_time(e.at),
+            at: app.renderer().format_time(e.at),
             user: e.user_name.unwrap_or_default(),
             action: e.action.replace('_', " "),
             subject: e.subject,
@@ -241,4 +241,80 @@ pub(super) async fn audit(
         })
         .collect();
     page(&app, Some(&me), "audit", "Audit log", AuditView { entries, older_url }, Vec::new(), None)
+}
+
+#[derive(Serialize)]
+struct SettingsView {
+    settings: courant_render::PublicationSettings,
+    file_title: String,
+    site_url: String,
+    timezone: String,
+}
+
+/// `GET /newsroom/settings`: what admins may change about the publication here (the rest is in
+/// `courant.toml`).
+pub(super) async fn settings(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let current = courant_render::PublicationSettings::of(app.renderer().settings());
+    settings_page(&app, &me, current, Vec::new(), q.get("done").map(String::as_str))
+}
+
+fn settings_page(
+    app: &AppState,
+    me: &Me,
+    settings: courant_render::PublicationSettings,
+    errors: Vec<String>,
+    done: Option<&str>,
+) -> Result<Response, AppError> {
+    let renderer = app.renderer();
+    let site = renderer.site();
+    let view = SettingsView {
+        settings,
+        file_title: app.file_settings.site.title.clone(),
+        site_url: site.url.clone(),
+        timezone: site.timezone.clone(),
+    };
+    page(app, Some(me), "settings", "Settings", view, errors, done)
+}
+
+/// `POST /newsroom/settings`: checks and stores the publication's settings, then puts them in
+/// force at once (every page rendered after shows them).
+pub(super) async fn save_settings(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+) -> Result<Response, AppError> {
+    let number = |name: &str| form.get(name).trim().parse::<u32>().ok();
+    let (Some(stories), Some(height), Some(items)) =
+        (number("home_section_stories"), number("ads_height"), number("feed_items"))
+    else {
+        let current = courant_render::PublicationSettings::of(app.renderer().settings());
+        return settings_page(
+            &app,
+            &me,
+            current,
+            vec!["Use whole numbers for the counts and the height.".into()],
+            None,
+        );
+    };
+    let wanted = courant_render::PublicationSettings {
+        title: form.get("title").trim().to_string(),
+        description: form.get("description").trim().to_string(),
+        home_section_stories: stories as usize,
+        ads_label: form.get("ads_label").trim().to_string(),
+        ads_html: form.get("ads_html").trim().to_string(),
+        ads_height: height,
+        feed_items: items as usize,
+    };
+    if let Some((key, what)) = wanted.problem() {
+        return settings_page(&app, &me, wanted, vec![format!("{key}: {what}")], None);
+    }
+    let json = serde_json::to_string(&wanted).map_err(|e| AppError::Internal(e.to_string()))?;
+    app.store.set_setting(super::SETTINGS_KEY, &json, me.user.id, OffsetDateTime::now_utc()).await?;
+    app.apply_settings(&wanted)?;
+    tracing::info!(user = me.user.id.0, "publication settings changed");
+    Ok(redirect("/newsroom/settings?done=saved"))
 }

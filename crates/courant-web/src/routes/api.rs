@@ -148,7 +148,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 fn article_json(app: &AppState, a: &Article) -> ArticleJson {
-    let r = &app.renderer;
+    let r = app.renderer();
     let path = a.path().unwrap_or_default();
     let link =
         |slug: &str, name: &str, url: String| Link { slug: slug.into(), name: name.into(), url: r.absolute(&url) };
@@ -374,7 +374,7 @@ async fn sections(State(app): State<AppState>, headers: HeaderMap) -> Result<Res
             serde_json::json!({
                 "slug": s.slug, "name": s.name, "description": s.description,
                 "parent": s.parent_id.and_then(|p| all.iter().find(|x| x.id == p)).map(|p| p.slug.clone()),
-                "url": app.renderer.absolute(&section_url(&s.slug)),
+                "url": app.renderer().absolute(&section_url(&s.slug)),
             })
         })
         .collect();
@@ -388,7 +388,7 @@ async fn tags(State(app): State<AppState>, headers: HeaderMap) -> Result<Respons
         .tags()
         .await?
         .into_iter()
-        .map(|t| serde_json::json!({ "slug": t.slug, "name": t.name, "url": app.renderer.absolute(&tag_url(&t.slug)) }))
+        .map(|t| serde_json::json!({ "slug": t.slug, "name": t.name, "url": app.renderer().absolute(&tag_url(&t.slug)) }))
         .collect();
     Ok(json_response(&headers, &serde_json::json!({ "tags": list }), None))
 }
@@ -403,8 +403,8 @@ async fn authors(State(app): State<AppState>, headers: HeaderMap) -> Result<Resp
         .map(|a| {
             serde_json::json!({
                 "slug": a.slug, "name": a.name, "title": a.title, "bio": a.bio,
-                "url": app.renderer.absolute(&author_url(&a.slug)),
-                "photo": a.photo.map(|p| app.renderer.absolute(&media_url(&p.file))),
+                "url": app.renderer().absolute(&author_url(&a.slug)),
+                "photo": a.photo.map(|p| app.renderer().absolute(&media_url(&p.file))),
             })
         })
         .collect();
@@ -421,7 +421,7 @@ async fn sources(State(app): State<AppState>, headers: HeaderMap) -> Result<Resp
         .map(|s| {
             serde_json::json!({
                 "slug": s.slug, "name": s.name, "website": s.url,
-                "url": app.renderer.absolute(&source_url(&s.slug)),
+                "url": app.renderer().absolute(&source_url(&s.slug)),
             })
         })
         .collect();
@@ -430,6 +430,6 @@ async fn sources(State(app): State<AppState>, headers: HeaderMap) -> Result<Resp
 
 /// `GET /api/v1/openapi.json`: this API described in OpenAPI 3.1.
 async fn openapi(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    let doc = OPENAPI.replace("{server}", &app.renderer.absolute("/api/v1"));
+    let doc = OPENAPI.replace("{server}", &app.renderer().absolute("/api/v1"));
     cacheable(&headers, doc.into_bytes(), "application/json", None)
 }

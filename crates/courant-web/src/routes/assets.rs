@@ -45,7 +45,7 @@ async fn stylesheet(Path(file): Path<String>) -> Result<Response, AppError> {
 
 /// `GET /static/logo.svg`: the publication's name as a wordmark, for structured data.
 async fn logo(State(app): State<AppState>) -> Response {
-    let title = app.renderer.site().title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let title = app.renderer().site().title.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" height=\"60\" viewBox=\"0 0 600 60\">\
          <rect width=\"600\" height=\"60\" fill=\"#ffffff\"/>\

@@ -48,7 +48,8 @@ async fn site_feed(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let format = format_of(uri.path().trim_start_matches('/'))?;
-    let site = app.renderer.site();
+    let renderer = app.renderer();
+    let site = renderer.site();
     let (title, description) = (site.title.clone(), site.description.clone());
     feed(&app, &headers, format, title, description, "/".into(), "/".into(), &ArticleFilter::All).await
 }
@@ -63,7 +64,7 @@ async fn section_feed(
     let sections = app.store.sections().await?;
     let section = sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Sections(super::site::descendants(&sections, section.id));
-    let title = format!("{}: {}", app.renderer.site().title, section.name);
+    let title = format!("{}: {}", app.renderer().site().title, section.name);
     let page = format!("/{slug}");
     feed(&app, &headers, format, title, section.description.clone(), page.clone(), format!("{page}/"), &filter).await
 }
@@ -76,7 +77,7 @@ async fn tag_feed(
 ) -> Result<Response, AppError> {
     let format = format_of(&file)?;
     let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let title = format!("{}: {}", app.renderer.site().title, tag.name);
+    let title = format!("{}: {}", app.renderer().site().title, tag.name);
     let page = format!("/tag/{slug}");
     feed(&app, &headers, format, title, tag.name.clone(), page.clone(), format!("{page}/"), &ArticleFilter::Tag(tag.id))
         .await
@@ -90,7 +91,7 @@ async fn author_feed(
 ) -> Result<Response, AppError> {
     let format = format_of(&file)?;
     let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let title = format!("{}: {}", app.renderer.site().title, author.name);
+    let title = format!("{}: {}", app.renderer().site().title, author.name);
     let page = format!("/author/{slug}");
     let filter = ArticleFilter::Author(author.id);
     feed(&app, &headers, format, title, author.title.clone(), page.clone(), format!("{page}/"), &filter).await
@@ -104,7 +105,7 @@ async fn source_feed(
 ) -> Result<Response, AppError> {
     let format = format_of(&file)?;
     let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let title = format!("{}: {}", app.renderer.site().title, source.name);
+    let title = format!("{}: {}", app.renderer().site().title, source.name);
     let page = format!("/source/{slug}");
     let filter = ArticleFilter::Source(source.id);
     feed(&app, &headers, format, title, source.name.clone(), page.clone(), format!("{page}/"), &filter).await
@@ -121,14 +122,14 @@ async fn feed(
     feed_dir: String,
     filter: &ArticleFilter,
 ) -> Result<Response, AppError> {
-    let items = app.renderer.settings().feeds.items as i64;
+    let items = app.renderer().settings().feeds.items as i64;
     let ids: Vec<_> = app.store.latest(filter, items, 0).await?.iter().map(|s| s.id).collect();
     let articles: Vec<Article> = app.store.articles(&ids).await?;
     let last_modified = articles.iter().map(|a| a.updated_at).max();
     let source = FeedSource { title, description, page_path, feed_dir, articles: &articles };
     let media = app.media_dir.clone();
     let size = move |file: &str| std::fs::metadata(media.join(file)).ok().map(|m| m.len());
-    let body = app.renderer.feed(format, &source, &size)?;
+    let body = app.renderer().feed(format, &source, &size)?;
     Ok(cacheable(headers, body.into_bytes(), format.content_type(), last_modified))
 }
 
@@ -145,7 +146,7 @@ async fn sitemap_index(State(app): State<AppState>, headers: HeaderMap) -> Resul
             maps.push((format!("/sitemaps/articles-{:04}-{:02}{suffix}.xml", m.year, m.month), Some(m.last_updated)));
         }
     }
-    let body = app.renderer.sitemap_index(&maps)?;
+    let body = app.renderer().sitemap_index(&maps)?;
     Ok(cacheable(&headers, body.into_bytes(), "application/xml; charset=utf-8", newest))
 }
 
@@ -184,7 +185,7 @@ async fn sitemap(
             .collect();
         (urls, last)
     };
-    let body = app.renderer.sitemap(&urls)?;
+    let body = app.renderer().sitemap(&urls)?;
     Ok(cacheable(&headers, body.into_bytes(), "application/xml; charset=utf-8", last_modified))
 }
 
@@ -234,7 +235,7 @@ async fn news_sitemap(State(app): State<AppState>, headers: HeaderMap) -> Result
     let filter = ArticleFilter::PublishedBetween { from: now - NEWS_WINDOW, until: now + Duration::seconds(1) };
     let articles = app.store.latest(&filter, NEWS_MAX, 0).await?;
     let last = articles.iter().map(|a| a.updated_at).max();
-    let body = app.renderer.news_sitemap(&articles)?;
+    let body = app.renderer().news_sitemap(&articles)?;
     Ok(cacheable(&headers, body.into_bytes(), "application/xml; charset=utf-8", last))
 }
 
@@ -242,17 +243,18 @@ async fn news_sitemap(State(app): State<AppState>, headers: HeaderMap) -> Result
 /// the sitemaps are.
 async fn robots(State(app): State<AppState>, headers: HeaderMap) -> Response {
     let mut lines = vec!["User-agent: *".to_string(), "Disallow: /newsroom/".to_string()];
-    lines.extend(app.renderer.settings().robots.disallow.iter().map(|p| format!("Disallow: {p}")));
+    lines.extend(app.renderer().settings().robots.disallow.iter().map(|p| format!("Disallow: {p}")));
     lines.push(String::new());
-    lines.push(format!("Sitemap: {}", app.renderer.absolute("/sitemap.xml")));
-    lines.push(format!("Sitemap: {}", app.renderer.absolute("/sitemap-news.xml")));
+    lines.push(format!("Sitemap: {}", app.renderer().absolute("/sitemap.xml")));
+    lines.push(format!("Sitemap: {}", app.renderer().absolute("/sitemap-news.xml")));
     lines.push(String::new());
     cacheable(&headers, lines.join("\n").into_bytes(), "text/plain; charset=utf-8", None)
 }
 
 /// `GET /ads.txt`: the configured records; 404 when there are none.
 async fn ads_txt(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    let records = &app.renderer.settings().ads.txt;
+    let renderer = app.renderer();
+    let records = &renderer.settings().ads.txt;
     if records.is_empty() {
         return (StatusCode::NOT_FOUND, "No ads.txt records are configured.\n").into_response();
     }

@@ -157,7 +157,7 @@ async fn page(State(app): State<AppState>, raw: Params) -> Result<Response, AppE
         total_pages: total.div_ceil(PER_PAGE).max(1) as i64,
         suggestions: &suggestions,
     };
-    Ok(html_response(StatusCode::OK, app.renderer.search_page(&page, &sections)?))
+    Ok(html_response(StatusCode::OK, app.renderer().search_page(&page, &sections)?))
 }
 
 /// `GET /api/v1/search?q=...`: results as JSON, with HTML snippets (matches in `<mark>`).
@@ -175,7 +175,7 @@ pub(super) async fn api(State(app): State<AppState>, headers: HeaderMap, raw: Pa
                 "id": h.story.id.0,
                 "headline": h.story.headline,
                 "standfirst": h.story.standfirst,
-                "url": app.renderer.absolute(&h.story.path().unwrap_or_default()),
+                "url": app.renderer().absolute(&h.story.path().unwrap_or_default()),
                 "section": h.story.section_name,
                 "published_at": h.story.published_at.map(courant_render::clock::iso),
                 "snippet_html": h.snippet_html,

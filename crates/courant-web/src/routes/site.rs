@@ -44,7 +44,7 @@ async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
     let sections = app.store.sections().await?;
     let newest = app.store.latest(&ArticleFilter::All, 9, 0).await?;
     let lead = newest.first();
-    let per_block = app.renderer.site().home_section_stories as i64;
+    let per_block = app.renderer().site().home_section_stories as i64;
     let mut blocks = Vec::new();
     for top in sections.iter().filter(|s| s.parent_id.is_none()) {
         let filter = ArticleFilter::Sections(descendants(&sections, top.id));
@@ -54,7 +54,7 @@ async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
         blocks.push(HomeBlock { section: top.clone(), stories });
     }
     let latest = newest.get(1..).unwrap_or_default();
-    Ok(page_ok(app.renderer.home_page(lead, latest, &blocks, &sections)?))
+    Ok(page_ok(app.renderer().home_page(lead, latest, &blocks, &sections)?))
 }
 
 /// `GET /{section}/{yyyy}/{mm}/{dd}/{slug}`: an article. A published article under another
@@ -85,7 +85,7 @@ async fn article(
     let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
     let related = related_stories(&app, &article).await?;
     let reading_now = reading_now(&app, &article).await?;
-    Ok(page_ok(app.renderer.article_page(&article, &related, &reading_now, &latest, &sections)?))
+    Ok(page_ok(app.renderer().article_page(&article, &related, &reading_now, &latest, &sections)?))
 }
 
 /// Stories to suggest beside an article: the editor's pinned ones, then the index's closest
@@ -195,7 +195,7 @@ async fn listing(
         return Err(AppError::NotFound);
     }
     let listing = Listing { intro, stories: found.items, page, total_pages };
-    Ok(page_ok(app.renderer.listing_page(&listing, sections)?))
+    Ok(page_ok(app.renderer().listing_page(&listing, sections)?))
 }
 
 /// The `page` parameter of a listing: absent means 1; anything but a whole number from 1 to

@@ -699,7 +699,7 @@ async fn every_route_checks_its_role() {
     // log and corrections for editors; only logging in and reset links are open to all.
     for spec in &specs {
         let needs = |prefixes: &[&str]| prefixes.iter().any(|p| spec.path.starts_with(p));
-        let expected = if needs(&["/newsroom/users"]) {
+        let expected = if needs(&["/newsroom/users", "/newsroom/settings"]) {
             Some(Access::Staff(Role::Admin))
         } else if needs(&[
             "/newsroom/sections",
@@ -1566,6 +1566,7 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
         ("users", "/newsroom/users".into(), &session),
         ("user", format!("/newsroom/users/{}", admin.id), &session),
         ("audit", "/newsroom/audit".into(), &session),
+        ("settings", "/newsroom/settings".into(), &session),
         ("account", "/newsroom/account".into(), &session),
         ("not-found", "/newsroom/articles/999999999".into(), &session),
     ];
@@ -1675,4 +1676,50 @@ async fn restoring_a_revision_adds_a_version() {
     assert_eq!(after.len(), revisions.len() + 1, "a new revision, nothing rewritten");
     assert_eq!(after[0].version, 3);
     assert!(after[0].note.starts_with("restored from v1"), "{:?}", after[0]);
+}
+
+/// An admin's settings take effect on the next page and are kept in the store (`courant::open`
+/// lays them over the file's at start); a bad value is refused with the field named and
+/// changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_change_the_publication_settings() {
+    // Its own server: the shared one's name is asserted elsewhere.
+    let mut options = courant_demo::DemoOptions::new(6, OffsetDateTime::now_utc());
+    options.picture_pool = 2;
+    let server = Server::own(spawn_server(courant::Config::default(), options));
+    let (_, email) = server.new_user(Role::Admin, "settings").await;
+    let session = server.login(&email, PASSWORD).await;
+    let form =
+        form_fields(&server.get(&session, "/newsroom/settings").await.body, "form[action=\"/newsroom/settings\"]");
+    assert_eq!(value_of(&form, "title"), "The Courant Daily", "the form starts from courant.toml's values");
+
+    let bad = server
+        .post_form(&session, "/newsroom/settings", &with(form.clone(), &[("title", "  "), ("ads_height", "20")]))
+        .await;
+    assert_eq!(bad.status, 200, "{}", show(&bad));
+    assert!(bad.body.contains("site.title"), "the refusal names the field: {}", show(&bad));
+    let home = server.get(&Session::anonymous(), "/").await;
+    assert_eq!(first(&home.html(), ".site-title").map(text).as_deref(), Some("The Courant Daily"), "nothing changed");
+
+    let saved = server
+        .post_form(
+            &session,
+            "/newsroom/settings",
+            &with(form, &[("title", "The Harbour Gazette"), ("feed_items", "3")]),
+        )
+        .await;
+    assert_eq!(
+        (saved.status, saved.header("location")),
+        (303, Some("/newsroom/settings?done=saved")),
+        "{}",
+        show(&saved)
+    );
+    let home = server.get(&Session::anonymous(), "/").await;
+    assert_eq!(first(&home.html(), ".site-title").map(text).as_deref(), Some("The Harbour Gazette"));
+    let feed = server.get(&Session::anonymous(), "/rss.xml").await;
+    assert_eq!(feed.body.matches("<item>").count(), 3, "feeds carry the new number of stories");
+    let stored = server.store(|s| async move { s.setting(courant_web::newsroom::SETTINGS_KEY).await }).await;
+    assert!(stored.expect("read").is_some_and(|json| json.contains("The Harbour Gazette")), "kept in the store");
+    let log = server.store(|s| async move { s.audit_log(5, None).await }).await.expect("audit");
+    assert!(log.iter().any(|e| e.action == "settings_changed"), "{log:?}");
 }
