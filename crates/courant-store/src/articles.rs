@@ -190,7 +190,7 @@ impl Store {
     pub async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
         let mut tx = self.write.begin().await?;
         let id = insert_article_tx(&mut tx, new).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -201,7 +201,7 @@ impl Store {
         for article in new {
             ids.push(insert_article_tx(&mut tx, article).await?);
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(ids)
     }
 
@@ -240,7 +240,7 @@ impl Store {
             .await?;
         sqlx::query("UPDATE articles SET slug = $1 WHERE id = $2").bind(&slug).bind(id.0).execute(&mut *tx).await?;
         log_change(&mut tx, id.0, "updated").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(slug)
     }
 
@@ -248,7 +248,7 @@ impl Store {
     pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
         add_correction_tx(&mut tx, id, text, at).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -527,6 +527,11 @@ impl Store {
 }
 
 /// Records that an article changed, in the same transaction as the change.
+/// Logs a change every page shows (sections, settings): article 0, kind `site`.
+pub(crate) async fn log_site_change(tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+    log_change(tx, 0, "site").await
+}
+
 pub(crate) async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
         .bind(id)

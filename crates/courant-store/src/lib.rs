@@ -52,6 +52,9 @@ pub struct Store {
     write: SqlitePool,
     read: SqlitePool,
     path: PathBuf,
+    /// Writes this process has committed: the page cache compares it with what it has seen, to
+    /// follow this process's changes at once (other processes' through the change log).
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// How many articles of each status the store holds, and how many of the rest; for `courant check`.
@@ -91,7 +94,7 @@ impl Store {
         let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
         let read = SqlitePoolOptions::new().max_connections(readers).connect_with(options.read_only(true)).await?;
-        Ok(Store { write, read, path })
+        Ok(Store { write, read, path, writes: Default::default() })
     }
 
     /// The database file.
@@ -176,6 +179,18 @@ impl Store {
         Ok(())
     }
 
+    /// How many writes this process has committed (see [`Store`]'s `writes`).
+    pub fn local_writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Commits a write and counts it.
+    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Ok(())
+    }
+
     /// A stored setting (a JSON document), if an admin ever saved it.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.read).await?)
@@ -202,7 +217,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "").await?;
-        tx.commit().await?;
+        articles::log_site_change(&mut tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

@@ -244,7 +244,7 @@ impl Store {
         insert_revision(&mut tx, id, 1, Some(owner), at, &saved, "created", false).await?;
         audit(&mut tx, at, Some(owner), AuditAction::Created, Some(ArticleId(id)), draft.headline.trim(), "").await?;
         log_change(&mut tx, id, "created").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(ArticleId(id))
     }
 
@@ -274,7 +274,7 @@ impl Store {
         let old_slug: String = row.try_get("slug")?;
         if current != base_version {
             let revision = insert_revision(&mut tx, id.0, base_version, Some(by), at, draft, "conflict", true).await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             return Ok(SaveOutcome::Conflict { current_version: current, revision });
         }
         let mut slug = old_slug.clone();
@@ -325,7 +325,7 @@ impl Store {
         let saved = ArticleDraft { slug, ..draft.clone() };
         insert_revision(&mut tx, id.0, version, Some(by), at, &saved, note, false).await?;
         log_change(&mut tx, id.0, "updated").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(SaveOutcome::Saved { version })
     }
 
@@ -384,7 +384,7 @@ impl Store {
             _ => String::new(),
         };
         audit(&mut tx, at, by, AuditAction::of_move(from, to), Some(id), &before.headline, &detail).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(from)
     }
 
@@ -413,7 +413,7 @@ impl Store {
             };
             log_change(&mut tx, id, "published").await?;
             audit(&mut tx, now, None, AuditAction::Published, Some(ArticleId(id)), &headline, "on schedule").await?;
-            tx.commit().await?;
+            self.commit(tx).await?;
             published.push(ArticleId(id));
         }
         Ok(published)
@@ -439,7 +439,7 @@ impl Store {
         let headline: String =
             sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Corrected, Some(id), &headline, text.trim()).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -455,7 +455,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut tx = self.write.begin().await?;
         audit(&mut tx, at, by, action, article, subject, detail).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

@@ -80,7 +80,9 @@ impl Store {
         for article in ids {
             log_change(&mut tx, article, "updated").await?;
         }
-        tx.commit().await?;
+        // Section names and order show in every page's navigation.
+        crate::articles::log_site_change(&mut tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -101,7 +103,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("section"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "section").await?;
-        tx.commit().await?;
+        crate::articles::log_site_change(&mut tx).await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -132,7 +135,7 @@ impl Store {
             return Err(StoreError::NotFound("author"));
         }
         touch_linked(&mut tx, "article_authors", "author_id", id.0).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -165,7 +168,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("author"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "author").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -198,7 +201,7 @@ impl Store {
             return Err(StoreError::NotFound("source"));
         }
         touch_linked(&mut tx, "article_sources", "source_id", id.0).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -221,7 +224,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("source"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "source").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -257,7 +260,7 @@ impl Store {
             return Err(StoreError::NotFound("tag"));
         }
         touch_linked(&mut tx, "article_tags", "tag_id", id.0).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -289,7 +292,7 @@ impl Store {
         sqlx::query("DELETE FROM article_tags WHERE tag_id = $1").bind(from.0).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.0).execute(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Merged, None, &from_name, &format!("into {into_name}")).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -312,7 +315,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("tag"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "tag").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -399,7 +402,7 @@ impl Store {
             return Err(StoreError::NotFound("image"));
         }
         touch_linked_hero(&mut tx, id.0).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -98,7 +98,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "parent section"))?;
-        tx.commit().await?;
+        crate::articles::log_site_change(&mut tx).await?;
+        self.commit(tx).await?;
         Ok(Section {
             id: SectionId(id),
             slug,
@@ -143,7 +144,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "photo"))?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
     }
 
@@ -225,7 +226,7 @@ impl Store {
                 .bind(kind)
                 .fetch_one(&mut *tx)
                 .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
     }
 

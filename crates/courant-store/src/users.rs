@@ -83,7 +83,7 @@ impl Store {
         })?;
         let created = user(&row)?;
         audit(&mut tx, at, by, AuditAction::UserCreated, None, &created.email, created.role.as_str()).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(created)
     }
 
@@ -175,7 +175,7 @@ impl Store {
         if after.disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(after)
     }
 
@@ -204,7 +204,7 @@ impl Store {
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -284,7 +284,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         audit(&mut tx, at, by, AuditAction::PasswordReset, None, &user.email, "link issued").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -327,7 +327,7 @@ impl Store {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_one(&mut *tx).await?;
         let u = user(&row)?;
         audit(&mut tx, now, Some(u.id), AuditAction::PasswordReset, None, &u.email, "link used").await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(u)
     }
 }

@@ -118,7 +118,7 @@ impl Store {
         .bind(change_seq)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

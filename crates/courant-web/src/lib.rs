@@ -1,6 +1,7 @@
 //! The web application: the public site, the newsroom and the API as an axum
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
+pub mod cache;
 mod error;
 pub mod indexer;
 mod limit;
@@ -70,6 +71,10 @@ pub struct Inner {
     pub newsroom: newsroom::NewsroomSettings,
     pub newsroom_templates: courant_render::newsroom::NewsroomTemplates,
     pub login_throttle: newsroom::LoginThrottle,
+    /// Public pages as finished bytes.
+    pub cache: cache::PageCache,
+    /// The `Cache-Control` of public pages: browsers revalidate, CDNs keep them a while.
+    pub cache_control: axum::http::HeaderValue,
 }
 
 impl AppState {
@@ -84,12 +89,19 @@ impl AppState {
         search: Arc<courant_search::SearchIndex>,
         trending: trending::TrendingSettings,
         newsroom: newsroom::NewsroomSettings,
+        cache: cache::CacheSettings,
     ) -> Result<AppState, courant_render::RenderError> {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
         let beacon_limiter = RateLimiter::new(60);
         let trending = Arc::new(trending::Trending::new(trending));
         let newsroom_templates = courant_render::newsroom::NewsroomTemplates::new()?;
         let login_throttle = newsroom::LoginThrottle::new();
+        let cache_control = axum::http::HeaderValue::from_str(&format!(
+            "public, max-age=0, s-maxage={}, stale-while-revalidate=30",
+            cache.cdn_seconds
+        ))
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("public, max-age=0"));
+        let cache = cache::PageCache::new(cache);
         Ok(AppState(Arc::new(Inner {
             store,
             renderer: std::sync::RwLock::new(Arc::new(renderer)),
@@ -102,6 +114,8 @@ impl AppState {
             newsroom,
             newsroom_templates,
             login_throttle,
+            cache,
+            cache_control,
         })))
     }
 
@@ -154,13 +168,17 @@ fn css_name() -> String {
     hashed("site", SITE_CSS, "css")
 }
 
-/// The whole application: every route, with error pages and request logging applied once.
+/// The whole application: every route, with error pages, the page cache and request logging
+/// applied once.
 pub fn router(state: AppState) -> Router {
-    routes::routes(state.clone())
+    let inner: Router = routes::routes(state.clone())
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .with_state(state.clone());
+    inner
+        .clone()
+        .layer(middleware::from_fn_with_state((state, inner), cache::serve))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
-        .with_state(state)
 }
 
 /// Headers every response carries: no content-type sniffing, no framing by other sites, and

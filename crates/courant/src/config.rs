@@ -27,6 +27,7 @@ pub struct Config {
     pub trending: courant_web::trending::TrendingSettings,
     pub webhooks: courant_web::webhooks::WebhookSettings,
     pub newsroom: courant_web::newsroom::NewsroomSettings,
+    pub cache: courant_web::cache::CacheSettings,
     pub server: ServerConfig,
 }
 
@@ -133,6 +134,12 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     }
     if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
         bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");
+    }
+    if !(1..=65_536).contains(&config.cache.budget_mb) {
+        bail!("key `cache.budget_mb`: expected the page cache's size in megabytes, from 1 to 65536");
+    }
+    if !(1..=3600).contains(&config.cache.trending_seconds) {
+        bail!("key `cache.trending_seconds`: expected seconds from 1 to 3600");
     }
     if !(1..=365).contains(&config.newsroom.session_days) {
         bail!("key `newsroom.session_days`: expected how many days a login lasts, from 1 to 365");

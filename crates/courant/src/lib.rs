@@ -61,8 +61,10 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
         index,
         config.trending.clone(),
         newsroom,
+        config.cache.clone(),
     )?;
     courant_web::tasks::load_trending(&state).await?;
+    state.cache.start(&state.store).await?;
     Ok(state)
 }
 
@@ -226,6 +228,7 @@ pub async fn serve_with(
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
+    let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
     let flush_on_exit = state.clone();
     let app = courant_web::router(state);
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -235,6 +238,7 @@ pub async fn serve_with(
     follower.abort();
     counter.abort();
     scheduler.abort();
+    purger.abort();
     hooks.abort();
     // Views counted since the last flush are kept, not lost with the process.
     if let Err(e) = courant_web::tasks::flush_trending(&flush_on_exit).await {

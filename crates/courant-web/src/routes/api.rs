@@ -58,6 +58,10 @@ async fn cors(request: Request, next: Next) -> Response {
 
 /// Refuses a client address that has used up its allowance, with 429 and `Retry-After`.
 async fn rate_limit(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    // The page cache in front took this request's token already.
+    if request.extensions().get::<crate::cache::RateChecked>().is_some() {
+        return next.run(request).await;
+    }
     let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
     match app.api_limiter.check(ip) {
         Ok(()) => next.run(request).await,

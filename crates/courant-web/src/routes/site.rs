@@ -85,7 +85,15 @@ async fn article(
     let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
     let related = related_stories(&app, &article).await?;
     let reading_now = reading_now(&app, &article).await?;
-    Ok(page_ok(app.renderer().article_page(&article, &related, &reading_now, &latest, &sections)?))
+    let html = app.renderer().article_page(&article, &related, &reading_now, &latest, &sections)?;
+    // What the page shows, for the page cache: the story, the stories it lists, and the
+    // latest stories' rail; "Others are reading now" follows the trending epoch.
+    let shown = std::iter::once(article.id).chain(related.iter().chain(&reading_now).chain(&latest).map(|s| s.id));
+    let mut tags: Vec<String> = shown.map(|id| crate::cache::PageTags::article(id.0)).collect();
+    tags.push(crate::cache::LATEST.to_string());
+    let mut response = page_ok(html);
+    response.extensions_mut().insert(crate::cache::PageTags { tags, trending: true });
+    Ok(response)
 }
 
 /// Stories to suggest beside an article: the editor's pinned ones, then the index's closest

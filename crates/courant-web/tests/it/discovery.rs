@@ -140,7 +140,10 @@ fn live() -> &'static (String, Store) {
     LIVE.get_or_init(|| {
         let mut options = courant_demo::DemoOptions::new(12, time::OffsetDateTime::now_utc());
         options.picture_pool = 2;
-        let server = spawn_server(courant::Config::default(), options);
+        // Pages follow "Others are reading now" every second here (30 s by default).
+        let mut config = courant::Config::default();
+        config.cache.trending_seconds = 1;
+        let server = spawn_server(config, options);
         (server.base, server.store)
     })
 }
@@ -330,5 +333,10 @@ async fn beacons_move_the_others_are_reading_now_list() {
         .await
         .expect("pixel");
     assert_eq!(pixel.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("image/gif"));
-    assert!(reading_now(base, &path(0)).await.contains(&path(5)), "the no-script pixel counts a view");
+    // Cached pages show the new list once the trending epoch moves on (a second here).
+    let started = std::time::Instant::now();
+    while !reading_now(base, &path(0)).await.contains(&path(5)) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the no-script pixel counts a view");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }

@@ -4,6 +4,7 @@
 //! One server is shared by every test of this binary (see `support::app`).
 
 mod api;
+mod cache;
 mod discovery;
 mod distribution;
 mod listings;

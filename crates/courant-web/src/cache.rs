@@ -1,0 +1,641 @@
+//! The page cache: public responses kept as finished bytes (identity, gzip and brotli, each
+//! compressed once), served from memory with a strong ETag, `304 Not Modified`, and headers a
+//! CDN can follow. Misses of one key render once however many requests wait (single flight);
+//! the cache holds at most a byte budget and evicts what was read least recently.
+//!
+//! Entries carry tags naming what they show (`a:42` for an article, `latest` for the latest
+//! stories); [`follow_changes`] reads the store's change log and drops exactly the entries a
+//! change touches. Pages showing "Others are reading now" carry the trending epoch they were
+//! rendered in; once it has moved on they are served while a fresh copy renders behind them.
+
+use crate::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+/// The cache's settings (`[cache]` in `courant.toml`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Serve public pages from memory. Off, every request renders.
+    pub enabled: bool,
+    /// The most memory cached pages may take, in megabytes (all three encodings counted).
+    pub budget_mb: usize,
+    /// How long a page's "Others are reading now" stays current, in seconds.
+    pub trending_seconds: u64,
+    /// What CDNs may keep a page for without asking (`s-maxage`), in seconds.
+    pub cdn_seconds: u64,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings { enabled: true, budget_mb: 256, trending_seconds: 30, cdn_seconds: 300 }
+    }
+}
+
+/// What a response shows, for exact invalidation: set by handlers as a response extension.
+/// Pages without it are dropped on every change (see [`ANY`]).
+#[derive(Clone, Debug, Default)]
+pub struct PageTags {
+    pub tags: Vec<String>,
+    /// The page shows "Others are reading now" and follows the trending epoch.
+    pub trending: bool,
+}
+
+impl PageTags {
+    /// The tag of an article: pages showing it carry it.
+    pub fn article(id: i64) -> String {
+        format!("a:{id}")
+    }
+}
+
+/// Marks an API request whose client the cache has counted against the rate limit already.
+#[derive(Clone, Copy, Debug)]
+pub struct RateChecked;
+
+/// Pages that show the latest stories: dropped when a story is published or withdrawn.
+pub const LATEST: &str = "latest";
+/// Pages that name no tags: dropped on every change.
+pub const ANY: &str = "any";
+
+/// gzip level: 6 costs a fifth of 9's time for 1-2% more bytes on our pages.
+const GZIP_LEVEL: u32 = 6;
+/// brotli quality: 6 is within 3% of 9's size at a quarter of its time on a 60 KB page.
+const BROTLI_QUALITY: u32 = 6;
+
+struct Entry {
+    /// Content type, last modified and the handler's own headers (CORS and the like).
+    headers: HeaderMap,
+    identity: Bytes,
+    gzip: Bytes,
+    br: Bytes,
+    /// Strong ETags of the three encodings.
+    etags: [HeaderValue; 3],
+    tags: Vec<String>,
+    surrogate_key: HeaderValue,
+    /// The trending epoch it was rendered in, when it shows trending.
+    epoch: Option<u64>,
+    size: usize,
+    last_used: AtomicU64,
+}
+
+/// Public pages as finished bytes.
+pub struct PageCache {
+    settings: CacheSettings,
+    map: RwLock<HashMap<String, Arc<Entry>>>,
+    bytes: AtomicUsize,
+    clock: AtomicU64,
+    /// Counts purges: a page rendered across a purge that touches it may show what was purged,
+    /// so it is served but not kept.
+    purges: AtomicU64,
+    /// The latest purges, newest last: their number and tags (none for "everything").
+    recent: Mutex<std::collections::VecDeque<(u64, Option<Vec<String>>)>>,
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The last change of the store's log applied (-1 until [`PageCache::start`]).
+    cursor: tokio::sync::Mutex<i64>,
+    /// The store's count of this process's writes when the log was last read.
+    seen_writes: AtomicU64,
+    started: std::time::Instant,
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub renders: AtomicU64,
+}
+
+impl PageCache {
+    pub fn new(settings: CacheSettings) -> PageCache {
+        PageCache {
+            settings,
+            map: RwLock::new(HashMap::new()),
+            bytes: AtomicUsize::new(0),
+            clock: AtomicU64::new(0),
+            purges: AtomicU64::new(0),
+            recent: Mutex::new(std::collections::VecDeque::new()),
+            flights: Mutex::new(HashMap::new()),
+            cursor: tokio::sync::Mutex::new(-1),
+            seen_writes: AtomicU64::new(0),
+            started: std::time::Instant::now(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            renders: AtomicU64::new(0),
+        }
+    }
+
+    pub fn settings(&self) -> &CacheSettings {
+        &self.settings
+    }
+
+    /// The current trending epoch.
+    fn epoch(&self) -> u64 {
+        self.started.elapsed().as_secs() / self.settings.trending_seconds.max(1)
+    }
+
+    /// How many bytes the cached pages take.
+    pub fn size(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// How many pages are cached.
+    pub fn len(&self) -> usize {
+        self.map.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Entry>> {
+        let entry = self.map.read().unwrap_or_else(|e| e.into_inner()).get(key).cloned()?;
+        entry.last_used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        Some(entry)
+    }
+
+    /// Whether a purge since `purges_before` touched a page with these tags.
+    fn purged_since(&self, purges_before: u64, tags: &[String]) -> bool {
+        if self.purges.load(Ordering::Acquire) == purges_before {
+            return false;
+        }
+        let recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        // Purges beyond what is remembered may have touched it.
+        if recent.front().is_none_or(|(n, _)| *n > purges_before + 1) {
+            return true;
+        }
+        recent.iter().filter(|(n, _)| *n > purges_before).any(|(_, purged)| match purged {
+            None => true,
+            Some(purged) => purged.iter().any(|t| tags.contains(t)),
+        })
+    }
+
+    fn record_purge(&self, tags: Option<Vec<String>>) {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let n = self.purges.fetch_add(1, Ordering::AcqRel) + 1;
+        recent.push_back((n, tags));
+        if recent.len() > 1024 {
+            recent.pop_front();
+        }
+    }
+
+    fn insert(&self, key: String, entry: Arc<Entry>, purges_before: u64) {
+        let budget = self.settings.budget_mb * 1024 * 1024;
+        if entry.size > budget / 8 {
+            return;
+        }
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        // Under the map's lock, so no purge can slip between this check and the insert.
+        if self.purged_since(purges_before, &entry.tags) {
+            return;
+        }
+        entry.last_used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        self.bytes.fetch_add(entry.size, Ordering::Relaxed);
+        if let Some(old) = map.insert(key, entry) {
+            self.bytes.fetch_sub(old.size, Ordering::Relaxed);
+        }
+        if self.bytes.load(Ordering::Relaxed) > budget {
+            // Evict the least recently read down to 90% of the budget, in one pass.
+            let mut by_age: Vec<(u64, String, usize)> =
+                map.iter().map(|(k, e)| (e.last_used.load(Ordering::Relaxed), k.clone(), e.size)).collect();
+            by_age.sort_unstable_by_key(|(used, _, _)| *used);
+            let target = budget / 10 * 9;
+            for (_, k, size) in by_age {
+                if self.bytes.load(Ordering::Relaxed) <= target {
+                    break;
+                }
+                if map.remove(&k).is_some() {
+                    self.bytes.fetch_sub(size, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// Drops every page carrying one of `tags`; returns how many.
+    pub fn purge(&self, tags: &[String]) -> usize {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        self.record_purge(Some(tags.to_vec()));
+        let before = map.len();
+        map.retain(|_, e| {
+            let keep = !e.tags.iter().any(|t| tags.contains(t));
+            if !keep {
+                self.bytes.fetch_sub(e.size, Ordering::Relaxed);
+            }
+            keep
+        });
+        before - map.len()
+    }
+
+    /// Drops every page (a change the whole site shows: sections, settings).
+    pub fn clear(&self) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        self.record_purge(None);
+        map.clear();
+        self.bytes.store(0, Ordering::Relaxed);
+    }
+
+    fn flight(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        flights.entry(key.to_string()).or_default().clone()
+    }
+
+    fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
+        let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+        // The map's and ours: nobody else waits.
+        if Arc::strong_count(&flight) <= 2 {
+            flights.remove(key);
+        }
+    }
+}
+
+/// Whether a path is a public page the cache keeps.
+fn cacheable_path(path: &str) -> bool {
+    !(path.starts_with("/newsroom")
+        || path.starts_with("/beacon")
+        || path.starts_with("/media/")
+        || path.starts_with("/static/")
+        || path == "/healthz"
+        // Search follows the index, which lags the store by a moment; it is fast uncached.
+        || path == "/search"
+        || path.starts_with("/api/v1/search"))
+}
+
+/// Which stored encoding a request accepts best: 2 brotli, 1 gzip, 0 identity.
+fn encoding(headers: &HeaderMap) -> usize {
+    let Some(accept) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else {
+        return 0;
+    };
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
+            });
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if accepts("br") {
+        2
+    } else if accepts("gzip") {
+        1
+    } else {
+        0
+    }
+}
+
+/// `X-Cache`: whether the page was rendered for this request, served from memory, or served
+/// from memory while a fresh copy renders.
+const MISS: HeaderValue = HeaderValue::from_static("miss");
+const HIT: HeaderValue = HeaderValue::from_static("hit");
+const STALE: HeaderValue = HeaderValue::from_static("stale");
+
+fn respond(
+    entry: &Entry,
+    request: &HeaderMap,
+    cache_control: &HeaderValue,
+    head: bool,
+    state: HeaderValue,
+) -> Response {
+    let which = encoding(request);
+    let not_modified = match request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(tags) => tags
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || entry.etags.iter().any(|e| e.as_bytes() == t.as_bytes())),
+        None => match (
+            request.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()),
+            entry.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(since), Some(modified)) => since == modified,
+            _ => false,
+        },
+    };
+    let body = match (not_modified || head, which) {
+        (true, _) => Body::empty(),
+        (false, 2) => Body::from(entry.br.clone()),
+        (false, 1) => Body::from(entry.gzip.clone()),
+        (false, _) => Body::from(entry.identity.clone()),
+    };
+    let mut response = Response::new(body);
+    if not_modified {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+    }
+    let h = response.headers_mut();
+    for (name, value) in &entry.headers {
+        if !(not_modified && name == header::CONTENT_TYPE) {
+            h.insert(name.clone(), value.clone());
+        }
+    }
+    h.insert(header::ETAG, entry.etags[which].clone());
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    h.insert(header::CACHE_CONTROL, cache_control.clone());
+    h.insert(HeaderName::from_static("surrogate-key"), entry.surrogate_key.clone());
+    h.insert(HeaderName::from_static("x-cache"), state);
+    if !not_modified {
+        match which {
+            2 => drop(h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"))),
+            1 => drop(h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))),
+            _ => {}
+        }
+        if head {
+            let len = [&entry.identity, &entry.gzip, &entry.br][which].len();
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        }
+    }
+    response
+}
+
+/// Compresses a rendered page into an entry (on a blocking thread: brotli takes a few ms).
+async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64) -> Option<Entry> {
+    tokio::task::spawn_blocking(move || {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+        gz.write_all(&body).ok()?;
+        let gzip = gz.finish().ok()?;
+        let mut br = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY as i32, ..Default::default() };
+            brotli::BrotliCompress(&mut &body[..], &mut br, &params).ok()?;
+        }
+        let hash = courant_media::content_hash(&body);
+        let etag = |suffix: &str| HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).ok();
+        let mut kept = HeaderMap::new();
+        for (name, value) in &headers {
+            let dropped = [
+                header::ETAG,
+                header::CONTENT_LENGTH,
+                header::CONTENT_ENCODING,
+                header::CACHE_CONTROL,
+                header::VARY,
+                header::DATE,
+                header::TRANSFER_ENCODING,
+            ];
+            if !dropped.contains(name) {
+                kept.insert(name.clone(), value.clone());
+            }
+        }
+        let mut all_tags = tags.tags;
+        if all_tags.is_empty() {
+            all_tags.push(ANY.to_string());
+        }
+        all_tags.sort_unstable();
+        all_tags.dedup();
+        let surrogate_key = HeaderValue::from_str(&all_tags.join(" ")).ok()?;
+        let size = body.len() + gzip.len() + br.len() + all_tags.iter().map(String::len).sum::<usize>() + 512;
+        Some(Entry {
+            headers: kept,
+            etags: [etag("")?, etag("-gz")?, etag("-br")?],
+            identity: body,
+            gzip: Bytes::from(gzip),
+            br: Bytes::from(br),
+            tags: all_tags,
+            surrogate_key,
+            epoch: tags.trending.then_some(epoch),
+            size,
+            last_used: AtomicU64::new(0),
+        })
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// Renders a response into the cache when it is a public page (200, tagged or not, no cookie).
+async fn keep(cache: &PageCache, key: String, response: Response, purges_before: u64) -> Result<Arc<Entry>, Response> {
+    let cacheable = response.status() == StatusCode::OK && !response.headers().contains_key(header::SET_COOKIE);
+    if !cacheable {
+        return Err(response);
+    }
+    let tags = response.extensions().get::<PageTags>().cloned().unwrap_or_default();
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    match make_entry(parts.headers.clone(), bytes.clone(), tags, cache.epoch()).await {
+        Some(entry) => {
+            let entry = Arc::new(entry);
+            cache.insert(key, entry.clone(), purges_before);
+            Ok(entry)
+        }
+        None => Err(Response::from_parts(parts, Body::from(bytes))),
+    }
+}
+
+/// The cache in front of the public routes. `inner` is the application without this layer,
+/// for re-rendering pages in the background.
+pub(crate) async fn serve(
+    State((app, inner)): State<(AppState, axum::Router)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let cache = &app.cache;
+    let head = request.method() == Method::HEAD;
+    if !cache.settings.enabled || !(request.method() == Method::GET || head) || !cacheable_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let mut request = request;
+    if request.uri().path().starts_with("/api/") {
+        // The API's rate limit holds for cached answers too; over it, the API answers 429.
+        let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        let ip = peer.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        if app.api_limiter.check(ip).is_err() {
+            return next.run(request).await;
+        }
+        request.extensions_mut().insert(RateChecked);
+    }
+    let key = match request.uri().query() {
+        Some(q) => format!("{}?{q}", request.uri().path()),
+        None => request.uri().path().to_string(),
+    };
+    let cache_control = app.cache_control.clone();
+    if cache.behind(&app.store)
+        && let Err(e) = cache.sync(&app.store).await
+    {
+        // Without the change log the cache cannot know what is current: render.
+        tracing::warn!(error = %e, "the page cache cannot read the change log");
+        return next.run(request).await;
+    }
+    if let Some(entry) = cache.get(&key) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
+        if entry.epoch.is_some_and(|e| e != cache.epoch()) {
+            refresh(app.clone(), inner, key);
+            return respond(&entry, request.headers(), &cache_control, head, STALE);
+        }
+        return respond(&entry, request.headers(), &cache_control, head, HIT);
+    }
+    if head {
+        return next.run(request).await;
+    }
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let flight = cache.flight(&key);
+    let guard = flight.lock().await;
+    // Another request of this key may have rendered it while this one waited.
+    if let Some(entry) = cache.get(&key) {
+        drop(guard);
+        cache.land(&key, flight);
+        return respond(&entry, request.headers(), &cache_control, false, HIT);
+    }
+    let headers = request.headers().clone();
+    let purges_before = cache.purges.load(Ordering::Acquire);
+    cache.renders.fetch_add(1, Ordering::Relaxed);
+    let rendered = next.run(request).await;
+    let result = keep(cache, key.clone(), rendered, purges_before).await;
+    drop(guard);
+    cache.land(&key, flight);
+    match result {
+        Ok(entry) => respond(&entry, &headers, &cache_control, false, MISS),
+        Err(response) => response,
+    }
+}
+
+/// Renders a page again behind the stale copy readers are served (once per key at a time).
+fn refresh(app: AppState, inner: axum::Router, key: String) {
+    let flight = app.cache.flight(&key);
+    let Ok(guard) = flight.clone().try_lock_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        use tower::ServiceExt;
+        let purges_before = app.cache.purges.load(Ordering::Acquire);
+        let Ok(request) = Request::builder().uri(&key).body(Body::empty()) else {
+            return;
+        };
+        app.cache.renders.fetch_add(1, Ordering::Relaxed);
+        let Ok(response) = inner.oneshot(request).await;
+        let _ = keep(&app.cache, key.clone(), response, purges_before).await;
+        drop(guard);
+        app.cache.land(&key, flight);
+    });
+}
+
+impl PageCache {
+    /// Starts following the store's change log from its current end (the cache is empty).
+    pub async fn start(&self, store: &courant_store::Store) -> Result<(), courant_store::StoreError> {
+        let mut cursor = self.cursor.lock().await;
+        self.seen_writes.store(store.local_writes(), Ordering::Release);
+        *cursor = store.last_change().await?;
+        Ok(())
+    }
+
+    /// Applies the changes logged since the last call: drops the pages each one touches.
+    pub async fn sync(&self, store: &courant_store::Store) -> Result<(), courant_store::StoreError> {
+        let mut cursor = self.cursor.lock().await;
+        if *cursor < 0 {
+            return Ok(());
+        }
+        // Counted before reading: a write committed after this is seen by the next call.
+        let writes = store.local_writes();
+        loop {
+            let events = store.events_since(*cursor, 1000).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            for event in &events {
+                if event.article_id.0 == 0 || event.kind == "site" {
+                    self.clear();
+                    continue;
+                }
+                let mut tags = vec![PageTags::article(event.article_id.0), ANY.to_string()];
+                if matches!(event.kind.as_str(), "published" | "unpublished" | "created") {
+                    tags.push(LATEST.to_string());
+                }
+                let dropped = self.purge(&tags);
+                tracing::debug!(article = event.article_id.0, kind = event.kind, dropped, "pages dropped");
+            }
+            *cursor = last;
+        }
+        self.seen_writes.store(writes, Ordering::Release);
+        Ok(())
+    }
+
+    /// Whether this process wrote since the change log was last read.
+    fn behind(&self, store: &courant_store::Store) -> bool {
+        store.local_writes() != self.seen_writes.load(Ordering::Acquire)
+    }
+}
+
+/// Follows the store's change log: this process's writes are applied before the next request
+/// is served ([`serve`] checks), other processes' within a few tens of milliseconds.
+pub async fn follow_changes(app: AppState) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if let Err(e) = app.cache.sync(&app.store).await {
+            tracing::warn!(error = %e, "the page cache cannot read the change log; retrying");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_follow_accept_encoding() {
+        let with = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).expect("header"));
+            encoding(&h)
+        };
+        assert_eq!(encoding(&HeaderMap::new()), 0);
+        assert_eq!(with("gzip, deflate, br"), 2);
+        assert_eq!(with("gzip"), 1);
+        assert_eq!(with("br;q=0, gzip"), 1);
+        assert_eq!(with("identity"), 0);
+        assert_eq!(with("BR"), 2);
+    }
+
+    fn entry(tags: &[&str], size: usize) -> Arc<Entry> {
+        let v = HeaderValue::from_static("\"x\"");
+        Arc::new(Entry {
+            headers: HeaderMap::new(),
+            identity: Bytes::new(),
+            gzip: Bytes::new(),
+            br: Bytes::new(),
+            etags: [v.clone(), v.clone(), v.clone()],
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            surrogate_key: v,
+            epoch: None,
+            size,
+            last_used: AtomicU64::new(0),
+        })
+    }
+
+    #[test]
+    fn purges_drop_exactly_the_tagged_pages_and_the_budget_evicts_the_least_read() {
+        let cache = PageCache::new(CacheSettings { budget_mb: 1, ..CacheSettings::default() });
+        cache.insert("/a".into(), entry(&["a:1", "latest"], 1000), 0);
+        cache.insert("/b".into(), entry(&["a:2"], 1000), 0);
+        cache.insert("/c".into(), entry(&["any"], 1000), 0);
+        assert_eq!(cache.purge(&["a:1".to_string()]), 1);
+        assert!(cache.get("/a").is_none() && cache.get("/b").is_some() && cache.get("/c").is_some());
+        assert_eq!(cache.size(), 2000);
+        cache.purge(&["a:2".to_string(), "any".to_string()]);
+        assert!(cache.is_empty());
+        // A render that began before a purge touching it is not kept; one that began before
+        // an unrelated purge is.
+        let before = cache.purges.load(Ordering::Acquire);
+        cache.purge(&["a:3".to_string()]);
+        cache.insert("/d".into(), entry(&["a:3"], 1000), before);
+        assert!(cache.get("/d").is_none());
+        cache.insert("/e".into(), entry(&["a:4"], 1000), before);
+        assert!(cache.get("/e").is_some());
+        let before = cache.purges.load(Ordering::Acquire);
+        cache.clear();
+        cache.insert("/f".into(), entry(&["a:5"], 1000), before);
+        assert!(cache.get("/f").is_none(), "everything was purged");
+        // Over budget: the least recently read go first.
+        cache.clear();
+        let twentieth = 1024 * 1024 / 20;
+        for i in 0..19 {
+            cache.insert(format!("/{i}"), entry(&["x"], twentieth), cache.purges.load(Ordering::Acquire));
+        }
+        assert!(cache.get("/0").is_some(), "read, so kept");
+        cache.insert("/new".into(), entry(&["x"], twentieth * 2), cache.purges.load(Ordering::Acquire));
+        assert!(cache.size() <= 1024 * 1024 / 10 * 9);
+        assert!(cache.get("/0").is_some() && cache.get("/new").is_some(), "recently read and new pages stay");
+        assert!(cache.get("/1").is_none(), "the least recently read went");
+    }
+}

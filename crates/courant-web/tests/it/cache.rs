@@ -1,0 +1,273 @@
+//! Issue #7: the page cache. Every kind of change is followed by a request to each page that
+//! shows it, which must show the change (no stale page); conditional requests answer 304; the
+//! three encodings carry the same page; a storm of requests for one cold page renders it once.
+//!
+//! Its own server: the changes here would disturb what other tests assert.
+
+use crate::support::*;
+use courant_core::*;
+use courant_store::{ImageUpdate, NewUser, SaveOutcome, Store};
+use std::io::Read;
+use std::sync::OnceLock;
+use time::OffsetDateTime;
+
+/// The tests here take turns: one's changes would drop the other's pages.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn server() -> &'static Spawned {
+    static SERVER: OnceLock<Spawned> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let mut options = courant_demo::DemoOptions::new(16, OffsetDateTime::now_utc());
+        options.picture_pool = 2;
+        spawn_server(courant::Config::default(), options)
+    })
+}
+
+async fn fetch(path: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut request = http_client().get(format!("{}{path}", server().base));
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let response = request.send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body").to_vec();
+    Resp { path: path.to_string(), status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+}
+
+/// Requests a page twice: the second answer must come from the cache.
+async fn warm(path: &str) -> Resp {
+    let first = fetch(path, &[]).await;
+    assert_eq!(first.status, 200, "{}", first.describe());
+    let second = fetch(path, &[]).await;
+    assert_eq!(second.header("x-cache"), Some("hit"), "GET {path} twice: the second from memory");
+    assert_eq!(second.body, first.body, "GET {path}: the cached page is the rendered one");
+    second
+}
+
+async fn editor(store: &Store) -> UserId {
+    let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let new = NewUser {
+        email: format!("cache-{stamp}@test.example"),
+        name: "Cache editor".into(),
+        role: Role::Editor,
+        password_hash: "$argon2id$unused".into(),
+        must_change_password: false,
+        author_id: None,
+    };
+    store.insert_user(&new, None, OffsetDateTime::now_utc()).await.expect("user").id
+}
+
+/// Saves a change to an article's content as an editor would.
+async fn edit(store: &Store, by: UserId, id: ArticleId, change: impl FnOnce(&mut ArticleDraft)) {
+    let article = store.article(id).await.expect("load").expect("exists");
+    let mut draft = ArticleDraft::of(&article, store.pinned_related(id).await.expect("pinned"));
+    change(&mut draft);
+    let version = store.article_meta(id).await.expect("meta").expect("exists").version;
+    let saved = store.save_article(id, version, &draft, by, OffsetDateTime::now_utc(), "").await.expect("save");
+    assert!(matches!(saved, SaveOutcome::Saved { .. }), "{saved:?}");
+}
+
+fn links_to(r: &Resp, path: &str) -> bool {
+    r.body.contains(&format!("href=\"{path}\""))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_change_reaches_every_page_that_shows_it() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let by = editor(store).await;
+    let latest = store.latest(&courant_store::ArticleFilter::All, 3, 0).await.expect("latest");
+    let a = store.article(latest[0].id).await.expect("load").expect("exists");
+    let path = a.path().expect("published");
+    let section = format!("/{}", a.section_path[0].slug);
+    let tag = a.tags.first().expect("demo stories have tags").clone();
+    let author = a.authors[0].clone();
+    let pages = |p: &str, tag: &str| {
+        vec![
+            p.to_string(),
+            "/".into(),
+            section.clone(),
+            format!("/tag/{tag}"),
+            format!("/author/{}", author.slug),
+            "/rss.xml".into(),
+        ]
+    };
+
+    // Update: the new headline everywhere the story shows.
+    for p in pages(&path, &tag.slug) {
+        warm(&p).await;
+    }
+    edit(store, by, a.id, |d| d.headline = "Cache test: the harbour reopens".into()).await;
+    for p in pages(&path, &tag.slug) {
+        let r = fetch(&p, &[]).await;
+        assert!(r.body.contains("Cache test: the harbour reopens"), "after an update, {p} shows the new headline");
+    }
+
+    // Correction: shown at the story's foot at once.
+    warm(&path).await;
+    store
+        .correct_article(a.id, "Cache test correction: the quay is the north one.", by, OffsetDateTime::now_utc())
+        .await
+        .expect("correct");
+    assert!(fetch(&path, &[]).await.body.contains("Cache test correction"), "the correction shows");
+
+    // Author rename: bylines and the author's page.
+    warm(&path).await;
+    warm(&format!("/author/{}", author.slug)).await;
+    store
+        .update_author(
+            author.id,
+            "Renamed Cache Author",
+            &author.title,
+            &author.bio,
+            author.photo.as_ref().map(|p| p.id),
+        )
+        .await
+        .expect("rename");
+    assert!(fetch(&path, &[]).await.body.contains("Renamed Cache Author"), "the byline follows the rename");
+    assert!(fetch(&format!("/author/{}", author.slug), &[]).await.body.contains("Renamed Cache Author"));
+
+    // Image replace: the hero's texts on the story's page.
+    let hero = a.hero.clone().expect("demo stories have a hero");
+    warm(&path).await;
+    let update = ImageUpdate {
+        alt: "Cache test alt text".into(),
+        caption: "Cache test caption".into(),
+        credit: hero.credit.clone(),
+        keywords: hero.keywords.clone(),
+        focal: hero.focal,
+    };
+    store.update_image(hero.id, &update).await.expect("image");
+    let r = fetch(&path, &[]).await;
+    assert!(
+        r.body.contains("Cache test alt text") && r.body.contains("Cache test caption"),
+        "the hero's new texts show"
+    );
+
+    // Tag merge: the story's tags and both tags' pages.
+    let other_tag = store.tag_named("Cache test merged tag").await.expect("tag");
+    warm(&path).await;
+    warm(&format!("/tag/{}", tag.slug)).await;
+    store.merge_tags(tag.id, other_tag.id, by, OffsetDateTime::now_utc()).await.expect("merge");
+    let r = fetch(&path, &[]).await;
+    assert!(r.body.contains("Cache test merged tag"), "the story lists the tag it was merged into");
+    assert_eq!(fetch(&format!("/tag/{}", tag.slug), &[]).await.status, 404, "the merged tag's page is gone");
+    assert!(links_to(&fetch(&format!("/tag/{}", other_tag.slug), &[]).await, &path), "the new tag lists the story");
+
+    // Section rename: every page's navigation.
+    let b = store.article(latest[1].id).await.expect("load").expect("exists");
+    let b_path = b.path().expect("published");
+    let top = a.section_path[0].clone();
+    for p in ["/", b_path.as_str(), "/rss.xml"] {
+        warm(p).await;
+    }
+    store
+        .update_section(top.id, "Cachetest Section", &top.description, top.parent_id, top.position)
+        .await
+        .expect("rename section");
+    for p in ["/", b_path.as_str()] {
+        assert!(fetch(p, &[]).await.body.contains("Cachetest Section"), "{p}: the navigation shows the new name");
+    }
+
+    // Slug change: the old address redirects at once, the new one serves.
+    warm(&path).await;
+    edit(store, by, a.id, |d| d.slug = "cache-test-new-slug".into()).await;
+    let old = fetch(&path, &[]).await;
+    assert_eq!(old.status, 301, "the old address redirects: {}", old.describe());
+    let new_path = store.article(a.id).await.expect("load").expect("exists").path().expect("published");
+    assert_eq!(old.header("location"), Some(new_path.as_str()));
+    assert_eq!(fetch(&new_path, &[]).await.status, 200);
+
+    // Unpublish: 410 at once, gone from every list.
+    for p in pages(&new_path, &other_tag.slug) {
+        warm(&p).await;
+    }
+    store.move_article(a.id, Status::Unpublished, Some(by), OffsetDateTime::now_utc(), None).await.expect("unpublish");
+    assert_eq!(fetch(&new_path, &[]).await.status, 410);
+    for p in pages(&new_path, &other_tag.slug).into_iter().skip(1) {
+        let r = fetch(&p, &[]).await;
+        assert!(
+            !links_to(&r, &new_path) && !r.body.contains("Cache test: the harbour reopens"),
+            "{p} still shows the withdrawn story"
+        );
+    }
+
+    // Publish: a new story on the home page, its section, the feed and the other stories' "Latest".
+    for p in ["/", section.as_str(), "/rss.xml", b_path.as_str()] {
+        warm(p).await;
+    }
+    let draft = ArticleDraft {
+        headline: "Cache test: a story published now".into(),
+        standfirst: "It must show at once.".into(),
+        body: "Body.".into(),
+        section_id: Some(a.section.id),
+        author_ids: vec![author.id],
+        hero_image_id: Some(hero.id),
+        ..Default::default()
+    };
+    let id = store.create_article(&draft, by, OffsetDateTime::now_utc()).await.expect("create");
+    store.move_article(id, Status::Published, Some(by), OffsetDateTime::now_utc(), None).await.expect("publish");
+    for p in ["/", section.as_str(), "/rss.xml", b_path.as_str()] {
+        assert!(fetch(p, &[]).await.body.contains("Cache test: a story published now"), "{p} shows the new story");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conditional_requests_and_encodings() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let latest = store.latest(&courant_store::ArticleFilter::All, 4, 0).await.expect("latest");
+    let path = latest[3].path().expect("published");
+    let page = warm(&path).await;
+    let etag = page.header("etag").expect("an ETag").to_string();
+    assert_eq!(page.header("vary"), Some("Accept-Encoding"));
+    assert!(page.header("cache-control").is_some_and(|c| c.contains("s-maxage")), "{:?}", page.header("cache-control"));
+    assert!(page.header("surrogate-key").is_some_and(|k| k.split(' ').any(|t| t == format!("a:{}", latest[3].id))));
+
+    let not_modified = fetch(&path, &[("If-None-Match", etag.as_str())]).await;
+    assert_eq!(not_modified.status, 304, "{}", not_modified.describe());
+    assert!(not_modified.bytes.is_empty());
+    assert_eq!(fetch(&path, &[("If-None-Match", "\"something-else\"")]).await.status, 200);
+
+    let gzip = fetch(&path, &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzip.bytes[..]).read_to_end(&mut unzipped).expect("gunzip");
+    let br = fetch(&path, &[("Accept-Encoding", "gzip, deflate, br")]).await;
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut &br.bytes[..], &mut unbrotli).expect("brotli");
+    assert_eq!(unzipped, page.bytes, "gzip decodes to the page");
+    assert_eq!(unbrotli, page.bytes, "brotli decodes to the page");
+    assert!(br.bytes.len() < gzip.bytes.len() && gzip.bytes.len() < page.bytes.len() / 3, "compression pays");
+    assert_ne!(br.header("etag"), gzip.header("etag"), "each encoding has its own strong ETag");
+    let br_again =
+        fetch(&path, &[("Accept-Encoding", "br"), ("If-None-Match", br.header("etag").expect("etag"))]).await;
+    assert_eq!(br_again.status, 304);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storm_on_a_cold_page_renders_it_once() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let latest = store.latest(&courant_store::ArticleFilter::All, 6, 0).await.expect("latest");
+    let path = latest[5].path().expect("published");
+    // Cold: a change to the story drops its page first.
+    store.add_correction(latest[5].id, "Cache storm correction.", OffsetDateTime::now_utc()).await.expect("correct");
+    let requests = (0..40).map(|_| {
+        let path = path.clone();
+        tokio::spawn(async move { fetch(&path, &[]).await })
+    });
+    let mut misses = 0;
+    let mut bodies = std::collections::HashSet::new();
+    for r in requests {
+        let r = r.await.expect("request");
+        assert_eq!(r.status, 200, "{}", r.describe());
+        assert!(r.body.contains("Cache storm correction."), "no request got the page from before the change");
+        misses += usize::from(r.header("x-cache") == Some("miss"));
+        bodies.insert(r.body);
+    }
+    assert_eq!(misses, 1, "forty requests, one render");
+    assert_eq!(bodies.len(), 1, "every request got the same page");
+}
