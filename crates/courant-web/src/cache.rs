@@ -403,7 +403,7 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
     .flatten()
 }
 
-/// Renders a response into the cache when it is a public page (200, tagged or not, no cookie).
+/// Keeps a response in the cache when it is a public page (200, tagged or not, no cookie).
 async fn keep(cache: &PageCache, key: String, response: Response, purges_before: u64) -> Result<Arc<Entry>, Response> {
     let cacheable = response.status() == StatusCode::OK && !response.headers().contains_key(header::SET_COOKIE);
     if !cacheable {
@@ -471,24 +471,51 @@ pub(crate) async fn serve(
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
     let flight = cache.flight(&key);
-    let guard = flight.lock().await;
+    let guard = flight.clone().lock_owned().await;
     // Another request of this key may have rendered it while this one waited.
     if let Some(entry) = cache.get(&key) {
         drop(guard);
         cache.land(&key, flight);
         return respond(&entry, request.headers(), &cache_control, false, HIT);
     }
-    let headers = request.headers().clone();
     let purges_before = cache.purges.load(Ordering::Acquire);
     cache.renders.fetch_add(1, Ordering::Relaxed);
     let rendered = next.run(request).await;
-    let result = keep(cache, key.clone(), rendered, purges_before).await;
-    drop(guard);
-    cache.land(&key, flight);
-    match result {
-        Ok(entry) => respond(&entry, &headers, &cache_control, false, MISS),
-        Err(response) => response,
+    let cacheable = rendered.status() == StatusCode::OK && !rendered.headers().contains_key(header::SET_COOKIE);
+    if !cacheable {
+        drop(guard);
+        cache.land(&key, flight);
+        return rendered;
     }
+    // The page goes out as rendered at once; it is compressed and kept behind the answer, while
+    // other requests for it wait for the kept copy (they hold on the flight's lock).
+    let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
+    let (mut parts, body) = rendered.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
+        drop(guard);
+        cache.land(&key, flight);
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let kept_headers = parts.headers.clone();
+    let (body_copy, tags_copy) = (bytes.clone(), tags.clone());
+    let app_for_task = app.clone();
+    let key_for_task = key.clone();
+    tokio::spawn(async move {
+        let cache = &app_for_task.cache;
+        if let Some(entry) = make_entry(kept_headers, body_copy, tags_copy, cache.epoch()).await {
+            cache.insert(key_for_task.clone(), Arc::new(entry), purges_before);
+        }
+        drop(guard);
+        cache.land(&key_for_task, flight);
+    });
+    let h = &mut parts.headers;
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", courant_media::content_hash(&bytes))) {
+        h.insert(header::ETAG, etag);
+    }
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    h.insert(header::CACHE_CONTROL, cache_control);
+    h.insert(HeaderName::from_static("x-cache"), MISS);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Renders a page again behind the stale copy readers are served (once per key at a time).
