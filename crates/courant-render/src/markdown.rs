@@ -33,6 +33,28 @@ pub struct BodyBlock {
 /// its attribution in a `<figcaption>`, as the HTML standard asks attributions to sit outside
 /// the `<blockquote>`.
 pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
+    // Rendering and sanitising take a millisecond or more per story; the same body is shown
+    // by its page, the feeds and the API, and re-rendered after every change elsewhere.
+    type Memo = std::sync::Mutex<std::collections::HashMap<(u64, usize), Vec<BodyBlock>>>;
+    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
+    const KEPT: usize = 2000;
+    // Keyed by a hash with a random key per process, so nobody can craft a colliding body.
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    let key = (std::hash::BuildHasher::hash_one(KEY.get_or_init(Default::default), markdown), markdown.len());
+    let memo = MEMO.get_or_init(Default::default);
+    if let Some(blocks) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return blocks.clone();
+    }
+    let blocks = render_body_uncached(markdown);
+    let mut kept = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= KEPT {
+        kept.clear();
+    }
+    kept.insert(key, blocks.clone());
+    blocks
+}
+
+fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
     let events = drop_unsafe_links(Parser::new_ext(markdown, options).map(neutralise));
     let mut blocks = Vec::new();

@@ -402,9 +402,12 @@ impl Store {
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         let (condition, ids) = query.condition();
         let n = ids.len();
+        // The page's ids come from the indexes alone; only they are then read whole. Sorting
+        // whole rows would read every matching story's record, body and all, before the limit.
         let list_sql = format!(
-            "{} WHERE a.status = 'published' AND {condition} \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            "{} WHERE a.id IN (SELECT a.id FROM articles a WHERE a.status = 'published' AND {condition} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}) \
+             ORDER BY a.published_at DESC, a.id DESC",
             rows::summary_select(),
             n + 1,
             n + 2
@@ -491,13 +494,20 @@ impl Store {
             return Ok(Vec::new());
         }
         let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("{} WHERE a.status = 'published' AND a.id IN ({})", rows::summary_select(), marks.join(", "));
+        // The status is checked here, not in SQL: given `status = 'published'` SQLite walks
+        // the status index over every published story instead of looking the ids up.
+        let sql = format!("{} WHERE a.id IN ({})", rows::summary_select(), marks.join(", "));
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for id in ids {
             q = q.bind(id.0);
         }
-        let found: Vec<ArticleSummary> =
-            q.fetch_all(&self.read).await?.iter().map(rows::summary).collect::<Result<_, _>>()?;
+        let found: Vec<ArticleSummary> = q
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .filter(|s| s.as_ref().map_or(true, |s| s.status == Status::Published))
+            .collect::<Result<_, _>>()?;
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
     }
 
