@@ -47,12 +47,47 @@ pub struct PageTags {
     pub tags: Vec<String>,
     /// The page shows "Others are reading now" and follows the trending epoch.
     pub trending: bool,
+    /// For a page of a listing (a section, tag, author or source): the listing's tags. When a
+    /// story it shows changes, every page of the listing goes (the pages after it shift too).
+    pub listing: Vec<String>,
 }
 
 impl PageTags {
     /// The tag of an article: pages showing it carry it.
     pub fn article(id: i64) -> String {
         format!("a:{id}")
+    }
+
+    /// The tags of a listing of stories: `s:` per section, `t:`, `u:` (author), `src:`, or
+    /// [`LATEST`] for all stories.
+    pub fn listing(filter: &courant_store::ArticleFilter) -> Vec<String> {
+        use courant_store::ArticleFilter::*;
+        match filter {
+            All => vec![LATEST.to_string()],
+            Sections(ids) => ids.iter().map(|id| format!("s:{id}")).collect(),
+            Tag(id) => vec![format!("t:{id}")],
+            Author(id) => vec![format!("u:{id}")],
+            Source(id) => vec![format!("src:{id}")],
+            PublishedBetween { .. } => vec![ANY.to_string()],
+        }
+    }
+
+    /// A listing page showing `stories` (ids).
+    pub fn of_listing(filter: &courant_store::ArticleFilter, stories: impl IntoIterator<Item = i64>) -> PageTags {
+        let listing = PageTags::listing(filter);
+        let mut tags: Vec<String> = stories.into_iter().map(PageTags::article).collect();
+        tags.extend(listing.iter().cloned());
+        PageTags { tags, trending: false, listing }
+    }
+
+    /// The listings a story belongs to (its sections with their parents, tags, authors and
+    /// sources): pages of these must go when it changes, wherever it now appears.
+    pub fn memberships(article: &courant_core::Article) -> Vec<String> {
+        let mut tags: Vec<String> = article.section_path.iter().map(|s| format!("s:{}", s.id)).collect();
+        tags.extend(article.tags.iter().map(|t| format!("t:{}", t.id)));
+        tags.extend(article.authors.iter().map(|a| format!("u:{}", a.id)));
+        tags.extend(article.sources.iter().map(|s| format!("src:{}", s.id)));
+        tags
     }
 }
 
@@ -79,6 +114,8 @@ struct Entry {
     /// Strong ETags of the three encodings.
     etags: [HeaderValue; 3],
     tags: Vec<String>,
+    /// The listing's own tags, for a listing page (see [`PageTags::listing`]).
+    cascade: Vec<String>,
     surrogate_key: HeaderValue,
     /// The trending epoch it was rendered in, when it shows trending.
     epoch: Option<u64>,
@@ -213,18 +250,32 @@ impl PageCache {
         }
     }
 
-    /// Drops every page carrying one of `tags`; returns how many.
+    /// Drops every page carrying one of `tags`, and with a listing page every page of its
+    /// listing; returns how many.
     pub fn purge(&self, tags: &[String]) -> usize {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-        self.record_purge(Some(tags.to_vec()));
         let before = map.len();
+        let mut cascade: Vec<String> = Vec::new();
         map.retain(|_, e| {
             let keep = !e.tags.iter().any(|t| tags.contains(t));
             if !keep {
                 self.bytes.fetch_sub(e.size, Ordering::Relaxed);
+                cascade.extend(e.cascade.iter().filter(|t| !tags.contains(t)).cloned());
             }
             keep
         });
+        if !cascade.is_empty() {
+            map.retain(|_, e| {
+                let keep = !e.tags.iter().any(|t| cascade.contains(t));
+                if !keep {
+                    self.bytes.fetch_sub(e.size, Ordering::Relaxed);
+                }
+                keep
+            });
+        }
+        let mut all = tags.to_vec();
+        all.extend(cascade);
+        self.record_purge(Some(all));
         before - map.len()
     }
 
@@ -377,7 +428,9 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
                 kept.insert(name.clone(), value.clone());
             }
         }
+        let cascade = tags.listing;
         let mut all_tags = tags.tags;
+        all_tags.extend(cascade.iter().cloned());
         if all_tags.is_empty() {
             all_tags.push(ANY.to_string());
         }
@@ -392,6 +445,7 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
             gzip: Bytes::from(gzip),
             br: Bytes::from(br),
             tags: all_tags,
+            cascade,
             surrogate_key,
             epoch: tags.trending.then_some(epoch),
             size,
@@ -569,6 +623,10 @@ impl PageCache {
                 if matches!(event.kind.as_str(), "published" | "unpublished" | "created") {
                     tags.push(LATEST.to_string());
                 }
+                // The listings it belongs to now (those it left go with the pages that showed it).
+                if let Some(article) = store.article(event.article_id).await? {
+                    tags.extend(PageTags::memberships(&article));
+                }
                 let dropped = self.purge(&tags);
                 tracing::debug!(article = event.article_id.0, kind = event.kind, dropped, "pages dropped");
             }
@@ -623,6 +681,7 @@ mod tests {
             br: Bytes::new(),
             etags: [v.clone(), v.clone(), v.clone()],
             tags: tags.iter().map(|t| t.to_string()).collect(),
+            cascade: tags.iter().filter(|t| t.starts_with("s:")).map(|t| t.to_string()).collect(),
             surrogate_key: v,
             epoch: None,
             size,
@@ -641,6 +700,12 @@ mod tests {
         assert_eq!(cache.size(), 2000);
         cache.purge(&["a:2".to_string(), "any".to_string()]);
         assert!(cache.is_empty());
+        // A story on page 1 of a listing changes: page 2 goes too (its stories shift).
+        cache.insert("/s".into(), entry(&["a:7", "s:3"], 100), cache.purges.load(Ordering::Acquire));
+        cache.insert("/s?page=2".into(), entry(&["a:8", "s:3"], 100), cache.purges.load(Ordering::Acquire));
+        cache.insert("/t".into(), entry(&["a:9", "t:1"], 100), cache.purges.load(Ordering::Acquire));
+        assert_eq!(cache.purge(&["a:7".to_string()]), 2);
+        assert!(cache.get("/t").is_some());
         // A render that began before a purge touching it is not kept; one that began before
         // an unrelated purge is.
         let before = cache.purges.load(Ordering::Acquire);

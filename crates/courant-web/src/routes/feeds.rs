@@ -130,7 +130,9 @@ async fn feed(
     let media = app.media_dir.clone();
     let size = move |file: &str| std::fs::metadata(media.join(file)).ok().map(|m| m.len());
     let body = app.renderer().feed(format, &source, &size)?;
-    Ok(cacheable(headers, body.into_bytes(), format.content_type(), last_modified))
+    let mut response = cacheable(headers, body.into_bytes(), format.content_type(), last_modified);
+    response.extensions_mut().insert(crate::cache::PageTags::of_listing(filter, ids.iter().map(|id| id.0)));
+    Ok(response)
 }
 
 /// `GET /sitemap.xml`: the index of the page sitemap and one article sitemap per month (split

@@ -54,7 +54,14 @@ async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
         blocks.push(HomeBlock { section: top.clone(), stories });
     }
     let latest = newest.get(1..).unwrap_or_default();
-    Ok(page_ok(app.renderer().home_page(lead, latest, &blocks, &sections)?))
+    // The latest stories, each block's section listing, and every story shown.
+    let shown = newest.iter().chain(blocks.iter().flat_map(|b| &b.stories)).map(|s| s.id.0);
+    let mut tags = crate::cache::PageTags::of_listing(&ArticleFilter::All, shown);
+    tags.tags.extend(sections.iter().map(|s| format!("s:{}", s.id)));
+    tags.listing.clear();
+    let mut response = page_ok(app.renderer().home_page(lead, latest, &blocks, &sections)?);
+    response.extensions_mut().insert(tags);
+    Ok(response)
 }
 
 /// `GET /{section}/{yyyy}/{mm}/{dd}/{slug}`: an article. A published article under another
@@ -92,7 +99,7 @@ async fn article(
     let mut tags: Vec<String> = shown.map(|id| crate::cache::PageTags::article(id.0)).collect();
     tags.push(crate::cache::LATEST.to_string());
     let mut response = page_ok(html);
-    response.extensions_mut().insert(crate::cache::PageTags { tags, trending: true });
+    response.extensions_mut().insert(crate::cache::PageTags { tags, trending: true, listing: Vec::new() });
     Ok(response)
 }
 
@@ -202,8 +209,11 @@ async fn listing(
     if page > total_pages {
         return Err(AppError::NotFound);
     }
+    let tags = crate::cache::PageTags::of_listing(filter, found.items.iter().map(|s| s.id.0));
     let listing = Listing { intro, stories: found.items, page, total_pages };
-    Ok(page_ok(app.renderer().listing_page(&listing, sections)?))
+    let mut response = page_ok(app.renderer().listing_page(&listing, sections)?);
+    response.extensions_mut().insert(tags);
+    Ok(response)
 }
 
 /// The `page` parameter of a listing: absent means 1; anything but a whole number from 1 to

@@ -104,6 +104,37 @@ async fn every_kind_of_change_reaches_every_page_that_shows_it() {
         assert!(r.body.contains("Cache test: the harbour reopens"), "after an update, {p} shows the new headline");
     }
 
+    // Exactness: a listing that does not show the story keeps its cached page.
+    let mut unrelated = None;
+    for s in store.latest(&courant_store::ArticleFilter::All, 16, 0).await.expect("latest") {
+        let other = store.article(s.id).await.expect("load").expect("exists");
+        if let Some(t) = other.tags.iter().find(|t| !a.tags.iter().any(|x| x.id == t.id)) {
+            unrelated = Some(format!("/tag/{}", t.slug));
+            break;
+        }
+    }
+    let unrelated = unrelated.expect("the demo has a tag the story does not carry, with a published story");
+    warm(&unrelated).await;
+    edit(store, by, a.id, |d| d.standfirst = "Cache test: an edited standfirst.".into()).await;
+    assert_eq!(fetch(&unrelated, &[]).await.header("x-cache"), Some("hit"), "an unrelated listing stays cached");
+    assert_ne!(fetch(&section, &[]).await.header("x-cache"), Some("hit"), "the story's own section was dropped");
+
+    // Section move: the story leaves its old section's pages and joins the new one's.
+    let sections = store.sections().await.expect("sections");
+    let elsewhere = sections
+        .iter()
+        .find(|s| s.parent_id.is_none() && s.id != a.section_path[0].id)
+        .expect("another section")
+        .clone();
+    let elsewhere_path = format!("/{}", elsewhere.slug);
+    warm(&section).await;
+    warm(&elsewhere_path).await;
+    edit(store, by, a.id, |d| d.section_id = Some(elsewhere.id)).await;
+    let moved = store.article(a.id).await.expect("load").expect("exists").path().expect("published");
+    assert!(!links_to(&fetch(&section, &[]).await, &path), "the old section no longer lists the story");
+    assert!(links_to(&fetch(&elsewhere_path, &[]).await, &moved), "the new section lists the story");
+    edit(store, by, a.id, |d| d.section_id = Some(a.section.id)).await;
+
     // Correction: shown at the story's foot at once.
     warm(&path).await;
     store
