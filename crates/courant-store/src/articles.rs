@@ -542,6 +542,37 @@ pub(crate) async fn log_site_change(tx: &mut Transaction<'_, Sqlite>) -> Result<
     log_change(tx, 0, "site").await
 }
 
+/// Logs a change of an article that may have left listings: `before` names them (see the
+/// `before` column of `article_changes`).
+pub(crate) async fn log_change_before(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    kind: &str,
+    before: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO article_changes (article_id, kind, before) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(kind)
+        .bind(before)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What an article belongs to, as page-cache tags: `s:` its section, `t:`, `u:`, `src:`.
+pub(crate) async fn memberships(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<String, StoreError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT 's:', section_id FROM articles WHERE id = $1 \
+         UNION ALL SELECT 't:', tag_id FROM article_tags WHERE article_id = $1 \
+         UNION ALL SELECT 'u:', author_id FROM article_authors WHERE article_id = $1 \
+         UNION ALL SELECT 'src:', source_id FROM article_sources WHERE article_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(|(prefix, id)| format!("{prefix}{id}")).collect::<Vec<_>>().join(" "))
+}
+
 pub(crate) async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
         .bind(id)

@@ -42,6 +42,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
     (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
     (6, "settings", include_str!("../migrations/sqlite/0006_settings.sql")),
+    (7, "change_before", include_str!("../migrations/sqlite/0007_change_before.sql")),
 ];
 
 /// The publication's database.

@@ -2,7 +2,7 @@
 //! workflow moves and scheduled publishing, the audit log, and the lists editors work from.
 //! Each write is one transaction with its revision, its audit entry and its change-log entry.
 
-use crate::articles::{insert_links, log_change};
+use crate::articles::{insert_links, log_change, log_change_before, memberships};
 use crate::taxonomy::{SlugKind, missing_reference, unique_slug};
 use crate::{Page, Store, StoreError, rows, ts};
 use courant_core::*;
@@ -15,7 +15,8 @@ pub struct ArticleMeta {
     pub id: ArticleId,
     pub headline: String,
     pub status: Status,
-    /// Bumped by every save of the content; a save based on an older version is a conflict.
+    /// Bumped by every save and every status move; a save based on an older version is a
+    /// conflict (so nobody's text goes live through a save that crossed an editor's publish).
     pub version: i64,
     pub owner_id: Option<UserId>,
 }
@@ -298,6 +299,7 @@ impl Store {
             }
         }
         let version = current + 1;
+        let before = memberships(&mut tx, id.0).await?;
         sqlx::query(
             "UPDATE articles SET slug = $1, headline = $2, standfirst = $3, body = $4, hero_image_id = $5, \
              section_id = $6, updated_at = $7, version = $8 WHERE id = $9",
@@ -324,7 +326,7 @@ impl Store {
         insert_links(&mut tx, id.0, link_ids(draft, tags)).await?;
         let saved = ArticleDraft { slug, ..draft.clone() };
         insert_revision(&mut tx, id.0, version, Some(by), at, &saved, note, false).await?;
-        log_change(&mut tx, id.0, "updated").await?;
+        log_change_before(&mut tx, id.0, "updated", &before).await?;
         self.commit(tx).await?;
         Ok(SaveOutcome::Saved { version })
     }
@@ -362,8 +364,8 @@ impl Store {
             _ => "published_at",
         };
         let sql = format!(
-            "UPDATE articles SET status = $1, updated_at = $2, published_at = {published_at} \
-             WHERE id = $3 AND status = $4"
+            "UPDATE articles SET status = $1, updated_at = $2, published_at = {published_at}, \
+             version = version + 1 WHERE id = $3 AND status = $4"
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(to.as_str())
@@ -401,7 +403,7 @@ impl Store {
         for id in due {
             let mut tx = self.write.begin().await?;
             let headline: Option<String> = sqlx::query_scalar(
-                "UPDATE articles SET status = 'published', updated_at = $1 \
+                "UPDATE articles SET status = 'published', updated_at = $1, version = version + 1 \
                  WHERE id = $2 AND status = 'scheduled' AND published_at <= $1 RETURNING headline",
             )
             .bind(ts(now))

@@ -135,6 +135,8 @@ impl Store {
             return Err(StoreError::NotFound("author"));
         }
         touch_linked(&mut tx, "article_authors", "author_id", id.0).await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -168,6 +170,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("author"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "author").await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -201,6 +205,8 @@ impl Store {
             return Err(StoreError::NotFound("source"));
         }
         touch_linked(&mut tx, "article_sources", "source_id", id.0).await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -224,6 +230,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("source"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "source").await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -260,6 +268,8 @@ impl Store {
             return Err(StoreError::NotFound("tag"));
         }
         touch_linked(&mut tx, "article_tags", "tag_id", id.0).await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -292,6 +302,8 @@ impl Store {
         sqlx::query("DELETE FROM article_tags WHERE tag_id = $1").bind(from.0).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.0).execute(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Merged, None, &from_name, &format!("into {into_name}")).await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -315,6 +327,8 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("tag"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "tag").await?;
+        // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }

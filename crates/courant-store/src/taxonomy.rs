@@ -144,6 +144,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "photo"))?;
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
     }
@@ -226,6 +227,7 @@ impl Store {
                 .bind(kind)
                 .fetch_one(&mut *tx)
                 .await?;
+        crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
     }

@@ -10,6 +10,9 @@ pub struct ChangeEvent {
     pub seq: i64,
     pub article_id: ArticleId,
     pub kind: String,
+    /// The listings the article belonged to before the change, as page-cache tags (empty when
+    /// the change could not move it).
+    pub before: String,
 }
 
 /// One event for one receiver, with how its delivery went.
@@ -69,13 +72,17 @@ const DELIVERY_COLUMNS: &str = "id, change_seq, url, event, article_id, payload,
 impl Store {
     /// Logged changes after `after`, with their kinds, in order.
     pub async fn events_since(&self, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, StoreError> {
-        let rows: Vec<(i64, i64, String)> =
-            sqlx::query_as("SELECT seq, article_id, kind FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.read)
-                .await?;
-        Ok(rows.into_iter().map(|(seq, id, kind)| ChangeEvent { seq, article_id: ArticleId(id), kind }).collect())
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT seq, article_id, kind, before FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, id, kind, before)| ChangeEvent { seq, article_id: ArticleId(id), kind, before })
+            .collect())
     }
 
     /// A named counter (0 when never set).

@@ -50,6 +50,8 @@ pub struct PageTags {
     /// For a page of a listing (a section, tag, author or source): the listing's tags. When a
     /// story it shows changes, every page of the listing goes (the pages after it shift too).
     pub listing: Vec<String>,
+    /// The page reads `?page=`: each page number is a page of its own.
+    pub paged: bool,
 }
 
 impl PageTags {
@@ -77,7 +79,7 @@ impl PageTags {
         let listing = PageTags::listing(filter);
         let mut tags: Vec<String> = stories.into_iter().map(PageTags::article).collect();
         tags.extend(listing.iter().cloned());
-        PageTags { tags, trending: false, listing }
+        PageTags { tags, trending: false, listing, paged: true }
     }
 
     /// The listings a story belongs to (its sections with their parents, tags, authors and
@@ -255,7 +257,7 @@ impl PageCache {
     pub fn purge(&self, tags: &[String]) -> usize {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         let before = map.len();
-        let mut cascade: Vec<String> = Vec::new();
+        let mut cascade: std::collections::HashSet<String> = std::collections::HashSet::new();
         map.retain(|_, e| {
             let keep = !e.tags.iter().any(|t| tags.contains(t));
             if !keep {
@@ -292,12 +294,17 @@ impl PageCache {
         flights.entry(key.to_string()).or_default().clone()
     }
 
-    fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
+    /// Forgets a key's lock once nobody waits for it: `held` more references than the map's
+    /// are the caller's own.
+    fn land_with(&self, key: &str, flight: &Arc<tokio::sync::Mutex<()>>, held: usize) {
         let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
-        // The map's and ours: nobody else waits.
-        if Arc::strong_count(&flight) <= 2 {
+        if Arc::strong_count(flight) <= 1 + held {
             flights.remove(key);
         }
+    }
+
+    fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
+        self.land_with(key, &flight, 1);
     }
 }
 
@@ -311,6 +318,26 @@ fn cacheable_path(path: &str) -> bool {
         // Search follows the index, which lags the store by a moment; it is fast uncached.
         || path == "/search"
         || path.starts_with("/api/v1/search"))
+}
+
+/// The key of a page: its path, and of its query only what pages read (`page`; the API reads
+/// all of its own). Tracking parameters (`?utm_source=...`) and other noise share the page's
+/// entry instead of making new ones: nobody can make the server render a page again at will.
+fn cache_key(path: &str, query: Option<&str>) -> String {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return path.to_string();
+    };
+    if path.starts_with("/api/") {
+        return format!("{path}?{query}");
+    }
+    match query.split('&').find_map(|pair| pair.strip_prefix("page=")) {
+        // One key per number, however it is spelt (`page=002`).
+        Some(page) => match page.parse::<u64>() {
+            Ok(n) => format!("{path}?page={n}"),
+            Err(_) => format!("{path}?page={page}"),
+        },
+        None => path.to_string(),
+    }
 }
 
 /// Which stored encoding a request accepts best: 2 brotli, 1 gzip, 0 identity.
@@ -356,7 +383,8 @@ fn respond(
         Some(tags) => tags
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == "*" || entry.etags.iter().any(|e| e.as_bytes() == t.as_bytes())),
+            // Only this encoding's ETag: a cache holding another encoding's copy gets this one.
+            .any(|t| t == "*" || entry.etags[which].as_bytes() == t.as_bytes()),
         None => match (
             request.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()),
             entry.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()),
@@ -500,10 +528,7 @@ pub(crate) async fn serve(
         }
         request.extensions_mut().insert(RateChecked);
     }
-    let key = match request.uri().query() {
-        Some(q) => format!("{}?{q}", request.uri().path()),
-        None => request.uri().path().to_string(),
-    };
+    let key = cache_key(request.uri().path(), request.uri().query());
     let cache_control = app.cache_control.clone();
     if cache.behind(&app.store)
         && let Err(e) = cache.sync(&app.store).await
@@ -524,43 +549,40 @@ pub(crate) async fn serve(
         return next.run(request).await;
     }
     cache.misses.fetch_add(1, Ordering::Relaxed);
-    let flight = cache.flight(&key);
-    let guard = flight.clone().lock_owned().await;
+    let mut landing = Landing::new(app.clone(), key.clone()).await;
     // Another request of this key may have rendered it while this one waited.
     if let Some(entry) = cache.get(&key) {
-        drop(guard);
-        cache.land(&key, flight);
         return respond(&entry, request.headers(), &cache_control, false, HIT);
     }
     let purges_before = cache.purges.load(Ordering::Acquire);
     cache.renders.fetch_add(1, Ordering::Relaxed);
     let rendered = next.run(request).await;
-    let cacheable = rendered.status() == StatusCode::OK && !rendered.headers().contains_key(header::SET_COOKIE);
+    let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
+    // A `page` the page does not read makes no entry of its own (see `cache_key`).
+    // Nor do the API's open-ended parameters (every cursor and date is another answer).
+    let open_ended = key.starts_with("/api/") && ["cursor=", "since=", "until="].iter().any(|p| key.contains(p));
+    let cacheable = rendered.status() == StatusCode::OK
+        && !rendered.headers().contains_key(header::SET_COOKIE)
+        && (tags.paged || !key.contains("?page="))
+        && !open_ended;
     if !cacheable {
-        drop(guard);
-        cache.land(&key, flight);
         return rendered;
     }
     // The page goes out as rendered at once; it is compressed and kept behind the answer, while
     // other requests for it wait for the kept copy (they hold on the flight's lock).
-    let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
     let (mut parts, body) = rendered.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
-        drop(guard);
-        cache.land(&key, flight);
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let kept_headers = parts.headers.clone();
-    let (body_copy, tags_copy) = (bytes.clone(), tags.clone());
-    let app_for_task = app.clone();
-    let key_for_task = key.clone();
+    let body_copy = bytes.clone();
+    let landed = landing.take();
     tokio::spawn(async move {
-        let cache = &app_for_task.cache;
-        if let Some(entry) = make_entry(kept_headers, body_copy, tags_copy, cache.epoch()).await {
-            cache.insert(key_for_task.clone(), Arc::new(entry), purges_before);
+        let cache = &landed.app.cache;
+        if let Some(entry) = make_entry(kept_headers, body_copy, tags, cache.epoch()).await {
+            cache.insert(landed.key.clone(), Arc::new(entry), purges_before);
         }
-        drop(guard);
-        cache.land(&key_for_task, flight);
+        drop(landed);
     });
     let h = &mut parts.headers;
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", courant_media::content_hash(&bytes))) {
@@ -570,6 +592,39 @@ pub(crate) async fn serve(
     h.insert(header::CACHE_CONTROL, cache_control);
     h.insert(HeaderName::from_static("x-cache"), MISS);
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A request's turn to render a key: holds the key's lock, and gives it back (forgetting the
+/// key when nobody else waits) when dropped, also when the client goes away mid-render.
+struct Landing {
+    app: AppState,
+    key: String,
+    flight: Arc<tokio::sync::Mutex<()>>,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Landing {
+    async fn new(app: AppState, key: String) -> Landing {
+        let flight = app.cache.flight(&key);
+        let guard = Some(flight.clone().lock_owned().await);
+        Landing { app, key, flight, guard }
+    }
+
+    /// Hands the turn on (to the task that keeps the page).
+    fn take(&mut self) -> Landing {
+        Landing { app: self.app.clone(), key: self.key.clone(), flight: self.flight.clone(), guard: self.guard.take() }
+    }
+}
+
+impl Drop for Landing {
+    fn drop(&mut self) {
+        if self.guard.is_none() {
+            // Handed on: the new holder lands.
+            return;
+        }
+        drop(self.guard.take());
+        self.app.cache.land_with(&self.key, &self.flight, 1);
+    }
 }
 
 /// Renders a page again behind the stale copy readers are served (once per key at a time).
@@ -623,10 +678,11 @@ impl PageCache {
                 if matches!(event.kind.as_str(), "published" | "unpublished" | "created") {
                     tags.push(LATEST.to_string());
                 }
-                // The listings it belongs to now (those it left go with the pages that showed it).
+                // The listings it belongs to now, and those it belonged to before the change.
                 if let Some(article) = store.article(event.article_id).await? {
                     tags.extend(PageTags::memberships(&article));
                 }
+                tags.extend(event.before.split_whitespace().map(str::to_string));
                 let dropped = self.purge(&tags);
                 tracing::debug!(article = event.article_id.0, kind = event.kind, dropped, "pages dropped");
             }
@@ -656,6 +712,18 @@ pub async fn follow_changes(app: AppState) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_keep_only_what_pages_read() {
+        assert_eq!(cache_key("/", None), "/");
+        assert_eq!(cache_key("/", Some("utm_source=x&fbclid=y")), "/");
+        assert_eq!(cache_key("/news", Some("utm=1&page=2")), "/news?page=2");
+        assert_eq!(cache_key("/news", Some("page=0002")), "/news?page=2");
+        assert_eq!(
+            cache_key("/api/v1/articles", Some("limit=5&section=news")),
+            "/api/v1/articles?limit=5&section=news"
+        );
+    }
 
     #[test]
     fn encodings_follow_accept_encoding() {

@@ -74,7 +74,8 @@ async fn a_published_slug_change_keeps_the_old_address() {
     t.move_article(id, Status::Published, Some(editor.id), at_hour(2), None).await.expect("publish");
     let published_at = load(&t, id).await.published_at;
     let renamed = ArticleDraft { slug: "bridge-opens-at-last".into(), ..draft(&f, "Bridge opens at last") };
-    t.save_article(id, 1, &renamed, editor.id, at_hour(3), "").await.expect("save");
+    assert_eq!(t.article_meta(id).await.expect("meta").expect("exists").version, 2, "a status move is a new version");
+    t.save_article(id, 2, &renamed, editor.id, at_hour(3), "").await.expect("save");
     let a = load(&t, id).await;
     assert_eq!((a.slug.as_str(), a.published_at, a.updated_at), ("bridge-opens-at-last", published_at, at_hour(3)));
     assert_eq!(t.renamed_article("bridge-opens").await.expect("lookup").map(|s| s.id), Some(id));

@@ -630,6 +630,15 @@ async fn write_extras(
         let image = super::media::store_upload(app, me, file, texts).await.map_err(|e| vec![e])?;
         parsed.draft.hero_image_id = Some(image.id);
     } else if let Some(hero) = current_hero.filter(|h| hero_texts_change(form, Some(h))) {
+        // The picture may show on other stories: its texts are its uploader's or an editor's.
+        let uploaded_by = app.store.image(hero.id).await.map_err(|e| vec![e.to_string()])?.and_then(|(_, by)| by);
+        if !super::media::may_edit_image(me, uploaded_by) {
+            return Err(vec![
+                "Picture: its alt text, caption and credit are changed by an editor or whoever uploaded it; \
+                 upload your own picture, or ask an editor."
+                    .into(),
+            ]);
+        }
         let update = courant_store::ImageUpdate {
             alt: texts.alt,
             caption: texts.caption,
@@ -795,7 +804,10 @@ async fn conflict(
     let view = conflict_view(app, article, mine, theirs, current_version).await?;
     let mut errors = vec!["Not saved: someone else saved this article after you opened it.".to_string()];
     if form.file("hero_file").is_some() {
-        errors.push("Your new picture was not stored either; choose it again when you save.".into());
+        errors.push(
+            "If you chose a new picture, choose it again when you save (it may be in the media library already)."
+                .into(),
+        );
     }
     ctx.render(mine, echo(form, current_version), errors, Some(view), StatusCode::CONFLICT, None).await
 }

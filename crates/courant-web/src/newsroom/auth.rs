@@ -115,7 +115,16 @@ impl LoginThrottle {
     }
 
     fn keys(email: &str, ip: IpAddr) -> [(String, u32); 2] {
-        [(format!("account:{}", email.trim().to_lowercase()), PER_ACCOUNT), (format!("address:{ip}"), PER_ADDRESS)]
+        // An address is at most 254 characters; an IPv6 client usually holds a whole /64.
+        let email: String = email.trim().to_lowercase().chars().take(254).collect();
+        let address = match ip {
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        [(format!("account:{email}"), PER_ACCOUNT), (format!("address:{address}"), PER_ADDRESS)]
     }
 
     /// Minutes to wait when the account or the address has failed too often.
@@ -132,6 +141,10 @@ impl LoginThrottle {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {
             map.retain(|_, (_, since)| since.elapsed() < WINDOW);
+            // Still full: a flood of made-up accounts; forget it rather than grow.
+            if map.len() > 100_000 {
+                map.clear();
+            }
         }
         for (key, _) in Self::keys(email, ip) {
             let entry = map.entry(key).or_insert((0, Instant::now()));
@@ -143,7 +156,7 @@ impl LoginThrottle {
     }
 
     pub fn succeeded(&self, email: &str) {
-        let key = format!("account:{}", email.trim().to_lowercase());
+        let [(key, _), _] = Self::keys(email, IpAddr::from([0, 0, 0, 0]));
         self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
     }
 }

@@ -247,7 +247,7 @@ struct Use {
 }
 
 /// Editors change any picture; contributors the ones they uploaded.
-fn may_edit_image(me: &Me, uploaded_by: Option<UserId>) -> bool {
+pub(crate) fn may_edit_image(me: &Me, uploaded_by: Option<UserId>) -> bool {
     me.user.is(Role::Editor) || uploaded_by == Some(me.user.id)
 }
 

@@ -313,8 +313,15 @@ pub(super) async fn save_settings(
         return settings_page(&app, &me, wanted, vec![format!("{key}: {what}")], None);
     }
     let json = serde_json::to_string(&wanted).map_err(|e| AppError::Internal(e.to_string()))?;
-    app.store.set_setting(super::SETTINGS_KEY, &json, me.user.id, OffsetDateTime::now_utc()).await?;
+    // The new renderer first: once the change is logged, every page rendered is of the new
+    // settings, and a page rendered before is refused by the cache (the change clears it).
+    let previous = courant_render::PublicationSettings::of(app.renderer().settings());
     app.apply_settings(&wanted)?;
+    if let Err(e) = app.store.set_setting(super::SETTINGS_KEY, &json, me.user.id, OffsetDateTime::now_utc()).await {
+        app.apply_settings(&previous)?;
+        return Err(e.into());
+    }
+    app.cache.clear();
     tracing::info!(user = me.user.id.0, "publication settings changed");
     Ok(redirect("/newsroom/settings?done=saved"))
 }

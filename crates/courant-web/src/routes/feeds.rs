@@ -131,7 +131,9 @@ async fn feed(
     let size = move |file: &str| std::fs::metadata(media.join(file)).ok().map(|m| m.len());
     let body = app.renderer().feed(format, &source, &size)?;
     let mut response = cacheable(headers, body.into_bytes(), format.content_type(), last_modified);
-    response.extensions_mut().insert(crate::cache::PageTags::of_listing(filter, ids.iter().map(|id| id.0)));
+    let mut tags = crate::cache::PageTags::of_listing(filter, ids.iter().map(|id| id.0));
+    tags.paged = false;
+    response.extensions_mut().insert(tags);
     Ok(response)
 }
 

@@ -59,6 +59,7 @@ async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
     let mut tags = crate::cache::PageTags::of_listing(&ArticleFilter::All, shown);
     tags.tags.extend(sections.iter().map(|s| format!("s:{}", s.id)));
     tags.listing.clear();
+    tags.paged = false;
     let mut response = page_ok(app.renderer().home_page(lead, latest, &blocks, &sections)?);
     response.extensions_mut().insert(tags);
     Ok(response)
@@ -99,7 +100,12 @@ async fn article(
     let mut tags: Vec<String> = shown.map(|id| crate::cache::PageTags::article(id.0)).collect();
     tags.push(crate::cache::LATEST.to_string());
     let mut response = page_ok(html);
-    response.extensions_mut().insert(crate::cache::PageTags { tags, trending: true, listing: Vec::new() });
+    response.extensions_mut().insert(crate::cache::PageTags {
+        tags,
+        trending: true,
+        listing: Vec::new(),
+        paged: false,
+    });
     Ok(response)
 }
 

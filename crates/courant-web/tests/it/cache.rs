@@ -302,3 +302,38 @@ async fn a_storm_on_a_cold_page_renders_it_once() {
     assert_eq!(misses, 1, "forty requests, one render");
     assert_eq!(bodies.len(), 1, "every request got the same page");
 }
+
+/// A story that leaves a listing shifts every later page of it, also pages that did not show it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_a_listing_shifts_its_later_pages() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let by = editor(store).await;
+    let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let section = store
+        .insert_section(NewSection { name: format!("Paged {stamp}"), ..NewSection::default() })
+        .await
+        .expect("section");
+    let template = store.latest(&courant_store::ArticleFilter::All, 1, 0).await.expect("latest");
+    let template = store.article(template[0].id).await.expect("load").expect("exists");
+    let mut newest = None;
+    // 21 stories: 20 on page 1, one on page 2.
+    for i in 0..21 {
+        let draft = ArticleDraft {
+            headline: format!("Paged story {i} {stamp}"),
+            slug: String::new(),
+            section_id: Some(section.id),
+            related_ids: vec![],
+            ..ArticleDraft::of(&template, vec![])
+        };
+        let id = store.create_article(&draft, by, OffsetDateTime::now_utc()).await.expect("create");
+        store.move_article(id, Status::Published, Some(by), OffsetDateTime::now_utc(), None).await.expect("publish");
+        newest = Some(id);
+    }
+    let page2 = format!("/{}?page=2", section.slug);
+    warm(&page2).await;
+    let other = store.sections().await.expect("sections").into_iter().find(|s| s.id != section.id).expect("another");
+    edit(store, by, newest.expect("stories"), |d| d.section_id = Some(other.id)).await;
+    let after = fetch(&page2, &[]).await;
+    assert_eq!(after.status, 404, "20 stories left: page 2 is gone, not served from before: {}", after.describe());
+}
