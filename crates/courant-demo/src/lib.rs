@@ -167,6 +167,7 @@ pub async fn generate(
         let end = (done + BATCH).min(n);
         let mut batch = Vec::with_capacity(end - done);
         let mut batch_topics = Vec::with_capacity(end - done);
+        let mut images = Vec::with_capacity(end - done);
         for index in done..end {
             let mut r = rng.fork(1_000_000 + index as u64);
             let topic_index = r.below(topics.len());
@@ -183,17 +184,15 @@ pub async fn generate(
             }
             headlines.insert(story.headline.clone());
             let hero_file = &heroes[topic_index * pool_per_topic + r.below(pool_per_topic)];
-            let hero = store
-                .insert_image(NewImage {
-                    file: hero_file.name.clone(),
-                    width: hero_file.width,
-                    height: hero_file.height,
-                    alt: story.image_alt.clone(),
-                    caption: story.caption.clone(),
-                    credit: "Illustration: The Courant Daily".into(),
-                    keywords: topic.tags.iter().map(|t| t.to_string()).collect(),
-                })
-                .await?;
+            images.push(NewImage {
+                file: hero_file.name.clone(),
+                width: hero_file.width,
+                height: hero_file.height,
+                alt: story.image_alt.clone(),
+                caption: story.caption.clone(),
+                credit: "Illustration: The Courant Daily".into(),
+                keywords: topic.tags.iter().map(|t| t.to_string()).collect(),
+            });
             let earlier = &by_topic[topic_index];
             let pinned = r.range(0, 3).min(earlier.len());
             let related_ids: Vec<ArticleId> = r
@@ -216,7 +215,8 @@ pub async fn generate(
                 headline: story.headline.clone(),
                 standfirst: story.standfirst.clone(),
                 body: to_markdown(&story.body),
-                hero_image_id: Some(hero.id),
+                // Set below, once the batch's pictures are stored.
+                hero_image_id: None,
                 section_id: section_ids.get(topic.section).copied().unwrap_or(SectionId(1)),
                 author_ids: r.sample_indexes(author_ids.len(), authors).into_iter().map(|i| author_ids[i]).collect(),
                 tag_ids: story.tags.iter().filter_map(|t| tag_ids.get(t).copied()).collect(),
@@ -232,6 +232,9 @@ pub async fn generate(
                 updated_at,
             });
             batch_topics.push((topic_index, status, r.chance(0.06), published_at));
+        }
+        for (article, hero) in batch.iter_mut().zip(store.insert_images(images).await?) {
+            article.hero_image_id = Some(hero.id);
         }
         let ids = store.insert_articles(&batch).await?;
         for (id, (topic_index, status, corrected, published_at)) in ids.into_iter().zip(batch_topics) {

@@ -188,18 +188,40 @@ impl Store {
     /// Stores a new article with all its links; returns its id. The slug is derived from the
     /// headline unless one is given, and made unique.
     pub async fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let id = insert_article_tx(&mut tx, new).await?;
-        self.commit(tx).await?;
-        Ok(id)
+        let ids = self.insert_articles(std::slice::from_ref(new)).await?;
+        ids.first().copied().ok_or(StoreError::NotFound("article"))
     }
 
-    /// Stores many articles in one transaction (imports, the demo): all or none.
+    /// Stores many articles in one transaction (imports, the demo): all or none. Their links
+    /// and change-log entries go in a few statements for the whole batch.
     pub async fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError> {
         let mut tx = self.write.begin().await?;
         let mut ids = Vec::with_capacity(new.len());
+        let mut links = Vec::with_capacity(new.len());
         for article in new {
-            ids.push(insert_article_tx(&mut tx, article).await?);
+            let id = insert_article_row(&mut tx, article).await?;
+            ids.push(ArticleId(id));
+            links.push((
+                id,
+                [
+                    article.author_ids.iter().map(|x| x.0).collect(),
+                    article.tag_ids.iter().map(|x| x.0).collect(),
+                    article.source_ids.iter().map(|x| x.0).collect(),
+                    article.related_ids.iter().map(|x| x.0).collect(),
+                ],
+            ));
+        }
+        insert_links_many(&mut tx, &links).await?;
+        for chunk in new.iter().zip(&ids).collect::<Vec<_>>().chunks(400) {
+            let mut sql = String::from("INSERT INTO article_changes (article_id, kind) VALUES ");
+            for (i, _) in chunk.iter().enumerate() {
+                sql.push_str(&format!("{}(${}, ${})", if i == 0 { "" } else { ", " }, 2 * i + 1, 2 * i + 2));
+            }
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (article, id) in chunk {
+                q = q.bind(id.0).bind(if article.status == Status::Published { "published" } else { "created" });
+            }
+            q.execute(&mut *tx).await?;
         }
         self.commit(tx).await?;
         Ok(ids)
@@ -601,10 +623,11 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
     path
 }
 
-async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<ArticleId, StoreError> {
+/// Stores an article's own row (not its links); returns its id.
+async fn insert_article_row(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<i64, StoreError> {
     new.validate()?;
     let slug = unique_slug(tx, SlugKind::Article, new.slug.as_deref(), &new.headline).await?;
-    let id: i64 = sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO articles (slug, headline, standfirst, body, hero_image_id, section_id, status, \
          created_at, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -620,21 +643,7 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
     .bind(ts(new.updated_at))
     .fetch_one(&mut **tx)
     .await
-    .map_err(|e| missing_reference(e, "section or hero image"))?;
-
-    insert_links(
-        tx,
-        id,
-        [
-            new.author_ids.iter().map(|x| x.0).collect(),
-            new.tag_ids.iter().map(|x| x.0).collect(),
-            new.source_ids.iter().map(|x| x.0).collect(),
-            new.related_ids.iter().map(|x| x.0).collect(),
-        ],
-    )
-    .await?;
-    log_change(tx, id, if new.status == Status::Published { "published" } else { "created" }).await?;
-    Ok(ArticleId(id))
+    .map_err(|e| missing_reference(e, "section or hero image"))
 }
 
 /// Links an article to its authors, tags, sources and pinned related articles, each list in
@@ -642,38 +651,45 @@ async fn insert_article_tx(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -
 pub(crate) async fn insert_links(
     tx: &mut Transaction<'_, Sqlite>,
     id: i64,
-    [authors, tags, sources, related]: [Vec<i64>; 4],
+    lists: [Vec<i64>; 4],
 ) -> Result<(), StoreError> {
-    let links: [(&str, Vec<i64>, &'static str); 4] = [
-        ("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)", authors, "author"),
-        (
-            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            tags,
-            "tag",
-        ),
-        (
-            "INSERT INTO article_sources (article_id, source_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            sources,
-            "source",
-        ),
-        (
-            "INSERT INTO article_related (article_id, related_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            related,
-            "related article",
-        ),
+    insert_links_many(tx, &[(id, lists)]).await
+}
+
+/// [`insert_links`] for many articles: one statement per link table and few hundred rows.
+async fn insert_links_many(
+    tx: &mut Transaction<'_, Sqlite>,
+    articles: &[(i64, [Vec<i64>; 4])],
+) -> Result<(), StoreError> {
+    let tables: [(&str, &str, &str, &'static str); 4] = [
+        ("article_authors", "author_id", "", "author"),
+        ("article_tags", "tag_id", " ON CONFLICT DO NOTHING", "tag"),
+        ("article_sources", "source_id", " ON CONFLICT DO NOTHING", "source"),
+        ("article_related", "related_id", " ON CONFLICT DO NOTHING", "related article"),
     ];
-    for (sql, targets, what) in links {
-        for (position, target) in targets.into_iter().enumerate() {
-            if what == "related article" && target == id {
-                continue;
+    for (which, (table, column, on_conflict, what)) in tables.into_iter().enumerate() {
+        let rows: Vec<(i64, i64, i64)> = articles
+            .iter()
+            .flat_map(|(id, lists)| {
+                lists[which]
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, target)| !(which == 3 && **target == *id))
+                    .map(move |(position, target)| (*id, *target, position as i64))
+            })
+            .collect();
+        for chunk in rows.chunks(300) {
+            let marks: Vec<String> =
+                (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+            let sql = format!(
+                "INSERT INTO {table} (article_id, {column}, position) VALUES {}{on_conflict}",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (id, target, position) in chunk {
+                q = q.bind(*id).bind(*target).bind(*position);
             }
-            sqlx::query(sql)
-                .bind(id)
-                .bind(target)
-                .bind(position as i64)
-                .execute(&mut **tx)
-                .await
-                .map_err(|e| missing_reference(e, what))?;
+            q.execute(&mut **tx).await.map_err(|e| missing_reference(e, what))?;
         }
     }
     Ok(())

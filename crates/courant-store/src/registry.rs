@@ -335,7 +335,10 @@ impl Store {
 
     /// Records a picture uploaded by a user, its file already in the media folder.
     pub async fn insert_upload(&self, new: NewImage, by: UserId, at: OffsetDateTime) -> Result<Image, StoreError> {
-        crate::taxonomy::insert_image_by(&self.write, new, Some((by, at))).await
+        let mut tx = self.write.begin().await?;
+        let image = crate::taxonomy::insert_image_by(&mut tx, new, Some((by, at))).await?;
+        self.commit(tx).await?;
+        Ok(image)
     }
 
     /// The picture with this id, and who uploaded it.

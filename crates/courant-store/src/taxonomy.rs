@@ -123,7 +123,21 @@ impl Store {
 
     /// Records an image whose file is already in the media folder.
     pub async fn insert_image(&self, new: NewImage) -> Result<Image, StoreError> {
-        insert_image_by(&self.write, new, None).await
+        let mut tx = self.write.begin().await?;
+        let image = insert_image_by(&mut tx, new, None).await?;
+        self.commit(tx).await?;
+        Ok(image)
+    }
+
+    /// Records many images in one transaction (imports, the demo), in order.
+    pub async fn insert_images(&self, new: Vec<NewImage>) -> Result<Vec<Image>, StoreError> {
+        let mut tx = self.write.begin().await?;
+        let mut images = Vec::with_capacity(new.len());
+        for image in new {
+            images.push(insert_image_by(&mut tx, image, None).await?);
+        }
+        self.commit(tx).await?;
+        Ok(images)
     }
 
     /// Creates an author profile.
@@ -285,7 +299,7 @@ pub(crate) fn source_kind(kind: &str) -> Result<&'static str, StoreError> {
 
 /// Records an image, with who uploaded it and when if a user did.
 pub(crate) async fn insert_image_by(
-    pool: &sqlx::SqlitePool,
+    tx: &mut Transaction<'_, Sqlite>,
     new: NewImage,
     uploaded: Option<(UserId, time::OffsetDateTime)>,
 ) -> Result<Image, StoreError> {
@@ -306,7 +320,7 @@ pub(crate) async fn insert_image_by(
     .bind(&keywords)
     .bind(uploaded.map(|(by, _)| by.0))
     .bind(uploaded.map(|(_, at)| crate::ts(at)))
-    .fetch_one(pool)
+    .fetch_one(&mut **tx)
     .await?;
     Ok(Image {
         id: ImageId(id),
