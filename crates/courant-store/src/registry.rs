@@ -28,18 +28,21 @@ async fn uses(tx: &mut Transaction<'_, Sqlite>, sql: &str, id: i64) -> Result<Ve
     Ok(sqlx::query_scalar(AssertSqlSafe(format!("{sql} LIMIT {USES_SHOWN}"))).bind(id).fetch_all(&mut **tx).await?)
 }
 
-/// Marks every article linked through `table` to `id` as changed, so caches and the index follow.
-async fn touch_linked(tx: &mut Transaction<'_, Sqlite>, table: &str, column: &str, id: i64) -> Result<(), StoreError> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar(AssertSqlSafe(format!("SELECT article_id FROM {table} WHERE {column} = $1")))
-            .bind(id)
-            .fetch_all(&mut **tx)
-            .await?;
+/// Marks every article `select` finds (it selects article ids, binding `$1` to `id`) as
+/// changed, so caches and the index follow.
+async fn touch_linked(tx: &mut Transaction<'_, Sqlite>, select: &'static str, id: i64) -> Result<(), StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(select).bind(id).fetch_all(&mut **tx).await?;
     for article in ids {
         log_change(tx, article, "updated").await?;
     }
     Ok(())
 }
+
+const ARTICLES_OF_SECTION: &str = "SELECT id FROM articles WHERE section_id = $1";
+const ARTICLES_OF_AUTHOR: &str = "SELECT article_id FROM article_authors WHERE author_id = $1";
+const ARTICLES_OF_SOURCE: &str = "SELECT article_id FROM article_sources WHERE source_id = $1";
+const ARTICLES_OF_TAG: &str = "SELECT article_id FROM article_tags WHERE tag_id = $1";
+const ARTICLES_OF_HERO: &str = "SELECT id FROM articles WHERE hero_image_id = $1";
 
 impl Store {
     /// Changes a section's name, description, parent and order. Its slug (its URLs) stays.
@@ -75,11 +78,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("section"));
         }
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM articles WHERE section_id = $1").bind(id.0).fetch_all(&mut *tx).await?;
-        for article in ids {
-            log_change(&mut tx, article, "updated").await?;
-        }
+        touch_linked(&mut tx, ARTICLES_OF_SECTION, id.0).await?;
         // Section names and order show in every page's navigation.
         crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
@@ -134,7 +133,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("author"));
         }
-        touch_linked(&mut tx, "article_authors", "author_id", id.0).await?;
+        touch_linked(&mut tx, ARTICLES_OF_AUTHOR, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
         crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
@@ -204,7 +203,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("source"));
         }
-        touch_linked(&mut tx, "article_sources", "source_id", id.0).await?;
+        touch_linked(&mut tx, ARTICLES_OF_SOURCE, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
         crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
@@ -267,7 +266,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("tag"));
         }
-        touch_linked(&mut tx, "article_tags", "tag_id", id.0).await?;
+        touch_linked(&mut tx, ARTICLES_OF_TAG, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
         crate::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
@@ -290,7 +289,7 @@ impl Store {
         let (Some(from_name), Some(into_name)) = (name_of(from), name_of(into)) else {
             return Err(StoreError::NotFound("tag"));
         };
-        touch_linked(&mut tx, "article_tags", "tag_id", from.0).await?;
+        touch_linked(&mut tx, ARTICLES_OF_TAG, from.0).await?;
         sqlx::query(
             "INSERT INTO article_tags (article_id, tag_id, position) \
              SELECT article_id, $2, position FROM article_tags WHERE tag_id = $1 ON CONFLICT DO NOTHING",
@@ -418,17 +417,8 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("image"));
         }
-        touch_linked_hero(&mut tx, id.0).await?;
+        touch_linked(&mut tx, ARTICLES_OF_HERO, id.0).await?;
         self.commit(tx).await?;
         Ok(())
     }
-}
-
-async fn touch_linked_hero(tx: &mut Transaction<'_, Sqlite>, image: i64) -> Result<(), StoreError> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM articles WHERE hero_image_id = $1").bind(image).fetch_all(&mut **tx).await?;
-    for article in ids {
-        log_change(tx, article, "updated").await?;
-    }
-    Ok(())
 }

@@ -142,9 +142,6 @@ pub struct PageCache {
     /// The store's count of this process's writes when the log was last read.
     seen_writes: AtomicU64,
     started: std::time::Instant,
-    pub hits: AtomicU64,
-    pub misses: AtomicU64,
-    pub renders: AtomicU64,
 }
 
 impl PageCache {
@@ -160,9 +157,6 @@ impl PageCache {
             cursor: tokio::sync::Mutex::new(-1),
             seen_writes: AtomicU64::new(0),
             started: std::time::Instant::now(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
-            renders: AtomicU64::new(0),
         }
     }
 
@@ -485,25 +479,31 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
     .flatten()
 }
 
-/// Keeps a response in the cache when it is a public page (200, tagged or not, no cookie).
-async fn keep(cache: &PageCache, key: String, response: Response, purges_before: u64) -> Result<Arc<Entry>, Response> {
-    let cacheable = response.status() == StatusCode::OK && !response.headers().contains_key(header::SET_COOKIE);
-    if !cacheable {
-        return Err(response);
+/// Keeps a re-rendered response in the cache (see [`keepable`]).
+async fn keep(cache: &PageCache, key: String, response: Response, purges_before: u64) {
+    if !keepable(&key, &response) {
+        return;
     }
     let tags = response.extensions().get::<PageTags>().cloned().unwrap_or_default();
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
-        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        return;
     };
-    match make_entry(parts.headers.clone(), bytes.clone(), tags, cache.epoch()).await {
-        Some(entry) => {
-            let entry = Arc::new(entry);
-            cache.insert(key, entry.clone(), purges_before);
-            Ok(entry)
-        }
-        None => Err(Response::from_parts(parts, Body::from(bytes))),
+    if let Some(entry) = make_entry(parts.headers, bytes, tags, cache.epoch()).await {
+        cache.insert(key, Arc::new(entry), purges_before);
     }
+}
+
+/// Whether a rendered response becomes an entry: a public 200 without a cookie. A `page` the
+/// page does not read makes no entry of its own (see `cache_key`), nor do the API's open-ended
+/// parameters (every cursor and date is another answer).
+fn keepable(key: &str, response: &Response) -> bool {
+    let paged = response.extensions().get::<PageTags>().is_some_and(|t| t.paged);
+    let open_ended = key.starts_with("/api/") && ["cursor=", "since=", "until="].iter().any(|p| key.contains(p));
+    response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && (paged || !key.contains("?page="))
+        && !open_ended
 }
 
 /// The cache in front of the public routes. `inner` is the application without this layer,
@@ -538,7 +538,6 @@ pub(crate) async fn serve(
         return next.run(request).await;
     }
     if let Some(entry) = cache.get(&key) {
-        cache.hits.fetch_add(1, Ordering::Relaxed);
         if entry.epoch.is_some_and(|e| e != cache.epoch()) {
             refresh(app.clone(), inner, key);
             return respond(&entry, request.headers(), &cache_control, head, STALE);
@@ -548,26 +547,17 @@ pub(crate) async fn serve(
     if head {
         return next.run(request).await;
     }
-    cache.misses.fetch_add(1, Ordering::Relaxed);
     let mut landing = Landing::new(app.clone(), key.clone()).await;
     // Another request of this key may have rendered it while this one waited.
     if let Some(entry) = cache.get(&key) {
         return respond(&entry, request.headers(), &cache_control, false, HIT);
     }
     let purges_before = cache.purges.load(Ordering::Acquire);
-    cache.renders.fetch_add(1, Ordering::Relaxed);
     let rendered = next.run(request).await;
-    let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
-    // A `page` the page does not read makes no entry of its own (see `cache_key`).
-    // Nor do the API's open-ended parameters (every cursor and date is another answer).
-    let open_ended = key.starts_with("/api/") && ["cursor=", "since=", "until="].iter().any(|p| key.contains(p));
-    let cacheable = rendered.status() == StatusCode::OK
-        && !rendered.headers().contains_key(header::SET_COOKIE)
-        && (tags.paged || !key.contains("?page="))
-        && !open_ended;
-    if !cacheable {
+    if !keepable(&key, &rendered) {
         return rendered;
     }
+    let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
     // The page goes out as rendered at once; it is compressed and kept behind the answer, while
     // other requests for it wait for the kept copy (they hold on the flight's lock).
     let (mut parts, body) = rendered.into_parts();
@@ -639,9 +629,8 @@ fn refresh(app: AppState, inner: axum::Router, key: String) {
         let Ok(request) = Request::builder().uri(&key).body(Body::empty()) else {
             return;
         };
-        app.cache.renders.fetch_add(1, Ordering::Relaxed);
         let Ok(response) = inner.oneshot(request).await;
-        let _ = keep(&app.cache, key.clone(), response, purges_before).await;
+        keep(&app.cache, key.clone(), response, purges_before).await;
         drop(guard);
         app.cache.land(&key, flight);
     });

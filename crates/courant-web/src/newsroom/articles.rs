@@ -220,6 +220,20 @@ struct FormValues {
     version: i64,
 }
 
+impl FormValues {
+    /// The form's own fields for an article as stored: its version and its hero's texts.
+    fn saved(article: &Article, meta: &ArticleMeta) -> FormValues {
+        let hero = article.hero.as_ref();
+        FormValues {
+            version: meta.version,
+            hero_alt: hero.map(|h| h.alt.clone()).unwrap_or_default(),
+            hero_caption: hero.map(|h| h.caption.clone()).unwrap_or_default(),
+            hero_credit: hero.map(|h| h.credit.clone()).unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct SourceBox {
     id: i64,
@@ -514,14 +528,7 @@ pub(super) async fn edit_form(
 ) -> Result<Response, AppError> {
     let (article, meta, owner_name) = load(&app, &me, id).await?;
     let draft = ArticleDraft::of(&article, app.store.pinned_related(article.id).await?);
-    let hero = article.hero.as_ref();
-    let extra = FormValues {
-        version: meta.version,
-        hero_alt: hero.map(|h| h.alt.clone()).unwrap_or_default(),
-        hero_caption: hero.map(|h| h.caption.clone()).unwrap_or_default(),
-        hero_credit: hero.map(|h| h.credit.clone()).unwrap_or_default(),
-        ..Default::default()
-    };
+    let extra = FormValues::saved(&article, &meta);
     let ctx = EditorContext { app: &app, me: &me, article: Some(&article), meta: Some(&meta), owner_name };
     ctx.render(&draft, extra, Vec::new(), None, StatusCode::OK, q.get("done").map(String::as_str)).await
 }
@@ -888,14 +895,7 @@ async fn after_save(app: &AppState, me: &Me, id: ArticleId, form: &Form, done: &
 async fn refuse_move(app: &AppState, me: &Me, id: ArticleId, message: String) -> Result<Response, AppError> {
     let (article, meta, owner_name) = load(app, me, id.0).await?;
     let draft = ArticleDraft::of(&article, app.store.pinned_related(article.id).await?);
-    let hero = article.hero.as_ref();
-    let extra = FormValues {
-        version: meta.version,
-        hero_alt: hero.map(|h| h.alt.clone()).unwrap_or_default(),
-        hero_caption: hero.map(|h| h.caption.clone()).unwrap_or_default(),
-        hero_credit: hero.map(|h| h.credit.clone()).unwrap_or_default(),
-        ..Default::default()
-    };
+    let extra = FormValues::saved(&article, &meta);
     let ctx = EditorContext { app, me, article: Some(&article), meta: Some(&meta), owner_name };
     ctx.render(&draft, extra, vec![message], None, StatusCode::UNPROCESSABLE_ENTITY, None).await
 }
