@@ -237,6 +237,7 @@ pub async fn generate(
             article.hero_image_id = Some(hero.id);
         }
         let ids = store.insert_articles(&batch).await?;
+        let mut corrections = Vec::new();
         for (id, (topic_index, status, corrected, published_at)) in ids.into_iter().zip(batch_topics) {
             report.topics.insert(id, topics[topic_index].key);
             if status == Status::Published {
@@ -245,10 +246,11 @@ pub async fn generate(
                 if corrected {
                     let mut r = rng.fork(9_000_000 + id.0 as u64);
                     let at = (published_at + Duration::hours(r.range(2, 20) as i64)).min(options.now);
-                    store.add_correction(id, &correction_text(&mut r), at).await?;
+                    corrections.push((id, correction_text(&mut r), at));
                 }
             }
         }
+        store.add_corrections(&corrections).await?;
         done = end;
         progress(Stage::Articles, done, n);
     }

@@ -1,7 +1,7 @@
 //! Articles: writing them with their links (authors, tags, sources, pinned related articles),
 //! reading one whole for its page, and listing published ones for the site's pages.
 
-use crate::taxonomy::{SlugKind, missing_reference, unique_slug};
+use crate::taxonomy::{SlugKind, missing_reference, unique_slug, unique_slugs};
 use crate::{Store, StoreError, rows, ts};
 use courant_core::*;
 use sqlx::{AssertSqlSafe, Sqlite, Transaction};
@@ -192,39 +192,79 @@ impl Store {
         ids.first().copied().ok_or(StoreError::NotFound("article"))
     }
 
-    /// Stores many articles in one transaction (imports, the demo): all or none. Their links
-    /// and change-log entries go in a few statements for the whole batch.
+    /// Stores many articles in one transaction (imports, the demo): all or none. Their slugs
+    /// are checked, and their rows, links and change-log entries stored, in a few statements
+    /// per few hundred articles.
     pub async fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let mut ids = Vec::with_capacity(new.len());
-        let mut links = Vec::with_capacity(new.len());
         for article in new {
-            let id = insert_article_row(&mut tx, article).await?;
-            ids.push(ArticleId(id));
-            links.push((
-                id,
-                [
-                    article.author_ids.iter().map(|x| x.0).collect(),
-                    article.tag_ids.iter().map(|x| x.0).collect(),
-                    article.source_ids.iter().map(|x| x.0).collect(),
-                    article.related_ids.iter().map(|x| x.0).collect(),
-                ],
-            ));
+            article.validate()?;
         }
+        let mut tx = self.write.begin().await?;
+        let wanted: Vec<(Option<&str>, &str)> = new.iter().map(|a| (a.slug.as_deref(), a.headline.as_str())).collect();
+        let slugs = unique_slugs(&mut tx, SlugKind::Article, &wanted).await?;
+        // The writer holds the database while the transaction lasts, so the ids after the
+        // highest are this batch's, given in order (no reliance on the order RETURNING yields).
+        let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetch_one(&mut *tx).await?;
+        let ids: Vec<i64> = (first..first + new.len() as i64).collect();
+        const COLUMNS: usize = 11;
+        for (chunk, chunk_ids) in new.iter().zip(&slugs).collect::<Vec<_>>().chunks(200).zip(ids.chunks(200)) {
+            let sql = format!(
+                "INSERT INTO articles (id, slug, headline, standfirst, body, hero_image_id, section_id, status, \
+                 created_at, published_at, updated_at) VALUES {}",
+                crate::value_rows(chunk.len(), COLUMNS)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for ((article, slug), id) in chunk.iter().zip(chunk_ids) {
+                q = q
+                    .bind(id)
+                    .bind(slug.as_str())
+                    .bind(article.headline.trim())
+                    .bind(article.standfirst.trim())
+                    .bind(&article.body)
+                    .bind(article.hero_image_id.map(|i| i.0))
+                    .bind(article.section_id.0)
+                    .bind(article.status.as_str())
+                    .bind(ts(article.created_at))
+                    .bind(article.published_at.map(ts))
+                    .bind(ts(article.updated_at));
+            }
+            q.execute(&mut *tx).await.map_err(|e| missing_reference(e, "section or hero image"))?;
+        }
+        let links: Vec<(i64, [Vec<i64>; 4])> = new
+            .iter()
+            .zip(&ids)
+            .map(|(article, id)| {
+                (
+                    *id,
+                    [
+                        article.author_ids.iter().map(|x| x.0).collect(),
+                        article.tag_ids.iter().map(|x| x.0).collect(),
+                        article.source_ids.iter().map(|x| x.0).collect(),
+                        article.related_ids.iter().map(|x| x.0).collect(),
+                    ],
+                )
+            })
+            .collect();
         insert_links_many(&mut tx, &links).await?;
         for chunk in new.iter().zip(&ids).collect::<Vec<_>>().chunks(400) {
-            let mut sql = String::from("INSERT INTO article_changes (article_id, kind) VALUES ");
-            for (i, _) in chunk.iter().enumerate() {
-                sql.push_str(&format!("{}(${}, ${})", if i == 0 { "" } else { ", " }, 2 * i + 1, 2 * i + 2));
-            }
+            let sql = format!("INSERT INTO article_changes (article_id, kind) VALUES {}", crate::value_rows(chunk.len(), 2));
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (article, id) in chunk {
-                q = q.bind(id.0).bind(if article.status == Status::Published { "published" } else { "created" });
+                q = q.bind(**id).bind(if article.status == Status::Published { "published" } else { "created" });
             }
             q.execute(&mut *tx).await?;
         }
         self.commit(tx).await?;
-        Ok(ids)
+        Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
+    /// Adds many dated corrections in one transaction (imports, the demo): all or none.
+    pub async fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError> {
+        let mut tx = self.write.begin().await?;
+        for (id, text, at) in corrections {
+            add_correction_tx(&mut tx, *id, text, *at).await?;
+        }
+        self.commit(tx).await
     }
 
     /// Moves an article to another status, as the system (see [`Store::move_article`]).
@@ -624,28 +664,6 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
 }
 
 /// Stores an article's own row (not its links); returns its id.
-async fn insert_article_row(tx: &mut Transaction<'_, Sqlite>, new: &NewArticle) -> Result<i64, StoreError> {
-    new.validate()?;
-    let slug = unique_slug(tx, SlugKind::Article, new.slug.as_deref(), &new.headline).await?;
-    sqlx::query_scalar(
-        "INSERT INTO articles (slug, headline, standfirst, body, hero_image_id, section_id, status, \
-         created_at, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(&slug)
-    .bind(new.headline.trim())
-    .bind(new.standfirst.trim())
-    .bind(&new.body)
-    .bind(new.hero_image_id.map(|i| i.0))
-    .bind(new.section_id.0)
-    .bind(new.status.as_str())
-    .bind(ts(new.created_at))
-    .bind(new.published_at.map(ts))
-    .bind(ts(new.updated_at))
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| missing_reference(e, "section or hero image"))
-}
-
 /// Links an article to its authors, tags, sources and pinned related articles, each list in
 /// order (position 0 first). The article must have no links yet.
 pub(crate) async fn insert_links(
@@ -679,11 +697,9 @@ async fn insert_links_many(
             })
             .collect();
         for chunk in rows.chunks(300) {
-            let marks: Vec<String> =
-                (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
             let sql = format!(
                 "INSERT INTO {table} (article_id, {column}, position) VALUES {}{on_conflict}",
-                marks.join(", ")
+                crate::value_rows(chunk.len(), 3)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (id, target, position) in chunk {

@@ -249,3 +249,15 @@ fn ts(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(time::UtcOffset::UTC);
     t.replace_nanosecond(0).unwrap_or(t)
 }
+
+/// A parenthesised list of `n` placeholders numbered from `$first`: `($3, $4, $5)`.
+fn marks(n: usize, first: usize) -> String {
+    let list: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
+}
+
+/// The rows of a multi-row `VALUES`: `rows` lists of `columns` placeholders, numbered from `$1`.
+fn value_rows(rows: usize, columns: usize) -> String {
+    let list: Vec<String> = (0..rows).map(|r| marks(columns, r * columns + 1)).collect();
+    list.join(", ")
+}

@@ -15,16 +15,18 @@ pub(crate) enum SlugKind {
 }
 
 impl SlugKind {
-    fn taken_query(self) -> &'static str {
+    /// The slugs among `$1..$n` that rows of this kind hold.
+    fn taken_among(self, n: usize) -> String {
+        let list = crate::marks(n, 1);
         match self {
-            SlugKind::Section => "SELECT COUNT(*) FROM sections WHERE slug = $1",
-            SlugKind::Author => "SELECT COUNT(*) FROM authors WHERE slug = $1",
-            SlugKind::Source => "SELECT COUNT(*) FROM sources WHERE slug = $1",
+            SlugKind::Section => format!("SELECT slug FROM sections WHERE slug IN {list}"),
+            SlugKind::Author => format!("SELECT slug FROM authors WHERE slug IN {list}"),
+            SlugKind::Source => format!("SELECT slug FROM sources WHERE slug IN {list}"),
             // An old slug keeps redirecting to its article, so it is never handed out again.
-            SlugKind::Article => {
-                "SELECT (SELECT COUNT(*) FROM articles WHERE slug = $1) \
-                 + (SELECT COUNT(*) FROM article_slug_history WHERE old_slug = $1)"
-            }
+            SlugKind::Article => format!(
+                "SELECT slug FROM articles WHERE slug IN {list} \
+                 UNION SELECT old_slug FROM article_slug_history WHERE old_slug IN {list}"
+            ),
         }
     }
 
@@ -51,32 +53,67 @@ pub(crate) async fn unique_slug(
     wanted: Option<&str>,
     title: &str,
 ) -> Result<String, StoreError> {
-    let mut base = match wanted {
-        Some(s) if !courant_core::slug::is_valid_slug(s) => {
-            return Err(Invalid {
-                field: "slug",
-                message: format!("{s:?} is not a slug: use lowercase letters, digits and single hyphens"),
+    let mut slugs = unique_slugs(tx, kind, &[(wanted, title)]).await?;
+    slugs.pop().ok_or(StoreError::NotFound("slug"))
+}
+
+/// [`unique_slug`] for many rows at once (imports, the demo), each free of the store's slugs
+/// and of the others': one query per round of suffixes instead of one per row.
+pub(crate) async fn unique_slugs(
+    tx: &mut Transaction<'_, Sqlite>,
+    kind: SlugKind,
+    rows: &[(Option<&str>, &str)],
+) -> Result<Vec<String>, StoreError> {
+    let mut bases = Vec::with_capacity(rows.len());
+    for (wanted, title) in rows {
+        let mut base = match wanted {
+            Some(s) if !courant_core::slug::is_valid_slug(s) => {
+                return Err(Invalid {
+                    field: "slug",
+                    message: format!("{s:?} is not a slug: use lowercase letters, digits and single hyphens"),
+                }
+                .into());
             }
-            .into());
+            Some(s) => s.to_string(),
+            None => slugify(title),
+        };
+        if base.is_empty() {
+            base = kind.fallback().to_string();
         }
-        Some(s) => s.to_string(),
-        None => slugify(title),
-    };
-    if base.is_empty() {
-        base = kind.fallback().to_string();
+        if matches!(kind, SlugKind::Section) && RESERVED_SECTION_SLUGS.contains(&base.as_str()) {
+            base = format!("{base}-section");
+        }
+        bases.push(base);
     }
-    if matches!(kind, SlugKind::Section) && RESERVED_SECTION_SLUGS.contains(&base.as_str()) {
-        base = format!("{base}-section");
-    }
-    let mut candidate = base.clone();
-    for n in 2u32.. {
-        let taken: i64 = sqlx::query_scalar(kind.taken_query()).bind(&candidate).fetch_one(&mut **tx).await?;
-        if taken == 0 {
+    let mut chosen: Vec<Option<String>> = vec![None; rows.len()];
+    let mut suffix = vec![1u32; rows.len()];
+    let mut given = std::collections::HashSet::new();
+    loop {
+        let open: Vec<usize> = (0..rows.len()).filter(|i| chosen[*i].is_none()).collect();
+        if open.is_empty() {
             break;
         }
-        candidate = with_suffix(&base, n);
+        let candidate = |i: usize| if suffix[i] == 1 { bases[i].clone() } else { with_suffix(&bases[i], suffix[i]) };
+        let candidates: Vec<String> = open.iter().map(|i| candidate(*i)).collect();
+        let mut taken = std::collections::HashSet::new();
+        for chunk in candidates.chunks(500) {
+            let mut q = sqlx::query_scalar::<_, String>(AssertSqlSafe(kind.taken_among(chunk.len())));
+            for slug in chunk {
+                q = q.bind(slug);
+            }
+            taken.extend(q.fetch_all(&mut **tx).await?);
+        }
+        // In order, so that the first of two rows with one headline keeps the plain slug.
+        for (i, slug) in open.into_iter().zip(candidates) {
+            if taken.contains(&slug) || given.contains(&slug) {
+                suffix[i] += 1;
+            } else {
+                given.insert(slug.clone());
+                chosen[i] = Some(slug);
+            }
+        }
     }
-    Ok(candidate)
+    Ok(chosen.into_iter().flatten().collect())
 }
 
 impl Store {
@@ -131,10 +168,45 @@ impl Store {
 
     /// Records many images in one transaction (imports, the demo), in order.
     pub async fn insert_images(&self, new: Vec<NewImage>) -> Result<Vec<Image>, StoreError> {
+        if new.iter().any(|image| image.width == 0 || image.height == 0) {
+            return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
+        }
         let mut tx = self.write.begin().await?;
-        let mut images = Vec::with_capacity(new.len());
-        for image in new {
-            images.push(insert_image_by(&mut tx, image, None).await?);
+        // As for articles: the writer holds the database, so the ids after the highest are ours.
+        let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM images").fetch_one(&mut *tx).await?;
+        let images: Vec<Image> = new
+            .into_iter()
+            .zip(first..)
+            .map(|(new, id)| Image {
+                id: ImageId(id),
+                file: new.file,
+                width: new.width,
+                height: new.height,
+                alt: new.alt,
+                caption: new.caption,
+                credit: new.credit,
+                keywords: rows::split_keywords(&rows::join_keywords(&new.keywords)),
+                focal: None,
+            })
+            .collect();
+        for chunk in images.chunks(300) {
+            let sql = format!(
+                "INSERT INTO images (id, file, width, height, alt, caption, credit, keywords) VALUES {}",
+                crate::value_rows(chunk.len(), 8)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for image in chunk {
+                q = q
+                    .bind(image.id.0)
+                    .bind(&image.file)
+                    .bind(i64::from(image.width))
+                    .bind(i64::from(image.height))
+                    .bind(&image.alt)
+                    .bind(&image.caption)
+                    .bind(&image.credit)
+                    .bind(rows::join_keywords(&image.keywords));
+            }
+            q.execute(&mut *tx).await?;
         }
         self.commit(tx).await?;
         Ok(images)

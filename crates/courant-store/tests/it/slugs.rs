@@ -320,3 +320,32 @@ async fn renaming_rejects_bad_slugs_and_unknown_articles() {
 
     assert_not_found(t.rename_slug(ArticleId(999_999), "fine-slug").await, "article");
 }
+
+#[tokio::test]
+async fn a_batch_gets_slugs_free_of_the_store_and_of_each_other() {
+    let t = TestStore::new().await;
+    let f = fixture(&t).await;
+    let existing = insert(&t, &new_published(&f, "Ferry strike", at_hour(1))).await;
+    t.rename_slug(existing, "ferry-strike-ends").await.expect("rename_slug");
+
+    let batch = [
+        new_draft(&f, "Ferry strike"),
+        new_draft(&f, "Ferry strike"),
+        new_draft(&f, "Ferry strike ends"),
+        NewArticle { slug: Some("ferry-strike-2".into()), ..new_draft(&f, "Other") },
+        new_draft(&f, "Harbour reopens"),
+    ];
+    let ids = t.insert_articles(&batch).await.expect("insert_articles");
+    let mut slugs = Vec::new();
+    for id in &ids {
+        slugs.push(slug_of(&t, *id).await);
+    }
+    assert_eq!(
+        slugs,
+        ["ferry-strike-3", "ferry-strike-4", "ferry-strike-ends-2", "ferry-strike-2", "harbour-reopens"],
+        "the old and current slugs are taken, a wanted slug is kept, and the batch's own do not collide"
+    );
+    for (id, new) in ids.iter().zip(&batch) {
+        assert_eq!(load(&t, *id).await.headline, new.headline, "each id is its own article's");
+    }
+}
