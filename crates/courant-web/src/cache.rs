@@ -32,11 +32,14 @@ pub struct CacheSettings {
     pub trending_seconds: u64,
     /// What CDNs may keep a page for without asking (`s-maxage`), in seconds.
     pub cdn_seconds: u64,
+    /// The most memory pictures and their scaled copies may take, in megabytes (0: read from
+    /// disk on each request).
+    pub media_mb: usize,
 }
 
 impl Default for CacheSettings {
     fn default() -> Self {
-        CacheSettings { enabled: true, budget_mb: 256, trending_seconds: 30, cdn_seconds: 300 }
+        CacheSettings { enabled: true, budget_mb: 256, trending_seconds: 30, cdn_seconds: 300, media_mb: 64 }
     }
 }
 
@@ -80,6 +83,20 @@ impl PageTags {
         let mut tags: Vec<String> = stories.into_iter().map(PageTags::article).collect();
         tags.extend(listing.iter().cloned());
         PageTags { tags, trending: false, listing, paged: true }
+    }
+
+    /// Every tag of the page, sorted (the listing's own too; [`ANY`] when it names none), and
+    /// the listing's tags.
+    fn flatten(self) -> (Vec<String>, Vec<String>) {
+        let cascade = self.listing;
+        let mut all = self.tags;
+        all.extend(cascade.iter().cloned());
+        if all.is_empty() {
+            all.push(ANY.to_string());
+        }
+        all.sort_unstable();
+        all.dedup();
+        (all, cascade)
     }
 
     /// The listings a story belongs to (its sections with their parents, tags, authors and
@@ -142,6 +159,8 @@ pub struct PageCache {
     /// The store's count of this process's writes when the log was last read.
     seen_writes: AtomicU64,
     started: std::time::Instant,
+    /// Where purged tags go on to (the CDN purger, see [`PageCache::purges_to_cdn`]).
+    cdn: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Vec<String>>>,
 }
 
 impl PageCache {
@@ -157,6 +176,21 @@ impl PageCache {
             cursor: tokio::sync::Mutex::new(-1),
             seen_writes: AtomicU64::new(0),
             started: std::time::Instant::now(),
+            cdn: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// From now on, the tags of every purge are also sent to the returned receiver (once: a
+    /// second call gets `None`).
+    pub fn purges_to_cdn(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<Vec<String>>> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        self.cdn.set(sender).ok().map(|()| receiver)
+    }
+
+    fn tell_cdn(&self, tags: &[String]) {
+        if let Some(cdn) = self.cdn.get() {
+            // The purger gone means the server is stopping.
+            let _ = cdn.send(tags.to_vec());
         }
     }
 
@@ -229,21 +263,7 @@ impl PageCache {
         if let Some(old) = map.insert(key, entry) {
             self.bytes.fetch_sub(old.size, Ordering::Relaxed);
         }
-        if self.bytes.load(Ordering::Relaxed) > budget {
-            // Evict the least recently read down to 90% of the budget, in one pass.
-            let mut by_age: Vec<(u64, String, usize)> =
-                map.iter().map(|(k, e)| (e.last_used.load(Ordering::Relaxed), k.clone(), e.size)).collect();
-            by_age.sort_unstable_by_key(|(used, _, _)| *used);
-            let target = budget / 10 * 9;
-            for (_, k, size) in by_age {
-                if self.bytes.load(Ordering::Relaxed) <= target {
-                    break;
-                }
-                if map.remove(&k).is_some() {
-                    self.bytes.fetch_sub(size, Ordering::Relaxed);
-                }
-            }
-        }
+        evict(&mut map, &self.bytes, budget, |e| (e.last_used.load(Ordering::Relaxed), e.size));
     }
 
     /// Drops every page carrying one of `tags`, and with a listing page every page of its
@@ -271,6 +291,7 @@ impl PageCache {
         }
         let mut all = tags.to_vec();
         all.extend(cascade);
+        self.tell_cdn(&all);
         self.record_purge(Some(all));
         before - map.len()
     }
@@ -279,6 +300,7 @@ impl PageCache {
     pub fn clear(&self) {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         self.record_purge(None);
+        self.tell_cdn(&[crate::cdn::SITE_KEY.to_string()]);
         map.clear();
         self.bytes.store(0, Ordering::Relaxed);
     }
@@ -299,6 +321,78 @@ impl PageCache {
 
     fn land(&self, key: &str, flight: Arc<tokio::sync::Mutex<()>>) {
         self.land_with(key, &flight, 1);
+    }
+}
+
+/// Over `budget` bytes, drops the least recently read entries down to 90% of it, in one pass.
+/// `age` gives an entry's last read and its size.
+fn evict<V>(map: &mut HashMap<String, V>, bytes: &AtomicUsize, budget: usize, age: impl Fn(&V) -> (u64, usize)) {
+    if bytes.load(Ordering::Relaxed) <= budget {
+        return;
+    }
+    let mut by_age: Vec<(u64, String, usize)> = map
+        .iter()
+        .map(|(k, v)| {
+            let (used, size) = age(v);
+            (used, k.clone(), size)
+        })
+        .collect();
+    by_age.sort_unstable_by_key(|(used, _, _)| *used);
+    let target = budget / 10 * 9;
+    for (_, k, size) in by_age {
+        if bytes.load(Ordering::Relaxed) <= target {
+            break;
+        }
+        if map.remove(&k).is_some() {
+            bytes.fetch_sub(size, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Media files (pictures and their scaled copies) in memory, up to a byte budget, least
+/// recently read evicted first. Their names derive from their content, so a kept copy never
+/// goes stale and nothing needs purging.
+pub struct FileCache {
+    budget: usize,
+    map: RwLock<HashMap<String, (Bytes, AtomicU64)>>,
+    bytes: AtomicUsize,
+    clock: AtomicU64,
+}
+
+impl FileCache {
+    pub fn new(budget_mb: usize) -> FileCache {
+        FileCache {
+            budget: budget_mb * 1024 * 1024,
+            map: RwLock::new(HashMap::new()),
+            bytes: AtomicUsize::new(0),
+            clock: AtomicU64::new(0),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<Bytes> {
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        let (bytes, used) = map.get(name)?;
+        used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+        Some(bytes.clone())
+    }
+
+    /// Keeps a file (not one larger than an eighth of the budget: it would push out many).
+    pub fn insert(&self, name: &str, file: Bytes) {
+        if file.len() > self.budget / 8 {
+            return;
+        }
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let used = AtomicU64::new(self.clock.fetch_add(1, Ordering::Relaxed));
+        self.bytes.fetch_add(file.len(), Ordering::Relaxed);
+        if let Some((old, _)) = map.insert(name.to_string(), (file, used)) {
+            self.bytes.fetch_sub(old.len(), Ordering::Relaxed);
+        }
+        evict(&mut map, &self.bytes, self.budget, |(b, used)| (used.load(Ordering::Relaxed), b.len()));
+    }
+
+    /// How many bytes the kept files take.
+    pub fn size(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
     }
 }
 
@@ -450,15 +544,9 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
                 kept.insert(name.clone(), value.clone());
             }
         }
-        let cascade = tags.listing;
-        let mut all_tags = tags.tags;
-        all_tags.extend(cascade.iter().cloned());
-        if all_tags.is_empty() {
-            all_tags.push(ANY.to_string());
-        }
-        all_tags.sort_unstable();
-        all_tags.dedup();
-        let surrogate_key = HeaderValue::from_str(&all_tags.join(" ")).ok()?;
+        let trending = tags.trending;
+        let (all_tags, cascade) = tags.flatten();
+        let surrogate_key = surrogate_key(&all_tags)?;
         let size = body.len() + gzip.len() + br.len() + all_tags.iter().map(String::len).sum::<usize>() + 512;
         Some(Entry {
             headers: kept,
@@ -469,7 +557,7 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
             tags: all_tags,
             cascade,
             surrogate_key,
-            epoch: tags.trending.then_some(epoch),
+            epoch: trending.then_some(epoch),
             size,
             last_used: AtomicU64::new(0),
         })
@@ -477,6 +565,11 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
     .await
     .ok()
     .flatten()
+}
+
+/// The `Surrogate-Key` of a page with these tags: they and [`crate::cdn::SITE_KEY`].
+fn surrogate_key(tags: &[String]) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("{} {}", tags.join(" "), crate::cdn::SITE_KEY)).ok()
 }
 
 /// Keeps a re-rendered response in the cache (see [`keepable`]).
@@ -566,6 +659,7 @@ pub(crate) async fn serve(
     };
     let kept_headers = parts.headers.clone();
     let body_copy = bytes.clone();
+    let surrogate = surrogate_key(&tags.clone().flatten().0);
     let landed = landing.take();
     tokio::spawn(async move {
         let cache = &landed.app.cache;
@@ -581,6 +675,9 @@ pub(crate) async fn serve(
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     h.insert(header::CACHE_CONTROL, cache_control);
     h.insert(HeaderName::from_static("x-cache"), MISS);
+    if let Some(keys) = surrogate {
+        h.insert(HeaderName::from_static("surrogate-key"), keys);
+    }
     Response::from_parts(parts, Body::from(bytes))
 }
 

@@ -2,6 +2,7 @@
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
 pub mod cache;
+pub mod cdn;
 mod error;
 pub mod indexer;
 mod limit;
@@ -73,6 +74,8 @@ pub struct Inner {
     pub login_throttle: newsroom::LoginThrottle,
     /// Public pages as finished bytes.
     pub cache: cache::PageCache,
+    /// Pictures and their scaled copies, in memory.
+    pub media: cache::FileCache,
     /// The `Cache-Control` of public pages: browsers revalidate, CDNs keep them a while.
     pub cache_control: axum::http::HeaderValue,
 }
@@ -101,6 +104,7 @@ impl AppState {
             cache.cdn_seconds
         ))
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("public, max-age=0"));
+        let media = cache::FileCache::new(if cache.enabled { cache.media_mb } else { 0 });
         let cache = cache::PageCache::new(cache);
         Ok(AppState(Arc::new(Inner {
             store,
@@ -115,6 +119,7 @@ impl AppState {
             newsroom_templates,
             login_throttle,
             cache,
+            media,
             cache_control,
         })))
     }

@@ -28,6 +28,7 @@ pub struct Config {
     pub webhooks: courant_web::webhooks::WebhookSettings,
     pub newsroom: courant_web::newsroom::NewsroomSettings,
     pub cache: courant_web::cache::CacheSettings,
+    pub cdn: courant_web::cdn::CdnSettings,
     pub server: ServerConfig,
 }
 
@@ -135,8 +136,14 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
         bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");
     }
+    if let Some((key, what)) = config.cdn.problem() {
+        bail!("key `{key}`: {what}");
+    }
     if !(1..=65_536).contains(&config.cache.budget_mb) {
         bail!("key `cache.budget_mb`: expected the page cache's size in megabytes, from 1 to 65536");
+    }
+    if config.cache.media_mb > 65_536 {
+        bail!("key `cache.media_mb`: expected the picture cache's size in megabytes, from 0 to 65536");
     }
     if !(1..=3600).contains(&config.cache.trending_seconds) {
         bail!("key `cache.trending_seconds`: expected seconds from 1 to 3600");
@@ -231,6 +238,21 @@ mod tests {
     fn bad_timezone_is_named() {
         let err = load_text("[site]\ntimezone = \"Mars/Base\"\n").unwrap_err().to_string();
         assert!(err.contains("site.timezone") && err.contains("Mars/Base"), "{err}");
+    }
+
+    #[test]
+    fn cdn_settings_are_checked_and_the_token_never_shown() {
+        let err = load_text("[cdn]\npurge_url = \"ftp://cdn.example/purge\"\n").unwrap_err().to_string();
+        assert!(err.contains("cdn.purge_url"), "{err}");
+        let err = load_text("[cdn]\npurge_url = \"https://cdn.example/purge\"\ntoken_header = \"Fastly-Key\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("cdn.token"), "a header without a token: {err}");
+        let loaded = load_text(
+            "[cdn]\npurge_url = \"https://cdn.example/purge\"\ntoken_header = \"Fastly-Key\"\ntoken = \"s3cret\"\n",
+        )
+        .expect("a complete [cdn] loads");
+        assert!(!format!("{:?}", loaded.config).contains("s3cret"), "the token stays out of debug output");
     }
 
     #[test]

@@ -213,17 +213,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    serve_with(listener, state, courant_web::webhooks::WebhookSettings::default(), shutdown).await
+    serve_with(listener, state, Config::default(), shutdown).await
 }
 
-/// Like [`serve`], also delivering webhooks to the configured receivers.
+/// Like [`serve`], also telling the world outside: webhooks to the configured receivers, and
+/// purges to the CDN.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     state: AppState,
-    webhooks: courant_web::webhooks::WebhookSettings,
+    config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let hooks = tokio::spawn(courant_web::webhooks::run(state.clone(), webhooks));
+    let hooks = tokio::spawn(courant_web::webhooks::run(state.clone(), config.webhooks.clone()));
+    let cdn = state.cache.purges_to_cdn().map(|purged| tokio::spawn(courant_web::cdn::run(config.cdn.clone(), purged)));
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
@@ -240,6 +242,9 @@ pub async fn serve_with(
     scheduler.abort();
     purger.abort();
     hooks.abort();
+    if let Some(cdn) = cdn {
+        cdn.abort();
+    }
     // Views counted since the last flush are kept, not lost with the process.
     if let Err(e) = courant_web::tasks::flush_trending(&flush_on_exit).await {
         tracing::warn!(error = %e, "could not store the last view counts");

@@ -145,7 +145,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let mut loaded = config::load(&common.data, common.config.as_deref())?;
             let listener = bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?;
             let state = courant::open(&common.data, &loaded.config).await?;
-            serve(state, listener, loaded.config.webhooks.clone()).await?;
+            serve(state, listener, &loaded.config).await?;
         }
         Command::Demo { common, listen, articles, no_serve } => {
             if articles == 0 {
@@ -172,7 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 state.store.close().await;
                 return Ok(std::process::ExitCode::SUCCESS);
             }
-            serve(state, listener, loaded.config.webhooks.clone()).await?;
+            serve(state, listener, &loaded.config).await?;
         }
         Command::Migrate { common } => {
             let store = courant_store::Store::open_without_migrating(&common.data).await?;
@@ -245,12 +245,12 @@ async fn bind(addr: SocketAddr, config: &mut courant::Config) -> anyhow::Result<
 async fn serve(
     state: courant_web::AppState,
     listener: tokio::net::TcpListener,
-    webhooks: courant_web::webhooks::WebhookSettings,
+    config: &courant::Config,
 ) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
-    courant::serve_with(listener, state, webhooks, courant::shutdown_signal()).await
+    courant::serve_with(listener, state, config.clone(), courant::shutdown_signal()).await
 }
 
 /// `courant check`: reports every problem it finds, exits 1 when there is any.

@@ -3,7 +3,8 @@
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -63,31 +64,47 @@ async fn logo(State(app): State<AppState>) -> Response {
 }
 
 /// `GET /media/{file}`: a stored image, or a crop (`file.jpg.16x9.jpg`) or scaled copy
-/// (`file.jpg.w640.jpg`) of one, made on first request and kept beside the original. Names derive from content, so they are cached forever.
-async fn media(State(app): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
+/// (`file.jpg.w640.jpg`) of one, made on first request and kept beside the original. Names
+/// derive from content, so they are cached forever, here in memory (up to `cache.media_mb`)
+/// and by browsers.
+async fn media(State(app): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200
         && !file.contains("..")
         && !file.starts_with('/')
         && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
     let content_type = courant_media::content_type(&file).filter(|_| safe).ok_or(AppError::NotFound)?;
-    let path = app.media_dir.join(&file);
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_derived_file_name(&file) {
-            Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
-            None => return Err(AppError::NotFound),
-        },
-        Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
+    // The name is the content's, so it is the ETag.
+    let etag = HeaderValue::from_str(&format!("\"{file}\"")).map_err(|_| AppError::NotFound)?;
+    let bytes = match app.media.get(&file) {
+        Some(bytes) => bytes,
+        None => {
+            let path = app.media_dir.join(&file);
+            let bytes = match tokio::fs::read(&path).await {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_derived_file_name(&file) {
+                    Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
+                    None => return Err(AppError::NotFound),
+                },
+                Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
+            };
+            let bytes = Bytes::from(bytes);
+            app.media.insert(&file, bytes.clone());
+            bytes
+        }
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE)),
-        ],
-        bytes,
-    )
-        .into_response())
+    let revalidated = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim().trim_start_matches("W/").as_bytes() == etag.as_bytes()));
+    let mut response = if revalidated { StatusCode::NOT_MODIFIED.into_response() } else { Body::from(bytes).into_response() };
+    let h = response.headers_mut();
+    if !revalidated {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    h.insert(header::ETAG, etag);
+    Ok(response)
 }
 
 /// Makes a derived picture from its original and stores it (written to a temporary name and renamed, so a

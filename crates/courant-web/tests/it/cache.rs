@@ -337,3 +337,99 @@ async fn leaving_a_listing_shifts_its_later_pages() {
     let after = fetch(&page2, &[]).await;
     assert_eq!(after.status, 404, "20 stories left: page 2 is gone, not served from before: {}", after.describe());
 }
+
+/// A CDN's purge endpoint on loopback: answers a request 500 the first time its body comes (so
+/// the purger retries) and 200 when it comes again, handing each request to the test.
+async fn purge_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+    let url = format!("http://{}/service/test/purge", listener.local_addr().expect("address"));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut bodies = std::collections::HashSet::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 8192];
+            // Head, then as much body as Content-Length says.
+            loop {
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string()))
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&request).to_string();
+            let body = text.split_once("\r\n\r\n").map_or(String::new(), |(_, b)| b.to_string());
+            let status = if bodies.insert(body) { "500 Internal Server Error" } else { "200 OK" };
+            let reply = format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = socket.write_all(reply.as_bytes()).await;
+            let _ = tx.send(String::from_utf8_lossy(&request).to_string());
+        }
+    });
+    (url, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_purges_the_cdn_by_surrogate_key() {
+    let (purge_url, mut purges) = purge_receiver().await;
+    let mut config = courant::Config::default();
+    config.cdn = courant_web::cdn::CdnSettings {
+        purge_url,
+        token_header: "Fastly-Key".into(),
+        token: "test-token-not-a-secret".into(),
+    };
+    let mut options = courant_demo::DemoOptions::new(8, OffsetDateTime::now_utc());
+    options.picture_pool = 2;
+    let server = spawn_server(config, options);
+    let store = &server.store;
+    let story = store.latest(&courant_store::ArticleFilter::All, 1, 0).await.expect("latest").remove(0);
+    let path = story.path().expect("a published story has an address");
+    let client = http_client();
+    for round in ["miss", "hit"] {
+        let r = client.get(format!("{}{path}", server.base)).send().await.expect("GET the story");
+        let keys = r.headers().get("surrogate-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let keys: Vec<&str> = keys.split(' ').collect();
+        assert!(keys.contains(&format!("a:{}", story.id.0).as_str()), "{round}: the page names its story: {keys:?}");
+        assert!(keys.contains(&"site"), "{round}: and the site, for a purge of everything: {keys:?}");
+    }
+
+    let by = editor(store).await;
+    // What earlier changes purged goes first; then the story's purge is alone.
+    while tokio::time::timeout(std::time::Duration::from_millis(2500), purges.recv()).await.is_ok() {}
+    edit(store, by, story.id, |d| d.headline = format!("{} (updated)", d.headline)).await;
+    let key = format!("a:{}", story.id.0);
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while seen.len() < 2 && std::time::Instant::now() < deadline {
+        if let Ok(Some(request)) = tokio::time::timeout(std::time::Duration::from_secs(1), purges.recv()).await {
+            seen.push(request);
+        }
+    }
+    assert_eq!(seen.len(), 2, "the purge is sent, refused once (500) and sent again: {seen:#?}");
+    assert_eq!(seen[0], seen[1], "the retry is the same purge");
+    for request in &seen {
+        let (head, body) = request.split_once("\r\n\r\n").expect("an HTTP request");
+        let head_lower = head.to_ascii_lowercase();
+        assert!(head.starts_with("POST /service/test/purge "), "{head}");
+        let keys = head_lower
+            .lines()
+            .find_map(|l| l.strip_prefix("surrogate-key:"))
+            .unwrap_or_else(|| panic!("no Surrogate-Key header: {head}"));
+        assert!(keys.split_whitespace().any(|k| k == key), "the story's key is purged: {keys}");
+        assert!(head_lower.contains("fastly-key: test-token-not-a-secret"), "the token goes in its header: {head}");
+        let json: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+        let listed = json["surrogate_keys"].as_array().expect("surrogate_keys");
+        assert!(listed.iter().any(|k| k == key.as_str()), "the body lists the keys too: {body}");
+    }
+}

@@ -1439,7 +1439,7 @@ async fn scheduled_articles_publish_once_also_after_a_restart() {
     let serving = tokio::spawn(courant::serve_with(
         listener,
         state,
-        courant_web::webhooks::WebhookSettings::default(),
+        config.clone(),
         async move {
             let _ = stopped.await;
         },

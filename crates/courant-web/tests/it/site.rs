@@ -324,6 +324,14 @@ async fn hero_image_is_served_from_media() {
         "GET {src}: content-type should be image/jpeg or image/webp, found {ct:?}"
     );
     assert!(!image.bytes.is_empty(), "GET {src}: empty body");
+    // Served again from memory: the same bytes, validated by the name-derived ETag.
+    let again = app.get(&src).await;
+    assert_eq!(again.bytes, image.bytes, "GET {src} twice: the same picture");
+    let etag = again.header("etag").unwrap_or_else(|| panic!("GET {src}: no ETag")).to_string();
+    let revalidated =
+        app.client().get(app.url(&src)).header("If-None-Match", &etag).send().await.expect("conditional GET");
+    assert_eq!(revalidated.status().as_u16(), 304, "GET {src} with If-None-Match {etag}");
+    assert!(revalidated.bytes().await.expect("body").is_empty(), "a 304 has no body");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -249,7 +249,7 @@ pub fn spawn_server(config: courant::Config, options: courant_demo::DemoOptions)
             let store = state.store.clone();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let base = format!("http://{}", listener.local_addr().expect("addr"));
-            tokio::spawn(courant::serve_with(listener, state, config.webhooks.clone(), std::future::pending()));
+            tokio::spawn(courant::serve_with(listener, state, config.clone(), std::future::pending()));
             tx.send(Spawned { base, store }).expect("send");
             let _keep = dir;
             std::future::pending::<()>().await;
