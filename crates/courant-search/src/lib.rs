@@ -11,9 +11,9 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
@@ -23,9 +23,17 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 use time::OffsetDateTime;
 
 /// Bumped whenever the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "courant-search-1";
+const SCHEMA_VERSION: &str = "courant-search-2";
 const VERSION_FILE: &str = "courant-schema-version";
 const ANALYZER: &str = "courant";
+/// How many of an article's words a related-stories query weighs: 20 find the same stories as
+/// 30 or 40 in our measurements, at half the cost (`bench/README.md`).
+const RELATED_TERMS: usize = 20;
+/// How long an article's related stories are remembered while other stories change: a story
+/// published since appears among them within this time (the article's own changes at once).
+const RELATED_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
+/// At most this many articles' related stories are remembered.
+const RELATED_REMEMBERED: usize = 100_000;
 
 /// What can go wrong with the index.
 #[derive(Debug, thiserror::Error)]
@@ -111,8 +119,9 @@ pub struct SearchIndex {
     fields: Fields,
     /// The store change the searchable state reflects (see [`SearchIndex::applied_change`]).
     applied: std::sync::atomic::AtomicI64,
-    /// Related articles by article, valid for one applied change.
-    related_cache: Mutex<(i64, std::collections::HashMap<(ArticleId, usize), Vec<ArticleId>>)>,
+    /// Related articles by article and count, with when they were found.
+    related_cache: Mutex<std::collections::HashMap<(ArticleId, usize), (std::time::Instant, Vec<ArticleId>)>>,
+    related_fresh: std::time::Duration,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -120,6 +129,10 @@ fn schema() -> (Schema, Fields) {
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // Slugs that related stories are scored on: whole values, with frequencies, so that their
+    // term queries join the others in one pruned union (block-max WAND needs frequencies).
+    let scored_slug = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs));
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | FAST | STORED),
         headline: b.add_text_field("headline", text.clone()),
@@ -127,10 +140,10 @@ fn schema() -> (Schema, Fields) {
         body: b.add_text_field("body", text.clone()),
         tags: b.add_text_field("tags", text.clone()),
         authors: b.add_text_field("authors", text),
-        tag_slug: b.add_text_field("tag_slug", STRING),
+        tag_slug: b.add_text_field("tag_slug", scored_slug.clone()),
         author_slug: b.add_text_field("author_slug", STRING),
         section: b.add_i64_field("section", INDEXED),
-        source_slug: b.add_text_field("source_slug", STRING),
+        source_slug: b.add_text_field("source_slug", scored_slug),
         published: b.add_i64_field("published", INDEXED | FAST),
     };
     (b.build(), fields)
@@ -195,7 +208,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             applied: std::sync::atomic::AtomicI64::new(applied),
-            related_cache: Mutex::new((applied, std::collections::HashMap::new())),
+            related_cache: Mutex::new(std::collections::HashMap::new()),
+            related_fresh: RELATED_FRESH,
         };
         Ok((index, fresh))
     }
@@ -206,6 +220,7 @@ impl SearchIndex {
 
     /// Adds an article, replacing any earlier version of it. Visible after [`commit`](Self::commit).
     pub fn upsert(&self, a: &IndexedArticle) -> Result<(), SearchError> {
+        self.forget_related(a.id);
         let f = self.fields;
         let writer = self.writer();
         writer.delete_term(Term::from_field_u64(f.id, a.id.0 as u64));
@@ -246,6 +261,7 @@ impl SearchIndex {
 
     /// Removes an article. Visible after [`commit`](Self::commit).
     pub fn remove(&self, id: ArticleId) {
+        self.forget_related(id);
         self.writer().delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
     }
 
@@ -268,30 +284,44 @@ impl SearchIndex {
         self.applied.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Like [`related`](Self::related), remembered until the index changes (any committed
-    /// change may change what is most alike). `exclude` must be the same for an article.
+    /// Like [`related`](Self::related), remembered for a while: until the article itself is
+    /// indexed again, or for [`RELATED_FRESH`] while other stories change (finding them anew
+    /// on every commit would make every page of a busy site a slow one). `exclude` must be the
+    /// same for an article.
     pub fn related_cached(
         &self,
         a: &IndexedArticle,
         limit: usize,
         exclude: &[ArticleId],
     ) -> Result<Vec<ArticleId>, SearchError> {
-        let version = self.applied_change();
+        let key = (a.id, limit);
+        if let Some((found, ids)) = self.related_cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
+            && found.elapsed() < self.related_fresh
         {
-            let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
-            if cache.0 != version {
-                *cache = (version, std::collections::HashMap::new());
-            }
-            if let Some(hit) = cache.1.get(&(a.id, limit)) {
-                return Ok(hit.clone());
-            }
+            return Ok(ids.clone());
         }
-        let found = self.related(a, limit, exclude)?;
+        let started = std::time::Instant::now();
+        let ids = self.related(a, limit, exclude)?;
         let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.0 == version {
-            cache.1.insert((a.id, limit), found.clone());
+        if cache.len() >= RELATED_REMEMBERED {
+            let fresh = self.related_fresh;
+            cache.retain(|_, (found, _)| found.elapsed() < fresh);
+            if cache.len() >= RELATED_REMEMBERED {
+                cache.clear();
+            }
         }
-        Ok(found)
+        cache.insert(key, (started, ids.clone()));
+        Ok(ids)
+    }
+
+    /// Forgets an article's related stories (its text is changing).
+    fn forget_related(&self, id: ArticleId) {
+        self.related_cache.lock().unwrap_or_else(|p| p.into_inner()).retain(|(article, _), _| *article != id);
+    }
+
+    /// Sets how long related stories are remembered while other stories change (tests).
+    pub fn set_related_freshness(&mut self, fresh: std::time::Duration) {
+        self.related_fresh = fresh;
     }
 
     /// How many articles the index holds.
@@ -413,30 +443,30 @@ impl SearchIndex {
         exclude: &[ArticleId],
     ) -> Result<Vec<ArticleId>, SearchError> {
         let f = self.fields;
-        let fields: Vec<(Field, Vec<OwnedValue>)> = vec![
-            (f.headline, vec![OwnedValue::Str(a.headline.clone())]),
-            (f.standfirst, vec![OwnedValue::Str(a.standfirst.clone())]),
-            (f.body, vec![OwnedValue::Str(a.body.clone())]),
-            (f.tags, a.tags.iter().map(|t| OwnedValue::Str(t.clone())).collect()),
-        ];
-        let mlt = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency(self.len().max(2) / 2)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(40)
-            .with_min_word_length(3)
-            .with_document_fields(fields);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(mlt))];
-        for slug in &a.tag_slugs {
-            let q = TermQuery::new(Term::from_field_text(f.tag_slug, slug), IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(tantivy::query::BoostQuery::new(Box::new(q), 2.0))));
+        let searcher = self.reader.searcher();
+        // More like this: the article's most distinctive words, each weighted by how much it
+        // tells the article apart, then shared tags and sources. Every clause is a term query
+        // reading frequencies, so the top candidates are found by block-max WAND without
+        // scoring every story that shares a common word.
+        let tags = a.tags.join(" ");
+        let text = [(f.headline, a.headline.as_str()), (f.standfirst, &a.standfirst), (f.body, &a.body), (f.tags, &tags)];
+        let terms = self.distinctive_terms(&searcher, &text, RELATED_TERMS)?;
+        let best = terms.first().map_or(1.0, |(_, score)| *score);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (term, score) in terms {
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), score / best))));
         }
-        for slug in &a.source_slugs {
-            let q = TermQuery::new(Term::from_field_text(f.source_slug, slug), IndexRecordOption::Basic);
-            clauses.push((Occur::Should, Box::new(tantivy::query::BoostQuery::new(Box::new(q), 0.5))));
+        for (field, slugs, boost) in [(f.tag_slug, &a.tag_slugs, 2.0), (f.source_slug, &a.source_slugs, 0.5)] {
+            for slug in slugs {
+                let q = TermQuery::new(Term::from_field_text(field, slug), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let candidates =
             searcher.search(&query, &TopDocs::with_limit(limit * 4 + exclude.len() + 1).order_by_score())?;
         let published = a.published_at.map_or(0, |t| t.unix_timestamp());
@@ -454,6 +484,41 @@ impl SearchIndex {
         }
         scored.sort_by(|x, y| y.0.total_cmp(&x.0));
         Ok(scored.into_iter().take(limit).map(|(_, id)| id).collect())
+    }
+
+    /// The terms of `fields` (analysed as indexed) that best tell a text apart from the rest
+    /// of the index, by tf·idf, strongest first: at most `limit`, each at least three letters
+    /// and in at most half the stories (words everyone uses relate nothing).
+    fn distinctive_terms(
+        &self,
+        searcher: &tantivy::Searcher,
+        fields: &[(Field, &str)],
+        limit: usize,
+    ) -> Result<Vec<(Term, f32)>, SearchError> {
+        let mut counts: std::collections::HashMap<Term, u32> = std::collections::HashMap::new();
+        for (field, text) in fields {
+            let mut analyzer = self.index.tokenizer_for_field(*field)?;
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let token = stream.token();
+                if token.text.chars().count() >= 3 {
+                    *counts.entry(Term::from_field_text(*field, &token.text)).or_insert(0) += 1;
+                }
+            }
+        }
+        let docs = searcher.num_docs();
+        let mut scored = Vec::with_capacity(counts.len());
+        for (term, tf) in counts {
+            let df = searcher.doc_freq(&term)?;
+            if df == 0 || df > (docs / 2).max(1) {
+                continue;
+            }
+            let idf = (docs as f32 / (df as f32 + 1.0)).ln() + 1.0;
+            scored.push((term, tf as f32 * idf));
+        }
+        scored.sort_by(|x, y| y.1.total_cmp(&x.1));
+        scored.truncate(limit);
+        Ok(scored)
     }
 
     fn published_of(&self, searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Option<i64> {
@@ -582,25 +647,46 @@ mod tests {
     }
 
     #[test]
-    fn cached_related_holds_until_the_index_changes() {
+    fn cached_related_holds_while_others_change_and_not_when_the_story_does() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (index, _) = SearchIndex::open(dir.path(), "english").expect("open");
+        let (mut index, _) = SearchIndex::open(dir.path(), "english").expect("open");
         index.upsert(&article(1, "harbour cranes return", "harbour cranes return")).expect("add");
         index.upsert(&article(2, "harbour cranes rust", "harbour cranes rust")).expect("add");
         // Words in more than half of the stories say nothing about likeness: add others.
-        for (i, words) in
-            ["budget vote delayed", "marathon record falls", "comet seen tonight", "museum reopens"].iter().enumerate()
-        {
+        let others = [
+            "budget vote delayed",
+            "marathon record falls",
+            "comet seen tonight",
+            "museum reopens",
+            "orchestra tours abroad",
+            "glacier retreats further",
+            "pension reform passes",
+            "bakery wins award",
+        ];
+        for (i, words) in others.iter().enumerate() {
             index.upsert(&article(10 + i as i64, words, words)).expect("add");
         }
         index.commit(1).expect("commit");
         let a = article(1, "harbour cranes return", "harbour cranes return");
         assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
         index.upsert(&article(3, "harbour cranes sold", "harbour cranes sold")).expect("add");
-        // Not yet committed: the cache still answers for change 1.
-        assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
         index.commit(2).expect("commit");
+        assert_eq!(
+            index.related_cached(&a, 3, &[]).expect("related"),
+            vec![ArticleId(2)],
+            "another story's change keeps the remembered answer"
+        );
+        index.upsert(&a).expect("the story itself is indexed again");
+        index.commit(3).expect("commit");
         let after = index.related_cached(&a, 3, &[]).expect("related");
-        assert!(after.contains(&ArticleId(3)), "a new commit refreshes the cache: {after:?}");
+        assert!(after.contains(&ArticleId(3)), "the story's own change finds them anew: {after:?}");
+
+        let b = article(2, "harbour cranes rust", "harbour cranes rust");
+        assert!(!index.related_cached(&b, 3, &[]).expect("related").contains(&ArticleId(4)));
+        index.upsert(&article(4, "harbour cranes rust away", "harbour cranes rust away")).expect("add");
+        index.commit(4).expect("commit");
+        index.set_related_freshness(std::time::Duration::ZERO);
+        let later = index.related_cached(&b, 3, &[]).expect("related");
+        assert!(later.contains(&ArticleId(4)), "once the answer is old, it is found anew: {later:?}");
     }
 }

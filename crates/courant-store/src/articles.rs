@@ -316,12 +316,8 @@ impl Store {
 
     /// The article with this slug, whole, in any status.
     pub async fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError> {
-        let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(&self.read).await?;
-        match id {
-            Some(id) => self.article(ArticleId(id)).await,
-            None => Ok(None),
-        }
+        let sections = self.sections().await?;
+        self.article_where(ArticleKey::Slug(slug), &sections).await
     }
 
     /// The article that used to have `old_slug`, if it was renamed.
@@ -354,50 +350,65 @@ impl Store {
     }
 
     async fn article_in(&self, id: ArticleId, sections: &[Section]) -> Result<Option<Article>, StoreError> {
+        self.article_where(ArticleKey::Id(id), sections).await
+    }
+
+    async fn article_where(&self, key: ArticleKey<'_>, sections: &[Section]) -> Result<Option<Article>, StoreError> {
+        let column = match key {
+            ArticleKey::Id(_) => "id",
+            ArticleKey::Slug(_) => "slug",
+        };
         let sql = format!(
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, a.status, \
              a.created_at, a.published_at, a.updated_at, {} \
-             FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.id = $1",
+             FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.{column} = $1",
             rows::image_columns("hi", "hero_")
         );
-        let Some(row) = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await? else {
+        let query = sqlx::query(AssertSqlSafe(sql));
+        let query = match key {
+            ArticleKey::Id(id) => query.bind(id.0),
+            ArticleKey::Slug(slug) => query.bind(slug),
+        };
+        let Some(row) = query.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
         use sqlx::Row;
+        let id = ArticleId(row.try_get("id")?);
         let section_id = SectionId(row.try_get("section_id")?);
         let section_path = section_path(sections, section_id);
         let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
 
+        // The story's lists, read side by side on the pool's connections.
         let authors_sql = format!(
             "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id = $1 ORDER BY aa.position",
             rows::author_select()
         );
-        let authors = sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read).await?;
-        let tags = sqlx::query(
-            "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
-             WHERE x.article_id = $1 ORDER BY x.position",
-        )
-        .bind(id.0)
-        .fetch_all(&self.read)
-        .await?;
-        let sources = sqlx::query(
-            "SELECT s.id, s.slug, s.name, s.url, s.kind FROM sources s JOIN article_sources x ON x.source_id = s.id \
-             WHERE x.article_id = $1 ORDER BY x.position",
-        )
-        .bind(id.0)
-        .fetch_all(&self.read)
-        .await?;
         let related_sql = format!(
             "{} JOIN article_related r ON r.related_id = a.id \
              WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
             rows::summary_select()
         );
-        let related = sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read).await?;
-        let corrections: Vec<(String, OffsetDateTime)> = sqlx::query_as(
-            "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
+        let (authors, tags, sources, related, corrections) = futures_util::future::try_join5(
+            sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read),
+            sqlx::query(
+                "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
+                 WHERE x.article_id = $1 ORDER BY x.position",
+            )
+            .bind(id.0)
+            .fetch_all(&self.read),
+            sqlx::query(
+                "SELECT s.id, s.slug, s.name, s.url, s.kind FROM sources s JOIN article_sources x ON x.source_id = s.id \
+                 WHERE x.article_id = $1 ORDER BY x.position",
+            )
+            .bind(id.0)
+            .fetch_all(&self.read),
+            sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read),
+            sqlx::query_as::<_, (String, OffsetDateTime)>(
+                "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
+            )
+            .bind(id.0)
+            .fetch_all(&self.read),
         )
-        .bind(id.0)
-        .fetch_all(&self.read)
         .await?;
 
         Ok(Some(Article {
@@ -664,6 +675,13 @@ pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
 }
 
 /// Stores an article's own row (not its links); returns its id.
+/// How an article is looked up.
+#[derive(Clone, Copy)]
+enum ArticleKey<'a> {
+    Id(ArticleId),
+    Slug(&'a str),
+}
+
 /// Links an article to its authors, tags, sources and pinned related articles, each list in
 /// order (position 0 first). The article must have no links yet.
 pub(crate) async fn insert_links(

@@ -89,10 +89,14 @@ async fn article(
     if uri.path() != canonical {
         return Ok(redirect(canonical));
     }
-    let sections = app.store.sections().await?;
-    let latest = app.store.latest(&ArticleFilter::All, LATEST, 0).await?;
-    let related = related_stories(&app, &article).await?;
-    let reading_now = reading_now(&app, &article).await?;
+    // The store's queries go out first and run on their connections while the index finds
+    // related stories.
+    let (sections, latest, related, reading_now) = tokio::try_join!(
+        async { Ok::<_, AppError>(app.store.sections().await?) },
+        async { Ok::<_, AppError>(app.store.latest(&ArticleFilter::All, LATEST, 0).await?) },
+        related_stories(&app, &article),
+        reading_now(&app, &article),
+    )?;
     let html = app.renderer().article_page(&article, &related, &reading_now, &latest, &sections)?;
     // What the page shows, for the page cache: the story, the stories it lists, and the
     // latest stories' rail; "Others are reading now" follows the trending epoch.
