@@ -179,8 +179,9 @@ pub fn router(state: AppState) -> Router {
     let inner: Router = routes::routes(state.clone())
         .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
         .with_state(state.clone());
-    inner
-        .clone()
+    // The cache answers before any route is matched: a hit costs no path parsing.
+    Router::new()
+        .fallback_service(inner.clone())
         .layer(middleware::from_fn_with_state((state, inner), cache::serve))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
