@@ -29,8 +29,8 @@ const ANALYZER: &str = "courant";
 /// How many of an article's words a related-stories query weighs: 20 find the same stories as
 /// 30 or 40 in our measurements, at half the cost (`bench/README.md`).
 const RELATED_TERMS: usize = 20;
-/// How long an article's related stories are remembered while other stories change: a story
-/// published since appears among them within this time (the article's own changes at once).
+/// How long an article's related stories are remembered while stories change: a story published
+/// since appears among them within this time.
 const RELATED_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
 /// At most this many articles' related stories are remembered.
 const RELATED_REMEMBERED: usize = 100_000;
@@ -122,6 +122,8 @@ pub struct SearchIndex {
     /// Related articles by article and count, with when they were found.
     related_cache: Mutex<std::collections::HashMap<(ArticleId, usize), (std::time::Instant, Vec<ArticleId>)>>,
     related_fresh: std::time::Duration,
+    /// Articles whose related stories are being found (see [`SearchIndex::related_known`]).
+    related_finding: Mutex<std::collections::HashSet<(ArticleId, usize)>>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -210,6 +212,7 @@ impl SearchIndex {
             applied: std::sync::atomic::AtomicI64::new(applied),
             related_cache: Mutex::new(std::collections::HashMap::new()),
             related_fresh: RELATED_FRESH,
+            related_finding: Mutex::new(std::collections::HashSet::new()),
         };
         Ok((index, fresh))
     }
@@ -220,7 +223,6 @@ impl SearchIndex {
 
     /// Adds an article, replacing any earlier version of it. Visible after [`commit`](Self::commit).
     pub fn upsert(&self, a: &IndexedArticle) -> Result<(), SearchError> {
-        self.forget_related(a.id);
         let f = self.fields;
         let writer = self.writer();
         writer.delete_term(Term::from_field_u64(f.id, a.id.0 as u64));
@@ -284,10 +286,10 @@ impl SearchIndex {
         self.applied.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    /// Like [`related`](Self::related), remembered for a while: until the article itself is
-    /// indexed again, or for [`RELATED_FRESH`] while other stories change (finding them anew
-    /// on every commit would make every page of a busy site a slow one). `exclude` must be the
-    /// same for an article.
+    /// Like [`related`](Self::related), remembered for [`RELATED_FRESH`] while stories change,
+    /// the article's own edits included (finding them anew on every commit would make every
+    /// page of a busy site a slow one; a correction does not change what a story is about).
+    /// `exclude` must be the same for an article.
     pub fn related_cached(
         &self,
         a: &IndexedArticle,
@@ -295,13 +297,14 @@ impl SearchIndex {
         exclude: &[ArticleId],
     ) -> Result<Vec<ArticleId>, SearchError> {
         let key = (a.id, limit);
-        if let Some((found, ids)) = self.related_cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key)
-            && found.elapsed() < self.related_fresh
-        {
-            return Ok(ids.clone());
+        if let Some(ids) = self.related_known(a.id, limit) {
+            return Ok(ids);
         }
         let started = std::time::Instant::now();
-        let ids = self.related(a, limit, exclude)?;
+        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).insert(key);
+        let ids = self.related(a, limit, exclude);
+        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
+        let ids = ids?;
         let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= RELATED_REMEMBERED {
             let fresh = self.related_fresh;
@@ -312,6 +315,20 @@ impl SearchIndex {
         }
         cache.insert(key, (started, ids.clone()));
         Ok(ids)
+    }
+
+    /// An article's related stories if they are remembered and fresh (no search).
+    pub fn related_known(&self, id: ArticleId, limit: usize) -> Option<Vec<ArticleId>> {
+        let cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let (found, ids) = cache.get(&(id, limit))?;
+        (found.elapsed() < self.related_fresh).then(|| ids.clone())
+    }
+
+    /// Claims the finding of an article's related stories for a caller that will call
+    /// [`related_cached`](Self::related_cached) for it: false when another has claimed it and
+    /// not finished yet.
+    pub fn claim_related(&self, id: ArticleId, limit: usize) -> bool {
+        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).insert((id, limit))
     }
 
     /// Forgets an article's related stories (its text is changing).
@@ -647,7 +664,7 @@ mod tests {
     }
 
     #[test]
-    fn cached_related_holds_while_others_change_and_not_when_the_story_does() {
+    fn cached_related_holds_while_stories_change_until_it_is_old() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (mut index, _) = SearchIndex::open(dir.path(), "english").expect("open");
         index.upsert(&article(1, "harbour cranes return", "harbour cranes return")).expect("add");
@@ -676,11 +693,6 @@ mod tests {
             vec![ArticleId(2)],
             "another story's change keeps the remembered answer"
         );
-        index.upsert(&a).expect("the story itself is indexed again");
-        index.commit(3).expect("commit");
-        let after = index.related_cached(&a, 3, &[]).expect("related");
-        assert!(after.contains(&ArticleId(3)), "the story's own change finds them anew: {after:?}");
-
         let b = article(2, "harbour cranes rust", "harbour cranes rust");
         assert!(!index.related_cached(&b, 3, &[]).expect("related").contains(&ArticleId(4)));
         index.upsert(&article(4, "harbour cranes rust away", "harbour cranes rust away")).expect("add");

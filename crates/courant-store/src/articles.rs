@@ -326,7 +326,7 @@ impl Store {
             "{} WHERE a.id = (SELECT article_id FROM article_slug_history WHERE old_slug = $1)",
             rows::summary_select()
         );
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(old_slug).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(old_slug).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(rows::summary).transpose()
     }
 
@@ -369,7 +369,7 @@ impl Store {
             ArticleKey::Id(id) => query.bind(id.0),
             ArticleKey::Slug(slug) => query.bind(slug),
         };
-        let Some(row) = query.fetch_optional(&self.read).await? else {
+        let Some(row) = query.fetch_optional(&mut *self.read.get().await?).await? else {
             return Ok(None);
         };
         use sqlx::Row;
@@ -388,26 +388,26 @@ impl Store {
              WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
             rows::summary_select()
         );
+        // Each acquires its own connection inside its future, so that they wait for one side
+        // by side (acquiring them all first could wait forever for more than the pool holds).
+        let rows_of = async |sql: String| -> Result<Vec<sqlx::sqlite::SqliteRow>, StoreError> {
+            let mut reader = self.read.get().await?;
+            Ok(sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *reader).await?)
+        };
         let (authors, tags, sources, related, corrections) = futures_util::future::try_join5(
-            sqlx::query(AssertSqlSafe(authors_sql)).bind(id.0).fetch_all(&self.read),
-            sqlx::query(
+            rows_of(authors_sql),
+            rows_of(
                 "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
-                 WHERE x.article_id = $1 ORDER BY x.position",
-            )
-            .bind(id.0)
-            .fetch_all(&self.read),
-            sqlx::query(
+                 WHERE x.article_id = $1 ORDER BY x.position"
+                    .into(),
+            ),
+            rows_of(
                 "SELECT s.id, s.slug, s.name, s.url, s.kind FROM sources s JOIN article_sources x ON x.source_id = s.id \
-                 WHERE x.article_id = $1 ORDER BY x.position",
-            )
-            .bind(id.0)
-            .fetch_all(&self.read),
-            sqlx::query(AssertSqlSafe(related_sql)).bind(id.0).fetch_all(&self.read),
-            sqlx::query_as::<_, (String, OffsetDateTime)>(
-                "SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id",
-            )
-            .bind(id.0)
-            .fetch_all(&self.read),
+                 WHERE x.article_id = $1 ORDER BY x.position"
+                    .into(),
+            ),
+            rows_of(related_sql),
+            rows_of("SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id".into()),
         )
         .await?;
 
@@ -429,9 +429,9 @@ impl Store {
             published_at: row.try_get("published_at")?,
             updated_at: row.try_get("updated_at")?,
             corrections: corrections
-                .into_iter()
-                .map(|(text, published_at)| Correction { published_at, text })
-                .collect(),
+                .iter()
+                .map(|r| Ok(Correction { published_at: r.try_get("published_at")?, text: r.try_get("text")? }))
+                .collect::<Result<_, StoreError>>()?,
         }))
     }
 
@@ -453,7 +453,7 @@ impl Store {
     pub async fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError> {
         let (condition, ids) = ArticleQuery::from(filter).condition();
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&self.read).await?)
+        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&mut *self.read.get().await?).await?)
     }
 
     /// Like [`Store::published`] without counting: for teasers and boxes that never page.
@@ -486,7 +486,7 @@ impl Store {
             n + 2
         );
         let list = bind_all!(sqlx::query(AssertSqlSafe(list_sql)), &ids);
-        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&self.read).await?;
+        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(rows::summary).collect()
     }
 
@@ -497,14 +497,14 @@ impl Store {
             sqlx::query_as("SELECT seq, article_id FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(after)
                 .bind(limit)
-                .fetch_all(&self.read)
+                .fetch_all(&mut *self.read.get().await?)
                 .await?;
         Ok(rows.into_iter().map(|(seq, id)| (seq, ArticleId(id))).collect())
     }
 
     /// The number of the latest change, 0 when nothing has changed yet.
     pub async fn last_change(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM article_changes").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM article_changes").fetch_one(&mut *self.read.get().await?).await?)
     }
 
     /// Published articles with their text and links, in id order after `after_id`, at most
@@ -518,13 +518,14 @@ impl Store {
         )
         .bind(after_id.0)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         let (Some(first), Some(last)) = (rows.first().map(|r| r.0), rows.last().map(|r| r.0)) else {
             return Ok(Vec::new());
         };
-        let links = |sql: &'static str| {
-            sqlx::query_as::<_, (i64, String, String)>(sql).bind(first).bind(last).fetch_all(&self.read)
+        let links = async |sql: &'static str| -> Result<Vec<(i64, String, String)>, StoreError> {
+            let mut reader = self.read.get().await?;
+            Ok(sqlx::query_as(sql).bind(first).bind(last).fetch_all(&mut *reader).await?)
         };
         let tags = links(
             "SELECT x.article_id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
@@ -575,7 +576,7 @@ impl Store {
             q = q.bind(id.0);
         }
         let found: Vec<ArticleSummary> = q
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await?
             .iter()
             .map(rows::summary)
@@ -593,7 +594,7 @@ impl Store {
             "SELECT substr(published_at, 1, 7) AS month, COUNT(*), MAX(updated_at) FROM articles \
              WHERE status = 'published' GROUP BY month ORDER BY month DESC",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         rows.into_iter()
             .map(|(month, articles, last_updated)| {

@@ -8,6 +8,7 @@
 mod articles;
 mod error;
 mod newsroom;
+mod readers;
 mod registry;
 mod rows;
 mod taxonomy;
@@ -43,6 +44,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
     (6, "settings", include_str!("../migrations/sqlite/0006_settings.sql")),
     (7, "change_before", include_str!("../migrations/sqlite/0007_change_before.sql")),
+    (8, "listing_order", include_str!("../migrations/sqlite/0008_listing_order.sql")),
 ];
 
 /// The publication's database.
@@ -51,7 +53,7 @@ pub struct Store {
     /// One connection: SQLite admits one writer at a time, and queueing here is cheaper than
     /// retrying on `SQLITE_BUSY`.
     write: SqlitePool,
-    read: SqlitePool,
+    read: readers::Readers,
     path: PathBuf,
     /// Writes this process has committed: the page cache compares it with what it has seen, to
     /// follow this process's changes at once (other processes' through the change log).
@@ -92,9 +94,17 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let write = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        // The database is a file in this process: a connection cannot go stale, so it is not
+        // pinged before each use (which would double the cost of a small query).
+        let pool = || SqlitePoolOptions::new().test_before_acquire(false);
+        let write = pool().max_connections(1).connect_with(options.clone()).await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
-        let read = SqlitePoolOptions::new().max_connections(readers).connect_with(options.read_only(true)).await?;
+        let mut connections = Vec::with_capacity(readers as usize);
+        let read_only = options.read_only(true);
+        for _ in 0..readers {
+            connections.push(sqlx::ConnectOptions::connect(&read_only).await?);
+        }
+        let read = readers::Readers::new(connections);
         Ok(Store { write, read, path, writes: Default::default() })
     }
 
@@ -112,7 +122,7 @@ impl Store {
     /// Migrations known to this binary that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
         let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await
         {
             Ok(v) => v,
@@ -128,13 +138,13 @@ impl Store {
     pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
         // SQLite-specific pragmas; PostgreSQL keeps its own consistency and needs no such check.
         let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await?
             .into_iter()
             .filter(|line: &String| line != "ok")
             .collect();
         let fk: Vec<(String, i64)> =
-            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check").fetch_all(&self.read).await?;
+            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check").fetch_all(&mut *self.read.get().await?).await?;
         problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
         Ok(problems)
     }
@@ -142,7 +152,7 @@ impl Store {
     /// How much the store holds.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
         let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&self.read).await?;
+            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&mut *self.read.get().await?).await?;
         let mut c = Counts::default();
         for (status, n) in by_status {
             match status.as_str() {
@@ -160,7 +170,7 @@ impl Store {
             ("images", &mut c.images),
         ] {
             *slot = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&self.read)
+                .fetch_one(&mut *self.read.get().await?)
                 .await?;
         }
         Ok(c)
@@ -169,14 +179,14 @@ impl Store {
     /// True when the store holds no section and no article: a new publication.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)")
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.read.get().await?)
             .await?;
         Ok(n == 0)
     }
 
     /// Answers when the database can be read.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
+        sqlx::query("SELECT 1").execute(&mut *self.read.get().await?).await?;
         Ok(())
     }
 
@@ -194,7 +204,7 @@ impl Store {
 
     /// A stored setting (a JSON document), if an admin ever saved it.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&mut *self.read.get().await?).await?)
     }
 
     /// Stores a setting, logged in the audit log as changed by `by`.

@@ -197,7 +197,7 @@ const META_SQL: &str = "SELECT id, headline, status, version, owner_id FROM arti
 impl Store {
     /// What the newsroom needs to know of an article to authorise an action on it.
     pub async fn article_meta(&self, id: ArticleId) -> Result<Option<ArticleMeta>, StoreError> {
-        let row = sqlx::query(META_SQL).bind(id.0).fetch_optional(&self.read).await?;
+        let row = sqlx::query(META_SQL).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(meta).transpose()
     }
 
@@ -206,7 +206,7 @@ impl Store {
         let ids: Vec<i64> =
             sqlx::query_scalar("SELECT related_id FROM article_related WHERE article_id = $1 ORDER BY position")
                 .bind(id.0)
-                .fetch_all(&self.read)
+                .fetch_all(&mut *self.read.get().await?)
                 .await?;
         Ok(ids.into_iter().map(ArticleId).collect())
     }
@@ -397,7 +397,7 @@ impl Store {
             "SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= $1 ORDER BY published_at, id",
         )
         .bind(ts(now))
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         let mut published = Vec::new();
         for id in due {
@@ -424,7 +424,7 @@ impl Store {
     /// When the next scheduled article is due.
     pub async fn next_scheduled(&self) -> Result<Option<OffsetDateTime>, StoreError> {
         Ok(sqlx::query_scalar("SELECT MIN(published_at) FROM articles WHERE status = 'scheduled'")
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.read.get().await?)
             .await?)
     }
 
@@ -468,7 +468,7 @@ impl Store {
              LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 ORDER BY r.id DESC",
         )
         .bind(article.0)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         rows.iter().map(revision_info).collect()
     }
@@ -481,7 +481,7 @@ impl Store {
         )
         .bind(article.0)
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.read.get().await?)
         .await?;
         let Some(row) = row else {
             return Ok(None);
@@ -500,7 +500,7 @@ impl Store {
         )
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         rows.iter()
             .map(|row| {
@@ -554,7 +554,7 @@ impl Store {
         for b in &binds {
             count = count.bind(b);
         }
-        let total: i64 = count.fetch_one(&self.read).await?;
+        let total: i64 = count.fetch_one(&mut *self.read.get().await?).await?;
         let list_sql = format!(
             "{}, a.version, ow.name AS owner_name {} LEFT JOIN users ow ON ow.id = a.owner_id \
              WHERE {condition} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}",
@@ -567,7 +567,7 @@ impl Store {
         for b in &binds {
             list = list.bind(b);
         }
-        let rows = list.fetch_all(&self.read).await?;
+        let rows = list.fetch_all(&mut *self.read.get().await?).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             let summary = rows::summary(row)?;
@@ -576,7 +576,7 @@ impl Store {
                  WHERE aa.article_id = $1 ORDER BY aa.position",
             )
             .bind(summary.id.0)
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await?;
             items.push(NewsroomItem {
                 summary,
@@ -595,7 +595,7 @@ impl Store {
              ORDER BY a.published_at DESC LIMIT $2",
             rows::summary_select()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(like_pattern(text)).bind(limit).fetch_all(&self.read).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).bind(like_pattern(text)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(rows::summary).collect()
     }
 }

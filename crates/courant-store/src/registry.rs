@@ -143,7 +143,7 @@ impl Store {
     /// The author with this id.
     pub async fn author(&self, id: AuthorId) -> Result<Option<Author>, StoreError> {
         let sql = format!("{} WHERE au.id = $1", rows::author_select());
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(rows::author).transpose()
     }
 
@@ -179,7 +179,7 @@ impl Store {
     pub async fn source(&self, id: SourceId) -> Result<Option<Source>, StoreError> {
         let row = sqlx::query("SELECT id, slug, name, url, kind FROM sources WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *self.read.get().await?)
             .await?;
         row.as_ref().map(rows::source).transpose()
     }
@@ -241,7 +241,7 @@ impl Store {
             "SELECT t.id, t.slug, t.name, (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = t.id) AS uses \
              FROM tags t ORDER BY t.name, t.id",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -343,7 +343,7 @@ impl Store {
     /// The picture with this id, and who uploaded it.
     pub async fn image(&self, id: ImageId) -> Result<Option<(Image, Option<UserId>)>, StoreError> {
         let sql = format!("SELECT {}, i.uploaded_by FROM images i WHERE i.id = $1", rows::image_columns("i", ""));
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -360,7 +360,7 @@ impl Store {
         let pattern = like_pattern(text);
         let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM images i WHERE {condition}")))
             .bind(&pattern)
-            .fetch_one(&self.read)
+            .fetch_one(&mut *self.read.get().await?)
             .await?;
         let sql = format!(
             "SELECT {} FROM images i WHERE {condition} ORDER BY i.id DESC LIMIT $2 OFFSET $3",
@@ -370,7 +370,7 @@ impl Store {
             .bind(&pattern)
             .bind(limit)
             .bind(offset.max(0))
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await?;
         let items = rows.iter().filter_map(|r| rows::image(r, "").transpose()).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
@@ -382,7 +382,7 @@ impl Store {
             "SELECT id, headline FROM articles WHERE hero_image_id = $1 ORDER BY updated_at DESC LIMIT 50",
         )
         .bind(image.0)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?)
     }
 
@@ -393,7 +393,7 @@ impl Store {
              UNION ALL SELECT 'author', author_id, COUNT(*) FROM article_authors GROUP BY author_id \
              UNION ALL SELECT 'source', source_id, COUNT(*) FROM article_sources GROUP BY source_id",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?)
     }
 

@@ -152,7 +152,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, slug, name, description, parent_id, position FROM sections ORDER BY position, name, id",
         )
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         let all: Vec<Section> = rows.iter().map(rows::section).collect::<Result<_, _>>()?;
         Ok(tree_order(all))
@@ -237,21 +237,21 @@ impl Store {
 
     async fn author_by_id(&self, id: AuthorId) -> Result<Option<Author>, StoreError> {
         let sql = format!("{} WHERE au.id = $1", rows::author_select());
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(rows::author).transpose()
     }
 
     /// The author with this slug.
     pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
         let sql = format!("{} WHERE au.slug = $1", rows::author_select());
-        let row = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&self.read).await?;
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(slug).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(rows::author).transpose()
     }
 
     /// Every author, by name.
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
         let sql = format!("{} ORDER BY au.name, au.id", rows::author_select());
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.read).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(rows::author).collect()
     }
 
@@ -275,14 +275,14 @@ impl Store {
 
     /// Every tag, by name.
     pub async fn tags(&self) -> Result<Vec<Tag>, StoreError> {
-        let rows = sqlx::query("SELECT id, slug, name FROM tags ORDER BY name, id").fetch_all(&self.read).await?;
+        let rows = sqlx::query("SELECT id, slug, name FROM tags ORDER BY name, id").fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(rows::tag).collect()
     }
 
     /// Every source, by name.
     pub async fn sources(&self) -> Result<Vec<Source>, StoreError> {
         let rows = sqlx::query("SELECT id, slug, name, url, kind FROM sources ORDER BY name, id")
-            .fetch_all(&self.read)
+            .fetch_all(&mut *self.read.get().await?)
             .await?;
         rows.iter().map(rows::source).collect()
     }
@@ -291,7 +291,7 @@ impl Store {
     pub async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError> {
         let row = sqlx::query("SELECT id, slug, name FROM tags WHERE slug = $1")
             .bind(slug)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *self.read.get().await?)
             .await?;
         row.as_ref().map(rows::tag).transpose()
     }
@@ -322,7 +322,7 @@ impl Store {
     pub async fn source_by_slug(&self, slug: &str) -> Result<Option<Source>, StoreError> {
         let row = sqlx::query("SELECT id, slug, name, url, kind FROM sources WHERE slug = $1")
             .bind(slug)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *self.read.get().await?)
             .await?;
         row.as_ref().map(rows::source).transpose()
     }

@@ -30,7 +30,7 @@ impl Store {
              WHERE v.minute >= $1 AND a.status = 'published'",
         )
         .bind(since_minute)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         Ok(rows.into_iter().map(|(id, m, n)| (ArticleId(id), m, n)).collect())
     }
@@ -54,7 +54,7 @@ impl Store {
              SELECT a.status, (SELECT up.id FROM up WHERE up.parent_id IS NULL) FROM articles a WHERE a.id = $1",
         )
         .bind(id.0)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *self.read.get().await?)
         .await?;
         Ok(row.and_then(|(s, root)| Status::parse(&s).map(|st| (st, root))))
     }

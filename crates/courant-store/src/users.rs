@@ -90,14 +90,14 @@ impl Store {
     /// The user with this id.
     pub async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(&self.read).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(user).transpose()
     }
 
     /// The user with this email and their password hash, for logging in.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(normal_email(email)).fetch_optional(&self.read).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(normal_email(email)).fetch_optional(&mut *self.read.get().await?).await?;
         match row {
             Some(row) => Ok(Some((user(&row)?, row.try_get("password_hash")?))),
             None => Ok(None),
@@ -113,20 +113,20 @@ impl Store {
     pub async fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(id.0)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *self.read.get().await?)
             .await?)
     }
 
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name, u.id");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.read).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(user).collect()
     }
 
     /// How many users there are.
     pub async fn count_users(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *self.read.get().await?).await?)
     }
 
     /// Changes a user's name, role, byline and whether they may log in; role changes and
@@ -238,7 +238,7 @@ impl Store {
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
         );
         let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&self.read).await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&mut *self.read.get().await?).await?;
         match row {
             Some(row) => Ok(Some((user(&row)?, row.try_get("csrf_token")?))),
             None => Ok(None),
@@ -295,7 +295,7 @@ impl Store {
              WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0"
         );
         let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&self.read).await?;
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(user).transpose()
     }
 

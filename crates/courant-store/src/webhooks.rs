@@ -77,7 +77,7 @@ impl Store {
         )
         .bind(after)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *self.read.get().await?)
         .await?;
         Ok(rows
             .into_iter()
@@ -89,7 +89,7 @@ impl Store {
     pub async fn cursor(&self, name: &str) -> Result<i64, StoreError> {
         let v: Option<i64> = sqlx::query_scalar("SELECT value FROM cursors WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *self.read.get().await?)
             .await?;
         Ok(v.unwrap_or(0))
     }
@@ -136,7 +136,7 @@ impl Store {
              ORDER BY id LIMIT $2"
         );
         let rows: Vec<DeliveryRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(limit).fetch_all(&self.read).await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
         Ok(rows.into_iter().map(delivery).collect())
     }
 
@@ -170,7 +170,7 @@ impl Store {
     /// The latest deliveries, newest first: the delivery log.
     pub async fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT $1");
-        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&self.read).await?;
+        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
         Ok(rows.into_iter().map(delivery).collect())
     }
 }

@@ -55,6 +55,9 @@ pub struct PageTags {
     pub listing: Vec<String>,
     /// The page reads `?page=`: each page number is a page of its own.
     pub paged: bool,
+    /// The page stands in for a complete one (a part of it was not ready): it is served, and
+    /// rendered again on the next request.
+    pub provisional: bool,
 }
 
 impl PageTags {
@@ -82,7 +85,7 @@ impl PageTags {
         let listing = PageTags::listing(filter);
         let mut tags: Vec<String> = stories.into_iter().map(PageTags::article).collect();
         tags.extend(listing.iter().cloned());
-        PageTags { tags, trending: false, listing, paged: true }
+        PageTags { tags, trending: false, listing, paged: true, provisional: false }
     }
 
     /// Every tag of the page, sorted (the listing's own too; [`ANY`] when it names none), and
@@ -544,7 +547,12 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
                 kept.insert(name.clone(), value.clone());
             }
         }
-        let trending = tags.trending;
+        // A provisional page is always of a past epoch, so its next request renders it again.
+        let epoch = match (tags.provisional, tags.trending) {
+            (true, _) => Some(u64::MAX),
+            (false, true) => Some(epoch),
+            (false, false) => None,
+        };
         let (all_tags, cascade) = tags.flatten();
         let surrogate_key = surrogate_key(&all_tags)?;
         let size = body.len() + gzip.len() + br.len() + all_tags.iter().map(String::len).sum::<usize>() + 512;
@@ -557,7 +565,7 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
             tags: all_tags,
             cascade,
             surrogate_key,
-            epoch: trending.then_some(epoch),
+            epoch,
             size,
             last_used: AtomicU64::new(0),
         })

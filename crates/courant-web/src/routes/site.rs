@@ -91,7 +91,7 @@ async fn article(
     }
     // The store's queries go out first and run on their connections while the index finds
     // related stories.
-    let (sections, latest, related, reading_now) = tokio::try_join!(
+    let (sections, latest, (related, related_found), reading_now) = tokio::try_join!(
         async { Ok::<_, AppError>(app.store.sections().await?) },
         async { Ok::<_, AppError>(app.store.latest(&ArticleFilter::All, LATEST, 0).await?) },
         related_stories(&app, &article),
@@ -109,28 +109,63 @@ async fn article(
         trending: true,
         listing: Vec::new(),
         paged: false,
+        provisional: !related_found,
     });
     Ok(response)
 }
 
+/// How long after a page's request the search for its related stories starts: after the page
+/// has gone out, so that it does not take the processor from the page's own queries.
+const RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(2);
+
 /// Stories to suggest beside an article: the editor's pinned ones, then the index's closest
-/// matches, four in all at least.
-pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result<Vec<ArticleSummary>, AppError> {
+/// matches, four in all at least; and whether those are the index's. Finding them takes a few
+/// milliseconds on a large index, more than the rest of the page, so a page never waits for it:
+/// until they are found (behind the page, once per article, see [`RELATED_AFTER`]), the page
+/// suggests the latest stories of the article's section, and is marked provisional, so the
+/// cache renders it again once they are known.
+pub(crate) async fn related_stories(
+    app: &AppState,
+    article: &Article,
+) -> Result<(Vec<ArticleSummary>, bool), AppError> {
     let mut related = article.related.clone();
-    if related.len() < RELATED {
-        let exclude: Vec<ArticleId> = related.iter().map(|r| r.id).collect();
-        let text = crate::indexer::indexed(&courant_store::ArticleText::of(article));
-        let found = match app.search.related_cached(&text, RELATED - related.len(), &exclude) {
-            Ok(ids) => ids,
-            Err(e) => {
-                // Suggestions are a courtesy: a failing index must not take the story down.
-                tracing::warn!(error = %e, article = article.id.0, "related stories unavailable");
-                Vec::new()
-            }
-        };
-        related.extend(app.store.published_summaries(&found).await?);
+    if related.len() >= RELATED {
+        return Ok((related, true));
     }
-    Ok(related)
+    let want = RELATED - related.len();
+    let found = app.search.related_known(article.id, want);
+    if found.is_none() && app.search.claim_related(article.id, want) {
+        let search = app.search.clone();
+        let text = crate::indexer::indexed(&courant_store::ArticleText::of(article));
+        let exclude: Vec<ArticleId> = related.iter().map(|r| r.id).collect();
+        let id = article.id;
+        tokio::spawn(async move {
+            tokio::time::sleep(RELATED_AFTER).await;
+            let searched = tokio::task::spawn_blocking(move || search.related_cached(&text, want, &exclude)).await;
+            match searched {
+                Ok(Ok(_)) => {}
+                // Suggestions are a courtesy: a failing index must not take the story down.
+                Ok(Err(e)) => tracing::warn!(error = %e, article = id.0, "related stories unavailable"),
+                Err(e) => tracing::warn!(error = %e, article = id.0, "related stories: the search stopped"),
+            }
+        });
+    }
+    let complete = found.is_some();
+    let ids = match found {
+        Some(ids) => ids,
+        None => {
+            let section = ArticleFilter::Sections(vec![article.section.id]);
+            let latest = app.store.latest(&section, (RELATED + related.len() + 1) as i64, 0).await?;
+            latest
+                .into_iter()
+                .map(|s| s.id)
+                .filter(|id| *id != article.id && !related.iter().any(|r| r.id == *id))
+                .take(want)
+                .collect()
+        }
+    };
+    related.extend(app.store.published_summaries(&ids).await?);
+    Ok((related, complete))
 }
 
 /// "Others are reading now" for an article's page: the most read stories of the hour, across

@@ -19,7 +19,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A chromedriver process on a free loopback port, ended when dropped.
+/// A chromedriver process on a free loopback port, ended when dropped with every browser it
+/// started (its process group), also when a test fails before closing its session.
 struct Driver {
     child: Child,
     url: String,
@@ -27,6 +28,9 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The driver leads its own process group (see `start_driver`): end the whole group.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -51,7 +55,9 @@ async fn start_driver() -> Driver {
          (the README's test command, scripts/test, does this)",
     );
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    use std::os::unix::process::CommandExt;
     let child = Command::new(&driver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .arg("--allowed-ips=127.0.0.1")
         .stdout(Stdio::null())
