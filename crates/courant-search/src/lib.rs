@@ -35,6 +35,28 @@ const RELATED_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
 /// At most this many articles' related stories are remembered.
 const RELATED_REMEMBERED: usize = 100_000;
 
+/// What the index remembers of an article's related stories.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RelatedKnown {
+    /// Found within the last [`RELATED_FRESH`].
+    Fresh(Vec<ArticleId>),
+    /// Found longer ago: still worth showing while they are found again.
+    Old(Vec<ArticleId>),
+    Unknown,
+}
+
+/// A claim on finding an article's related stories, released when dropped.
+struct Claim<'a> {
+    index: &'a SearchIndex,
+    key: (ArticleId, usize),
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.index.related_finding.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
+    }
+}
+
 /// What can go wrong with the index.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -296,15 +318,25 @@ impl SearchIndex {
         limit: usize,
         exclude: &[ArticleId],
     ) -> Result<Vec<ArticleId>, SearchError> {
-        let key = (a.id, limit);
-        if let Some(ids) = self.related_known(a.id, limit) {
-            return Ok(ids);
+        match self.related_known(a.id, limit) {
+            RelatedKnown::Fresh(ids) => Ok(ids),
+            _ => self.refresh_related(a, limit, exclude),
         }
+    }
+
+    /// Finds an article's related stories and remembers them, then releases the claim on them
+    /// (see [`claim_related`](Self::claim_related)), whatever happens.
+    pub fn refresh_related(
+        &self,
+        a: &IndexedArticle,
+        limit: usize,
+        exclude: &[ArticleId],
+    ) -> Result<Vec<ArticleId>, SearchError> {
+        let key = (a.id, limit);
+        // Released when this returns or unwinds, after the answer is remembered.
+        let _claim = Claim { index: self, key };
         let started = std::time::Instant::now();
-        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).insert(key);
-        let ids = self.related(a, limit, exclude);
-        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
-        let ids = ids?;
+        let ids = self.related(a, limit, exclude)?;
         let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
         if cache.len() >= RELATED_REMEMBERED {
             let fresh = self.related_fresh;
@@ -317,16 +349,19 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// An article's related stories if they are remembered and fresh (no search).
-    pub fn related_known(&self, id: ArticleId, limit: usize) -> Option<Vec<ArticleId>> {
+    /// What is remembered of an article's related stories (no search).
+    pub fn related_known(&self, id: ArticleId, limit: usize) -> RelatedKnown {
         let cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
-        let (found, ids) = cache.get(&(id, limit))?;
-        (found.elapsed() < self.related_fresh).then(|| ids.clone())
+        match cache.get(&(id, limit)) {
+            Some((found, ids)) if found.elapsed() < self.related_fresh => RelatedKnown::Fresh(ids.clone()),
+            Some((_, ids)) => RelatedKnown::Old(ids.clone()),
+            None => RelatedKnown::Unknown,
+        }
     }
 
-    /// Claims the finding of an article's related stories for a caller that will call
-    /// [`related_cached`](Self::related_cached) for it: false when another has claimed it and
-    /// not finished yet.
+    /// Claims the finding of an article's related stories, for a caller that will then call
+    /// [`refresh_related`](Self::refresh_related) (which releases the claim): false when
+    /// another has claimed them and not finished yet.
     pub fn claim_related(&self, id: ArticleId, limit: usize) -> bool {
         self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).insert((id, limit))
     }

@@ -459,6 +459,10 @@ fn encoding(headers: &HeaderMap) -> usize {
 /// `X-Cache`: whether the page was rendered for this request, served from memory, or served
 /// from memory while a fresh copy renders.
 const MISS: HeaderValue = HeaderValue::from_static("miss");
+/// The epoch of a provisional page: never the current one, so its next request renders it again.
+const PROVISIONAL: u64 = u64::MAX;
+/// `Cache-Control` of a page CDNs must not keep (browsers revalidate every page anyway).
+const NOT_FOR_CDNS: HeaderValue = HeaderValue::from_static("public, max-age=0, s-maxage=0");
 const HIT: HeaderValue = HeaderValue::from_static("hit");
 const STALE: HeaderValue = HeaderValue::from_static("stale");
 
@@ -502,7 +506,10 @@ fn respond(
     }
     h.insert(header::ETAG, entry.etags[which].clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    h.insert(header::CACHE_CONTROL, cache_control.clone());
+    h.insert(
+        header::CACHE_CONTROL,
+        if entry.epoch == Some(PROVISIONAL) { NOT_FOR_CDNS } else { cache_control.clone() },
+    );
     h.insert(HeaderName::from_static("surrogate-key"), entry.surrogate_key.clone());
     h.insert(HeaderName::from_static("x-cache"), state);
     if !not_modified {
@@ -549,7 +556,7 @@ async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64)
         }
         // A provisional page is always of a past epoch, so its next request renders it again.
         let epoch = match (tags.provisional, tags.trending) {
-            (true, _) => Some(u64::MAX),
+            (true, _) => Some(PROVISIONAL),
             (false, true) => Some(epoch),
             (false, false) => None,
         };
@@ -667,7 +674,12 @@ pub(crate) async fn serve(
     };
     let kept_headers = parts.headers.clone();
     let body_copy = bytes.clone();
-    let surrogate = surrogate_key(&tags.clone().flatten().0);
+    let all_tags = tags.clone().flatten().0;
+    let surrogate = surrogate_key(&all_tags);
+    // A page that stands in for a complete one, or that a purge may have overtaken while it
+    // rendered, is not for CDNs to keep (no purge would reach their copy).
+    let cache_control =
+        if tags.provisional || cache.purged_since(purges_before, &all_tags) { NOT_FOR_CDNS } else { cache_control };
     let landed = landing.take();
     tokio::spawn(async move {
         let cache = &landed.app.cache;

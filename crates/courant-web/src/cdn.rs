@@ -56,6 +56,9 @@ impl CdnSettings {
         if !(self.purge_url.starts_with("https://") || self.purge_url.starts_with("http://")) {
             return Some(("cdn.purge_url", format!("expected an http(s) address, found {:?}", self.purge_url)));
         }
+        if !self.token.is_empty() && !self.purge_url.starts_with("https://") {
+            return Some(("cdn.purge_url", "a token travels only over https: use an https:// address".into()));
+        }
         if self.token_header.is_empty() != self.token.is_empty() {
             return Some(("cdn.token", "set both token_header and token (COURANT_CDN__TOKEN), or neither".into()));
         }

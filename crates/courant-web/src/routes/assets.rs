@@ -74,8 +74,19 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>, headers: H
         && !file.starts_with('/')
         && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'-' | b'_'));
     let content_type = courant_media::content_type(&file).filter(|_| safe).ok_or(AppError::NotFound)?;
-    // The name is the content's, so it is the ETag.
+    // The name is the content's, so it is the ETag: a client that has it has this very file,
+    // and is answered before any reading or scaling.
     let etag = HeaderValue::from_str(&format!("\"{file}\"")).map_err(|_| AppError::NotFound)?;
+    let revalidated = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim().trim_start_matches("W/").as_bytes() == etag.as_bytes()));
+    if revalidated {
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+        response.headers_mut().insert(header::ETAG, etag);
+        return Ok(response);
+    }
     let bytes = match app.media.get(&file) {
         Some(bytes) => bytes,
         None => {
@@ -93,15 +104,9 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>, headers: H
             bytes
         }
     };
-    let revalidated = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim().trim_start_matches("W/").as_bytes() == etag.as_bytes()));
-    let mut response = if revalidated { StatusCode::NOT_MODIFIED.into_response() } else { Body::from(bytes).into_response() };
+    let mut response = Body::from(bytes).into_response();
     let h = response.headers_mut();
-    if !revalidated {
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    }
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
     h.insert(header::ETAG, etag);
     Ok(response)
