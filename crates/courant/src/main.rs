@@ -112,7 +112,12 @@ struct Listen {
 fn main() -> std::process::ExitCode {
     init_logging();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Blocking work (compressing pages, finding related stories, files, password hashes) on a
+    // few threads: each thread that allocates keeps a malloc arena of its own, and dozens of
+    // them held 150 MB more at 100,000 stories (bench/README.md) for no more throughput on a
+    // machine of a few cores.
+    let blocking = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(blocking).enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
