@@ -155,8 +155,9 @@ fn schema() -> (Schema, Fields) {
     );
     // Slugs that related stories are scored on: whole values, with frequencies, so that their
     // term queries join the others in one pruned union (block-max WAND needs frequencies).
-    let scored_slug = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs));
+    let scored_slug = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer("raw").set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | FAST | STORED),
         headline: b.add_text_field("headline", text.clone()),
@@ -501,7 +502,8 @@ impl SearchIndex {
         // reading frequencies, so the top candidates are found by block-max WAND without
         // scoring every story that shares a common word.
         let tags = a.tags.join(" ");
-        let text = [(f.headline, a.headline.as_str()), (f.standfirst, &a.standfirst), (f.body, &a.body), (f.tags, &tags)];
+        let text =
+            [(f.headline, a.headline.as_str()), (f.standfirst, &a.standfirst), (f.body, &a.body), (f.tags, &tags)];
         let terms = self.distinctive_terms(&searcher, &text, RELATED_TERMS)?;
         let best = terms.first().map_or(1.0, |(_, score)| *score);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

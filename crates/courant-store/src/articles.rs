@@ -204,7 +204,8 @@ impl Store {
         let slugs = unique_slugs(&mut tx, SlugKind::Article, &wanted).await?;
         // The writer holds the database while the transaction lasts, so the ids after the
         // highest are this batch's, given in order (no reliance on the order RETURNING yields).
-        let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetch_one(&mut *tx).await?;
+        let first: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetch_one(&mut *tx).await?;
         let ids: Vec<i64> = (first..first + new.len() as i64).collect();
         const COLUMNS: usize = 11;
         for (chunk, chunk_ids) in new.iter().zip(&slugs).collect::<Vec<_>>().chunks(200).zip(ids.chunks(200)) {
@@ -247,7 +248,8 @@ impl Store {
             .collect();
         insert_links_many(&mut tx, &links).await?;
         for chunk in new.iter().zip(&ids).collect::<Vec<_>>().chunks(400) {
-            let sql = format!("INSERT INTO article_changes (article_id, kind) VALUES {}", crate::value_rows(chunk.len(), 2));
+            let sql =
+                format!("INSERT INTO article_changes (article_id, kind) VALUES {}", crate::value_rows(chunk.len(), 2));
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (article, id) in chunk {
                 q = q.bind(**id).bind(if article.status == Status::Published { "published" } else { "created" });
@@ -453,7 +455,9 @@ impl Store {
     pub async fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError> {
         let (condition, ids) = ArticleQuery::from(filter).condition();
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids).fetch_one(&mut *self.read.get().await?).await?)
+        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids)
+            .fetch_one(&mut *self.read.get().await?)
+            .await?)
     }
 
     /// Like [`Store::published`] without counting: for teasers and boxes that never page.
@@ -504,7 +508,9 @@ impl Store {
 
     /// The number of the latest change, 0 when nothing has changed yet.
     pub async fn last_change(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM article_changes").fetch_one(&mut *self.read.get().await?).await?)
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM article_changes")
+            .fetch_one(&mut *self.read.get().await?)
+            .await?)
     }
 
     /// Published articles with their text and links, in id order after `after_id`, at most

@@ -143,16 +143,18 @@ impl Store {
             .into_iter()
             .filter(|line: &String| line != "ok")
             .collect();
-        let fk: Vec<(String, i64)> =
-            sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check").fetch_all(&mut *self.read.get().await?).await?;
+        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
         Ok(problems)
     }
 
     /// How much the store holds.
     pub async fn counts(&self) -> Result<Counts, StoreError> {
-        let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status").fetch_all(&mut *self.read.get().await?).await?;
+        let by_status: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         let mut c = Counts::default();
         for (status, n) in by_status {
             match status.as_str() {
@@ -204,7 +206,10 @@ impl Store {
 
     /// A stored setting (a JSON document), if an admin ever saved it.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&mut *self.read.get().await?).await?)
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *self.read.get().await?)
+            .await?)
     }
 
     /// Stores a setting, logged in the audit log as changed by `by`.

@@ -595,7 +595,11 @@ impl Store {
              ORDER BY a.published_at DESC LIMIT $2",
             rows::summary_select()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(like_pattern(text)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(like_pattern(text))
+            .bind(limit)
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         rows.iter().map(rows::summary).collect()
     }
 }

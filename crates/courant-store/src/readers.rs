@@ -33,7 +33,13 @@ impl Readers {
     /// A connection for one query or a few; it goes back when the guard is dropped.
     pub(crate) async fn get(&self) -> Result<Reader<'_>, StoreError> {
         let permit = self.0.permits.acquire().await.map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
-        let conn = self.0.free.lock().unwrap_or_else(|e| e.into_inner()).pop().ok_or(StoreError::Database(sqlx::Error::PoolClosed))?;
+        let conn = self
+            .0
+            .free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .ok_or(StoreError::Database(sqlx::Error::PoolClosed))?;
         Ok(Reader { conn: Some(conn), shelf: &self.0, _permit: permit })
     }
 

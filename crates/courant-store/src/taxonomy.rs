@@ -275,7 +275,9 @@ impl Store {
 
     /// Every tag, by name.
     pub async fn tags(&self) -> Result<Vec<Tag>, StoreError> {
-        let rows = sqlx::query("SELECT id, slug, name FROM tags ORDER BY name, id").fetch_all(&mut *self.read.get().await?).await?;
+        let rows = sqlx::query("SELECT id, slug, name FROM tags ORDER BY name, id")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         rows.iter().map(rows::tag).collect()
     }
 

@@ -97,7 +97,10 @@ impl Store {
     /// The user with this email and their password hash, for logging in.
     pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(normal_email(email)).fetch_optional(&mut *self.read.get().await?).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(normal_email(email))
+            .fetch_optional(&mut *self.read.get().await?)
+            .await?;
         match row {
             Some(row) => Ok(Some((user(&row)?, row.try_get("password_hash")?))),
             None => Ok(None),
@@ -237,8 +240,11 @@ impl Store {
             "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
         );
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&mut *self.read.get().await?).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(ts(now))
+            .fetch_optional(&mut *self.read.get().await?)
+            .await?;
         match row {
             Some(row) => Ok(Some((user(&row)?, row.try_get("csrf_token")?))),
             None => Ok(None),
@@ -294,8 +300,11 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM password_resets r JOIN users u ON u.id = r.user_id \
              WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0"
         );
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(ts(now)).fetch_optional(&mut *self.read.get().await?).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(ts(now))
+            .fetch_optional(&mut *self.read.get().await?)
+            .await?;
         row.as_ref().map(user).transpose()
     }
 

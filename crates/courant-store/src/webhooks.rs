@@ -135,8 +135,11 @@ impl Store {
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
              ORDER BY id LIMIT $2"
         );
-        let rows: Vec<DeliveryRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
+        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(ts(now))
+            .bind(limit)
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         Ok(rows.into_iter().map(delivery).collect())
     }
 
@@ -170,7 +173,8 @@ impl Store {
     /// The latest deliveries, newest first: the delivery log.
     pub async fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError> {
         let sql = format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries ORDER BY id DESC LIMIT $1");
-        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(&mut *self.read.get().await?).await?;
         Ok(rows.into_iter().map(delivery).collect())
     }
 }

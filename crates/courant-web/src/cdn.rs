@@ -62,7 +62,8 @@ impl CdnSettings {
         if self.token_header.is_empty() != self.token.is_empty() {
             return Some(("cdn.token", "set both token_header and token (COURANT_CDN__TOKEN), or neither".into()));
         }
-        if !self.token_header.is_empty() && reqwest::header::HeaderName::from_bytes(self.token_header.as_bytes()).is_err()
+        if !self.token_header.is_empty()
+            && reqwest::header::HeaderName::from_bytes(self.token_header.as_bytes()).is_err()
         {
             return Some(("cdn.token_header", format!("{:?} is not a header name", self.token_header)));
         }

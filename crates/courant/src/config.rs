@@ -140,7 +140,9 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
         bail!("key `{key}`: {what}");
     }
     if !config.cdn.purge_url.is_empty() && !config.cache.enabled {
-        bail!("key `cdn.purge_url`: purging a CDN follows the page cache; set cache.enabled = true or leave purge_url empty");
+        bail!(
+            "key `cdn.purge_url`: purging a CDN follows the page cache; set cache.enabled = true or leave purge_url empty"
+        );
     }
     if !(1..=65_536).contains(&config.cache.budget_mb) {
         bail!("key `cache.budget_mb`: expected the page cache's size in megabytes, from 1 to 65536");
@@ -247,9 +249,11 @@ mod tests {
     fn cdn_settings_are_checked_and_the_token_never_shown() {
         let err = load_text("[cdn]\npurge_url = \"ftp://cdn.example/purge\"\n").unwrap_err().to_string();
         assert!(err.contains("cdn.purge_url"), "{err}");
-        let err = load_text("[cdn]\npurge_url = \"http://cdn.example/purge\"\ntoken_header = \"Fastly-Key\"\ntoken = \"t\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = load_text(
+            "[cdn]\npurge_url = \"http://cdn.example/purge\"\ntoken_header = \"Fastly-Key\"\ntoken = \"t\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("https"), "a token only over https: {err}");
         let err = load_text("[cdn]\npurge_url = \"https://cdn.example/purge\"\ntoken_header = \"Fastly-Key\"\n")
             .unwrap_err()

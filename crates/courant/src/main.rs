@@ -117,7 +117,8 @@ fn main() -> std::process::ExitCode {
     // them held 150 MB more at 100,000 stories (bench/README.md) for no more throughput on a
     // machine of a few cores.
     let blocking = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(blocking).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(blocking).enable_all().build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

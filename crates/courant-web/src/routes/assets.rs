@@ -2,8 +2,8 @@
 
 use crate::{AppError, AppState};
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -67,7 +67,11 @@ async fn logo(State(app): State<AppState>) -> Response {
 /// (`file.jpg.w640.jpg`) of one, made on first request and kept beside the original. Names
 /// derive from content, so they are cached forever, here in memory (up to `cache.media_mb`)
 /// and by browsers.
-async fn media(State(app): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn media(
+    State(app): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let safe = !file.is_empty()
         && file.len() < 200
         && !file.contains("..")
@@ -93,10 +97,12 @@ async fn media(State(app): State<AppState>, Path(file): Path<String>, headers: H
             let path = app.media_dir.join(&file);
             let bytes = match tokio::fs::read(&path).await {
                 Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => match courant_media::parse_derived_file_name(&file) {
-                    Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
-                    None => return Err(AppError::NotFound),
-                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    match courant_media::parse_derived_file_name(&file) {
+                        Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
+                        None => return Err(AppError::NotFound),
+                    }
+                }
                 Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
             };
             let bytes = Bytes::from(bytes);

@@ -1436,14 +1436,9 @@ async fn scheduled_articles_publish_once_also_after_a_restart() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("the listener's address"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(courant::serve_with(
-        listener,
-        state,
-        config.clone(),
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    let serving = tokio::spawn(courant::serve_with(listener, state, config.clone(), async move {
+        let _ = stopped.await;
+    }));
     let started = Instant::now();
     let client = http_client();
     loop {
