@@ -89,8 +89,7 @@ async fn article(
     if uri.path() != canonical {
         return Ok(redirect(canonical));
     }
-    // The store's queries go out first and run on their connections while the index finds
-    // related stories.
+    // The page's lists, read side by side on the store's connections.
     let (sections, latest, (related, related_found), reading_now) = tokio::try_join!(
         async { Ok::<_, AppError>(app.store.sections().await?) },
         async { Ok::<_, AppError>(app.store.latest(&ArticleFilter::All, LATEST, 0).await?) },
