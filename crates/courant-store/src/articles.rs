@@ -202,8 +202,9 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let wanted: Vec<(Option<&str>, &str)> = new.iter().map(|a| (a.slug.as_deref(), a.headline.as_str())).collect();
         let slugs = unique_slugs(&mut tx, SlugKind::Article, &wanted).await?;
-        // The writer holds the database while the transaction lasts, so the ids after the
-        // highest are this batch's, given in order (no reliance on the order RETURNING yields).
+        // The ids after the highest are this batch's, given in order (no reliance on the order
+        // RETURNING yields). The store has one writer connection; should another process write
+        // in between, SQLite refuses this transaction (busy) rather than let ids collide.
         let first: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetch_one(&mut *tx).await?;
         let ids: Vec<i64> = (first..first + new.len() as i64).collect();

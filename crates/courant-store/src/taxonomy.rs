@@ -172,23 +172,9 @@ impl Store {
             return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
         }
         let mut tx = self.write.begin().await?;
-        // As for articles: the writer holds the database, so the ids after the highest are ours.
+        // As for articles (see `insert_articles`): the ids after the highest are this batch's.
         let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM images").fetch_one(&mut *tx).await?;
-        let images: Vec<Image> = new
-            .into_iter()
-            .zip(first..)
-            .map(|(new, id)| Image {
-                id: ImageId(id),
-                file: new.file,
-                width: new.width,
-                height: new.height,
-                alt: new.alt,
-                caption: new.caption,
-                credit: new.credit,
-                keywords: rows::split_keywords(&rows::join_keywords(&new.keywords)),
-                focal: None,
-            })
-            .collect();
+        let images: Vec<Image> = new.into_iter().zip(first..).map(|(new, id)| stored_image(ImageId(id), new)).collect();
         for chunk in images.chunks(300) {
             let sql = format!(
                 "INSERT INTO images (id, file, width, height, alt, caption, credit, keywords) VALUES {}",
@@ -396,15 +382,20 @@ pub(crate) async fn insert_image_by(
     .bind(uploaded.map(|(_, at)| crate::ts(at)))
     .fetch_one(&mut **tx)
     .await?;
-    Ok(Image {
-        id: ImageId(id),
+    Ok(stored_image(ImageId(id), new))
+}
+
+/// The image a new one becomes once stored under `id` (its keywords as the store keeps them).
+fn stored_image(id: ImageId, new: NewImage) -> Image {
+    Image {
+        id,
         file: new.file,
         width: new.width,
         height: new.height,
         alt: new.alt,
         caption: new.caption,
         credit: new.credit,
-        keywords: rows::split_keywords(&keywords),
+        keywords: rows::split_keywords(&rows::join_keywords(&new.keywords)),
         focal: None,
-    })
+    }
 }
