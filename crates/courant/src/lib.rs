@@ -225,7 +225,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let hooks = tokio::spawn(courant_web::webhooks::run(state.clone(), config.webhooks.clone()));
-    let cdn = state.cache.purges_to_cdn().map(|purged| tokio::spawn(courant_web::cdn::run(config.cdn.clone(), purged)));
+    // Purged keys are copied on to the CDN only when there is one to tell.
+    let cdn = (!config.cdn.purge_url.is_empty())
+        .then(|| state.cache.purges_to_cdn())
+        .flatten()
+        .map(|purged| tokio::spawn(courant_web::cdn::run(config.cdn.clone(), purged)));
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
