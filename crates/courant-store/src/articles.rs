@@ -1,174 +1,14 @@
 //! Articles: writing them with their links (authors, tags, sources, pinned related articles),
 //! reading one whole for its page, and listing published ones for the site's pages.
 
-use crate::taxonomy::{SlugKind, missing_reference, unique_slug, unique_slugs};
-use crate::{Store, StoreError, rows, ts};
+use super::taxonomy::{SlugKind, missing_reference, unique_slug, unique_slugs};
+use super::{Store, rows};
+use crate::{StoreError, ts};
 use courant_core::*;
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use crate::types::*;
+use super::{Db, dialect};
+use sqlx::{AssertSqlSafe, Transaction};
 use time::OffsetDateTime;
-
-/// Which published articles a listing shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArticleFilter {
-    /// Everything published.
-    All,
-    /// Articles filed in any of these sections (a section page passes itself and its descendants).
-    Sections(Vec<SectionId>),
-    Tag(TagId),
-    Author(AuthorId),
-    Source(SourceId),
-    /// Articles first published at or after `from` and before `until`.
-    PublishedBetween {
-        from: OffsetDateTime,
-        until: OffsetDateTime,
-    },
-}
-
-/// A value bound into a filter's condition.
-enum Bind {
-    Id(i64),
-    Time(OffsetDateTime),
-}
-
-/// An article's words and links, for search indexes. Links are (slug, name) pairs.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArticleText {
-    pub id: ArticleId,
-    pub headline: String,
-    pub standfirst: String,
-    pub body: String,
-    /// The article's section and its ancestors, root first.
-    pub section_ids: Vec<SectionId>,
-    pub published_at: Option<OffsetDateTime>,
-    pub tags: Vec<(String, String)>,
-    pub authors: Vec<(String, String)>,
-    pub sources: Vec<(String, String)>,
-}
-
-impl ArticleText {
-    /// The text of a whole article, as loaded for its page.
-    pub fn of(a: &Article) -> ArticleText {
-        ArticleText {
-            id: a.id,
-            headline: a.headline.clone(),
-            standfirst: a.standfirst.clone(),
-            body: a.body.clone(),
-            section_ids: a.section_path.iter().map(|s| s.id).collect(),
-            published_at: a.published_at,
-            tags: a.tags.iter().map(|t| (t.slug.clone(), t.name.clone())).collect(),
-            authors: a.authors.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
-            sources: a.sources.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
-        }
-    }
-}
-
-/// A month with published articles, for sitemaps.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublishedMonth {
-    pub year: i32,
-    pub month: u8,
-    pub articles: i64,
-    /// The latest change to any article of the month.
-    pub last_updated: OffsetDateTime,
-}
-
-/// One page of a listing and how many items the whole listing has.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-}
-
-/// A listing of published articles by any combination of conditions (all must hold), for the
-/// content API. Listings of the site use the simpler [`ArticleFilter`], which maps onto it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArticleQuery {
-    /// Filed in any of these sections.
-    pub sections: Option<Vec<SectionId>>,
-    pub tag: Option<TagId>,
-    pub author: Option<AuthorId>,
-    pub source: Option<SourceId>,
-    /// First published at or after this instant.
-    pub since: Option<OffsetDateTime>,
-    /// First published before this instant.
-    pub until: Option<OffsetDateTime>,
-    /// Only articles that come after this one in listing order (newest first, then by id): a
-    /// cursor that stays valid while new articles are published above it.
-    pub after: Option<(OffsetDateTime, ArticleId)>,
-}
-
-impl From<&ArticleFilter> for ArticleQuery {
-    fn from(filter: &ArticleFilter) -> ArticleQuery {
-        let mut q = ArticleQuery::default();
-        match filter {
-            ArticleFilter::All => {}
-            ArticleFilter::Sections(ids) => q.sections = Some(ids.clone()),
-            ArticleFilter::Tag(id) => q.tag = Some(*id),
-            ArticleFilter::Author(id) => q.author = Some(*id),
-            ArticleFilter::Source(id) => q.source = Some(*id),
-            ArticleFilter::PublishedBetween { from, until } => {
-                q.since = Some(*from);
-                q.until = Some(*until);
-            }
-        }
-        q
-    }
-}
-
-/// SQL conditions with their bound values, numbered as they are added.
-#[derive(Default)]
-struct Conditions {
-    parts: Vec<String>,
-    binds: Vec<Bind>,
-}
-
-impl Conditions {
-    fn mark(&mut self, value: Bind) -> String {
-        self.binds.push(value);
-        format!("${}", self.binds.len())
-    }
-}
-
-impl ArticleQuery {
-    /// The SQL condition (on `articles a`) and the values it binds, in order.
-    fn condition(&self) -> (String, Vec<Bind>) {
-        let mut c = Conditions::default();
-        if let Some(ids) = &self.sections {
-            let marks: Vec<String> = ids.iter().map(|id| c.mark(Bind::Id(id.0))).collect();
-            c.parts.push(if marks.is_empty() {
-                "FALSE".into()
-            } else {
-                format!("a.section_id IN ({})", marks.join(", "))
-            });
-        }
-        for (table, column, id) in [
-            ("article_tags", "tag_id", self.tag.map(|t| t.0)),
-            ("article_authors", "author_id", self.author.map(|t| t.0)),
-            ("article_sources", "source_id", self.source.map(|t| t.0)),
-        ] {
-            if let Some(id) = id {
-                let m = c.mark(Bind::Id(id));
-                c.parts
-                    .push(format!("EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = a.id AND x.{column} = {m})"));
-            }
-        }
-        if let Some(since) = self.since {
-            let m = c.mark(Bind::Time(ts(since)));
-            c.parts.push(format!("a.published_at >= {m}"));
-        }
-        if let Some(until) = self.until {
-            let m = c.mark(Bind::Time(ts(until)));
-            c.parts.push(format!("a.published_at < {m}"));
-        }
-        if let Some((at, id)) = self.after {
-            let t = c.mark(Bind::Time(ts(at)));
-            let i = c.mark(Bind::Id(id.0));
-            c.parts.push(format!("(a.published_at < {t} OR (a.published_at = {t} AND a.id < {i}))"));
-        }
-        let sql = if c.parts.is_empty() { "TRUE".to_string() } else { c.parts.join(" AND ") };
-        (sql, c.binds)
-    }
-}
 
 /// Binds a filter's values to a query, in order.
 macro_rules! bind_all {
@@ -199,14 +39,10 @@ impl Store {
         for article in new {
             article.validate()?;
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let wanted: Vec<(Option<&str>, &str)> = new.iter().map(|a| (a.slug.as_deref(), a.headline.as_str())).collect();
         let slugs = unique_slugs(&mut tx, SlugKind::Article, &wanted).await?;
-        // The ids after the highest are this batch's, given in order (no reliance on the order
-        // RETURNING yields). The store has one writer connection; should another process write
-        // in between, SQLite refuses this transaction (busy) rather than let ids collide.
-        let first: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM articles").fetch_one(&mut *tx).await?;
+        let first = reserve_ids(&mut tx, "articles", new.len()).await?;
         let ids: Vec<i64> = (first..first + new.len() as i64).collect();
         const COLUMNS: usize = 11;
         for (chunk, chunk_ids) in new.iter().zip(&slugs).collect::<Vec<_>>().chunks(200).zip(ids.chunks(200)) {
@@ -263,7 +99,7 @@ impl Store {
 
     /// Adds many dated corrections in one transaction (imports, the demo): all or none.
     pub async fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         for (id, text, at) in corrections {
             add_correction_tx(&mut tx, *id, text, *at).await?;
         }
@@ -282,7 +118,7 @@ impl Store {
                 Invalid { field: "slug", message: "use lowercase letters, digits and single hyphens".into() }.into()
             );
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let old: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
@@ -311,7 +147,7 @@ impl Store {
 
     /// Appends a correction to an article, dated `at`; the article counts as updated.
     pub async fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         add_correction_tx(&mut tx, id, text, at).await?;
         self.commit(tx).await?;
         Ok(())
@@ -393,7 +229,7 @@ impl Store {
         );
         // Each acquires its own connection inside its future, so that they wait for one side
         // by side (acquiring them all first could wait forever for more than the pool holds).
-        let rows_of = async |sql: String| -> Result<Vec<sqlx::sqlite::SqliteRow>, StoreError> {
+        let rows_of = async |sql: String| -> Result<Vec<super::DbRow>, StoreError> {
             let mut reader = self.read.get().await?;
             Ok(sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *reader).await?)
         };
@@ -595,12 +431,11 @@ impl Store {
     /// The months that have published articles, newest first, with how many and when the
     /// latest of them changed.
     pub async fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError> {
-        // The month is read off the stored UTC text (`YYYY-MM-...`); PostgreSQL will use
-        // date_trunc on its timestamptz column instead.
-        let rows: Vec<(String, i64, OffsetDateTime)> = sqlx::query_as(
-            "SELECT substr(published_at, 1, 7) AS month, COUNT(*), MAX(updated_at) FROM articles \
+        let rows: Vec<(String, i64, OffsetDateTime)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT {} AS month, COUNT(*), MAX(updated_at) FROM articles \
              WHERE status = 'published' GROUP BY month ORDER BY month DESC",
-        )
+            dialect::year_month("published_at")
+        )))
         .fetch_all(&mut *self.read.get().await?)
         .await?;
         rows.into_iter()
@@ -617,16 +452,33 @@ impl Store {
     }
 }
 
+/// The first of `n` new ids of `table`: the ids after the highest are a batch's, given in order
+/// (no reliance on the order `RETURNING` yields). The write transaction holds the write lock
+/// on either backend, so no other write takes them; PostgreSQL's identity sequence is moved
+/// past them, so that rows inserted without an id do not collide with them.
+pub(crate) async fn reserve_ids(tx: &mut Transaction<'_, Db>, table: &str, n: usize) -> Result<i64, StoreError> {
+    let first: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")))
+        .fetch_one(&mut **tx)
+        .await?;
+    if dialect::POSTGRES && n > 0 {
+        sqlx::query(AssertSqlSafe(format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), $1)")))
+            .bind(first + n as i64 - 1)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(first)
+}
+
 /// Records that an article changed, in the same transaction as the change.
 /// Logs a change every page shows (sections, settings): article 0, kind `site`.
-pub(crate) async fn log_site_change(tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
+pub(crate) async fn log_site_change(tx: &mut Transaction<'_, Db>) -> Result<(), StoreError> {
     log_change(tx, 0, "site").await
 }
 
 /// Logs a change of an article that may have left listings: `before` names them (see the
 /// `before` column of `article_changes`).
 pub(crate) async fn log_change_before(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     id: i64,
     kind: &str,
     before: &str,
@@ -641,7 +493,7 @@ pub(crate) async fn log_change_before(
 }
 
 /// What an article belongs to, as page-cache tags: `s:` its section, `t:`, `u:`, `src:`.
-pub(crate) async fn memberships(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<String, StoreError> {
+pub(crate) async fn memberships(tx: &mut Transaction<'_, Db>, id: i64) -> Result<String, StoreError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT 's:', section_id FROM articles WHERE id = $1 \
          UNION ALL SELECT 't:', tag_id FROM article_tags WHERE article_id = $1 \
@@ -654,32 +506,13 @@ pub(crate) async fn memberships(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Re
     Ok(rows.iter().map(|(prefix, id)| format!("{prefix}{id}")).collect::<Vec<_>>().join(" "))
 }
 
-pub(crate) async fn log_change(tx: &mut Transaction<'_, Sqlite>, id: i64, kind: &str) -> Result<(), StoreError> {
+pub(crate) async fn log_change(tx: &mut Transaction<'_, Db>, id: i64, kind: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
         .bind(id)
         .bind(kind)
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// The section with `id` and its ancestors, root first; empty when it does not exist.
-pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
-    let mut path = Vec::new();
-    let mut next = Some(id);
-    while let Some(id) = next {
-        // A cycle cannot be built through this API, but a hand-edited database must not hang us.
-        if path.len() > sections.len() {
-            break;
-        }
-        let Some(s) = sections.iter().find(|s| s.id == id) else {
-            break;
-        };
-        path.push(s.clone());
-        next = s.parent_id;
-    }
-    path.reverse();
-    path
 }
 
 /// Stores an article's own row (not its links); returns its id.
@@ -693,7 +526,7 @@ enum ArticleKey<'a> {
 /// Links an article to its authors, tags, sources and pinned related articles, each list in
 /// order (position 0 first). The article must have no links yet.
 pub(crate) async fn insert_links(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     id: i64,
     lists: [Vec<i64>; 4],
 ) -> Result<(), StoreError> {
@@ -702,7 +535,7 @@ pub(crate) async fn insert_links(
 
 /// [`insert_links`] for many articles: one statement per link table and few hundred rows.
 async fn insert_links_many(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     articles: &[(i64, [Vec<i64>; 4])],
 ) -> Result<(), StoreError> {
     let tables: [(&str, &str, &str, &'static str); 4] = [
@@ -738,7 +571,7 @@ async fn insert_links_many(
 }
 
 pub(crate) async fn add_correction_tx(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     id: ArticleId,
     text: &str,
     at: OffsetDateTime,

@@ -1,66 +1,100 @@
-//! Persistence of the publication behind one API, [`Store`].
+//! Persistence of the publication behind one API, [`Store`], on either of two databases:
 //!
-//! All SQL of Courant lives in this crate. The statements use `$1` placeholders and portable SQL
-//! so that a PostgreSQL implementation can follow behind the same API and the same test suite;
-//! the embedded SQLite database is the zero-set-up default. SQLite runs in WAL mode with one
-//! writer connection and a pool of readers, so pages keep rendering while the newsroom writes.
+//! - SQLite, embedded, the zero-set-up default: a file in the data folder (`sqlite.rs`);
+//! - PostgreSQL, for several nodes serving one publication (`postgres.rs`).
+//!
+//! All SQL of Courant lives in this crate, written once: the files of queries (`articles.rs`,
+//! `newsroom.rs`, ...) use `$1` placeholders and SQL both dialects read, and each backend module
+//! compiles them against its own connection and row types. Where the dialects differ, the
+//! query asks its backend's `dialect` module. [`Store`] hands each call to its backend; each
+//! method's documentation is on its implementation in the files of queries.
 
-mod articles;
 mod error;
-mod newsroom;
-mod readers;
-mod registry;
-mod rows;
-mod taxonomy;
-mod trending;
-mod users;
-mod webhooks;
+mod postgres;
+mod sqlite;
+mod types;
 
-pub use articles::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth, section_path};
 pub use error::StoreError;
-pub use newsroom::{ArticleMeta, AuditEntry, NewsroomFilter, NewsroomItem, Revision, RevisionInfo, SaveOutcome};
-pub use registry::ImageUpdate;
-pub use taxonomy::RESERVED_SECTION_SLUGS;
-pub use users::{NewUser, UserUpdate};
-pub use webhooks::{ChangeEvent, Delivery};
+pub use postgres::PgSettings;
+pub use types::*;
 
-use sqlx::SqlSafeStr;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use courant_core::*;
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// The file name of the SQLite database inside the data folder.
-pub const SQLITE_FILE: &str = "courant.db";
-
-/// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's will sit beside
-/// them with the same numbers.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
-    (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
-    (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
-    (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
-    (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
-    (6, "settings", include_str!("../migrations/sqlite/0006_settings.sql")),
-    (7, "change_before", include_str!("../migrations/sqlite/0007_change_before.sql")),
-    (8, "listing_order", include_str!("../migrations/sqlite/0008_listing_order.sql")),
-];
+pub const SQLITE_FILE: &str = sqlite::FILE;
 
 /// The publication's database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    /// One connection: SQLite admits one writer at a time, and queueing here is cheaper than
-    /// retrying on `SQLITE_BUSY`.
-    write: SqlitePool,
-    read: readers::Readers,
-    path: PathBuf,
-    /// Writes this process has committed: the page cache compares it with what it has seen, to
-    /// follow this process's changes at once (other processes' through the change log).
-    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    backend: Backend,
 }
 
-/// How many articles of each status the store holds, and how many of the rest; for `courant check`.
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(sqlite::Store),
+    Postgres(postgres::Store),
+}
+
+/// Where a publication's database is: a data folder (SQLite) or a PostgreSQL server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The SQLite file inside this data folder.
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads `sqlite:DIR`, `postgres://...` or `postgresql://...`; a bare path is a data folder.
+    pub fn parse(text: &str) -> Result<Location, String> {
+        let text = text.trim();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Location::Postgres(text.to_string()))
+        } else if let Some(dir) = text.strip_prefix("sqlite:") {
+            if dir.is_empty() {
+                return Err("sqlite: needs a data folder after it, as in sqlite:./data".into());
+            }
+            Ok(Location::Sqlite(dir.into()))
+        } else if text.contains("://") {
+            Err(format!(
+                "{text:?} is not a store Courant knows: give postgres://user:password@host/database or sqlite:DIR"
+            ))
+        } else if text.is_empty() {
+            Err("the store location is empty: give postgres://... or sqlite:DIR".into())
+        } else {
+            Ok(Location::Sqlite(text.into()))
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The location without a password, fit for logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(dir) => write!(f, "sqlite:{}", dir.display()),
+            Location::Postgres(url) => write!(f, "{}", redact_password(url)),
+        }
+    }
+}
+
+/// `url` with its password (if any) replaced by `***`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// How much the store holds, for `courant check`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     pub published: i64,
@@ -74,6 +108,37 @@ pub struct Counts {
     pub images: i64,
 }
 
+/// A database's schema in SQLite's terms: (table, column, type, not null) and index names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    pub columns: Vec<(String, String, String, bool)>,
+    pub indexes: Vec<String>,
+}
+
+/// Hands a call to the backend.
+macro_rules! on_backend {
+    ($store:expr, $b:ident => $call:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($b) => $call,
+            Backend::Postgres($b) => $call,
+        }
+    };
+}
+
+/// The API of the store: each method is the backend's of the same name.
+macro_rules! forward {
+    ($( fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
+        impl Store {
+            $(
+                #[allow(missing_docs)]
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    on_backend!(self, b => b.$name($($arg),*).await)
+                }
+            )*
+        }
+    };
+}
+
 impl Store {
     /// Opens (creating if needed) the SQLite store in the data folder `dir` and applies pending
     /// migrations.
@@ -83,180 +148,218 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens the store without touching its schema (for `courant check`, which only reports).
+    /// Opens the SQLite store without touching its schema (for `courant check`, which only
+    /// reports).
     pub async fn open_without_migrating(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
-        let path = dir.join(SQLITE_FILE);
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        // The database is a file in this process: a connection cannot go stale, so it is not
-        // pinged before each use (which would double the cost of a small query).
-        let pool = || SqlitePoolOptions::new().test_before_acquire(false);
-        let write = pool().max_connections(1).connect_with(options.clone()).await?;
-        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
-        let mut connections = Vec::with_capacity(readers as usize);
-        let read_only = options.read_only(true);
-        for _ in 0..readers {
-            connections.push(sqlx::ConnectOptions::connect(&read_only).await?);
-        }
-        let read = readers::Readers::new(connections);
-        Ok(Store { write, read, path, writes: Default::default() })
+        Ok(Store { backend: Backend::Sqlite(sqlite::Store::open(dir).await?) })
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// Connects to a PostgreSQL store and applies pending migrations.
+    pub async fn connect(url: &str, settings: &PgSettings) -> Result<Store, StoreError> {
+        let store = Store::connect_without_migrating(url, settings).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects to a PostgreSQL store without touching its schema.
+    pub async fn connect_without_migrating(url: &str, settings: &PgSettings) -> Result<Store, StoreError> {
+        Ok(Store { backend: Backend::Postgres(postgres::Store::connect(url, settings).await?) })
+    }
+
+    /// Opens the store at `location`, migrated.
+    pub async fn open_at(location: &Location, settings: &PgSettings) -> Result<Store, StoreError> {
+        match location {
+            Location::Sqlite(dir) => Store::open(dir).await,
+            Location::Postgres(url) => Store::connect(url, settings).await,
+        }
+    }
+
+    /// Opens the store at `location` without touching its schema.
+    pub async fn open_at_without_migrating(location: &Location, settings: &PgSettings) -> Result<Store, StoreError> {
+        match location {
+            Location::Sqlite(dir) => Store::open_without_migrating(dir).await,
+            Location::Postgres(url) => Store::connect_without_migrating(url, settings).await,
+        }
+    }
+
+    /// True on PostgreSQL, where several nodes may share the store.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Applies the migrations not yet applied. Safe to call on every start.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        migrator().run(&self.write).await?;
-        Ok(())
+        on_backend!(self, b => b.migrate().await)
     }
 
     /// Migrations known to this binary that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
-        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(&mut *self.read.get().await?)
-            .await
-        {
-            Ok(v) => v,
-            // A database that never ran a migration has no bookkeeping table yet.
-            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Vec::new(),
-            Err(e) => return Err(e.into()),
-        };
-        Ok(SQLITE_MIGRATIONS.iter().map(|m| m.0).filter(|v| !applied.contains(v)).collect())
+        on_backend!(self, b => b.pending_migrations().await)
     }
 
-    /// Checks the database file for corruption and broken references; returns the problems
-    /// found, empty when healthy.
+    /// Checks the database for corruption and broken references; returns the problems found,
+    /// empty when healthy.
     pub async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
-        // SQLite-specific pragmas; PostgreSQL keeps its own consistency and needs no such check.
-        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&mut *self.read.get().await?)
-            .await?
-            .into_iter()
-            .filter(|line: &String| line != "ok")
-            .collect();
-        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
-            .fetch_all(&mut *self.read.get().await?)
-            .await?;
-        problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
-        Ok(problems)
+        on_backend!(self, b => b.integrity_problems().await)
     }
 
-    /// How much the store holds.
-    pub async fn counts(&self) -> Result<Counts, StoreError> {
-        let by_status: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM articles GROUP BY status")
-            .fetch_all(&mut *self.read.get().await?)
-            .await?;
-        let mut c = Counts::default();
-        for (status, n) in by_status {
-            match status.as_str() {
-                "published" => c.published = n,
-                "draft" => c.drafts = n,
-                "scheduled" => c.scheduled = n,
-                _ => c.unpublished = n,
+    /// The schema the migrations left, in SQLite's terms (to compare the dialects).
+    pub async fn schema(&self) -> Result<Schema, StoreError> {
+        on_backend!(self, b => b.schema().await)
+    }
+
+    /// How many writes this process has committed: the page cache compares it with what it has
+    /// seen, to follow this process's changes at once (other processes' through the change log).
+    pub fn local_writes(&self) -> u64 {
+        on_backend!(self, b => b.local_writes())
+    }
+
+    /// Waits until another process may have written (PostgreSQL tells; SQLite cannot, so this
+    /// waits the whole `poll`), or `poll` passes. The caller then reads the change log, which
+    /// stays the record: a notification lost to a dropped connection only delays a change
+    /// until the next poll.
+    pub async fn wait_for_writes(&self, listener: &mut Option<Listener>, poll: std::time::Duration) {
+        match &self.backend {
+            Backend::Sqlite(_) => tokio::time::sleep(poll).await,
+            Backend::Postgres(b) => {
+                if listener.is_none() {
+                    match b.listen().await {
+                        Ok(l) => *listener = Some(Listener(l)),
+                        Err(e) => tracing::debug!(error = %e, "cannot listen for changes; polling"),
+                    }
+                }
+                let Some(Listener(l)) = listener else {
+                    return tokio::time::sleep(poll).await;
+                };
+                match tokio::time::timeout(poll, l.try_recv()).await {
+                    Ok(Ok(Some(_))) | Err(_) => {}
+                    // The connection dropped: listen again on the next call.
+                    Ok(Ok(None)) | Ok(Err(_)) => *listener = None,
+                }
             }
         }
-        for (table, slot) in [
-            ("sections", &mut c.sections),
-            ("authors", &mut c.authors),
-            ("tags", &mut c.tags),
-            ("sources", &mut c.sources),
-            ("images", &mut c.images),
-        ] {
-            *slot = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(&mut *self.read.get().await?)
-                .await?;
-        }
-        Ok(c)
-    }
-
-    /// True when the store holds no section and no article: a new publication.
-    pub async fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM sections) + (SELECT COUNT(*) FROM articles)")
-            .fetch_one(&mut *self.read.get().await?)
-            .await?;
-        Ok(n == 0)
-    }
-
-    /// Answers when the database can be read.
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&mut *self.read.get().await?).await?;
-        Ok(())
-    }
-
-    /// How many writes this process has committed (see [`Store`]'s `writes`).
-    pub fn local_writes(&self) -> u64 {
-        self.writes.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    /// Commits a write and counts it.
-    async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), StoreError> {
-        tx.commit().await?;
-        self.writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        Ok(())
-    }
-
-    /// A stored setting (a JSON document), if an admin ever saved it.
-    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *self.read.get().await?)
-            .await?)
-    }
-
-    /// Stores a setting, logged in the audit log as changed by `by`.
-    pub async fn set_setting(
-        &self,
-        key: &str,
-        value: &str,
-        by: courant_core::UserId,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \
-             updated_by = excluded.updated_by",
-        )
-        .bind(key)
-        .bind(value)
-        .bind(ts(at))
-        .bind(by.0)
-        .execute(&mut *tx)
-        .await?;
-        newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "").await?;
-        articles::log_site_change(&mut tx).await?;
-        self.commit(tx).await?;
-        Ok(())
     }
 
     /// Waits for pending writes and closes every connection.
     pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
+        on_backend!(self, b => b.close().await)
     }
 }
 
-fn migrator() -> Migrator {
-    Migrator::with_migrations(
-        SQLITE_MIGRATIONS
-            .iter()
-            .map(|(version, description, sql)| {
-                // A migration that manages its own transaction says so on its first line (it
-                // rebuilds a table, which needs foreign keys off, outside any transaction).
-                let no_tx = sql.starts_with("-- no-transaction");
-                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), no_tx)
-            })
-            .collect(),
-    )
+/// A connection that hears other nodes' writes (see [`Store::wait_for_writes`]).
+pub struct Listener(sqlx::postgres::PgListener);
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Listener")
+    }
+}
+
+forward! {
+    // articles
+    fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError>;
+    fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError>;
+    fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError>;
+    fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn rename_slug(&self, id: ArticleId, wanted: &str) -> Result<String, StoreError>;
+    fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError>;
+    fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError>;
+    fn article(&self, id: ArticleId) -> Result<Option<Article>, StoreError>;
+    fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Article>, StoreError>;
+    fn published(&self, filter: &ArticleFilter, limit: i64, offset: i64) -> Result<Page<ArticleSummary>, StoreError>;
+    fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError>;
+    fn latest(&self, filter: &ArticleFilter, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>, StoreError>;
+    fn query_published(&self, query: &ArticleQuery, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>, StoreError>;
+    fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, ArticleId)>, StoreError>;
+    fn last_change(&self) -> Result<i64, StoreError>;
+    fn texts_for_index(&self, after_id: ArticleId, limit: i64) -> Result<Vec<ArticleText>, StoreError>;
+    fn published_summaries(&self, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError>;
+    fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError>;
+    // newsroom
+    fn article_meta(&self, id: ArticleId) -> Result<Option<ArticleMeta>, StoreError>;
+    fn pinned_related(&self, id: ArticleId) -> Result<Vec<ArticleId>, StoreError>;
+    fn create_article(&self, draft: &ArticleDraft, owner: UserId, at: OffsetDateTime) -> Result<ArticleId, StoreError>;
+    fn save_article(&self, id: ArticleId, base_version: i64, draft: &ArticleDraft, by: UserId, at: OffsetDateTime, note: &str) -> Result<SaveOutcome, StoreError>;
+    fn move_article(&self, id: ArticleId, to: Status, by: Option<UserId>, at: OffsetDateTime, when: Option<OffsetDateTime>) -> Result<Status, StoreError>;
+    fn publish_due(&self, now: OffsetDateTime) -> Result<Vec<ArticleId>, StoreError>;
+    fn next_scheduled(&self) -> Result<Option<OffsetDateTime>, StoreError>;
+    fn correct_article(&self, id: ArticleId, text: &str, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn record_audit(&self, at: OffsetDateTime, by: Option<UserId>, action: AuditAction, article: Option<ArticleId>, subject: &str, detail: &str) -> Result<(), StoreError>;
+    fn revisions(&self, article: ArticleId) -> Result<Vec<RevisionInfo>, StoreError>;
+    fn revision(&self, article: ArticleId, id: i64) -> Result<Option<Revision>, StoreError>;
+    fn audit_log(&self, limit: i64, before: Option<i64>) -> Result<Vec<AuditEntry>, StoreError>;
+    fn newsroom_articles(&self, filter: &NewsroomFilter, limit: i64, offset: i64) -> Result<Page<NewsroomItem>, StoreError>;
+    fn find_headlines(&self, text: &str, limit: i64) -> Result<Vec<ArticleSummary>, StoreError>;
+    // registry
+    fn update_section(&self, id: SectionId, name: &str, description: &str, parent: Option<SectionId>, position: i64) -> Result<(), StoreError>;
+    fn delete_section(&self, id: SectionId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn update_author(&self, id: AuthorId, name: &str, title: &str, bio: &str, photo: Option<ImageId>) -> Result<(), StoreError>;
+    fn author(&self, id: AuthorId) -> Result<Option<Author>, StoreError>;
+    fn delete_author(&self, id: AuthorId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn source(&self, id: SourceId) -> Result<Option<Source>, StoreError>;
+    fn update_source(&self, id: SourceId, name: &str, url: &str, kind: &str) -> Result<(), StoreError>;
+    fn delete_source(&self, id: SourceId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn tags_with_counts(&self) -> Result<Vec<(Tag, i64)>, StoreError>;
+    fn rename_tag(&self, id: TagId, name: &str) -> Result<(), StoreError>;
+    fn merge_tags(&self, from: TagId, into: TagId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn delete_tag(&self, id: TagId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
+    fn insert_upload(&self, new: NewImage, by: UserId, at: OffsetDateTime) -> Result<Image, StoreError>;
+    fn image(&self, id: ImageId) -> Result<Option<(Image, Option<UserId>)>, StoreError>;
+    fn images_page(&self, text: &str, limit: i64, offset: i64) -> Result<Page<Image>, StoreError>;
+    fn articles_with_hero(&self, image: ImageId) -> Result<Vec<(i64, String)>, StoreError>;
+    fn usage_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError>;
+    fn update_image(&self, id: ImageId, update: &ImageUpdate) -> Result<(), StoreError>;
+    // taxonomy
+    fn insert_section(&self, new: NewSection) -> Result<Section, StoreError>;
+    fn sections(&self) -> Result<Vec<Section>, StoreError>;
+    fn insert_image(&self, new: NewImage) -> Result<Image, StoreError>;
+    fn insert_images(&self, new: Vec<NewImage>) -> Result<Vec<Image>, StoreError>;
+    fn insert_author(&self, new: NewAuthor) -> Result<Author, StoreError>;
+    fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError>;
+    fn authors(&self) -> Result<Vec<Author>, StoreError>;
+    fn tag_named(&self, name: &str) -> Result<Tag, StoreError>;
+    fn tags(&self) -> Result<Vec<Tag>, StoreError>;
+    fn sources(&self) -> Result<Vec<Source>, StoreError>;
+    fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError>;
+    fn insert_source(&self, new: NewSource) -> Result<Source, StoreError>;
+    fn source_by_slug(&self, slug: &str) -> Result<Option<Source>, StoreError>;
+    // trending
+    fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError>;
+    fn views_since(&self, since_minute: i64) -> Result<Vec<(ArticleId, i64, i64)>, StoreError>;
+    fn prune_views(&self, before_minute: i64) -> Result<u64, StoreError>;
+    fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError>;
+    // users
+    fn insert_user(&self, new: &NewUser, by: Option<UserId>, at: OffsetDateTime) -> Result<User, StoreError>;
+    fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
+    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
+    fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError>;
+    fn users(&self) -> Result<Vec<User>, StoreError>;
+    fn count_users(&self) -> Result<i64, StoreError>;
+    fn update_user(&self, id: UserId, update: &UserUpdate, by: Option<UserId>, at: OffsetDateTime) -> Result<User, StoreError>;
+    fn set_password(&self, id: UserId, password_hash: &str, must_change: bool, keep: Option<&str>) -> Result<(), StoreError>;
+    fn create_session(&self, token_hash: &str, user: UserId, csrf_token: &str, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
+    fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>, StoreError>;
+    fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    fn delete_sessions(&self, user: UserId) -> Result<u64, StoreError>;
+    fn prune_sessions(&self, now: OffsetDateTime) -> Result<(), StoreError>;
+    fn create_password_reset(&self, token_hash: &str, user: &User, by: Option<UserId>, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
+    fn password_reset_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
+    fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: OffsetDateTime) -> Result<User, StoreError>;
+    // webhooks
+    fn events_since(&self, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, StoreError>;
+    fn cursor(&self, name: &str) -> Result<i64, StoreError>;
+    fn queue_deliveries(&self, cursor: &str, change_seq: i64, deliveries: &[(String, String, ArticleId, String)], now: OffsetDateTime) -> Result<(), StoreError>;
+    fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<Delivery>, StoreError>;
+    fn record_attempt(&self, id: i64, outcome: Result<(), String>, retry_at: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<(), StoreError>;
+    fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError>;
+    // site
+    fn counts(&self) -> Result<Counts, StoreError>;
+    fn is_empty(&self) -> Result<bool, StoreError>;
+    fn ping(&self) -> Result<(), StoreError>;
+    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set_setting(&self, key: &str, value: &str, by: courant_core::UserId, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
 /// Timestamps are stored in UTC, to the second, so that their text form sorts in time order.

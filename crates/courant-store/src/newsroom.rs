@@ -2,91 +2,19 @@
 //! workflow moves and scheduled publishing, the audit log, and the lists editors work from.
 //! Each write is one transaction with its revision, its audit entry and its change-log entry.
 
-use crate::articles::{insert_links, log_change, log_change_before, memberships};
-use crate::taxonomy::{SlugKind, missing_reference, unique_slug};
-use crate::{Page, Store, StoreError, rows, ts};
+use super::articles::{insert_links, log_change, log_change_before, memberships};
+use super::taxonomy::{SlugKind, missing_reference, unique_slug};
+use super::{Store, rows};
+use crate::{Page, StoreError, ts};
 use courant_core::*;
-use sqlx::{AssertSqlSafe, Row, Sqlite, Transaction};
+use crate::types::*;
+use super::{Db, dialect};
+use sqlx::{AssertSqlSafe, Row, Transaction};
 use time::OffsetDateTime;
-
-/// What the newsroom needs to know of an article before letting someone act on it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArticleMeta {
-    pub id: ArticleId,
-    pub headline: String,
-    pub status: Status,
-    /// Bumped by every save and every status move; a save based on an older version is a
-    /// conflict (so nobody's text goes live through a save that crossed an editor's publish).
-    pub version: i64,
-    pub owner_id: Option<UserId>,
-}
-
-/// The outcome of a save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveOutcome {
-    /// Saved as this new version.
-    Saved { version: i64 },
-    /// Someone saved since the version the writer started from: nothing was overwritten. The
-    /// writer's text is kept as a conflict revision (`revision`), and the article stays at
-    /// `current_version`.
-    Conflict { current_version: i64, revision: i64 },
-}
-
-/// One saved state of an article, without its content.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RevisionInfo {
-    pub id: i64,
-    pub version: i64,
-    pub user_name: Option<String>,
-    pub created_at: OffsetDateTime,
-    pub note: String,
-    /// A save refused because it was based on a stale version; kept, never applied.
-    pub conflict: bool,
-}
-
-/// A revision with its content.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Revision {
-    pub info: RevisionInfo,
-    pub content: ArticleDraft,
-}
-
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: OffsetDateTime,
-    pub user_name: Option<String>,
-    pub action: String,
-    pub article_id: Option<ArticleId>,
-    /// What was acted on, as it was named then (a headline, an email).
-    pub subject: String,
-    pub detail: String,
-}
-
-/// Which articles the newsroom list shows.
-#[derive(Debug, Clone, Default)]
-pub struct NewsroomFilter {
-    pub status: Option<Status>,
-    pub section: Option<SectionId>,
-    pub author: Option<AuthorId>,
-    pub owner: Option<UserId>,
-    /// Words the headline contains.
-    pub text: String,
-}
-
-/// A row of the newsroom list.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewsroomItem {
-    pub summary: ArticleSummary,
-    pub version: i64,
-    pub owner_name: Option<String>,
-    pub authors: Vec<String>,
-}
 
 /// Records an action in the audit log, inside the transaction that does it.
 pub(crate) async fn audit(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     at: OffsetDateTime,
     by: Option<UserId>,
     action: AuditAction,
@@ -108,20 +36,7 @@ pub(crate) async fn audit(
     Ok(())
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut p = String::from("%");
-    for c in text.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
-async fn tag_ids(tx: &mut Transaction<'_, Sqlite>, names: &[String]) -> Result<Vec<i64>, StoreError> {
+async fn tag_ids(tx: &mut Transaction<'_, Db>, names: &[String]) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::new();
     for name in names {
         let name = name.trim();
@@ -148,7 +63,7 @@ async fn tag_ids(tx: &mut Transaction<'_, Sqlite>, names: &[String]) -> Result<V
 }
 
 async fn insert_revision(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     article: i64,
     version: i64,
     by: Option<UserId>,
@@ -182,7 +97,7 @@ fn link_ids(draft: &ArticleDraft, tags: Vec<i64>) -> [Vec<i64>; 4] {
     ]
 }
 
-fn meta(row: &sqlx::sqlite::SqliteRow) -> Result<ArticleMeta, StoreError> {
+fn meta(row: &super::DbRow) -> Result<ArticleMeta, StoreError> {
     Ok(ArticleMeta {
         id: ArticleId(row.try_get("id")?),
         headline: row.try_get("headline")?,
@@ -220,7 +135,7 @@ impl Store {
     ) -> Result<ArticleId, StoreError> {
         draft.validate()?;
         let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let wanted = (!draft.slug.is_empty()).then_some(draft.slug.as_str());
         let slug = unique_slug(&mut tx, SlugKind::Article, wanted, &draft.headline).await?;
         let id: i64 = sqlx::query_scalar(
@@ -264,7 +179,7 @@ impl Store {
     ) -> Result<SaveOutcome, StoreError> {
         draft.validate()?;
         let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT version, status, slug FROM articles WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&mut *tx)
@@ -342,7 +257,7 @@ impl Store {
         at: OffsetDateTime,
         when: Option<OffsetDateTime>,
     ) -> Result<Status, StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let before = sqlx::query(META_SQL)
             .bind(id.0)
             .fetch_optional(&mut *tx)
@@ -401,7 +316,7 @@ impl Store {
         .await?;
         let mut published = Vec::new();
         for id in due {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin().await?;
             let headline: Option<String> = sqlx::query_scalar(
                 "UPDATE articles SET status = 'published', updated_at = $1, version = version + 1 \
                  WHERE id = $2 AND status = 'scheduled' AND published_at <= $1 RETURNING headline",
@@ -436,8 +351,8 @@ impl Store {
         by: UserId,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
-        crate::articles::add_correction_tx(&mut tx, id, text, at).await?;
+        let mut tx = self.begin().await?;
+        super::articles::add_correction_tx(&mut tx, id, text, at).await?;
         let headline: String =
             sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Corrected, Some(id), &headline, text.trim()).await?;
@@ -455,7 +370,7 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         audit(&mut tx, at, by, action, article, subject, detail).await?;
         self.commit(tx).await?;
         Ok(())
@@ -546,7 +461,7 @@ impl Store {
             parts.push(format!("a.owner_id = CAST({} AS INTEGER)", mark(o.0.to_string())));
         }
         if !filter.text.trim().is_empty() {
-            parts.push(format!("a.headline LIKE {} ESCAPE '\\'", mark(like_pattern(&filter.text))));
+            parts.push(format!("a.headline {} {} ESCAPE '\\'", dialect::ILIKE, mark(like_pattern(&filter.text))));
         }
         let condition = if parts.is_empty() { "TRUE".to_string() } else { parts.join(" AND ") };
         let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE {condition}");
@@ -591,9 +506,10 @@ impl Store {
     /// Headlines matching `text`, for picking related articles: published ones first.
     pub async fn find_headlines(&self, text: &str, limit: i64) -> Result<Vec<ArticleSummary>, StoreError> {
         let sql = format!(
-            "{} WHERE a.headline LIKE $1 ESCAPE '\\' AND a.status = 'published' \
+            "{} WHERE a.headline {} $1 ESCAPE '\\' AND a.status = 'published' \
              ORDER BY a.published_at DESC LIMIT $2",
-            rows::summary_select()
+            rows::summary_select(),
+            dialect::ILIKE
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(like_pattern(text))
@@ -616,7 +532,7 @@ fn summary_from() -> String {
     select[from..].to_string()
 }
 
-fn revision_info(row: &sqlx::sqlite::SqliteRow) -> Result<RevisionInfo, StoreError> {
+fn revision_info(row: &super::DbRow) -> Result<RevisionInfo, StoreError> {
     Ok(RevisionInfo {
         id: row.try_get("id")?,
         version: row.try_get("version")?,

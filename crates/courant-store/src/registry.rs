@@ -2,35 +2,28 @@
 //! sources and tags (merging tags), and the picture library. Deleting something still in use
 //! is refused with the list of what uses it.
 
-use crate::articles::log_change;
-use crate::newsroom::{audit, like_pattern};
-use crate::taxonomy::{check_source_url, missing_reference, source_kind};
-use crate::{Page, Store, StoreError, rows};
+use super::articles::log_change;
+use super::newsroom::audit;
+use super::taxonomy::{check_source_url, missing_reference, source_kind};
+use super::{Store, rows};
+use crate::{Page, StoreError};
 use courant_core::*;
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use crate::types::*;
+use super::{Db, dialect};
+use sqlx::{AssertSqlSafe, Transaction};
 use time::OffsetDateTime;
 
 /// The longest list of users a refusal names.
 const USES_SHOWN: i64 = 20;
 
-/// What an editor may change of a picture.
-#[derive(Debug, Clone, Default)]
-pub struct ImageUpdate {
-    pub alt: String,
-    pub caption: String,
-    pub credit: String,
-    pub keywords: Vec<String>,
-    pub focal: Option<Focal>,
-}
-
 /// Headlines of the articles a query selects (`$1` is the id), for a refusal to delete.
-async fn uses(tx: &mut Transaction<'_, Sqlite>, sql: &str, id: i64) -> Result<Vec<String>, StoreError> {
+async fn uses(tx: &mut Transaction<'_, Db>, sql: &str, id: i64) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(AssertSqlSafe(format!("{sql} LIMIT {USES_SHOWN}"))).bind(id).fetch_all(&mut **tx).await?)
 }
 
 /// Marks every article `select` finds (it selects article ids, binding `$1` to `id`) as
 /// changed, so caches and the index follow.
-async fn touch_linked(tx: &mut Transaction<'_, Sqlite>, select: &'static str, id: i64) -> Result<(), StoreError> {
+async fn touch_linked(tx: &mut Transaction<'_, Db>, select: &'static str, id: i64) -> Result<(), StoreError> {
     let ids: Vec<i64> = sqlx::query_scalar(select).bind(id).fetch_all(&mut **tx).await?;
     for article in ids {
         log_change(tx, article, "updated").await?;
@@ -63,7 +56,7 @@ impl Store {
         {
             return Err(Invalid { field: "parent", message: "a section cannot sit inside itself".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n =
             sqlx::query("UPDATE sections SET name = $1, description = $2, parent_id = $3, position = $4 WHERE id = $5")
                 .bind(name.trim())
@@ -80,14 +73,14 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_SECTION, id.0).await?;
         // Section names and order show in every page's navigation.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
 
     /// Deletes a section no article and no other section uses.
     pub async fn delete_section(&self, id: SectionId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let mut used =
             uses(&mut tx, "SELECT headline FROM articles WHERE section_id = $1 ORDER BY updated_at DESC", id.0).await?;
         used.extend(
@@ -102,7 +95,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("section"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "section").await?;
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -119,7 +112,7 @@ impl Store {
         if name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("UPDATE authors SET name = $1, title = $2, bio = $3, photo_id = $4 WHERE id = $5")
             .bind(name.trim())
             .bind(title.trim())
@@ -135,7 +128,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_AUTHOR, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -149,7 +142,7 @@ impl Store {
 
     /// Deletes an author no article byline and no user uses.
     pub async fn delete_author(&self, id: AuthorId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let mut used = uses(
             &mut tx,
             "SELECT a.headline FROM articles a JOIN article_authors x ON x.article_id = a.id \
@@ -170,7 +163,7 @@ impl Store {
             .ok_or(StoreError::NotFound("author"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "author").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -191,7 +184,7 @@ impl Store {
         }
         check_source_url(url.trim())?;
         let kind = source_kind(kind)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("UPDATE sources SET name = $1, url = $2, kind = $3 WHERE id = $4")
             .bind(name.trim())
             .bind(url.trim())
@@ -205,14 +198,14 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_SOURCE, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
 
     /// Deletes a source no article cites.
     pub async fn delete_source(&self, id: SourceId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let used = uses(
             &mut tx,
             "SELECT a.headline FROM articles a JOIN article_sources x ON x.article_id = a.id \
@@ -230,7 +223,7 @@ impl Store {
             .ok_or(StoreError::NotFound("source"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "source").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -256,7 +249,7 @@ impl Store {
         if name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "a tag needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2")
             .bind(name.trim())
             .bind(id.0)
@@ -268,7 +261,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_TAG, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -279,7 +272,7 @@ impl Store {
         if from == into {
             return Err(Invalid { field: "into", message: "choose another tag to merge into".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let names: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM tags WHERE id IN ($1, $2)")
             .bind(from.0)
             .bind(into.0)
@@ -302,14 +295,14 @@ impl Store {
         sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.0).execute(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Merged, None, &from_name, &format!("into {into_name}")).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
 
     /// Deletes a tag no article carries.
     pub async fn delete_tag(&self, id: TagId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let used = uses(
             &mut tx,
             "SELECT a.headline FROM articles a JOIN article_tags x ON x.article_id = a.id \
@@ -327,15 +320,15 @@ impl Store {
             .ok_or(StoreError::NotFound("tag"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "tag").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
 
     /// Records a picture uploaded by a user, its file already in the media folder.
     pub async fn insert_upload(&self, new: NewImage, by: UserId, at: OffsetDateTime) -> Result<Image, StoreError> {
-        let mut tx = self.write.begin().await?;
-        let image = crate::taxonomy::insert_image_by(&mut tx, new, Some((by, at))).await?;
+        let mut tx = self.begin().await?;
+        let image = super::taxonomy::insert_image_by(&mut tx, new, Some((by, at))).await?;
         self.commit(tx).await?;
         Ok(image)
     }
@@ -355,8 +348,10 @@ impl Store {
     /// Pictures whose caption, credit, alt text or keywords contain `text` (all when empty),
     /// newest first.
     pub async fn images_page(&self, text: &str, limit: i64, offset: i64) -> Result<Page<Image>, StoreError> {
-        let condition = "(i.caption LIKE $1 ESCAPE '\\' OR i.credit LIKE $1 ESCAPE '\\' \
-                         OR i.alt LIKE $1 ESCAPE '\\' OR i.keywords LIKE $1 ESCAPE '\\')";
+        let condition = ["caption", "credit", "alt", "keywords"]
+            .map(|c| format!("i.{c} {} $1 ESCAPE '\\'", dialect::ILIKE))
+            .join(" OR ");
+        let condition = format!("({condition})");
         let pattern = like_pattern(text);
         let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM images i WHERE {condition}")))
             .bind(&pattern)
@@ -399,7 +394,7 @@ impl Store {
 
     /// Changes what readers and search engines are told about a picture, and its focal point.
     pub async fn update_image(&self, id: ImageId, update: &ImageUpdate) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE images SET alt = $1, caption = $2, credit = $3, keywords = $4, focal_x = $5, focal_y = $6 \
              WHERE id = $7",

@@ -4,7 +4,7 @@
 use crate::StoreError;
 use courant_core::*;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use super::DbRow;
 
 /// The columns of an image joined into another row, each name prefixed (`hero_`, `photo_`).
 pub(crate) fn image_columns(table: &str, prefix: &str) -> String {
@@ -15,7 +15,7 @@ pub(crate) fn image_columns(table: &str, prefix: &str) -> String {
         .join(", ")
 }
 
-pub(crate) fn image(row: &SqliteRow, prefix: &str) -> Result<Option<Image>, StoreError> {
+pub(crate) fn image(row: &DbRow, prefix: &str) -> Result<Option<Image>, StoreError> {
     let col = |c: &str| format!("{prefix}{c}");
     let Some(id) = row.try_get::<Option<i64>, _>(col("id").as_str())? else {
         return Ok(None);
@@ -57,12 +57,12 @@ pub(crate) fn split_keywords(s: &str) -> Vec<String> {
     s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
-pub(crate) fn status(row: &SqliteRow) -> Result<Status, StoreError> {
+pub(crate) fn status(row: &DbRow) -> Result<Status, StoreError> {
     let s: String = row.try_get("status")?;
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("article status {s:?}")))
 }
 
-pub(crate) fn section(row: &SqliteRow) -> Result<Section, StoreError> {
+pub(crate) fn section(row: &DbRow) -> Result<Section, StoreError> {
     Ok(Section {
         id: SectionId(row.try_get("id")?),
         slug: row.try_get("slug")?,
@@ -82,7 +82,7 @@ pub(crate) fn author_select() -> String {
     )
 }
 
-pub(crate) fn author(row: &SqliteRow) -> Result<Author, StoreError> {
+pub(crate) fn author(row: &DbRow) -> Result<Author, StoreError> {
     Ok(Author {
         id: AuthorId(row.try_get("id")?),
         slug: row.try_get("slug")?,
@@ -93,11 +93,11 @@ pub(crate) fn author(row: &SqliteRow) -> Result<Author, StoreError> {
     })
 }
 
-pub(crate) fn tag(row: &SqliteRow) -> Result<Tag, StoreError> {
+pub(crate) fn tag(row: &DbRow) -> Result<Tag, StoreError> {
     Ok(Tag { id: TagId(row.try_get("id")?), slug: row.try_get("slug")?, name: row.try_get("name")? })
 }
 
-pub(crate) fn source(row: &SqliteRow) -> Result<Source, StoreError> {
+pub(crate) fn source(row: &DbRow) -> Result<Source, StoreError> {
     Ok(Source {
         id: SourceId(row.try_get("id")?),
         slug: row.try_get("slug")?,
@@ -118,7 +118,7 @@ pub(crate) fn summary_select() -> String {
     )
 }
 
-pub(crate) fn summary(row: &SqliteRow) -> Result<ArticleSummary, StoreError> {
+pub(crate) fn summary(row: &DbRow) -> Result<ArticleSummary, StoreError> {
     Ok(ArticleSummary {
         id: ArticleId(row.try_get("id")?),
         slug: row.try_get("slug")?,

@@ -1,9 +1,12 @@
 //! Sections, authors, tags, sources and images: what articles refer to.
 
-use crate::{Store, StoreError, rows};
+use super::{Store, rows};
+use crate::StoreError;
 use courant_core::slug::{slugify, with_suffix};
 use courant_core::*;
-use sqlx::{AssertSqlSafe, Sqlite, Transaction};
+use crate::types::*;
+use super::Db;
+use sqlx::{AssertSqlSafe, Transaction};
 
 /// The kinds of things that have slugs, each with its table. Slugs are unique per kind.
 #[derive(Clone, Copy)]
@@ -40,15 +43,10 @@ impl SlugKind {
     }
 }
 
-/// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
-pub const RESERVED_SECTION_SLUGS: &[&str] = &[
-    "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
-];
-
 /// A slug for `wanted` (or for `title` when nothing is wanted) that no other row of `kind` has:
 /// the plain slug when free, else the first free `-2`, `-3`, ...
 pub(crate) async fn unique_slug(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     kind: SlugKind,
     wanted: Option<&str>,
     title: &str,
@@ -60,7 +58,7 @@ pub(crate) async fn unique_slug(
 /// [`unique_slug`] for many rows at once (imports, the demo), each free of the store's slugs
 /// and of the others': one query per round of suffixes instead of one per row.
 pub(crate) async fn unique_slugs(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     kind: SlugKind,
     rows: &[(Option<&str>, &str)],
 ) -> Result<Vec<String>, StoreError> {
@@ -122,7 +120,7 @@ impl Store {
         if new.name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "a section needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Section, new.slug.as_deref(), &new.name).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sections (slug, name, description, parent_id, position) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -135,7 +133,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "parent section"))?;
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(Section {
             id: SectionId(id),
@@ -160,7 +158,7 @@ impl Store {
 
     /// Records an image whose file is already in the media folder.
     pub async fn insert_image(&self, new: NewImage) -> Result<Image, StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let image = insert_image_by(&mut tx, new, None).await?;
         self.commit(tx).await?;
         Ok(image)
@@ -171,9 +169,8 @@ impl Store {
         if new.iter().any(|image| image.width == 0 || image.height == 0) {
             return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
-        // As for articles (see `insert_articles`): the ids after the highest are this batch's.
-        let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM images").fetch_one(&mut *tx).await?;
+        let mut tx = self.begin().await?;
+        let first = super::articles::reserve_ids(&mut tx, "images", new.len()).await?;
         let images: Vec<Image> = new.into_iter().zip(first..).map(|(new, id)| stored_image(ImageId(id), new)).collect();
         for chunk in images.chunks(300) {
             let sql = format!(
@@ -203,7 +200,7 @@ impl Store {
         if new.name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Author, new.slug.as_deref(), &new.name).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO authors (slug, name, title, bio, photo_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -216,7 +213,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "photo"))?;
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
     }
@@ -291,7 +288,7 @@ impl Store {
         }
         check_source_url(&new.url)?;
         let kind = source_kind(&new.kind)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let slug = unique_slug(&mut tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO sources (slug, name, url, kind) VALUES ($1, $2, $3, $4) RETURNING id")
@@ -301,7 +298,7 @@ impl Store {
                 .bind(kind)
                 .fetch_one(&mut *tx)
                 .await?;
-        crate::articles::log_site_change(&mut tx).await?;
+        super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
     }
@@ -359,7 +356,7 @@ pub(crate) fn source_kind(kind: &str) -> Result<&'static str, StoreError> {
 
 /// Records an image, with who uploaded it and when if a user did.
 pub(crate) async fn insert_image_by(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     new: NewImage,
     uploaded: Option<(UserId, time::OffsetDateTime)>,
 ) -> Result<Image, StoreError> {

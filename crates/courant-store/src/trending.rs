@@ -1,13 +1,14 @@
 //! View counts per article and minute, for "Others are reading now".
 
-use crate::{Store, StoreError};
+use super::Store;
+use crate::StoreError;
 use courant_core::{ArticleId, Status};
 
 impl Store {
     /// Adds view counts: (article, minute since the Unix epoch, views). Counts for the same
     /// article and minute add up, whichever node sends them.
     pub async fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         for (id, minute, n) in views {
             sqlx::query(
                 "INSERT INTO trending_views (article_id, minute, views) VALUES ($1, $2, $3) \

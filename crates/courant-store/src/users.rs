@@ -1,39 +1,19 @@
 //! Newsroom users, their sessions and one-time password reset links. Passwords arrive hashed
 //! and tokens arrive as hashes: the store never sees a secret it could leak.
 
-use crate::newsroom::audit;
-use crate::{Store, StoreError, ts};
+use super::newsroom::audit;
+use super::Store;
+use crate::{StoreError, ts};
 use courant_core::*;
+use crate::types::*;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use super::DbRow;
 use time::OffsetDateTime;
-
-/// A user to create.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    /// A PHC string (argon2id).
-    pub password_hash: String,
-    /// True for a one-time password: the first login must choose a new one.
-    pub must_change_password: bool,
-    pub author_id: Option<AuthorId>,
-}
-
-/// What an admin may change of a user.
-#[derive(Debug, Clone)]
-pub struct UserUpdate {
-    pub name: String,
-    pub role: Role,
-    pub author_id: Option<AuthorId>,
-    pub disabled: bool,
-}
 
 const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.role, u.author_id, u.disabled, u.must_change_password, u.created_at";
 
-fn user(row: &SqliteRow) -> Result<User, StoreError> {
+fn user(row: &DbRow) -> Result<User, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: UserId(row.try_get("id")?),
@@ -60,7 +40,7 @@ impl Store {
         if new.name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "a user needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "INSERT INTO users (email, name, role, password_hash, author_id, must_change_password, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -79,7 +59,7 @@ impl Store {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 Invalid { field: "email", message: format!("{email} already has an account") }.into()
             }
-            _ => crate::taxonomy::missing_reference(e, "author"),
+            _ => super::taxonomy::missing_reference(e, "author"),
         })?;
         let created = user(&row)?;
         audit(&mut tx, at, by, AuditAction::UserCreated, None, &created.email, created.role.as_str()).await?;
@@ -144,7 +124,7 @@ impl Store {
         if update.name.trim().is_empty() {
             return Err(Invalid { field: "name", message: "a user needs a name".into() }.into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
         let before = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.0)
@@ -165,7 +145,7 @@ impl Store {
         .bind(id.0)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| crate::taxonomy::missing_reference(e, "author"))?;
+        .map_err(|e| super::taxonomy::missing_reference(e, "author"))?;
         let after = user(&row)?;
         if before.role != after.role {
             let detail = format!("{} → {}", before.role, after.role);
@@ -191,7 +171,7 @@ impl Store {
         must_change: bool,
         keep: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(must_change)
@@ -238,7 +218,7 @@ impl Store {
     pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
@@ -282,7 +262,7 @@ impl Store {
         at: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
             .bind(token_hash)
             .bind(user.id.0)
@@ -298,7 +278,7 @@ impl Store {
     pub async fn password_reset_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM password_resets r JOIN users u ON u.id = r.user_id \
-             WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.disabled = 0"
+             WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND NOT u.disabled"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(token_hash)
@@ -316,7 +296,7 @@ impl Store {
         password_hash: &str,
         now: OffsetDateTime,
     ) -> Result<User, StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         let user_id: i64 = sqlx::query_scalar(
             "UPDATE password_resets SET used_at = $1 \
              WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
@@ -326,7 +306,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound("reset link"))?;
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = FALSE WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
             .execute(&mut *tx)

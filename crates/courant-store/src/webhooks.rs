@@ -1,38 +1,10 @@
 //! Webhook deliveries and the change events they come from.
 
-use crate::{Store, StoreError, ts};
+use super::Store;
+use crate::{StoreError, ts};
 use courant_core::ArticleId;
+use crate::types::*;
 use time::OffsetDateTime;
-
-/// A logged change with its kind: created, published, unpublished, status, corrected, updated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeEvent {
-    pub seq: i64,
-    pub article_id: ArticleId,
-    pub kind: String,
-    /// The listings the article belonged to before the change, as page-cache tags (empty when
-    /// the change could not move it).
-    pub before: String,
-}
-
-/// One event for one receiver, with how its delivery went.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    pub id: i64,
-    pub change_seq: i64,
-    pub url: String,
-    pub event: String,
-    pub article_id: ArticleId,
-    /// The JSON body, exactly as signed and sent.
-    pub payload: String,
-    /// pending, delivered or failed (given up).
-    pub status: String,
-    pub attempts: i64,
-    pub last_error: String,
-    pub next_attempt_at: OffsetDateTime,
-    pub created_at: OffsetDateTime,
-    pub delivered_at: Option<OffsetDateTime>,
-}
 
 type DeliveryRow = (
     i64,
@@ -103,7 +75,7 @@ impl Store {
         deliveries: &[(String, String, ArticleId, String)],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin().await?;
         for (url, event, article, payload) in deliveries {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (change_seq, url, event, article_id, payload, status, next_attempt_at, created_at) \

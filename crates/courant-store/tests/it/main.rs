@@ -1,8 +1,8 @@
 //! Integration tests of `courant-store`, through its public API only.
 //!
-//! Every test opens its own store through [`support::TestStore`], so the suite does not depend on
-//! SQLite: a PostgreSQL backend will run these same tests once `support::backend` knows it.
-//! Choose the backend with `COURANT_TEST_BACKEND` (today only `sqlite`, the default).
+//! Every test opens its own store through [`support::TestStore`], so the same suite runs against
+//! both backends: `COURANT_TEST_BACKEND=sqlite` (the default) or `postgres` (with
+//! `COURANT_TEST_POSTGRES` naming the server; `scripts/test` runs the suite both ways).
 
 mod support;
 

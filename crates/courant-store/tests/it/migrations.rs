@@ -108,3 +108,23 @@ async fn integrity_holds_after_every_kind_of_write() {
     let problems = t.integrity_problems().await.expect("integrity_problems");
     assert!(problems.is_empty(), "the store reports problems after ordinary writes: {problems:?}");
 }
+
+/// The two dialects' migrations leave the same tables, columns (in SQLite's terms: booleans and
+/// integers are INTEGER, timestamps TEXT), nullability and indexes. Runs in both suites: it
+/// needs the PostgreSQL server whichever backend the rest of the suite uses.
+#[tokio::test]
+async fn sqlite_and_postgres_migrations_leave_equivalent_schemas() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sqlite = courant_store::Store::open(dir.path()).await.expect("open SQLite");
+    let postgres = courant_store::Store::connect(&postgres_schema().await, &courant_store::PgSettings::default())
+        .await
+        .expect("connect to PostgreSQL");
+    let (a, b) = (sqlite.schema().await.expect("SQLite schema"), postgres.schema().await.expect("PostgreSQL schema"));
+    assert!(a.columns.len() > 60, "the schema should have been read, got {} columns", a.columns.len());
+    let only = |x: &[(String, String, String, bool)], y: &[(String, String, String, bool)]| -> Vec<String> {
+        x.iter().filter(|c| !y.contains(c)).map(|c| format!("{}.{} {} not null={}", c.0, c.1, c.2, c.3)).collect()
+    };
+    assert_eq!(only(&a.columns, &b.columns), Vec::<String>::new(), "columns only SQLite has (or has otherwise)");
+    assert_eq!(only(&b.columns, &a.columns), Vec::<String>::new(), "columns only PostgreSQL has (or has otherwise)");
+    assert_eq!(a.indexes, b.indexes, "indexes (SQLite, PostgreSQL)");
+}

@@ -1,0 +1,194 @@
+//! The SQLite backend: the embedded, zero-set-up default. WAL mode, one writer connection (SQLite
+//! admits one writer at a time, and queueing here is cheaper than retrying on `SQLITE_BUSY`) and
+//! a set of read-only connections, so pages keep rendering while the newsroom writes.
+//!
+//! The queries themselves are shared with PostgreSQL: the files below are compiled once here and
+//! once in `postgres.rs`, each time against that backend's `Db`, `DbRow` and `Store`.
+
+use crate::StoreError;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+pub(crate) type Db = sqlx::Sqlite;
+pub(crate) type DbRow = sqlx::sqlite::SqliteRow;
+
+/// The SQL that differs between the dialects.
+pub(crate) mod dialect {
+    pub(crate) const POSTGRES: bool = false;
+    /// Case-insensitive `LIKE` (SQLite's `LIKE` ignores the case of ASCII letters).
+    pub(crate) const ILIKE: &str = "LIKE";
+    /// The `YYYY-MM` of a timestamp column (stored as ISO 8601 text).
+    pub(crate) fn year_month(column: &str) -> String {
+        format!("substr({column}, 1, 7)")
+    }
+}
+
+#[path = "readers.rs"]
+mod readers;
+
+#[path = "articles.rs"]
+mod articles;
+#[path = "newsroom.rs"]
+mod newsroom;
+#[path = "registry.rs"]
+mod registry;
+#[path = "rows.rs"]
+mod rows;
+#[path = "site.rs"]
+mod site;
+#[path = "taxonomy.rs"]
+mod taxonomy;
+#[path = "trending.rs"]
+mod trending;
+#[path = "users.rs"]
+mod users;
+#[path = "webhooks.rs"]
+mod webhooks;
+
+/// The file name of the SQLite database inside the data folder.
+pub const FILE: &str = "courant.db";
+
+/// The migrations of the SQLite dialect, embedded in the binary. PostgreSQL's have the same
+/// numbers and leave an equivalent schema (a test compares them).
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "content", include_str!("../migrations/sqlite/0001_content.sql")),
+    (2, "changes", include_str!("../migrations/sqlite/0002_changes.sql")),
+    (3, "trending", include_str!("../migrations/sqlite/0003_trending.sql")),
+    (4, "webhooks", include_str!("../migrations/sqlite/0004_webhooks.sql")),
+    (5, "newsroom", include_str!("../migrations/sqlite/0005_newsroom.sql")),
+    (6, "settings", include_str!("../migrations/sqlite/0006_settings.sql")),
+    (7, "change_before", include_str!("../migrations/sqlite/0007_change_before.sql")),
+    (8, "listing_order", include_str!("../migrations/sqlite/0008_listing_order.sql")),
+];
+
+/// The publication's database in an SQLite file.
+#[derive(Clone, Debug)]
+pub(crate) struct Store {
+    write: SqlitePool,
+    read: readers::Readers,
+    /// Writes this process has committed: the page cache compares it with what it has seen, to
+    /// follow this process's changes at once (other processes' through the change log).
+    writes: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in the data folder `dir`, without touching its
+    /// schema.
+    pub(crate) async fn open(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_owned(), source: e })?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join(FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        // The database is a file in this process: a connection cannot go stale, so it is not
+        // pinged before each use (which would double the cost of a small query).
+        let write =
+            SqlitePoolOptions::new().test_before_acquire(false).max_connections(1).connect_with(options.clone()).await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
+        let mut connections = Vec::with_capacity(readers as usize);
+        let read_only = options.read_only(true);
+        for _ in 0..readers {
+            connections.push(sqlx::ConnectOptions::connect(&read_only).await?);
+        }
+        Ok(Store { write, read: readers::Readers::new(connections), writes: Default::default() })
+    }
+
+    /// Applies the migrations not yet applied. Safe to call on every start.
+    pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
+        migrator(MIGRATIONS).run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Migrations known to this binary that the database has not applied yet.
+    pub(crate) async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
+        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&mut *self.read.get().await?)
+            .await
+        {
+            Ok(v) => v,
+            // A database that never ran a migration has no bookkeeping table yet.
+            Err(sqlx::Error::Database(e)) if e.message().contains("no such table") => Vec::new(),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(MIGRATIONS.iter().map(|m| m.0).filter(|v| !applied.contains(v)).collect())
+    }
+
+    /// Checks the database file for corruption and broken references; returns the problems
+    /// found, empty when healthy.
+    pub(crate) async fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?
+            .into_iter()
+            .filter(|line: &String| line != "ok")
+            .collect();
+        let fk: Vec<(String, i64)> = sqlx::query_as("SELECT \"table\", rowid FROM pragma_foreign_key_check")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
+        problems.extend(fk.into_iter().map(|(t, row)| format!("{t} row {row} refers to a missing row")));
+        Ok(problems)
+    }
+
+    /// The schema as (table, column, type, not null) rows and index names, for comparing the
+    /// dialects' migrations.
+    pub(crate) async fn schema(&self) -> Result<crate::Schema, StoreError> {
+        let columns: Vec<(String, String, String, bool)> = sqlx::query_as(
+            "SELECT m.name, p.name, upper(p.type), p.\"notnull\" OR p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' ORDER BY 1, 2",
+        )
+        .fetch_all(&mut *self.read.get().await?)
+        .await?;
+        let indexes: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1",
+        )
+        .fetch_all(&mut *self.read.get().await?)
+        .await?;
+        Ok(crate::Schema { columns, indexes })
+    }
+
+    /// Begins a write: SQLite's one writer connection is the lock that orders all writes.
+    async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Commits a write and counts it.
+    async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// How many writes this process has committed.
+    pub(crate) fn local_writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
+    /// Waits for pending writes and closes every connection.
+    pub(crate) async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// The migrations of one dialect as sqlx runs them.
+pub(crate) fn migrator(migrations: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|(version, description, sql)| {
+                // A migration that manages its own transaction says so on its first line (it
+                // rebuilds a table, which needs foreign keys off, outside any transaction).
+                let no_tx = sql.starts_with("-- no-transaction");
+                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), no_tx)
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,344 @@
+//! The store's public types and the SQL pieces both backends share: what callers pass in and
+//! get back, independent of the database behind.
+
+use crate::ts;
+use courant_core::*;
+use time::OffsetDateTime;
+
+/// Which published articles a listing shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleFilter {
+    /// Everything published.
+    All,
+    /// Articles filed in any of these sections (a section page passes itself and its descendants).
+    Sections(Vec<SectionId>),
+    Tag(TagId),
+    Author(AuthorId),
+    Source(SourceId),
+    /// Articles first published at or after `from` and before `until`.
+    PublishedBetween {
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    },
+}
+
+/// A value bound into a filter's condition.
+pub(crate) enum Bind {
+    Id(i64),
+    Time(OffsetDateTime),
+}
+
+/// An article's words and links, for search indexes. Links are (slug, name) pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleText {
+    pub id: ArticleId,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+    /// The article's section and its ancestors, root first.
+    pub section_ids: Vec<SectionId>,
+    pub published_at: Option<OffsetDateTime>,
+    pub tags: Vec<(String, String)>,
+    pub authors: Vec<(String, String)>,
+    pub sources: Vec<(String, String)>,
+}
+
+impl ArticleText {
+    /// The text of a whole article, as loaded for its page.
+    pub fn of(a: &Article) -> ArticleText {
+        ArticleText {
+            id: a.id,
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            body: a.body.clone(),
+            section_ids: a.section_path.iter().map(|s| s.id).collect(),
+            published_at: a.published_at,
+            tags: a.tags.iter().map(|t| (t.slug.clone(), t.name.clone())).collect(),
+            authors: a.authors.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+            sources: a.sources.iter().map(|x| (x.slug.clone(), x.name.clone())).collect(),
+        }
+    }
+}
+
+/// A month with published articles, for sitemaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedMonth {
+    pub year: i32,
+    pub month: u8,
+    pub articles: i64,
+    /// The latest change to any article of the month.
+    pub last_updated: OffsetDateTime,
+}
+
+/// One page of a listing and how many items the whole listing has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// A listing of published articles by any combination of conditions (all must hold), for the
+/// content API. Listings of the site use the simpler [`ArticleFilter`], which maps onto it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleQuery {
+    /// Filed in any of these sections.
+    pub sections: Option<Vec<SectionId>>,
+    pub tag: Option<TagId>,
+    pub author: Option<AuthorId>,
+    pub source: Option<SourceId>,
+    /// First published at or after this instant.
+    pub since: Option<OffsetDateTime>,
+    /// First published before this instant.
+    pub until: Option<OffsetDateTime>,
+    /// Only articles that come after this one in listing order (newest first, then by id): a
+    /// cursor that stays valid while new articles are published above it.
+    pub after: Option<(OffsetDateTime, ArticleId)>,
+}
+
+impl From<&ArticleFilter> for ArticleQuery {
+    fn from(filter: &ArticleFilter) -> ArticleQuery {
+        let mut q = ArticleQuery::default();
+        match filter {
+            ArticleFilter::All => {}
+            ArticleFilter::Sections(ids) => q.sections = Some(ids.clone()),
+            ArticleFilter::Tag(id) => q.tag = Some(*id),
+            ArticleFilter::Author(id) => q.author = Some(*id),
+            ArticleFilter::Source(id) => q.source = Some(*id),
+            ArticleFilter::PublishedBetween { from, until } => {
+                q.since = Some(*from);
+                q.until = Some(*until);
+            }
+        }
+        q
+    }
+}
+
+/// SQL conditions with their bound values, numbered as they are added.
+#[derive(Default)]
+pub(crate) struct Conditions {
+    parts: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    fn mark(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+}
+
+impl ArticleQuery {
+    /// The SQL condition (on `articles a`) and the values it binds, in order.
+    pub(crate) fn condition(&self) -> (String, Vec<Bind>) {
+        let mut c = Conditions::default();
+        if let Some(ids) = &self.sections {
+            let marks: Vec<String> = ids.iter().map(|id| c.mark(Bind::Id(id.0))).collect();
+            c.parts.push(if marks.is_empty() {
+                "FALSE".into()
+            } else {
+                format!("a.section_id IN ({})", marks.join(", "))
+            });
+        }
+        for (table, column, id) in [
+            ("article_tags", "tag_id", self.tag.map(|t| t.0)),
+            ("article_authors", "author_id", self.author.map(|t| t.0)),
+            ("article_sources", "source_id", self.source.map(|t| t.0)),
+        ] {
+            if let Some(id) = id {
+                let m = c.mark(Bind::Id(id));
+                c.parts
+                    .push(format!("EXISTS (SELECT 1 FROM {table} x WHERE x.article_id = a.id AND x.{column} = {m})"));
+            }
+        }
+        if let Some(since) = self.since {
+            let m = c.mark(Bind::Time(ts(since)));
+            c.parts.push(format!("a.published_at >= {m}"));
+        }
+        if let Some(until) = self.until {
+            let m = c.mark(Bind::Time(ts(until)));
+            c.parts.push(format!("a.published_at < {m}"));
+        }
+        if let Some((at, id)) = self.after {
+            let t = c.mark(Bind::Time(ts(at)));
+            let i = c.mark(Bind::Id(id.0));
+            c.parts.push(format!("(a.published_at < {t} OR (a.published_at = {t} AND a.id < {i}))"));
+        }
+        let sql = if c.parts.is_empty() { "TRUE".to_string() } else { c.parts.join(" AND ") };
+        (sql, c.binds)
+    }
+}
+
+/// The section with `id` and its ancestors, root first; empty when it does not exist.
+pub fn section_path(sections: &[Section], id: SectionId) -> Vec<Section> {
+    let mut path = Vec::new();
+    let mut next = Some(id);
+    while let Some(id) = next {
+        // A cycle cannot be built through this API, but a hand-edited database must not hang us.
+        if path.len() > sections.len() {
+            break;
+        }
+        let Some(s) = sections.iter().find(|s| s.id == id) else {
+            break;
+        };
+        path.push(s.clone());
+        next = s.parent_id;
+    }
+    path.reverse();
+    path
+}
+
+/// What the newsroom needs to know of an article before letting someone act on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleMeta {
+    pub id: ArticleId,
+    pub headline: String,
+    pub status: Status,
+    /// Bumped by every save and every status move; a save based on an older version is a
+    /// conflict (so nobody's text goes live through a save that crossed an editor's publish).
+    pub version: i64,
+    pub owner_id: Option<UserId>,
+}
+
+/// The outcome of a save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Saved as this new version.
+    Saved { version: i64 },
+    /// Someone saved since the version the writer started from: nothing was overwritten. The
+    /// writer's text is kept as a conflict revision (`revision`), and the article stays at
+    /// `current_version`.
+    Conflict { current_version: i64, revision: i64 },
+}
+
+/// One saved state of an article, without its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevisionInfo {
+    pub id: i64,
+    pub version: i64,
+    pub user_name: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub note: String,
+    /// A save refused because it was based on a stale version; kept, never applied.
+    pub conflict: bool,
+}
+
+/// A revision with its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub info: RevisionInfo,
+    pub content: ArticleDraft,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub user_name: Option<String>,
+    pub action: String,
+    pub article_id: Option<ArticleId>,
+    /// What was acted on, as it was named then (a headline, an email).
+    pub subject: String,
+    pub detail: String,
+}
+
+/// Which articles the newsroom list shows.
+#[derive(Debug, Clone, Default)]
+pub struct NewsroomFilter {
+    pub status: Option<Status>,
+    pub section: Option<SectionId>,
+    pub author: Option<AuthorId>,
+    pub owner: Option<UserId>,
+    /// Words the headline contains.
+    pub text: String,
+}
+
+/// A row of the newsroom list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsroomItem {
+    pub summary: ArticleSummary,
+    pub version: i64,
+    pub owner_name: Option<String>,
+    pub authors: Vec<String>,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// What an editor may change of a picture.
+#[derive(Debug, Clone, Default)]
+pub struct ImageUpdate {
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub keywords: Vec<String>,
+    pub focal: Option<Focal>,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// A PHC string (argon2id).
+    pub password_hash: String,
+    /// True for a one-time password: the first login must choose a new one.
+    pub must_change_password: bool,
+    pub author_id: Option<AuthorId>,
+}
+
+/// What an admin may change of a user.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub name: String,
+    pub role: Role,
+    pub author_id: Option<AuthorId>,
+    pub disabled: bool,
+}
+
+/// A logged change with its kind: created, published, unpublished, status, corrected, updated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEvent {
+    pub seq: i64,
+    pub article_id: ArticleId,
+    pub kind: String,
+    /// The listings the article belonged to before the change, as page-cache tags (empty when
+    /// the change could not move it).
+    pub before: String,
+}
+
+/// One event for one receiver, with how its delivery went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub id: i64,
+    pub change_seq: i64,
+    pub url: String,
+    pub event: String,
+    pub article_id: ArticleId,
+    /// The JSON body, exactly as signed and sent.
+    pub payload: String,
+    /// pending, delivered or failed (given up).
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub next_attempt_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+    pub delivered_at: Option<OffsetDateTime>,
+}
+
+/// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
+pub const RESERVED_SECTION_SLUGS: &[&str] = &[
+    "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
+];
+
