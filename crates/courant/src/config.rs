@@ -30,6 +30,70 @@ pub struct Config {
     pub cache: courant_web::cache::CacheSettings,
     pub cdn: courant_web::cdn::CdnSettings,
     pub server: ServerConfig,
+    pub store: StoreConfig,
+}
+
+/// The environment variable that names the store, over `store.url`.
+pub const STORE_URL_VAR: &str = "COURANT_STORE_URL";
+
+/// Where the publication is stored.
+#[derive(Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct StoreConfig {
+    /// Empty for the SQLite file in the data folder (the default); or
+    /// `postgres://user:password@host:port/database` for PostgreSQL, which several nodes can
+    /// share. `COURANT_STORE_URL` takes precedence.
+    pub url: String,
+    /// PostgreSQL: the most connections this node keeps open.
+    pub max_connections: u32,
+    /// PostgreSQL: a statement running longer than this many seconds is cancelled.
+    pub statement_timeout_seconds: u64,
+    /// The folder of picture files; DATA/media when absent. Nodes sharing a PostgreSQL store
+    /// share this folder too (a network mount).
+    pub media_dir: Option<PathBuf>,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        let pg = courant_store::PgSettings::default();
+        StoreConfig {
+            url: String::new(),
+            max_connections: pg.max_connections,
+            statement_timeout_seconds: pg.statement_timeout.as_secs(),
+            media_dir: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for StoreConfig {
+    /// The URL's password never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("url", &courant_store::redact_password(&self.url))
+            .field("max_connections", &self.max_connections)
+            .field("statement_timeout_seconds", &self.statement_timeout_seconds)
+            .field("media_dir", &self.media_dir)
+            .finish()
+    }
+}
+
+impl StoreConfig {
+    /// Where the store is: the URL when one is set, else the data folder's SQLite file.
+    pub fn location(&self, data_dir: &Path) -> anyhow::Result<courant_store::Location> {
+        if self.url.trim().is_empty() {
+            return Ok(courant_store::Location::Sqlite(data_dir.to_owned()));
+        }
+        courant_store::Location::parse(&self.url).map_err(|e| anyhow::anyhow!("key `store.url`: {e}"))
+    }
+
+    /// How a node connects to PostgreSQL.
+    pub fn pg_settings(&self) -> courant_store::PgSettings {
+        courant_store::PgSettings {
+            max_connections: self.max_connections,
+            statement_timeout: std::time::Duration::from_secs(self.statement_timeout_seconds),
+            ..courant_store::PgSettings::default()
+        }
+    }
 }
 
 /// Search.
@@ -99,10 +163,15 @@ pub fn load(data_dir: &Path, explicit: Option<&Path>) -> anyhow::Result<Loaded> 
     // Only `COURANT_SECTION__KEY` variables configure; `COURANT_DATA` and `COURANT_LISTEN` are
     // command-line options.
     figment = figment.merge(Env::prefixed("COURANT_").filter(|k| k.as_str().contains("__")).split("__"));
-    let config: Config = figment.extract().map_err(|e| {
+    let mut config: Config = figment.extract().map_err(|e| {
         let origin = file.as_ref().map_or("the environment".to_string(), |f| f.display().to_string());
         anyhow::anyhow!("invalid configuration ({origin}): {}", describe(e))
     })?;
+    if let Ok(url) = std::env::var(STORE_URL_VAR)
+        && !url.trim().is_empty()
+    {
+        config.store.url = url;
+    }
     validate(&config)?;
     Ok(Loaded { config, file })
 }
@@ -199,6 +268,13 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
         }
     }
     config.labels.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    config.store.location(Path::new("."))?;
+    if !(1..=1000).contains(&config.store.max_connections) {
+        bail!("key `store.max_connections`: expected how many connections a node keeps, from 1 to 1000");
+    }
+    if !(1..=3600).contains(&config.store.statement_timeout_seconds) {
+        bail!("key `store.statement_timeout_seconds`: expected seconds from 1 to 3600");
+    }
     Ok(())
 }
 
@@ -264,6 +340,26 @@ mod tests {
         )
         .expect("a complete [cdn] loads");
         assert!(!format!("{:?}", loaded.config).contains("s3cret"), "the token stays out of debug output");
+    }
+
+    #[test]
+    fn store_url_is_checked_and_its_password_never_shown() {
+        let err = load_text("[store]\nurl = \"mysql://db/news\"\n").unwrap_err().to_string();
+        assert!(err.contains("store.url") && err.contains("postgres://"), "{err}");
+        let loaded = load_text("[store]\nurl = \"postgres://courant:s3cret@db.internal/news\"\n").expect("a PostgreSQL URL");
+        assert_eq!(
+            loaded.config.store.location(Path::new("data")).expect("location"),
+            courant_store::Location::Postgres("postgres://courant:s3cret@db.internal/news".into())
+        );
+        assert!(!format!("{:?}", loaded.config).contains("s3cret"), "the password stays out of debug output");
+        let default = load_text("").expect("defaults");
+        assert_eq!(
+            default.config.store.location(Path::new("data")).expect("location"),
+            courant_store::Location::Sqlite("data".into()),
+            "SQLite in the data folder by default"
+        );
+        let err = load_text("[store]\nmax_connections = 0\n").unwrap_err().to_string();
+        assert!(err.contains("store.max_connections"), "{err}");
     }
 
     #[test]

@@ -26,11 +26,37 @@ pub fn index_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("index")
 }
 
-/// Opens the store in `data_dir` (applying migrations) and the search index (rebuilding it
-/// when it is missing or of another version), and prepares the application.
+/// The folder of picture files: `store.media_dir`, else DATA/media.
+pub fn media_folder(data_dir: &Path, config: &Config) -> PathBuf {
+    config.store.media_dir.clone().unwrap_or_else(|| media_dir(data_dir))
+}
+
+/// Opens the store the configuration names (`store.url`, else the data folder's SQLite file),
+/// applying pending migrations when `migrate` is true.
+pub async fn open_store(data_dir: &Path, config: &Config, migrate: bool) -> anyhow::Result<Store> {
+    let location = config.store.location(data_dir)?;
+    let settings = config.store.pg_settings();
+    let opened = if migrate {
+        Store::open_at(&location, &settings).await
+    } else {
+        Store::open_at_without_migrating(&location, &settings).await
+    };
+    let store = opened.with_context(|| match &location {
+        courant_store::Location::Sqlite(_) => format!("cannot open the store at {location}"),
+        courant_store::Location::Postgres(_) => format!(
+            "cannot open the store at {location}; is the PostgreSQL server running, and may this user connect to \
+             the database?"
+        ),
+    })?;
+    tracing::info!(store = %location, "store opened");
+    Ok(store)
+}
+
+/// Opens the store the configuration names (applying migrations) and the search index in
+/// `data_dir` (rebuilding it when it is missing or of another version), and prepares the
+/// application.
 pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> {
-    let store =
-        Store::open(data_dir).await.with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+    let store = open_store(data_dir, config, true).await?;
     let file_settings = config.render_settings();
     let settings = match store.setting(courant_web::newsroom::SETTINGS_KEY).await? {
         // What admins saved in the newsroom, over the file's values.
@@ -56,7 +82,7 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
         store,
         renderer,
         file_settings,
-        media_dir(data_dir),
+        media_folder(data_dir, config),
         &config.api,
         index,
         config.trending.clone(),
@@ -87,7 +113,7 @@ pub async fn reindex(store: &Store, index: &courant_search::SearchIndex) -> anyh
 pub async fn fill_demo(
     store: &Store,
     index: Option<&courant_search::SearchIndex>,
-    data_dir: &Path,
+    media: &Path,
     articles: usize,
 ) -> anyhow::Result<DemoReport> {
     let options = DemoOptions::new(articles, OffsetDateTime::now_utc());
@@ -99,7 +125,7 @@ pub async fn fill_demo(
         b.set_position(done as u64);
     };
     let started = std::time::Instant::now();
-    let report = courant_demo::generate(store, &media_dir(data_dir), &options, &progress).await?;
+    let report = courant_demo::generate(store, media, &options, &progress).await?;
     pictures.finish();
     stories.finish();
     if let Some(index) = index {

@@ -162,7 +162,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let state = courant::open(&common.data, &loaded.config).await?;
             if state.store.is_empty().await? {
                 tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
-                courant::fill_demo(&state.store, Some(&state.search), &common.data, articles).await?;
+                let media = courant::media_folder(&common.data, &loaded.config);
+                courant::fill_demo(&state.store, Some(&state.search), &media, articles).await?;
             } else {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
@@ -181,21 +182,24 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             serve(state, listener, &loaded.config).await?;
         }
         Command::Migrate { common } => {
-            let store = courant_store::Store::open_without_migrating(&common.data).await?;
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, false).await?;
             let pending = store.pending_migrations().await?;
             store.migrate().await.context("migrations failed; the store is unchanged (each runs in a transaction)")?;
-            println!("applied {} migration(s); the store in {} is up to date", pending.len(), common.data.display());
+            let location = loaded.config.store.location(&common.data)?;
+            println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
         Command::Reindex { common } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
-            let store = courant_store::Store::open(&common.data).await?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let dir = courant::index_dir(&common.data);
             let (index, _) = courant_search::SearchIndex::open(&dir, &loaded.config.search.language)?;
             let n = courant::reindex(&store, &index).await?;
             println!("indexed {n} published stories in {}", dir.display());
         }
         Command::Webhooks { common, last } => {
-            let store = courant_store::Store::open(&common.data).await?;
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let log = store.deliveries(last.clamp(1, 10_000)).await?;
             if log.is_empty() {
                 println!("no webhook deliveries yet");
@@ -218,7 +222,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::User { action: UserAction::Add { common, email, role, name } } => {
             let role = courant_core::Role::parse(&role)
                 .with_context(|| format!("--role {role:?}: expected contributor, editor or admin"))?;
-            let store = courant_store::Store::open(&common.data).await?;
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
             let (user, password) = courant::add_user(&store, &email, &name, role).await?;
             println!("created {} ({}) with the one-time password:\n\n    {password}\n", user.email, user.role);
@@ -227,7 +232,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::User { action: UserAction::Reset { common, email } } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
-            let store = courant_store::Store::open(&common.data).await?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let link = courant::reset_link(&store, &loaded.config.site.url, &email).await?;
             println!("one-time link for {email}, valid for 24 hours:\n\n    {link}\n");
             store.close().await;
@@ -262,26 +267,39 @@ async fn serve(
 /// `courant check`: reports every problem it finds, exits 1 when there is any.
 async fn check(common: Common) -> anyhow::Result<std::process::ExitCode> {
     let mut problems: Vec<String> = Vec::new();
-    match config::load(&common.data, common.config.as_deref()) {
-        Ok(loaded) => match &loaded.file {
-            Some(f) => println!("configuration: {} is valid", f.display()),
-            None => println!("configuration: no courant.toml in {}; using defaults", common.data.display()),
-        },
-        Err(e) => problems.push(format!("{e:#}\n  fix the key named above, or remove it to use the default")),
-    }
+    let config = match config::load(&common.data, common.config.as_deref()) {
+        Ok(loaded) => {
+            match &loaded.file {
+                Some(f) => println!("configuration: {} is valid", f.display()),
+                None => println!("configuration: no courant.toml in {}; using defaults", common.data.display()),
+            }
+            loaded.config
+        }
+        Err(e) => {
+            problems.push(format!("{e:#}\n  fix the key named above, or remove it to use the default"));
+            courant::Config::default()
+        }
+    };
+    let location = config.store.location(&common.data).unwrap_or(courant_store::Location::Sqlite(common.data.clone()));
     let db = common.data.join(courant_store::SQLITE_FILE);
-    if !db.is_file() {
+    if matches!(location, courant_store::Location::Sqlite(_)) && !db.is_file() {
         problems.push(format!(
             "no store at {}\n  run `courant migrate --data {}` to create one, or `courant demo` for a demo publication",
             db.display(),
             common.data.display()
         ));
     } else {
-        let store = courant_store::Store::open_without_migrating(&common.data).await?;
+        let store = match courant::open_store(&common.data, &config, false).await {
+            Ok(store) => store,
+            Err(e) => {
+                println!("problem: {e:#}");
+                return Ok(std::process::ExitCode::FAILURE);
+            }
+        };
         let pending = store.pending_migrations().await?;
         if !pending.is_empty() {
             problems.push(format!(
-                "the store lacks migrations {pending:?}\n  run `courant migrate --data {}`",
+                "the store at {location} lacks migrations {pending:?}\n  run `courant migrate --data {}`",
                 common.data.display()
             ));
         } else {
