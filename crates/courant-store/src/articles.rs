@@ -2,11 +2,11 @@
 //! reading one whole for its page, and listing published ones for the site's pages.
 
 use super::taxonomy::{SlugKind, missing_reference, unique_slug, unique_slugs};
+use super::{Db, dialect};
 use super::{Store, rows};
+use crate::types::*;
 use crate::{StoreError, ts};
 use courant_core::*;
-use crate::types::*;
-use super::{Db, dialect};
 use sqlx::{AssertSqlSafe, Transaction};
 use time::OffsetDateTime;
 
@@ -93,6 +93,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
+        notify_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(ids.into_iter().map(ArticleId).collect())
     }
@@ -489,7 +490,7 @@ pub(crate) async fn log_change_before(
         .bind(before)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    notify_change(tx).await
 }
 
 /// What an article belongs to, as page-cache tags: `s:` its section, `t:`, `u:`, `src:`.
@@ -507,15 +508,19 @@ pub(crate) async fn memberships(tx: &mut Transaction<'_, Db>, id: i64) -> Result
 }
 
 pub(crate) async fn log_change(tx: &mut Transaction<'_, Db>, id: i64, kind: &str) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO article_changes (article_id, kind) VALUES ($1, $2)")
-        .bind(id)
-        .bind(kind)
-        .execute(&mut **tx)
-        .await?;
+    log_change_before(tx, id, kind, "").await
+}
+
+/// Tells the other nodes, when the transaction commits, that the change log grew. PostgreSQL
+/// sends one notification per transaction however often this is called; SQLite has no one to
+/// tell (other processes poll).
+async fn notify_change(tx: &mut Transaction<'_, Db>) -> Result<(), StoreError> {
+    if dialect::POSTGRES {
+        sqlx::query(AssertSqlSafe(format!("NOTIFY {}", crate::CHANGES_CHANNEL))).execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
-/// Stores an article's own row (not its links); returns its id.
 /// How an article is looked up.
 #[derive(Clone, Copy)]
 enum ArticleKey<'a> {
@@ -534,10 +539,7 @@ pub(crate) async fn insert_links(
 }
 
 /// [`insert_links`] for many articles: one statement per link table and few hundred rows.
-async fn insert_links_many(
-    tx: &mut Transaction<'_, Db>,
-    articles: &[(i64, [Vec<i64>; 4])],
-) -> Result<(), StoreError> {
+async fn insert_links_many(tx: &mut Transaction<'_, Db>, articles: &[(i64, [Vec<i64>; 4])]) -> Result<(), StoreError> {
     let tables: [(&str, &str, &str, &'static str); 4] = [
         ("article_authors", "author_id", "", "author"),
         ("article_tags", "tag_id", " ON CONFLICT DO NOTHING", "tag"),

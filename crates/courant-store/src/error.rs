@@ -35,10 +35,17 @@ impl StoreError {
     /// True when the database could not be reached at all (as opposed to refusing a statement):
     /// the caller should answer "try again later", not "broken".
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Io { .. }
-                | StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_))
-        )
+        match self {
+            StoreError::Io { .. } => true,
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_),
+            ) => true,
+            // PostgreSQL's connection exceptions (class 08) and a server shutting down or
+            // starting (57P01-57P03).
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                e.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        }
     }
 }

@@ -22,6 +22,10 @@ use courant_core::*;
 use std::path::Path;
 use time::OffsetDateTime;
 
+/// The PostgreSQL channel a write that logged a change notifies, so other nodes read the change
+/// log at once.
+const CHANGES_CHANNEL: &str = "courant_changes";
+
 /// The file name of the SQLite database inside the data folder.
 pub const SQLITE_FILE: &str = sqlite::FILE;
 

@@ -4,11 +4,11 @@
 
 use super::articles::{insert_links, log_change, log_change_before, memberships};
 use super::taxonomy::{SlugKind, missing_reference, unique_slug};
+use super::{Db, dialect};
 use super::{Store, rows};
+use crate::types::*;
 use crate::{Page, StoreError, ts};
 use courant_core::*;
-use crate::types::*;
-use super::{Db, dialect};
 use sqlx::{AssertSqlSafe, Row, Transaction};
 use time::OffsetDateTime;
 

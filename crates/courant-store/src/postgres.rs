@@ -63,9 +63,6 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").
 const WRITE_LOCK: i64 = 0x636f_7572_616e_74;
 
-/// The channel a committed write notifies, so other nodes read the change log at once.
-pub(crate) const CHANNEL: &str = "courant_changes";
-
 /// How a node connects.
 #[derive(Debug, Clone)]
 pub struct PgSettings {
@@ -189,10 +186,9 @@ impl Store {
         Ok(tx)
     }
 
-    /// Commits a write, tells the other nodes, and counts it.
-    async fn commit(&self, mut tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
-        // Delivered at commit, and only if the transaction commits.
-        sqlx::query(sqlx::AssertSqlSafe(format!("NOTIFY {CHANNEL}"))).execute(&mut *tx).await?;
+    /// Commits a write and counts it. A write that logged a change notified the other nodes
+    /// (see `articles::notify_change`); the notification goes out with the commit.
+    async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
         tx.commit().await?;
         self.writes.fetch_add(1, Ordering::AcqRel);
         Ok(())
@@ -201,7 +197,7 @@ impl Store {
     /// A listener for the notifications of committed writes.
     pub(crate) async fn listen(&self) -> Result<sqlx::postgres::PgListener, StoreError> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.write).await?;
-        listener.listen(CHANNEL).await?;
+        listener.listen(crate::CHANGES_CHANNEL).await?;
         Ok(listener)
     }
 

@@ -5,11 +5,11 @@
 use super::articles::log_change;
 use super::newsroom::audit;
 use super::taxonomy::{check_source_url, missing_reference, source_kind};
+use super::{Db, dialect};
 use super::{Store, rows};
+use crate::types::*;
 use crate::{Page, StoreError};
 use courant_core::*;
-use crate::types::*;
-use super::{Db, dialect};
 use sqlx::{AssertSqlSafe, Transaction};
 use time::OffsetDateTime;
 

@@ -1,10 +1,10 @@
 //! Turning result rows into model types. Every query that selects an entity selects the columns
 //! these functions read, under the same names.
 
+use super::DbRow;
 use crate::StoreError;
 use courant_core::*;
 use sqlx::Row;
-use super::DbRow;
 
 /// The columns of an image joined into another row, each name prefixed (`hero_`, `photo_`).
 pub(crate) fn image_columns(table: &str, prefix: &str) -> String {

@@ -76,10 +76,10 @@ impl Store {
         .bind(by.0)
         .execute(&mut *tx)
         .await?;
-        super::newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "").await?;
+        super::newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "")
+            .await?;
         super::articles::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
-
 }

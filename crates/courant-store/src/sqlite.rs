@@ -90,8 +90,11 @@ impl Store {
             .foreign_keys(true);
         // The database is a file in this process: a connection cannot go stale, so it is not
         // pinged before each use (which would double the cost of a small query).
-        let write =
-            SqlitePoolOptions::new().test_before_acquire(false).max_connections(1).connect_with(options.clone()).await?;
+        let write = SqlitePoolOptions::new()
+            .test_before_acquire(false)
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get() as u32 * 2).max(4);
         let mut connections = Vec::with_capacity(readers as usize);
         let read_only = options.read_only(true);
@@ -146,11 +149,10 @@ impl Store {
         )
         .fetch_all(&mut *self.read.get().await?)
         .await?;
-        let indexes: Vec<String> = sqlx::query_scalar(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1",
-        )
-        .fetch_all(&mut *self.read.get().await?)
-        .await?;
+        let indexes: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1")
+                .fetch_all(&mut *self.read.get().await?)
+                .await?;
         Ok(crate::Schema { columns, indexes })
     }
 

@@ -1,11 +1,11 @@
 //! Sections, authors, tags, sources and images: what articles refer to.
 
+use super::Db;
 use super::{Store, rows};
 use crate::StoreError;
+use crate::types::*;
 use courant_core::slug::{slugify, with_suffix};
 use courant_core::*;
-use crate::types::*;
-use super::Db;
 use sqlx::{AssertSqlSafe, Transaction};
 
 /// The kinds of things that have slugs, each with its table. Slugs are unique per kind.

@@ -341,4 +341,3 @@ pub struct Delivery {
 pub const RESERVED_SECTION_SLUGS: &[&str] = &[
     "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
 ];
-

@@ -1,13 +1,13 @@
 //! Newsroom users, their sessions and one-time password reset links. Passwords arrive hashed
 //! and tokens arrive as hashes: the store never sees a secret it could leak.
 
-use super::newsroom::audit;
+use super::DbRow;
 use super::Store;
+use super::newsroom::audit;
+use crate::types::*;
 use crate::{StoreError, ts};
 use courant_core::*;
-use crate::types::*;
 use sqlx::Row;
-use super::DbRow;
 use time::OffsetDateTime;
 
 const USER_COLUMNS: &str =

@@ -1,9 +1,9 @@
 //! Webhook deliveries and the change events they come from.
 
 use super::Store;
+use crate::types::*;
 use crate::{StoreError, ts};
 use courant_core::ArticleId;
-use crate::types::*;
 use time::OffsetDateTime;
 
 type DeliveryRow = (
@@ -37,6 +37,9 @@ fn delivery(r: DeliveryRow) -> Delivery {
         delivered_at: r.11,
     }
 }
+
+/// How long a claimed delivery is left to the node that claimed it.
+const CLAIM: time::Duration = time::Duration::minutes(1);
 
 const DELIVERY_COLUMNS: &str = "id, change_seq, url, event, article_id, payload, status, attempts, last_error, \
                                 next_attempt_at, created_at, delivered_at";
@@ -101,17 +104,35 @@ impl Store {
         Ok(())
     }
 
-    /// Pending deliveries whose next attempt is due at `now`, oldest first.
+    /// Claims the pending deliveries whose next attempt is due at `now`, oldest first: they are
+    /// not due again for [`CLAIM`], so that of several nodes only the claiming one sends them
+    /// (and another takes over after that if the claiming one stopped).
     pub async fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<Delivery>, StoreError> {
-        let sql = format!(
+        let due = format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \
              ORDER BY id LIMIT $2"
         );
-        let rows: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(ts(now))
-            .bind(limit)
-            .fetch_all(&mut *self.read.get().await?)
-            .await?;
+        // Read first: most passes find nothing and need not write.
+        let any: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 LIMIT 1",
+        )
+        .bind(ts(now))
+        .fetch_optional(&mut *self.read.get().await?)
+        .await?;
+        if any.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin().await?;
+        let rows: Vec<DeliveryRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(due)).bind(ts(now)).bind(limit).fetch_all(&mut *tx).await?;
+        for row in &rows {
+            sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2")
+                .bind(ts(now + CLAIM))
+                .bind(row.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        self.commit(tx).await?;
         Ok(rows.into_iter().map(delivery).collect())
     }
 

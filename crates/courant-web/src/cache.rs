@@ -805,10 +805,14 @@ impl PageCache {
 }
 
 /// Follows the store's change log: this process's writes are applied before the next request
-/// is served ([`serve`] checks), other processes' within a few tens of milliseconds.
+/// is served ([`serve`] checks), other processes' within a few tens of milliseconds: SQLite's
+/// log is read every 20 ms; PostgreSQL's when it notifies of a write, and every half second
+/// in case a notification was lost with its connection.
 pub async fn follow_changes(app: AppState) {
+    let poll = Duration::from_millis(if app.store.is_shared() { 500 } else { 20 });
+    let mut listener = None;
     loop {
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        app.store.wait_for_writes(&mut listener, poll).await;
         if let Err(e) = app.cache.sync(&app.store).await {
             tracing::warn!(error = %e, "the page cache cannot read the change log; retrying");
         }

@@ -88,14 +88,16 @@ pub async fn apply_changes(store: &Store, index: &SearchIndex) -> Result<usize, 
     Ok(count)
 }
 
-/// Follows the store's changes for as long as the task runs.
+/// Follows the store's changes for as long as the task runs: at once when PostgreSQL tells of
+/// another node's write, else every [`FOLLOW_EVERY`].
 pub async fn follow(store: Store, index: std::sync::Arc<SearchIndex>) {
+    let mut listener = None;
     loop {
         match apply_changes(&store, &index).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(articles = n, "search index updated"),
             Err(e) => tracing::warn!(error = %e, "search index could not follow the store; retrying"),
         }
-        tokio::time::sleep(FOLLOW_EVERY).await;
+        store.wait_for_writes(&mut listener, FOLLOW_EVERY).await;
     }
 }

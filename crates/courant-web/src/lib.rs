@@ -7,6 +7,7 @@ mod error;
 pub mod indexer;
 mod limit;
 pub mod newsroom;
+pub mod proxy;
 mod routes;
 pub mod tasks;
 pub mod trending;

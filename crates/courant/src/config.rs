@@ -130,11 +130,15 @@ impl Config {
 pub struct ServerConfig {
     /// Address to listen on; `--listen` and `COURANT_LISTEN` take precedence.
     pub listen: SocketAddr,
+    /// Addresses of the load balancers and CDNs in front of this node, whose `X-Forwarded-For`
+    /// names the reader (for rate limits, the login throttle and view counts). Empty: the
+    /// peer is the reader.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)) }
+        ServerConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), trusted_proxies: Vec::new() }
     }
 }
 
@@ -346,7 +350,8 @@ mod tests {
     fn store_url_is_checked_and_its_password_never_shown() {
         let err = load_text("[store]\nurl = \"mysql://db/news\"\n").unwrap_err().to_string();
         assert!(err.contains("store.url") && err.contains("postgres://"), "{err}");
-        let loaded = load_text("[store]\nurl = \"postgres://courant:s3cret@db.internal/news\"\n").expect("a PostgreSQL URL");
+        let loaded =
+            load_text("[store]\nurl = \"postgres://courant:s3cret@db.internal/news\"\n").expect("a PostgreSQL URL");
         assert_eq!(
             loaded.config.store.location(Path::new("data")).expect("location"),
             courant_store::Location::Postgres("postgres://courant:s3cret@db.internal/news".into())

@@ -262,7 +262,13 @@ pub async fn serve_with(
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
     let flush_on_exit = state.clone();
-    let app = courant_web::router(state);
+    let mut app = courant_web::router(state);
+    if !config.server.trusted_proxies.is_empty() {
+        let trusted: std::sync::Arc<[std::net::IpAddr]> = config.server.trusted_proxies.clone().into();
+        app = app.layer(axum::middleware::from_fn(move |request, next| {
+            courant_web::proxy::forwarded_client(trusted.clone(), request, next)
+        }));
+    }
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,0 +1,440 @@
+//! Two `courant serve` processes against one PostgreSQL server, as behind a load balancer: what
+//! one node publishes the other shows (home page, search, feed) within a second; what one
+//! withdraws is gone from the other; a node killed with SIGKILL during a stream of writes loses
+//! nothing and catches up when it starts again; while PostgreSQL is stopped the nodes keep
+//! serving cached pages, refuse writes with 503 and a clear message, and recover when it is back.
+//!
+//! The test runs its own PostgreSQL server (it stops and starts it), through
+//! `scripts/scratch-postgres`: Debian's postgresql package must be installed (`scripts/test`
+//! installs it). Without it the test fails; it never skips.
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository's `scripts/scratch-postgres`.
+fn scratch_postgres() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/scratch-postgres")
+}
+
+/// A PostgreSQL server of this test's own, stopped and removed at the end.
+struct Postgres {
+    dir: tempfile::TempDir,
+    /// The server's URL, without a database.
+    server: String,
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        make_traversable(dir.path());
+        let out = Command::new(scratch_postgres())
+            .arg("start")
+            .arg(dir.path().join("pg"))
+            .output()
+            .expect("run scripts/scratch-postgres");
+        assert!(
+            out.status.success(),
+            "scripts/scratch-postgres could not start PostgreSQL (is Debian's postgresql package installed?): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let server = url.trim_end_matches("/postgres").to_string();
+        Postgres { dir, server }
+    }
+
+    fn run(&self, action: &str) {
+        let out = Command::new(scratch_postgres())
+            .arg(action)
+            .arg(self.dir.path().join("pg"))
+            .output()
+            .expect("run scripts/scratch-postgres");
+        assert!(out.status.success(), "scratch-postgres {action}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// A new database on the server; its URL.
+    async fn database(&self, name: &str) -> String {
+        use sqlx::Connection;
+        let mut admin = sqlx::PgConnection::connect(&format!("{}/postgres", self.server)).await.expect("connect");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create");
+        format!("{}/{name}", self.server)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(scratch_postgres()).arg("stop").arg(self.dir.path().join("pg")).output();
+    }
+}
+
+/// The server runs as the postgres user when the tests run as root: it must reach its folder.
+fn make_traversable(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod the temporary folder");
+}
+
+/// A `courant serve` process.
+struct Node {
+    child: Child,
+    base: String,
+    data: PathBuf,
+    store: String,
+    media: PathBuf,
+    port: u16,
+}
+
+impl Node {
+    fn start(data: &Path, store: &str, media: &Path, port: u16) -> Node {
+        let child = Command::new(env!("CARGO_BIN_EXE_courant"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(data)
+            .env("COURANT_STORE_URL", store)
+            .env("COURANT_STORE__MEDIA_DIR", media)
+            .env("COURANT_LOG", "warn")
+            .env_remove("COURANT_LISTEN")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start courant serve");
+        Node {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            data: data.to_owned(),
+            store: store.to_string(),
+            media: media.to_owned(),
+            port,
+        }
+    }
+
+    /// The same node started again on its data folder and port.
+    fn restart(self) -> Node {
+        let (data, store, media, port) = (self.data.clone(), self.store.clone(), self.media.clone(), self.port);
+        drop(self);
+        Node::start(&data, &store, &media, port)
+    }
+
+    async fn wait_ready(&self) {
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = client().get(format!("{}/healthz", self.base)).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "{} did not answer within a minute", self.base);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn kill_hard(&mut self) {
+        // SIGKILL: no shutdown, no flush.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let r = client().get(format!("{}{path}", self.base)).send().await.expect("GET");
+        (r.status().as_u16(), r.text().await.unwrap_or_default())
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port()
+}
+
+fn client() -> reqwest::Client {
+    courant_web::webhooks::ensure_tls();
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client")
+}
+
+fn cookie_named(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// A newsroom login: the session cookie, valid on every node.
+async fn log_in(node: &Node, email: &str, password: &str) -> String {
+    let form = client().get(format!("{}/newsroom/login", node.base)).send().await.expect("login form");
+    let form_cookie = cookie_named(&form, "courant_form").expect("the login form sets its cookie");
+    let html = form.text().await.expect("login page");
+    let fields = form_fields(&html, "form");
+    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.clone()).expect("csrf field");
+    let r = client()
+        .post(format!("{}/newsroom/login", node.base))
+        .header("cookie", form_cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded(&[("csrf", csrf.as_str()), ("email", email), ("password", password)]))
+        .send()
+        .await
+        .expect("log in");
+    assert_eq!(r.status(), 303, "logging in as {email} should redirect");
+    cookie_named(&r, "courant_session").expect("a session cookie")
+}
+
+/// The fields a browser would send from the first `form` matching `css` (with none of its buttons).
+fn form_fields(html: &str, css: &str) -> Vec<(String, String)> {
+    let doc = Html::parse_document(html);
+    let sel = |s: &str| Selector::parse(s).expect("selector");
+    let form = doc.select(&sel(css)).next().unwrap_or_else(|| panic!("no form {css} in the page"));
+    let mut out = Vec::new();
+    for el in form.select(&sel("input, textarea, select")) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        match (v.name(), v.attr("type").unwrap_or("text")) {
+            ("input", "file" | "submit" | "button") => {}
+            ("input", "checkbox" | "radio") if v.attr("checked").is_none() => {}
+            ("input", _) => out.push((name.to_string(), v.attr("value").unwrap_or("").to_string())),
+            ("textarea", _) => out.push((name.to_string(), el.text().collect())),
+            _ => {
+                let options: Vec<_> = el.select(&sel("option")).collect();
+                let chosen = options.iter().find(|o| o.value().attr("selected").is_some()).or(options.first());
+                if let Some(o) = chosen {
+                    out.push((name.to_string(), o.value().attr("value").unwrap_or("").to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The first non-empty option of the select named `name` in the editor.
+fn first_option(html: &str, name: &str) -> String {
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(&format!("select[name={name}] option")).expect("selector");
+    doc.select(&sel)
+        .filter_map(|o| o.value().attr("value"))
+        .find(|v| !v.is_empty())
+        .unwrap_or_else(|| panic!("the editor offers no {name}"))
+        .to_string()
+}
+
+/// `application/x-www-form-urlencoded`, as a browser sends a form.
+fn urlencoded<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> String {
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => (b as char).to_string(),
+                b' ' => "+".to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    fields.iter().map(|(k, v)| format!("{}={}", encode(k.as_ref()), encode(v.as_ref()))).collect::<Vec<_>>().join("&")
+}
+
+fn set(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    fields.retain(|(k, _)| k != name);
+    fields.push((name.to_string(), value.to_string()));
+}
+
+/// Writes a new story on `node`, gives it the demo's first picture and presses "Publish"; returns
+/// its id. `Err` carries the status and page of a refusal.
+async fn publish(node: &Node, session: &str, headline: &str) -> Result<i64, (u16, String)> {
+    let html = page(node, session, "/newsroom/articles/new").await?;
+    let mut fields = form_fields(&html, "form:has(#f-headline)");
+    let csrf = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.clone()).expect("csrf field");
+    set(&mut fields, "headline", headline);
+    set(&mut fields, "standfirst", "Two nodes, one newsroom: the story written on one is read on the other.");
+    set(&mut fields, "body", "The ferry timetable changes on Monday.\n\nPassengers are asked to check the new times.");
+    set(&mut fields, "section", &first_option(&html, "section"));
+    set(&mut fields, "author", &first_option(&html, "author"));
+    let location = post(node, session, "/newsroom/articles", &fields).await?;
+    let id: i64 = location
+        .trim_start_matches("/newsroom/articles/")
+        .split(['?', '#', '/'])
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("saving a new story should lead to its editor, went to {location:?}"));
+    post(
+        node,
+        session,
+        &format!("/newsroom/articles/{id}/hero"),
+        &[("csrf".into(), csrf), ("image_id".into(), "1".into())],
+    )
+    .await?;
+    let html = page(node, session, &format!("/newsroom/articles/{id}")).await?;
+    let mut fields = form_fields(&html, "form:has(#f-headline)");
+    for (name, text) in
+        [("hero_alt", "A ferry at the quay"), ("hero_caption", "The ferry at the quay"), ("hero_credit", "Courant")]
+    {
+        if fields.iter().any(|(k, v)| k == name && v.is_empty()) {
+            set(&mut fields, name, text);
+        }
+    }
+    fields.push(("intent".into(), "publish".into()));
+    post(node, session, &format!("/newsroom/articles/{id}"), &fields).await?;
+    Ok(id)
+}
+
+/// A newsroom page's HTML; `Err` carries another status than 200 and its page.
+async fn page(node: &Node, session: &str, path: &str) -> Result<String, (u16, String)> {
+    let r = client()
+        .get(format!("{}{path}", node.base))
+        .header("cookie", session)
+        .send()
+        .await
+        .map_err(|e| (0, e.to_string()))?;
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    if status == 200 { Ok(body) } else { Err((status, body)) }
+}
+
+/// Posts a form as a browser does; returns where it redirects. `Err` carries another status
+/// than 303 and its page.
+async fn post(node: &Node, session: &str, path: &str, fields: &[(String, String)]) -> Result<String, (u16, String)> {
+    let r = client()
+        .post(format!("{}{path}", node.base))
+        .header("cookie", session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded(fields))
+        .send()
+        .await
+        .map_err(|e| (0, e.to_string()))?;
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_string();
+    if status == 303 { Ok(location) } else { Err((status, r.text().await.unwrap_or_default())) }
+}
+
+/// Presses "Unpublish" on article `id` through `node`.
+async fn unpublish(node: &Node, session: &str, id: i64) {
+    let html = page(node, session, &format!("/newsroom/articles/{id}")).await.expect("the editor");
+    let mut fields = form_fields(&html, "form:has(#f-headline)");
+    fields.push(("intent".into(), "unpublish".into()));
+    post(node, session, &format!("/newsroom/articles/{id}"), &fields).await.expect("unpublish");
+}
+
+/// Polls `path` on `node` until `check` holds of its body; returns how long it took.
+async fn until(node: &Node, path: &str, within: Duration, what: &str, check: impl Fn(&str) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        let (status, body) = node.get(path).await;
+        if status == 200 && check(&body) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < within, "{what}: not so on {}{path} within {within:?}", node.base);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_agree_lose_nothing_and_ride_out_a_database_outage() {
+    let pg = Postgres::start();
+    let store = pg.database("news").await;
+    let root = tempfile::tempdir().expect("temporary folder");
+    let (data_a, data_b, media) = (root.path().join("a"), root.path().join("b"), root.path().join("media"));
+
+    // The demo fills PostgreSQL (and the shared picture folder) and prints the newsroom's accounts.
+    let demo = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["demo", "--no-serve", "--articles", "40", "--data"])
+        .arg(&data_a)
+        .env("COURANT_STORE_URL", &store)
+        .env("COURANT_STORE__MEDIA_DIR", &media)
+        .env("COURANT_LOG", "warn")
+        .output()
+        .expect("run courant demo");
+    let said = String::from_utf8_lossy(&demo.stdout).to_string();
+    assert!(demo.status.success(), "courant demo on PostgreSQL: {said}{}", String::from_utf8_lossy(&demo.stderr));
+    let password = said
+        .lines()
+        .find(|l| l.trim_start().starts_with("editor "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap_or_else(|| panic!("the demo names the editor's account: {said}"))
+        .to_string();
+
+    let a = Node::start(&data_a, &store, &media, free_port());
+    let b = Node::start(&data_b, &store, &media, free_port());
+    a.wait_ready().await;
+    b.wait_ready().await;
+    // B's home page is in its cache before A publishes.
+    b.get("/").await;
+    b.get("/rss.xml").await;
+
+    // Publish on A; B shows it on its home page, in its search and in its feed within a second.
+    let session = log_in(&a, "editor@demo.courant.example", &password).await;
+    let headline = "Zephyrine ferry timetable changes on Monday";
+    let id = publish(&a, &session, headline).await.unwrap_or_else(|(s, page)| panic!("publish on A: {s} {page}"));
+    let second = Duration::from_secs(1);
+    let home = until(&b, "/", second, "A's story on B's home page", |body| body.contains(headline)).await;
+    let search =
+        until(&b, "/search?q=zephyrine", second, "A's story in B's search", |body| body.contains(headline)).await;
+    let feed = until(&b, "/rss.xml", second, "A's story in B's feed", |body| body.contains(headline)).await;
+    eprintln!("published on A, seen on B: home {home:?}, search {search:?}, feed {feed:?}");
+
+    // The session works on B too; withdrawn there, the story is gone from A.
+    unpublish(&b, &session, id).await;
+    until(&a, "/", second, "B's withdrawal on A's home page", |body| !body.contains(headline)).await;
+    until(&a, "/search?q=zephyrine", second, "B's withdrawal in A's search", |body| !body.contains(headline)).await;
+
+    // A stream of writes on B; A is killed in the middle of it, then started again.
+    let mut a = a;
+    let mut written = Vec::new();
+    for i in 0..12 {
+        if i == 4 {
+            a.kill_hard();
+        }
+        let title = format!("Quillwort harbour notice number {i}");
+        let id = publish(&b, &session, &title).await.unwrap_or_else(|(s, page)| panic!("publish on B: {s} {page}"));
+        written.push((id, title));
+    }
+    let a = a.restart();
+    a.wait_ready().await;
+    for (id, title) in &written {
+        let (status, body) = a.get(&format!("/api/v1/articles/{id}")).await;
+        assert_eq!(status, 200, "article {id}, written on B while A was down, is served by A");
+        assert!(body.contains(title.as_str()), "A serves article {id} as written: {body}");
+    }
+    let latest = &written.last().expect("written").1;
+    until(&a, "/", second, "the last story written while A was down, on A's home page", |body| body.contains(latest))
+        .await;
+    until(&a, "/search?q=quillwort", second, "the stories written while A was down, in A's search", |body| {
+        written.iter().filter(|(_, t)| body.contains(t.as_str())).count() >= 10
+    })
+    .await;
+
+    // PostgreSQL stops: cached pages are still served, writes are refused with 503.
+    let (_, cached_home) = a.get("/").await;
+    pg.run("stop");
+    let (status, body) = a.get("/").await;
+    assert_eq!(status, 200, "a cached page is served while the database is down");
+    assert_eq!(body, cached_home, "the same page as before the outage");
+    let refused = publish(&b, &session, "Written during the outage").await;
+    match refused {
+        Err((503, page)) => assert!(
+            page.to_lowercase().contains("try again"),
+            "the refusal says what to do: {}",
+            &page[..page.len().min(2000)]
+        ),
+        other => panic!("a write while the database is down should get 503, got {other:?}"),
+    }
+
+    // PostgreSQL is back: writes go through again, and both nodes follow.
+    pg.run("resume");
+    let started = Instant::now();
+    let after = loop {
+        match publish(&b, &session, "Vetchling pier reopens after the outage").await {
+            Ok(id) => break id,
+            Err(e) => {
+                assert!(started.elapsed() < Duration::from_secs(30), "writes did not recover: {e:?}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    until(&a, "/", Duration::from_secs(5), "the first story after the outage, on A", |body| {
+        body.contains("Vetchling pier reopens")
+    })
+    .await;
+    let (status, _) = a.get(&format!("/api/v1/articles/{after}")).await;
+    assert_eq!(status, 200, "A serves the story written after the outage");
+}
