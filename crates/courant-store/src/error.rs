@@ -26,6 +26,9 @@ pub enum StoreError {
     /// Something cannot be deleted while other things use it; names (up to twenty of) them.
     #[error("the {what} is still used by: {}", used_by.join("; "))]
     InUse { what: &'static str, used_by: Vec<String> },
+    /// A copy was to go into a store that already holds a publication.
+    #[error("the destination store is not empty: a publication is copied only into a new, empty store")]
+    NotEmpty,
     /// A row holds a value this version of Courant cannot read.
     #[error("unreadable row: {0}")]
     Corrupt(String),

@@ -9,11 +9,16 @@
 //! query asks its backend's `dialect` module. [`Store`] hands each call to its backend; each
 //! method's documentation is on its implementation in the files of queries.
 
+// The files of queries are compiled once per backend on purpose (see above).
+#![allow(clippy::duplicate_mod)]
+
+mod copy;
 mod error;
 mod postgres;
 mod sqlite;
 mod types;
 
+pub use copy::TableCopy;
 pub use error::StoreError;
 pub use postgres::PgSettings;
 pub use types::*;

@@ -31,6 +31,8 @@ pub(crate) mod dialect {
 
 #[path = "articles.rs"]
 mod articles;
+#[path = "copying.rs"]
+mod copying;
 #[path = "newsroom.rs"]
 mod newsroom;
 #[path = "registry.rs"]
@@ -61,7 +63,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").
-const WRITE_LOCK: i64 = 0x636f_7572_616e_74;
+const WRITE_LOCK: i64 = 0x0063_6f75_7261_6e74;
 
 /// How a node connects.
 #[derive(Debug, Clone)]

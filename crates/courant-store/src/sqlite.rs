@@ -33,6 +33,8 @@ mod readers;
 
 #[path = "articles.rs"]
 mod articles;
+#[path = "copying.rs"]
+mod copying;
 #[path = "newsroom.rs"]
 mod newsroom;
 #[path = "registry.rs"]

@@ -43,6 +43,18 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Copy a whole publication into a new, empty store: from the SQLite data folder to
+    /// PostgreSQL (or back). Every table goes in one transaction; both stores are then compared
+    /// table by table (rows and checksums). Picture files stay where they are: point
+    /// `store.media_dir` at them.
+    MigrateStore {
+        /// The store to copy: sqlite:DIR (a data folder) or postgres://user:password@host/database.
+        #[arg(long)]
+        from: String,
+        /// The new store: postgres://user:password@host/database or sqlite:DIR.
+        #[arg(long)]
+        to: String,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -189,6 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let location = loaded.config.store.location(&common.data)?;
             println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
+        Command::MigrateStore { from, to } => migrate_store(&from, &to).await?,
         Command::Reindex { common } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             let store = courant::open_store(&common.data, &loaded.config, true).await?;
@@ -262,6 +275,52 @@ async fn serve(
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
     courant::serve_with(listener, state, config.clone(), courant::shutdown_signal()).await
+}
+
+/// `courant migrate-store`: copies, checks, and says what to do next.
+async fn migrate_store(from: &str, to: &str) -> anyhow::Result<()> {
+    use courant_store::{Location, PgSettings, Store};
+    let from = Location::parse(from).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+    let to = Location::parse(to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+    if from == to {
+        anyhow::bail!("--from and --to name the same store ({from})");
+    }
+    if let Location::Sqlite(dir) = &from
+        && !dir.join(courant_store::SQLITE_FILE).is_file()
+    {
+        anyhow::bail!("--from: no store in {} (it has no {})", dir.display(), courant_store::SQLITE_FILE);
+    }
+    let settings = PgSettings { statement_timeout: std::time::Duration::from_secs(600), ..PgSettings::default() };
+    let source = Store::open_at(&from, &settings).await.with_context(|| format!("cannot open {from}"))?;
+    let destination = Store::open_at(&to, &settings).await.with_context(|| format!("cannot open {to}"))?;
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:24} [{bar:40}] {pos}/{len}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let report = source
+        .copy_to(&destination, &|table, done, total| {
+            bar.set_message(table.to_string());
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .with_context(|| format!("the copy into {to} did not complete; it holds nothing of it (one transaction)"))?;
+    bar.finish_and_clear();
+    let rows: u64 = report.iter().map(|t| t.rows).sum();
+    for t in &report {
+        println!("{:<22} {:>9} rows  checksum {:016x}  identical", t.table, t.rows, t.checksum);
+    }
+    println!("copied {rows} rows from {from} to {to} in {:.1} s; every table checked", started.elapsed().as_secs_f32());
+    if let Location::Sqlite(dir) = &from {
+        println!(
+            "next: set store.url (or COURANT_STORE_URL) to the new store, and store.media_dir to {} (the pictures)",
+            courant::media_dir(dir).display()
+        );
+    }
+    source.close().await;
+    destination.close().await;
+    Ok(())
 }
 
 /// `courant check`: reports every problem it finds, exits 1 when there is any.

@@ -255,3 +255,58 @@ fn user_add_prints_a_one_time_password_and_refuses_duplicates() {
     assert!(reset.status.success(), "{}", text(&reset));
     assert!(text(&reset).contains("/newsroom/reset/"), "{}", text(&reset));
 }
+
+/// `COURANT_TEST_POSTGRES` (set by `scripts/test`); the test fails without it.
+fn test_postgres() -> String {
+    std::env::var("COURANT_TEST_POSTGRES").ok().filter(|u| !u.is_empty()).expect(
+        "this test needs COURANT_TEST_POSTGRES=postgres://user@host:port/database (scripts/test starts a server); \
+         not skipping silently",
+    )
+}
+
+#[tokio::test]
+async fn migrate_store_copies_the_demo_into_postgres_and_checks_it() {
+    use sqlx::Connection;
+    let server = test_postgres();
+    let name = format!("cli_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to the test server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create");
+    let target = format!("{}/{name}", server.rsplit_once('/').expect("a URL with a database").0);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = courant(&["demo", "--no-serve", "--articles", "30"], dir.path());
+    assert!(demo.status.success(), "{}", text(&demo));
+    let from = format!("sqlite:{}", dir.path().display());
+    let copy = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["migrate-store", "--from", &from, "--to", &target])
+        .output()
+        .expect("run migrate-store");
+    assert!(copy.status.success(), "{}", text(&copy));
+    let said = text(&copy);
+    assert!(said.contains("every table checked"), "{said}");
+    assert!(said.contains("articles") && said.contains("30 rows"), "the report counts the stories: {said}");
+
+    // The copy serves `courant check` as the original did.
+    let check = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["check", "--data"])
+        .arg(dir.path())
+        .env("COURANT_STORE_URL", &target)
+        .output()
+        .expect("run check");
+    assert!(check.status.success(), "{}", text(&check));
+    let original = courant(&["check"], dir.path());
+    let store_line = |o: &Output| text(o).lines().find(|l| l.starts_with("store:")).map(str::to_string);
+    assert_eq!(store_line(&check), store_line(&original), "the same counts in both stores");
+
+    // Never into a store that holds a publication; never to somewhere Courant cannot store.
+    let again = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["migrate-store", "--from", &from, "--to", &target])
+        .output()
+        .expect("run migrate-store again");
+    assert!(!again.status.success() && text(&again).contains("not empty"), "{}", text(&again));
+    let bad = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["migrate-store", "--from", &from, "--to", "mysql://db/news"])
+        .output()
+        .expect("run migrate-store");
+    assert!(!bad.status.success() && text(&bad).contains("--to"), "{}", text(&bad));
+}

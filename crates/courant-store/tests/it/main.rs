@@ -7,6 +7,7 @@
 mod support;
 
 mod articles;
+mod copy;
 mod listing;
 mod migrations;
 mod newsroom;

@@ -56,7 +56,7 @@ pub fn postgres_url() -> String {
     match std::env::var(POSTGRES_VAR) {
         Ok(url) if !url.is_empty() => url,
         _ => panic!(
-            "{BACKEND_VAR}=postgres needs {POSTGRES_VAR}=postgres://user@host:port/database, a server this suite \
+            "this test needs {POSTGRES_VAR}=postgres://user@host:port/database, a PostgreSQL server it \
              may create schemas on (scripts/test starts one). Not skipping silently."
         ),
     }
