@@ -180,99 +180,149 @@ impl Store {
     /// read once for all of them).
     pub async fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Article>, StoreError> {
         let sections = self.sections().await?;
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(a) = self.article_in(*id, &sections).await? {
-                found.push(a);
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            for a in self.articles_where(ArticleKey::Ids(chunk), &sections).await? {
+                found.insert(a.id, a);
             }
         }
-        Ok(found)
+        // In the order asked.
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     async fn article_in(&self, id: ArticleId, sections: &[Section]) -> Result<Option<Article>, StoreError> {
-        self.article_where(ArticleKey::Id(id), sections).await
+        self.article_where(ArticleKey::Ids(&[id]), sections).await
     }
 
     async fn article_where(&self, key: ArticleKey<'_>, sections: &[Section]) -> Result<Option<Article>, StoreError> {
-        let column = match key {
-            ArticleKey::Id(_) => "id",
-            ArticleKey::Slug(_) => "slug",
+        Ok(self.articles_where(key, sections).await?.into_iter().next())
+    }
+
+    /// Whole articles: their rows, then each of their lists for all of them at once (a feed of
+    /// fifty stories takes six queries, not three hundred).
+    async fn articles_where(&self, key: ArticleKey<'_>, sections: &[Section]) -> Result<Vec<Article>, StoreError> {
+        let condition = match key {
+            ArticleKey::Ids(ids) => format!("a.id IN {}", crate::marks(ids.len(), 1)),
+            ArticleKey::Slug(_) => "a.slug = $1".to_string(),
         };
+        if matches!(key, ArticleKey::Ids([])) {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, a.status, \
              a.created_at, a.published_at, a.updated_at, {} \
-             FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE a.{column} = $1",
+             FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE {condition}",
             rows::image_columns("hi", "hero_")
         );
-        let query = sqlx::query(AssertSqlSafe(sql));
-        let query = match key {
-            ArticleKey::Id(id) => query.bind(id.0),
-            ArticleKey::Slug(slug) => query.bind(slug),
-        };
-        let Some(row) = query.fetch_optional(&mut *self.read.get().await?).await? else {
-            return Ok(None);
-        };
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        match key {
+            ArticleKey::Ids(ids) => {
+                for id in ids {
+                    query = query.bind(id.0);
+                }
+            }
+            ArticleKey::Slug(slug) => query = query.bind(slug),
+        }
+        let found = query.fetch_all(&mut *self.read.get().await?).await?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
         use sqlx::Row;
-        let id = ArticleId(row.try_get("id")?);
-        let section_id = SectionId(row.try_get("section_id")?);
-        let section_path = section_path(sections, section_id);
-        let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
+        let ids: Vec<i64> = found.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        let of = crate::marks(ids.len(), 1);
 
-        // The story's lists, read side by side on the pool's connections.
+        // The stories' lists, read side by side on the pool's connections, each for all of them.
         let authors_sql = format!(
-            "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id = $1 ORDER BY aa.position",
-            rows::author_select()
+            "{} JOIN article_authors aa ON aa.author_id = au.id \
+             WHERE aa.article_id IN {of} ORDER BY aa.article_id, aa.position",
+            rows::author_select().replacen("SELECT ", "SELECT aa.article_id AS of_article, ", 1)
         );
         let related_sql = format!(
             "{} JOIN article_related r ON r.related_id = a.id \
-             WHERE r.article_id = $1 AND a.status = 'published' ORDER BY r.position",
-            rows::summary_select()
+             WHERE r.article_id IN {of} AND a.status = 'published' ORDER BY r.article_id, r.position",
+            rows::summary_select().replacen("SELECT ", "SELECT r.article_id AS of_article, ", 1)
         );
         // Each acquires its own connection inside its future, so that they wait for one side
         // by side (acquiring them all first could wait forever for more than the pool holds).
         let rows_of = async |sql: String| -> Result<Vec<super::DbRow>, StoreError> {
             let mut reader = self.read.get().await?;
-            Ok(sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *reader).await?)
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in &ids {
+                q = q.bind(id);
+            }
+            Ok(q.fetch_all(&mut *reader).await?)
         };
         let (authors, tags, sources, related, corrections) = futures_util::future::try_join5(
             rows_of(authors_sql),
-            rows_of(
-                "SELECT t.id, t.slug, t.name FROM tags t JOIN article_tags x ON x.tag_id = t.id \
-                 WHERE x.article_id = $1 ORDER BY x.position"
-                    .into(),
-            ),
-            rows_of(
-                "SELECT s.id, s.slug, s.name, s.url, s.kind FROM sources s JOIN article_sources x ON x.source_id = s.id \
-                 WHERE x.article_id = $1 ORDER BY x.position"
-                    .into(),
-            ),
+            rows_of(format!(
+                "SELECT t.id, t.slug, t.name, x.article_id AS of_article FROM tags t \
+                 JOIN article_tags x ON x.tag_id = t.id WHERE x.article_id IN {of} ORDER BY x.article_id, x.position"
+            )),
+            rows_of(format!(
+                "SELECT s.id, s.slug, s.name, s.url, s.kind, x.article_id AS of_article FROM sources s \
+                 JOIN article_sources x ON x.source_id = s.id WHERE x.article_id IN {of} \
+                 ORDER BY x.article_id, x.position"
+            )),
             rows_of(related_sql),
-            rows_of("SELECT text, published_at FROM corrections WHERE article_id = $1 ORDER BY published_at, id".into()),
+            rows_of(format!(
+                "SELECT text, published_at, article_id AS of_article FROM corrections WHERE article_id IN {of} \
+                 ORDER BY article_id, published_at, id"
+            )),
         )
         .await?;
+        // Each list's rows by article, in order.
+        let by_article = |rows: &[super::DbRow]| -> Result<std::collections::HashMap<i64, Vec<usize>>, StoreError> {
+            let mut map: std::collections::HashMap<i64, Vec<usize>> = std::collections::HashMap::new();
+            for (i, r) in rows.iter().enumerate() {
+                map.entry(r.try_get("of_article")?).or_default().push(i);
+            }
+            Ok(map)
+        };
+        let (a_of, t_of, s_of, r_of, c_of) = (
+            by_article(&authors)?,
+            by_article(&tags)?,
+            by_article(&sources)?,
+            by_article(&related)?,
+            by_article(&corrections)?,
+        );
+        fn pick<'r>(
+            rows: &'r [super::DbRow],
+            of: &std::collections::HashMap<i64, Vec<usize>>,
+            id: i64,
+        ) -> Vec<&'r super::DbRow> {
+            of.get(&id).map(|list| list.iter().map(|&i| &rows[i]).collect()).unwrap_or_default()
+        }
 
-        Ok(Some(Article {
-            id,
-            slug: row.try_get("slug")?,
-            headline: row.try_get("headline")?,
-            standfirst: row.try_get("standfirst")?,
-            body: row.try_get("body")?,
-            hero: rows::image(&row, "hero_")?,
-            section,
-            section_path,
-            authors: authors.iter().map(rows::author).collect::<Result<_, _>>()?,
-            tags: tags.iter().map(rows::tag).collect::<Result<_, _>>()?,
-            sources: sources.iter().map(rows::source).collect::<Result<_, _>>()?,
-            related: related.iter().map(rows::summary).collect::<Result<_, _>>()?,
-            status: rows::status(&row)?,
-            created_at: row.try_get("created_at")?,
-            published_at: row.try_get("published_at")?,
-            updated_at: row.try_get("updated_at")?,
-            corrections: corrections
-                .iter()
-                .map(|r| Ok(Correction { published_at: r.try_get("published_at")?, text: r.try_get("text")? }))
-                .collect::<Result<_, StoreError>>()?,
-        }))
+        let mut articles = Vec::with_capacity(found.len());
+        for row in &found {
+            let id: i64 = row.try_get("id")?;
+            let section_id = SectionId(row.try_get("section_id")?);
+            let section_path = section_path(sections, section_id);
+            let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
+            articles.push(Article {
+                id: ArticleId(id),
+                slug: row.try_get("slug")?,
+                headline: row.try_get("headline")?,
+                standfirst: row.try_get("standfirst")?,
+                body: row.try_get("body")?,
+                hero: rows::image(row, "hero_")?,
+                section,
+                section_path,
+                authors: pick(&authors, &a_of, id).into_iter().map(rows::author).collect::<Result<_, _>>()?,
+                tags: pick(&tags, &t_of, id).into_iter().map(rows::tag).collect::<Result<_, _>>()?,
+                sources: pick(&sources, &s_of, id).into_iter().map(rows::source).collect::<Result<_, _>>()?,
+                related: pick(&related, &r_of, id).into_iter().map(rows::summary).collect::<Result<_, _>>()?,
+                status: rows::status(row)?,
+                created_at: row.try_get("created_at")?,
+                published_at: row.try_get("published_at")?,
+                updated_at: row.try_get("updated_at")?,
+                corrections: pick(&corrections, &c_of, id)
+                    .into_iter()
+                    .map(|r| Ok(Correction { published_at: r.try_get("published_at")?, text: r.try_get("text")? }))
+                    .collect::<Result<_, StoreError>>()?,
+            });
+        }
+        Ok(articles)
     }
 
     /// Published articles matching `filter`, newest first: `limit` of them after skipping
@@ -524,7 +574,7 @@ async fn notify_change(tx: &mut Transaction<'_, Db>) -> Result<(), StoreError> {
 /// How an article is looked up.
 #[derive(Clone, Copy)]
 enum ArticleKey<'a> {
-    Id(ArticleId),
+    Ids(&'a [ArticleId]),
     Slug(&'a str),
 }
 

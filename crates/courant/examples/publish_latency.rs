@@ -1,8 +1,10 @@
-//! Publish-to-visible latency: publishes stories into a running server's data folder from this
-//! process (as another node or the newsroom would) and times how long each takes to show on the
+//! Publish-to-visible latency: publishes stories into a running server's store from this process
+//! (as another node or the newsroom would) and times how long each takes to show on the
 //! server's home page and in its RSS feed. Prints the median and p99, and publishes per second.
 //!
-//!   cargo run --release --example publish_latency -- DATA_DIR http://127.0.0.1:PORT [N]
+//!   cargo run --release --example publish_latency -- STORE http://127.0.0.1:PORT [N]
+//!
+//! STORE is the server's data folder (SQLite) or its `postgres://` URL.
 //!
 //! Run a read load beside it (e.g. `wrk -c 32 -d 30s http://127.0.0.1:PORT/`) to measure under
 //! load. Loopback only.
@@ -19,14 +21,15 @@ async fn get(client: &reqwest::Client, url: &str) -> anyhow::Result<String> {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: publish_latency DATA_DIR BASE_URL [N]";
-    let dir = args.next().ok_or_else(|| anyhow::anyhow!(usage))?;
+    let usage = "usage: publish_latency STORE BASE_URL [N]";
+    let location = courant_store::Location::parse(&args.next().ok_or_else(|| anyhow::anyhow!(usage))?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let base = args.next().ok_or_else(|| anyhow::anyhow!(usage))?;
     anyhow::ensure!(base.starts_with("http://127.") || base.starts_with("http://localhost"), "loopback only");
     let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(50);
     courant_web::webhooks::ensure_tls();
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build()?;
-    let store = Store::open(std::path::Path::new(&dir)).await?;
+    let store = Store::open_at(&location, &courant_store::PgSettings::default()).await?;
     let template = store.latest(&ArticleFilter::All, 1, 0).await?;
     let template = store
         .article(template.first().ok_or_else(|| anyhow::anyhow!("no story"))?.id)

@@ -266,3 +266,42 @@ async fn corrections_at_the_same_time_keep_their_insertion_order() {
     let texts: Vec<String> = load(&t, id).await.corrections.into_iter().map(|c| c.text).collect();
     assert_eq!(texts, ["Zeta first", "Alpha second", "Mid third"], "same-time corrections in the order added");
 }
+
+#[tokio::test]
+async fn many_articles_load_whole_in_the_order_asked() {
+    let t = TestStore::new().await;
+    let f = fixture(&t).await;
+    let mut first = new_published(&f, "Ferries run again", at_hour(1));
+    first.author_ids = vec![f.anna.id, f.ben.id];
+    first.tag_ids = vec![f.rail.id, f.climate.id];
+    let mut second = new_published(&f, "Budget vote tonight", at_hour(2));
+    second.author_ids = vec![f.ben.id];
+    second.tag_ids = vec![f.budget.id];
+    second.source_ids = vec![f.gazette.id, f.wire.id];
+    let a = insert(&t, &first).await;
+    let b = insert(&t, &second).await;
+    let mut third = new_published(&f, "Storm warning lifted", at_hour(3));
+    third.related_ids = vec![b, a];
+    let c = insert(&t, &third).await;
+    t.add_correction(b, "The vote is at eight, not nine.", at_hour(4)).await.expect("correction");
+
+    let loaded = t.articles(&[b, ArticleId(999_999), c, a]).await.expect("articles");
+    assert_eq!(
+        loaded.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![b, c, a],
+        "in the order asked, missing ones left out"
+    );
+    for article in &loaded {
+        assert_eq!(Some(article), t.article(article.id).await.expect("article").as_ref(), "{} loads whole", article.id);
+    }
+    assert_eq!(loaded[0].authors.iter().map(|x| x.id).collect::<Vec<_>>(), vec![f.ben.id]);
+    assert_eq!(loaded[0].sources.iter().map(|x| x.id).collect::<Vec<_>>(), vec![f.gazette.id, f.wire.id]);
+    assert_eq!(loaded[0].corrections.len(), 1);
+    assert_eq!(loaded[1].related.iter().map(|x| x.id).collect::<Vec<_>>(), vec![b, a], "pinned, in order");
+    assert_eq!(
+        loaded[2].authors.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![f.anna.id, f.ben.id],
+        "in byline order"
+    );
+    assert!(t.articles(&[]).await.expect("none").is_empty());
+}
