@@ -7,6 +7,7 @@
 # Starts deploy/run-local.sh (a throwaway PostgreSQL with the demo, nodes on :8081 and :8082,
 # nginx on :8080), then, for each page, `wrk -t2 -c32` with brotli for SECONDS:
 #   - one node, directly (:8081);
+#   - one node through nginx (a second nginx on :8090 with node A alone in its upstream);
 #   - two nodes through nginx (:8080).
 # Then examples/publish_latency publishes 30 stories straight into PostgreSQL (as node A's
 # newsroom would) and times each until node B (:8082) shows it on its home page and RSS feed,
@@ -40,10 +41,16 @@ run() { # label url
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } /^Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
     END { printf "%-36s %10s req/s  p50 %8s  p99 %8s%s\n", label, rps, p50, p99, (bad ? "  NON-2XX " bad : "") }'
 }
+# The same nginx with node A alone, to tell nginx's cost from the second node's.
+sed -e '/127.0.0.1:8082/d' -e 's/listen 127.0.0.1:8080;/listen 127.0.0.1:8090;/' -e 's/^pid nginx.pid;/pid one-node.pid;/' \
+  deploy/nginx.conf >"$work/one-node.conf"
+nginx -p "$work/nginx" -c "$work/one-node.conf"
 for page in / "$article"; do
   run "one node, direct        $page" "http://127.0.0.1:8081$page"
+  run "one node behind nginx   $page" "http://127.0.0.1:8090$page"
   run "two nodes behind nginx  $page" "http://127.0.0.1:8080$page"
 done
+kill "$(cat "$work/nginx/one-node.pid")"
 
 echo "publish-to-visible across nodes (written into PostgreSQL, watched on node B):"
 target/release/examples/publish_latency "$store" http://127.0.0.1:8082 30
