@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod cdn;
 mod error;
+pub mod files;
 pub mod indexer;
 mod limit;
 pub mod newsroom;
@@ -22,7 +23,6 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use courant_render::Renderer;
 use courant_store::Store;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -59,8 +59,8 @@ pub struct Inner {
     renderer: std::sync::RwLock<Arc<Renderer>>,
     /// The settings of `courant.toml`, under what admins change in the newsroom.
     pub file_settings: courant_render::Settings,
-    /// Folder holding the image files named in the store.
-    pub media_dir: PathBuf,
+    /// Where the picture files named in the store live: a folder or a bucket.
+    pub files: files::MediaFiles,
     /// Requests per client address to the content API.
     pub api_limiter: RateLimiter,
     /// Views per client address a minute; a reader does not open more, a script does.
@@ -88,7 +88,7 @@ impl AppState {
         store: Store,
         renderer: Renderer,
         file_settings: courant_render::Settings,
-        media_dir: PathBuf,
+        files: files::MediaFiles,
         api: &ApiSettings,
         search: Arc<courant_search::SearchIndex>,
         trending: trending::TrendingSettings,
@@ -111,7 +111,7 @@ impl AppState {
             store,
             renderer: std::sync::RwLock::new(Arc::new(renderer)),
             file_settings,
-            media_dir,
+            files,
             api_limiter,
             beacon_limiter,
             search,

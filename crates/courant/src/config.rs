@@ -49,8 +49,10 @@ pub struct StoreConfig {
     /// PostgreSQL: a statement running longer than this many seconds is cancelled.
     pub statement_timeout_seconds: u64,
     /// The folder of picture files; DATA/media when absent. Nodes sharing a PostgreSQL store
-    /// share this folder too (a network mount).
+    /// share this folder too (a network mount), or use a bucket instead.
     pub media_dir: Option<PathBuf>,
+    /// Picture files in an S3-compatible bucket instead of a folder (`[store.bucket]`).
+    pub bucket: Option<courant_web::files::BucketSettings>,
 }
 
 impl Default for StoreConfig {
@@ -61,6 +63,7 @@ impl Default for StoreConfig {
             max_connections: pg.max_connections,
             statement_timeout_seconds: pg.statement_timeout.as_secs(),
             media_dir: None,
+            bucket: None,
         }
     }
 }
@@ -73,6 +76,7 @@ impl std::fmt::Debug for StoreConfig {
             .field("max_connections", &self.max_connections)
             .field("statement_timeout_seconds", &self.statement_timeout_seconds)
             .field("media_dir", &self.media_dir)
+            .field("bucket", &self.bucket)
             .finish()
     }
 }
@@ -276,6 +280,16 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if !(1..=1000).contains(&config.store.max_connections) {
         bail!("key `store.max_connections`: expected how many connections a node keeps, from 1 to 1000");
     }
+    if let Some(bucket) = &config.store.bucket {
+        if let Some((key, what)) = bucket.problem() {
+            bail!("key `{key}`: {what}");
+        }
+        if config.store.media_dir.is_some() {
+            bail!(
+                "key `store.media_dir`: pictures live in a folder or in a bucket; remove media_dir or [store.bucket]"
+            );
+        }
+    }
     if !(1..=3600).contains(&config.store.statement_timeout_seconds) {
         bail!("key `store.statement_timeout_seconds`: expected seconds from 1 to 3600");
     }
@@ -365,6 +379,17 @@ mod tests {
         );
         let err = load_text("[store]\nmax_connections = 0\n").unwrap_err().to_string();
         assert!(err.contains("store.max_connections"), "{err}");
+        let bucket = "[store.bucket]\nendpoint = \"https://s3.example\"\nname = \"news-media\"\nregion = \"eu-west-1\"\n\
+                      access_key = \"AKIA\"\nsecret_key = \"bucket-s3cret\"\n";
+        let loaded = load_text(bucket).expect("a bucket");
+        assert!(
+            !format!("{:?}", loaded.config).contains("bucket-s3cret"),
+            "the bucket's secret stays out of debug output"
+        );
+        let err = load_text(&bucket.replace("https://s3.example", "http://s3.example")).unwrap_err().to_string();
+        assert!(err.contains("store.bucket.endpoint"), "{err}");
+        let err = load_text(&format!("[store]\nmedia_dir = \"/srv/media\"\n{bucket}")).unwrap_err().to_string();
+        assert!(err.contains("store.media_dir"), "a folder or a bucket: {err}");
     }
 
     #[test]

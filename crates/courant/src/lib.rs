@@ -26,9 +26,58 @@ pub fn index_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("index")
 }
 
-/// The folder of picture files: `store.media_dir`, else DATA/media.
+/// The folder of picture files: `store.media_dir`, else DATA/media. With a bucket, where the
+/// demo draws its pictures before they go up.
 pub fn media_folder(data_dir: &Path, config: &Config) -> PathBuf {
     config.store.media_dir.clone().unwrap_or_else(|| media_dir(data_dir))
+}
+
+/// Where picture files live: the configured bucket, else [`media_folder`].
+pub fn media_files(data_dir: &Path, config: &Config) -> anyhow::Result<courant_web::files::MediaFiles> {
+    Ok(match &config.store.bucket {
+        Some(settings) => courant_web::files::MediaFiles::Bucket(
+            courant_web::files::Bucket::new(settings.clone()).context("cannot prepare the bucket's client")?,
+        ),
+        None => courant_web::files::MediaFiles::Folder(media_folder(data_dir, config)),
+    })
+}
+
+/// Copies the picture files of `folder` (and of the `originals/` folder beside it) into
+/// `files`, with a progress bar; returns how many. For `courant demo` and `courant upload-media`
+/// with a bucket.
+pub async fn upload_pictures(folder: &Path, files: &courant_web::files::MediaFiles) -> anyhow::Result<usize> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, found)?;
+            } else {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let originals = folder.parent().map(|p| p.join("originals")).filter(|p| p.is_dir());
+    let mut served = Vec::new();
+    walk(folder, &mut served).with_context(|| format!("cannot read {}", folder.display()))?;
+    let mut kept = Vec::new();
+    if let Some(dir) = &originals {
+        walk(dir, &mut kept).with_context(|| format!("cannot read {}", dir.display()))?;
+    }
+    let b = bar("uploading pictures");
+    b.set_length((served.len() + kept.len()) as u64);
+    for (list, root, original) in [(&served, folder, false), (&kept, originals.as_deref().unwrap_or(folder), true)] {
+        for path in list {
+            let name = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
+            let bytes = tokio::fs::read(path).await.with_context(|| format!("cannot read {}", path.display()))?;
+            let written =
+                if original { files.write_original(&name, &bytes).await } else { files.write(&name, &bytes).await };
+            written.with_context(|| format!("cannot upload {name}"))?;
+            b.inc(1);
+        }
+    }
+    b.finish();
+    Ok(served.len() + kept.len())
 }
 
 /// Opens the store the configuration names (`store.url`, else the data folder's SQLite file),
@@ -82,7 +131,7 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
         store,
         renderer,
         file_settings,
-        media_folder(data_dir, config),
+        media_files(data_dir, config)?,
         &config.api,
         index,
         config.trending.clone(),

@@ -55,6 +55,15 @@ enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Upload a folder of picture files (and the `originals/` folder beside it) to the bucket
+    /// the configuration names (`[store.bucket]`): for moving pictures off a shared folder.
+    UploadMedia {
+        #[command(flatten)]
+        common: Common,
+        /// The folder of picture files, e.g. DATA/media.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -176,6 +185,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
                 let media = courant::media_folder(&common.data, &loaded.config);
                 courant::fill_demo(&state.store, Some(&state.search), &media, articles).await?;
+                if loaded.config.store.bucket.is_some() {
+                    let n = courant::upload_pictures(&media, &state.files).await?;
+                    tracing::info!(files = n, "demo pictures uploaded to the bucket");
+                }
             } else {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
@@ -202,6 +215,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
         Command::MigrateStore { from, to } => migrate_store(&from, &to).await?,
+        Command::UploadMedia { common, from } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            if loaded.config.store.bucket.is_none() {
+                anyhow::bail!("no bucket is configured: add [store.bucket] to courant.toml (see the README)");
+            }
+            if !from.is_dir() {
+                anyhow::bail!("--from: {} is not a folder", from.display());
+            }
+            let files = courant::media_files(&common.data, &loaded.config)?;
+            let n = courant::upload_pictures(&from, &files).await?;
+            println!("uploaded {n} picture files from {} to the bucket", from.display());
+        }
         Command::Reindex { common } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             let store = courant::open_store(&common.data, &loaded.config, true).await?;

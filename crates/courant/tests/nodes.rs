@@ -438,3 +438,197 @@ async fn two_nodes_agree_lose_nothing_and_ride_out_a_database_outage() {
     let (status, _) = a.get(&format!("/api/v1/articles/{after}")).await;
     assert_eq!(status, 200, "A serves the story written after the outage");
 }
+
+/// A moto S3 server (`COURANT_TEST_MOTO`, installed by `scripts/test`) on a free loopback port,
+/// with one bucket; stopped at the end.
+struct S3 {
+    child: Child,
+    endpoint: String,
+    python: PathBuf,
+}
+
+impl S3 {
+    fn start(bucket: &str) -> S3 {
+        let moto = std::env::var("COURANT_TEST_MOTO").ok().filter(|m| !m.is_empty()).expect(
+            "this test needs COURANT_TEST_MOTO, the moto_server of an S3-compatible test server (scripts/test \
+             installs it); not skipping silently",
+        );
+        let port = free_port();
+        let child = Command::new(&moto)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {moto}: {e}"));
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "moto did not start on {endpoint}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let python = Path::new(&moto).with_file_name("python");
+        let s3 = S3 { child, endpoint, python };
+        s3.boto(&format!("s3.create_bucket(Bucket={bucket:?})"));
+        s3
+    }
+
+    /// Runs one line of Python with `s3`, a boto3 client of this server; returns what it prints.
+    fn boto(&self, line: &str) -> String {
+        let script = format!(
+            "import boto3\ns3 = boto3.client('s3', endpoint_url={:?}, aws_access_key_id='test', \
+             aws_secret_access_key='test', region_name='us-east-1')\n{line}\n",
+            self.endpoint
+        );
+        let out = Command::new(&self.python).args(["-c", &script]).output().expect("run python");
+        assert!(out.status.success(), "boto3: {line}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+}
+
+impl Drop for S3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A multipart form with one file, as a browser sends an upload.
+fn multipart(fields: &[(&str, &str)], file_field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "courant-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\n\
+             Content-Type: image/jpeg\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_in_a_bucket_reach_every_node() {
+    use sqlx::Connection;
+    let bucket = "courant-media";
+    let s3 = S3::start(bucket);
+    let server = std::env::var("COURANT_TEST_POSTGRES").ok().filter(|u| !u.is_empty()).expect(
+        "this test needs COURANT_TEST_POSTGRES=postgres://user@host:port/database (scripts/test starts a server); \
+         not skipping silently",
+    );
+    let name = format!("bucket_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to the test server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create");
+    let store = format!("{}/{name}", server.rsplit_once('/').expect("a URL with a database").0);
+
+    let root = tempfile::tempdir().expect("temporary folder");
+    let config = root.path().join("courant.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\nurl = \"{store}\"\n[store.bucket]\nendpoint = \"{}\"\nname = \"{bucket}\"\nregion = \"us-east-1\"\n\
+             access_key = \"test\"\nsecret_key = \"test\"\n",
+            s3.endpoint
+        ),
+    )
+    .expect("write the configuration");
+    let (data_a, data_b) = (root.path().join("a"), root.path().join("b"));
+    let demo = Command::new(env!("CARGO_BIN_EXE_courant"))
+        .args(["demo", "--no-serve", "--articles", "20", "--config"])
+        .arg(&config)
+        .arg("--data")
+        .arg(&data_a)
+        .env("COURANT_LOG", "warn")
+        .output()
+        .expect("run courant demo");
+    let said = String::from_utf8_lossy(&demo.stdout).to_string();
+    assert!(demo.status.success(), "courant demo with a bucket: {said}{}", String::from_utf8_lossy(&demo.stderr));
+    let password = said
+        .lines()
+        .find(|l| l.trim_start().starts_with("editor "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .expect("the editor's password")
+        .to_string();
+    let in_bucket: usize = s3
+        .boto(&format!("print(sum(len(p.get('Contents', [])) for p in s3.get_paginator('list_objects_v2').paginate(Bucket={bucket:?})))"))
+        .parse()
+        .expect("a count");
+    assert!(in_bucket >= 20, "the demo's pictures went up to the bucket: {in_bucket} objects");
+
+    // Node B has no picture of its own: it serves them from the bucket, scaled copies too.
+    let start = |data: &Path| {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_courant"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--config"])
+            .arg(&config)
+            .arg("--data")
+            .arg(data)
+            .env("COURANT_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start courant serve");
+        Node {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            data: data.to_owned(),
+            store: store.clone(),
+            media: PathBuf::new(),
+            port,
+        }
+    };
+    let a = start(&data_a);
+    let b = start(&data_b);
+    a.wait_ready().await;
+    b.wait_ready().await;
+    let first = s3.boto(&format!(
+        "print(next(o['Key'] for o in s3.list_objects_v2(Bucket={bucket:?})['Contents'] if not o['Key'].startswith('originals/')))"
+    ));
+    let expected = s3.boto(&format!("print(s3.head_object(Bucket={bucket:?}, Key={first:?})['ContentLength'])"));
+    let r = client().get(format!("{}/media/{first}", b.base)).send().await.expect("GET a picture");
+    assert_eq!(r.status(), 200, "node B serves {first} from the bucket");
+    assert_eq!(r.bytes().await.expect("bytes").len().to_string(), expected, "the bucket's bytes");
+    let scaled = format!("{first}.w320.{}", first.rsplit('.').next().unwrap_or("jpg"));
+    let r = client().get(format!("{}/media/{scaled}", b.base)).send().await.expect("GET a scaled copy");
+    assert_eq!(r.status(), 200, "node B scales {first} from the bucket");
+    s3.boto(&format!("s3.head_object(Bucket={bucket:?}, Key={scaled:?})"));
+
+    // An upload on node A goes to the bucket (with its original kept aside) and node B serves it.
+    let session = log_in(&a, "editor@demo.courant.example", &password).await;
+    let library = page(&a, &session, "/newsroom/media").await.expect("the media library");
+    let csrf = form_fields(&library, "form:has(input[type=file])")
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
+        .expect("the upload form's csrf field");
+    let photo =
+        client().get(format!("{}/media/{first}", a.base)).send().await.expect("GET").bytes().await.expect("bytes");
+    let (content_type, body) = multipart(&[("csrf", &csrf), ("alt", "A quay")], "file", "quay.jpg", &photo);
+    let r = client()
+        .post(format!("{}/newsroom/media", a.base))
+        .header("cookie", &session)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 303, "the upload is accepted: {}", r.text().await.unwrap_or_default());
+    let originals =
+        s3.boto(&format!("print(len(s3.list_objects_v2(Bucket={bucket:?}, Prefix='originals/').get('Contents', [])))"));
+    assert_ne!(originals, "0", "the upload's original is kept in the bucket");
+    let location = r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_string();
+    let image_page = page(&a, &session, location.split('?').next().unwrap_or("")).await.expect("the picture's page");
+    let file = Html::parse_document(&image_page)
+        .select(&Selector::parse("img[src^='/media/']").expect("selector"))
+        .filter_map(|img| img.value().attr("src"))
+        .map(|src| src.trim_start_matches("/media/").to_string())
+        .next()
+        .expect("the picture's page shows it");
+    let r = client().get(format!("{}/media/{file}", b.base)).send().await.expect("GET the upload on B");
+    assert_eq!(r.status(), 200, "node B serves node A's upload {file}");
+}

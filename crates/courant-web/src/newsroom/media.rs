@@ -98,23 +98,13 @@ pub(crate) async fn store_upload(
         .map_err(|e| format!("The picture could not be processed: {e}"))?
         .map_err(|e| format!("{}: {e}", file_label(&file.file_name)))?;
     let name = upload.served.file_name();
-    let served = app.media_dir.join(&name);
-    let original =
-        originals_dir(app).join(format!("{}.{}", courant_media::content_hash(&file.bytes), upload.original_extension));
+    let original = format!("{}.{}", courant_media::content_hash(&file.bytes), upload.original_extension);
     let write = async {
-        if let Some(parent) = served.parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
-        if let Some(parent) = original.parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
-        tokio::fs::write(&original, &file.bytes).await?;
-        let temporary = served.with_extension(format!("tmp{}", std::process::id()));
-        tokio::fs::write(&temporary, &upload.served.bytes).await?;
-        tokio::fs::rename(&temporary, &served).await
+        app.files.write_original(&original, &file.bytes).await?;
+        app.files.write(&name, &upload.served.bytes).await
     };
     if let Err(e) = write.await {
-        tracing::error!(error = %e, file = %served.display(), "could not store an upload");
+        tracing::error!(error = %e, file = %name, "could not store an upload");
         return Err("The picture could not be stored; try again, or tell an admin the disk may be full.".into());
     }
     let new = NewImage {
@@ -134,11 +124,6 @@ pub(crate) async fn store_upload(
 fn file_label(name: &str) -> String {
     let name: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
     if name.is_empty() { "The file".into() } else { name }
-}
-
-/// Where originals are kept: beside the media folder, never served.
-fn originals_dir(app: &AppState) -> std::path::PathBuf {
-    app.media_dir.parent().map_or_else(|| app.media_dir.join("..originals"), |p| p.join("originals"))
 }
 
 #[derive(Serialize)]

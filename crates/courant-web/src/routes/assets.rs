@@ -94,15 +94,12 @@ async fn media(
     let bytes = match app.media.get(&file) {
         Some(bytes) => bytes,
         None => {
-            let path = app.media_dir.join(&file);
-            let bytes = match tokio::fs::read(&path).await {
-                Ok(b) => b,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    match courant_media::parse_derived_file_name(&file) {
-                        Some((original, derived)) => make_derived(&app, original, derived, &path).await?,
-                        None => return Err(AppError::NotFound),
-                    }
-                }
+            let bytes = match app.files.read(&file).await {
+                Ok(Some(b)) => b,
+                Ok(None) => match courant_media::parse_derived_file_name(&file) {
+                    Some((original, derived)) => make_derived(&app, original, derived, &file).await?,
+                    None => return Err(AppError::NotFound),
+                },
                 Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
             };
             let bytes = Bytes::from(bytes);
@@ -118,38 +115,33 @@ async fn media(
     Ok(response)
 }
 
-/// Makes a derived picture from its original and stores it (written to a temporary name and renamed, so a
-/// concurrent reader never sees half a file).
+/// Makes a derived picture from its original and stores it (whole: a concurrent reader never
+/// sees half a file).
 async fn make_derived(
     app: &AppState,
     original: &str,
     derived: courant_media::Derived,
-    target: &std::path::Path,
+    target: &str,
 ) -> Result<Vec<u8>, AppError> {
     // Decoding and scaling is the costliest thing a reader can ask for: two at a time.
     static DERIVING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
     let _permit = DERIVING.acquire().await.map_err(|e| AppError::Internal(format!("derivation queue: {e}")))?;
     // Another request may have made it while this one waited.
-    if let Ok(done) = tokio::fs::read(target).await {
+    if let Ok(Some(done)) = app.files.read(target).await {
         return Ok(done);
     }
-    let source = match tokio::fs::read(app.media_dir.join(original)).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+    let source = match app.files.read(original).await {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(AppError::NotFound),
         Err(e) => return Err(AppError::Internal(format!("reading media {original}: {e}"))),
     };
     let encoded = tokio::task::spawn_blocking(move || courant_media::make_derived(&source, derived))
         .await
         .map_err(|e| AppError::Internal(format!("crop task: {e}")))?
         .map_err(|e| AppError::Internal(format!("deriving a picture from {original}: {e}")))?;
-    let temporary = target.with_extension(format!("tmp{}", std::process::id()));
-    let written = async {
-        tokio::fs::write(&temporary, &encoded.bytes).await?;
-        tokio::fs::rename(&temporary, target).await
-    };
-    if let Err(e) = written.await {
+    if let Err(e) = app.files.write(target, &encoded.bytes).await {
         // Serving the crop matters more than keeping it; the next request tries again.
-        tracing::warn!(error = %e, file = %target.display(), "could not store a crop");
+        tracing::warn!(error = %e, file = target, "could not store a crop");
     }
     Ok(encoded.bytes)
 }

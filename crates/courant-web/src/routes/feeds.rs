@@ -127,8 +127,15 @@ async fn feed(
     let articles: Vec<Article> = app.store.articles(&ids).await?;
     let last_modified = articles.iter().map(|a| a.updated_at).max();
     let source = FeedSource { title, description, page_path, feed_dir, articles: &articles };
-    let media = app.media_dir.clone();
-    let size = move |file: &str| std::fs::metadata(media.join(file)).ok().map(|m| m.len());
+    // The pictures' sizes for the enclosures, asked for side by side (a bucket answers each over HTTP).
+    let files: Vec<&str> = articles.iter().filter_map(|a| a.hero.as_ref().map(|h| h.file.as_str())).collect();
+    let sizes: std::collections::HashMap<&str, u64> =
+        futures_util::future::join_all(files.iter().map(|f| async { (*f, app.files.size(f).await) }))
+            .await
+            .into_iter()
+            .filter_map(|(f, size)| Some((f, size?)))
+            .collect();
+    let size = |file: &str| sizes.get(file).copied();
     let body = app.renderer().feed(format, &source, &size)?;
     let mut response = cacheable(headers, body.into_bytes(), format.content_type(), last_modified);
     let mut tags = crate::cache::PageTags::of_listing(filter, ids.iter().map(|id| id.0));
