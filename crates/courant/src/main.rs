@@ -179,7 +179,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 anyhow::bail!("--articles must be at least 1");
             }
             let mut loaded = config::load(&common.data, common.config.as_deref())?;
-            let listener = bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?;
+            // Only a demo that is served takes its address (so several can be made at once).
+            let listener = match no_serve {
+                true => None,
+                false => Some(bind(listen.listen.unwrap_or(loaded.config.server.listen), &mut loaded.config).await?),
+            };
             let state = courant::open(&common.data, &loaded.config).await?;
             if state.store.is_empty().await? {
                 tracing::info!(articles, data = %common.data.display(), "creating the demo publication");
@@ -200,10 +204,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 println!("    {:<12} {email:<34} {password}", role.as_str());
             }
             println!();
-            if no_serve {
+            let Some(listener) = listener else {
                 state.store.close().await;
                 return Ok(std::process::ExitCode::SUCCESS);
-            }
+            };
             serve(state, listener, &loaded.config).await?;
         }
         Command::Migrate { common } => {
