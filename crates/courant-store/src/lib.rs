@@ -371,6 +371,27 @@ forward! {
     fn set_setting(&self, key: &str, value: &str, by: courant_core::UserId, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
+/// The migrations of one dialect as sqlx runs them.
+fn migrator(migrations: &'static [(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|(version, description, sql)| {
+                // A migration that manages its own transaction says so on its first line (it
+                // rebuilds a table, which needs foreign keys off, outside any transaction).
+                let no_tx = sql.starts_with("-- no-transaction");
+                sqlx::migrate::Migration::new(
+                    *version,
+                    (*description).into(),
+                    sqlx::migrate::MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(*sql),
+                    no_tx,
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Timestamps are stored in UTC, to the second, so that their text form sorts in time order.
 fn ts(t: OffsetDateTime) -> OffsetDateTime {
     let t = t.to_offset(time::UtcOffset::UTC);

@@ -127,7 +127,7 @@ impl Store {
     /// each migration once: sqlx holds an advisory lock while it migrates.
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
         let mut conn = sqlx::ConnectOptions::connect(&self.options).await?;
-        crate::sqlite::migrator(MIGRATIONS).run(&mut conn).await?;
+        crate::migrator(MIGRATIONS).run(&mut conn).await?;
         let _ = sqlx::Connection::close(conn).await;
         Ok(())
     }

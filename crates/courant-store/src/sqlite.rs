@@ -6,8 +6,6 @@
 //! once in `postgres.rs`, each time against that backend's `Db`, `DbRow` and `Store`.
 
 use crate::StoreError;
-use sqlx::SqlSafeStr;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::sync::Arc;
@@ -108,7 +106,7 @@ impl Store {
 
     /// Applies the migrations not yet applied. Safe to call on every start.
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
-        migrator(MIGRATIONS).run(&self.write).await?;
+        crate::migrator(MIGRATIONS).run(&self.write).await?;
         Ok(())
     }
 
@@ -180,19 +178,4 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
     }
-}
-
-/// The migrations of one dialect as sqlx runs them.
-pub(crate) fn migrator(migrations: &'static [(i64, &'static str, &'static str)]) -> Migrator {
-    Migrator::with_migrations(
-        migrations
-            .iter()
-            .map(|(version, description, sql)| {
-                // A migration that manages its own transaction says so on its first line (it
-                // rebuilds a table, which needs foreign keys off, outside any transaction).
-                let no_tx = sql.starts_with("-- no-transaction");
-                Migration::new(*version, (*description).into(), MigrationType::Simple, sql.into_sql_str(), no_tx)
-            })
-            .collect(),
-    )
 }
