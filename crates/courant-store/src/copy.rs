@@ -95,6 +95,7 @@ const TABLES: &[(&str, &str)] = &[
     ("revisions", "id"),
     ("audit_log", "id"),
     ("settings", "key"),
+    ("login_failures", "key"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

@@ -355,6 +355,9 @@ forward! {
     fn prune_sessions(&self, now: OffsetDateTime) -> Result<(), StoreError>;
     fn create_password_reset(&self, token_hash: &str, user: &User, by: Option<UserId>, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
     fn password_reset_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
+    fn login_failures(&self, keys: &[String], window_start: OffsetDateTime) -> Result<Vec<(String, i64)>, StoreError>;
+    fn add_login_failure(&self, keys: &[String], now: OffsetDateTime, window_start: OffsetDateTime) -> Result<(), StoreError>;
+    fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
     fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: OffsetDateTime) -> Result<User, StoreError>;
     // webhooks
     fn events_since(&self, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, StoreError>;

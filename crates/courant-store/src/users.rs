@@ -249,6 +249,11 @@ impl Store {
     /// Forgets expired sessions and reset links.
     pub async fn prune_sessions(&self, now: OffsetDateTime) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(ts(now)).execute(&self.write).await?;
+        // Failed logins are counted over a quarter of an hour; a day is ample.
+        sqlx::query("DELETE FROM login_failures WHERE first_at <= $1")
+            .bind(ts(now - time::Duration::days(1)))
+            .execute(&self.write)
+            .await?;
         sqlx::query("DELETE FROM password_resets WHERE expires_at <= $1").bind(ts(now)).execute(&self.write).await?;
         Ok(())
     }
@@ -318,5 +323,54 @@ impl Store {
         audit(&mut tx, now, Some(u.id), AuditAction::PasswordReset, None, &u.email, "link used").await?;
         self.commit(tx).await?;
         Ok(u)
+    }
+}
+
+impl Store {
+    /// The failed logins counted under each of `keys` since `window_start`: (key, failures).
+    pub async fn login_failures(
+        &self,
+        keys: &[String],
+        window_start: OffsetDateTime,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT key, failures FROM login_failures WHERE first_at > $1 AND key IN {}",
+            crate::marks(keys.len(), 2)
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(window_start));
+        for key in keys {
+            q = q.bind(key);
+        }
+        Ok(q.fetch_all(&mut *self.read.get().await?).await?)
+    }
+
+    /// Counts one failed login under each of `keys`. A count begun before `window_start` starts
+    /// again at one. One statement per key: two nodes counting at once both count.
+    pub async fn add_login_failure(
+        &self,
+        keys: &[String],
+        now: OffsetDateTime,
+        window_start: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        for key in keys {
+            sqlx::query(
+                "INSERT INTO login_failures (key, failures, first_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                 failures = CASE WHEN login_failures.first_at <= $3 THEN 1 ELSE login_failures.failures + 1 END, \
+                 first_at = CASE WHEN login_failures.first_at <= $3 THEN excluded.first_at ELSE login_failures.first_at END",
+            )
+            .bind(key)
+            .bind(ts(now))
+            .bind(ts(window_start))
+            .execute(&self.write)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the failed logins counted under `key` (after a successful login).
+    pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.write).await?;
+        Ok(())
     }
 }

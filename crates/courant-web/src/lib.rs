@@ -69,10 +69,9 @@ pub struct Inner {
     pub search: Arc<courant_search::SearchIndex>,
     /// View counts for "Others are reading now".
     pub trending: Arc<trending::Trending>,
-    /// The newsroom's settings, pages and login throttle.
+    /// The newsroom's settings and pages.
     pub newsroom: newsroom::NewsroomSettings,
     pub newsroom_templates: courant_render::newsroom::NewsroomTemplates,
-    pub login_throttle: newsroom::LoginThrottle,
     /// Public pages as finished bytes.
     pub cache: cache::PageCache,
     /// Pictures and their scaled copies, in memory.
@@ -99,7 +98,6 @@ impl AppState {
         let beacon_limiter = RateLimiter::new(60);
         let trending = Arc::new(trending::Trending::new(trending));
         let newsroom_templates = courant_render::newsroom::NewsroomTemplates::new()?;
-        let login_throttle = newsroom::LoginThrottle::new();
         let cache_control = axum::http::HeaderValue::from_str(&format!(
             "public, max-age=0, s-maxage={}, stale-while-revalidate=30",
             cache.cdn_seconds
@@ -118,7 +116,6 @@ impl AppState {
             trending,
             newsroom,
             newsroom_templates,
-            login_throttle,
             cache,
             media,
             cache_control,

@@ -225,3 +225,27 @@ async fn pictures_are_searchable_and_keep_their_focal_point() {
     assert_eq!(t.images_page("harb", 10, 0).await.expect("search").total, 1, "keywords are searched");
     assert_eq!(t.images_page("100%", 10, 0).await.expect("search").total, 0, "LIKE wildcards are literal");
 }
+
+#[tokio::test]
+async fn failed_logins_are_counted_in_a_window_and_forgotten() {
+    let t = TestStore::new().await;
+    let keys = vec!["account:a@paper.example".to_string(), "address:10.0.0.1".to_string()];
+    let window = time::Duration::minutes(15);
+    for minute in 0..3 {
+        let now = at_hour(1) + time::Duration::minutes(minute);
+        t.add_login_failure(&keys, now, now - window).await.expect("count");
+    }
+    let counted = t.login_failures(&keys, at_hour(1) + time::Duration::minutes(2) - window).await.expect("read");
+    assert_eq!(counted.len(), 2, "both counters: {counted:?}");
+    assert!(counted.iter().all(|(_, n)| *n == 3), "three failures each: {counted:?}");
+    assert!(
+        t.login_failures(&keys, at_hour(1)).await.expect("read").is_empty(),
+        "a window that began at the first failure no longer holds it"
+    );
+    // Past the window, counting starts again at one.
+    let later = at_hour(2);
+    t.add_login_failure(&keys[..1], later, later - window).await.expect("count");
+    assert_eq!(t.login_failures(&keys[..1], later - window).await.expect("read"), vec![(keys[0].clone(), 1)]);
+    t.clear_login_failures(&keys[0]).await.expect("clear");
+    assert!(t.login_failures(&keys[..1], later - window).await.expect("read").is_empty(), "a good login forgets");
+}

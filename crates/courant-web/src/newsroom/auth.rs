@@ -10,10 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use courant_core::{User, check_password};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 /// The session cookie, scoped to the newsroom.
@@ -101,20 +99,18 @@ pub(crate) fn set_cookie(app: &AppState, name: &str, value: &str, max_age: Optio
 }
 
 /// Failed logins per account and per address within a window; past the limit, logins wait.
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
+/// The counts live in the store, so every node of a publication refuses after the same number.
+pub mod throttle {
+    use courant_store::{Store, StoreError};
+    use std::net::IpAddr;
+    use time::{Duration, OffsetDateTime};
 
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-const PER_ACCOUNT: u32 = 5;
-const PER_ADDRESS: u32 = 30;
+    pub const WINDOW: Duration = Duration::minutes(15);
+    pub const PER_ACCOUNT: i64 = 5;
+    pub const PER_ADDRESS: i64 = 30;
 
-impl LoginThrottle {
-    pub fn new() -> LoginThrottle {
-        LoginThrottle { failures: Mutex::new(HashMap::new()) }
-    }
-
-    fn keys(email: &str, ip: IpAddr) -> [(String, u32); 2] {
+    /// The counters a login attempt counts under, with their limits.
+    fn keys(email: &str, ip: IpAddr) -> [(String, i64); 2] {
         // An address is at most 254 characters; an IPv6 client usually holds a whole /64.
         let email: String = email.trim().to_lowercase().chars().take(254).collect();
         let address = match ip {
@@ -128,42 +124,28 @@ impl LoginThrottle {
     }
 
     /// Minutes to wait when the account or the address has failed too often.
-    pub fn blocked(&self, email: &str, ip: IpAddr) -> Option<u64> {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        Self::keys(email, ip).iter().find_map(|(key, limit)| {
-            let (n, since) = map.get(key)?;
-            let left = WINDOW.checked_sub(since.elapsed())?;
-            (*n >= *limit).then(|| left.as_secs().div_ceil(60).max(1))
-        })
+    pub async fn blocked(
+        store: &Store,
+        email: &str,
+        ip: IpAddr,
+        now: OffsetDateTime,
+    ) -> Result<Option<u64>, StoreError> {
+        let keys = keys(email, ip);
+        let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+        let counted = store.login_failures(&names, now - WINDOW).await?;
+        let over = keys.iter().any(|(key, limit)| counted.iter().any(|(k, n)| k == key && n >= limit));
+        // The window is counted from the first failure; waiting it out whole is the safe answer.
+        Ok(over.then(|| WINDOW.whole_minutes() as u64))
     }
 
-    pub fn failed(&self, email: &str, ip: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-            // Still full: a flood of made-up accounts; forget it rather than grow.
-            if map.len() > 100_000 {
-                map.clear();
-            }
-        }
-        for (key, _) in Self::keys(email, ip) {
-            let entry = map.entry(key).or_insert((0, Instant::now()));
-            if entry.1.elapsed() >= WINDOW {
-                *entry = (0, Instant::now());
-            }
-            entry.0 += 1;
-        }
+    pub async fn failed(store: &Store, email: &str, ip: IpAddr, now: OffsetDateTime) -> Result<(), StoreError> {
+        let names: Vec<String> = keys(email, ip).into_iter().map(|(k, _)| k).collect();
+        store.add_login_failure(&names, now, now - WINDOW).await
     }
 
-    pub fn succeeded(&self, email: &str) {
-        let [(key, _), _] = Self::keys(email, IpAddr::from([0, 0, 0, 0]));
-        self.failures.lock().unwrap_or_else(|e| e.into_inner()).remove(&key);
-    }
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle::new()
+    pub async fn succeeded(store: &Store, email: &str) -> Result<(), StoreError> {
+        let [(account, _), _] = keys(email, IpAddr::from([0, 0, 0, 0]));
+        store.clear_login_failures(&account).await
     }
 }
 
@@ -199,7 +181,8 @@ pub(super) async fn login(
             r
         })
     };
-    if let Some(minutes) = app.login_throttle.blocked(&email, ip) {
+    let now = OffsetDateTime::now_utc();
+    if let Some(minutes) = throttle::blocked(&app.store, &email, ip, now).await? {
         tracing::warn!(%ip, "login throttled");
         return refuse(format!("Too many failed attempts. Try again in {minutes} minutes."));
     }
@@ -213,12 +196,12 @@ pub(super) async fn login(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            app.login_throttle.failed(&email, ip);
+            throttle::failed(&app.store, &email, ip, now).await?;
             tracing::info!(%ip, "login failed");
             return refuse("That email and password do not match an active account.".into());
         }
     };
-    app.login_throttle.succeeded(&email);
+    throttle::succeeded(&app.store, &email).await?;
     let mut response = redirect(if user.must_change_password { "/newsroom/account" } else { "/newsroom/" });
     start_session(&app, &user, &mut response).await?;
     tracing::info!(user = user.id.0, "logged in");
@@ -383,17 +366,37 @@ mod tests {
         assert!(same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("", ""));
     }
 
-    #[test]
-    fn throttle_blocks_an_account_after_five_failures() {
-        let t = LoginThrottle::new();
+    #[tokio::test]
+    async fn throttle_blocks_an_account_after_five_failures_on_every_node() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let node = courant_store::Store::open(dir.path()).await.expect("store");
+        let other_node = courant_store::Store::open(dir.path()).await.expect("a second handle: another node");
         let ip = IpAddr::from([10, 0, 0, 1]);
-        for _ in 0..PER_ACCOUNT {
-            assert!(t.blocked("A@x.example", ip).is_none());
-            t.failed("a@x.example", ip);
+        let now = OffsetDateTime::now_utc();
+        for _ in 0..throttle::PER_ACCOUNT {
+            assert!(throttle::blocked(&node, "A@x.example", ip, now).await.expect("blocked").is_none());
+            throttle::failed(&other_node, "a@x.example", ip, now).await.expect("failed");
         }
-        assert!(t.blocked("a@x.example ", ip).is_some(), "blocked by account, whatever the case");
-        assert!(t.blocked("b@x.example", IpAddr::from([10, 0, 0, 2])).is_none(), "others may log in");
-        t.succeeded("a@x.example");
-        assert!(t.blocked("a@x.example", ip).is_none());
+        assert!(
+            throttle::blocked(&node, "a@x.example ", ip, now).await.expect("blocked").is_some(),
+            "blocked by account, whatever the case, counted on any node"
+        );
+        let elsewhere = IpAddr::from([10, 0, 0, 2]);
+        assert!(
+            throttle::blocked(&node, "b@x.example", elsewhere, now).await.expect("blocked").is_none(),
+            "others may log in"
+        );
+        let later = now + throttle::WINDOW + time::Duration::seconds(1);
+        assert!(
+            throttle::blocked(&node, "a@x.example", ip, later).await.expect("blocked").is_none(),
+            "the window passes"
+        );
+        throttle::failed(&node, "a@x.example", ip, later).await.expect("failed");
+        assert!(
+            throttle::blocked(&node, "a@x.example", ip, later).await.expect("blocked").is_none(),
+            "counting starts again"
+        );
+        throttle::succeeded(&node, "a@x.example").await.expect("succeeded");
+        assert!(throttle::blocked(&node, "a@x.example", ip, now).await.expect("blocked").is_none());
     }
 }

@@ -10,7 +10,7 @@ mod media;
 mod people;
 mod registry;
 
-pub use auth::{LoginThrottle, hash_password, one_time_password, token, token_hash};
+pub use auth::{hash_password, one_time_password, throttle, token, token_hash};
 
 use crate::{AppError, AppState};
 use axum::Router;

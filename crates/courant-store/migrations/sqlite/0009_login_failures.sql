@@ -1,0 +1,8 @@
+-- Failed newsroom logins, counted per account and per address over a window, in the store so
+-- that every node refuses a guesser after the same number of attempts.
+CREATE TABLE login_failures (
+    key        TEXT PRIMARY KEY,
+    failures   INTEGER NOT NULL,
+    first_at   TEXT NOT NULL
+);
+CREATE INDEX login_failures_first_idx ON login_failures (first_at);
