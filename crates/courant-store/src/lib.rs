@@ -12,6 +12,32 @@
 // The files of queries are compiled once per backend on purpose (see above).
 #![allow(clippy::duplicate_mod)]
 
+/// The files of queries, compiled into each backend's module (`sqlite.rs`, `postgres.rs`).
+macro_rules! query_files {
+    () => {
+        #[path = "articles.rs"]
+        mod articles;
+        #[path = "copying.rs"]
+        mod copying;
+        #[path = "newsroom.rs"]
+        mod newsroom;
+        #[path = "registry.rs"]
+        mod registry;
+        #[path = "rows.rs"]
+        mod rows;
+        #[path = "site.rs"]
+        mod site;
+        #[path = "taxonomy.rs"]
+        mod taxonomy;
+        #[path = "trending.rs"]
+        mod trending;
+        #[path = "users.rs"]
+        mod users;
+        #[path = "webhooks.rs"]
+        mod webhooks;
+    };
+}
+
 mod copy;
 mod error;
 mod postgres;

@@ -29,26 +29,7 @@ pub(crate) mod dialect {
     }
 }
 
-#[path = "articles.rs"]
-mod articles;
-#[path = "copying.rs"]
-mod copying;
-#[path = "newsroom.rs"]
-mod newsroom;
-#[path = "registry.rs"]
-mod registry;
-#[path = "rows.rs"]
-mod rows;
-#[path = "site.rs"]
-mod site;
-#[path = "taxonomy.rs"]
-mod taxonomy;
-#[path = "trending.rs"]
-mod trending;
-#[path = "users.rs"]
-mod users;
-#[path = "webhooks.rs"]
-mod webhooks;
+query_files!();
 
 /// The migrations of the PostgreSQL dialect: the same numbers as SQLite's, an equivalent schema.
 pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[

@@ -29,26 +29,7 @@ pub(crate) mod dialect {
 #[path = "readers.rs"]
 mod readers;
 
-#[path = "articles.rs"]
-mod articles;
-#[path = "copying.rs"]
-mod copying;
-#[path = "newsroom.rs"]
-mod newsroom;
-#[path = "registry.rs"]
-mod registry;
-#[path = "rows.rs"]
-mod rows;
-#[path = "site.rs"]
-mod site;
-#[path = "taxonomy.rs"]
-mod taxonomy;
-#[path = "trending.rs"]
-mod trending;
-#[path = "users.rs"]
-mod users;
-#[path = "webhooks.rs"]
-mod webhooks;
+query_files!();
 
 /// The file name of the SQLite database inside the data folder.
 pub const FILE: &str = "courant.db";

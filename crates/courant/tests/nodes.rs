@@ -79,39 +79,78 @@ struct Node {
     child: Child,
     base: String,
     data: PathBuf,
-    store: String,
-    media: PathBuf,
     port: u16,
+    /// What the node is told besides its folder and address: options and environment.
+    setting: Setting,
+}
+
+/// Options and environment variables of a `courant` command.
+#[derive(Clone, Default)]
+struct Setting {
+    args: Vec<std::ffi::OsString>,
+    env: Vec<(String, std::ffi::OsString)>,
+}
+
+impl Setting {
+    fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Setting {
+        self.env.push((name.to_string(), value.as_ref().to_owned()));
+        self
+    }
+
+    fn arg(mut self, value: impl AsRef<std::ffi::OsStr>) -> Setting {
+        self.args.push(value.as_ref().to_owned());
+        self
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_courant"));
+        command.env("COURANT_LOG", "warn").env_remove("COURANT_LISTEN");
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        command
+    }
+}
+
+/// Runs `courant demo --no-serve` into `data`; returns the password of the demo's editor.
+fn make_demo(articles: u32, data: &Path, setting: &Setting) -> String {
+    let out = setting
+        .command()
+        .args(["demo", "--no-serve", "--articles", &articles.to_string()])
+        .args(&setting.args)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .expect("run courant demo");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "courant demo: {said}{}", String::from_utf8_lossy(&out.stderr));
+    said.lines()
+        .find(|l| l.trim_start().starts_with("editor "))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap_or_else(|| panic!("the demo names the editor's account: {said}"))
+        .to_string()
 }
 
 impl Node {
-    fn start(data: &Path, store: &str, media: &Path, port: u16) -> Node {
-        let child = Command::new(env!("CARGO_BIN_EXE_courant"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+    fn start(data: &Path, setting: &Setting, port: u16) -> Node {
+        let child = setting
+            .command()
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(&setting.args)
+            .arg("--data")
             .arg(data)
-            .env("COURANT_STORE_URL", store)
-            .env("COURANT_STORE__MEDIA_DIR", media)
-            .env("COURANT_LOG", "warn")
-            .env_remove("COURANT_LISTEN")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start courant serve");
-        Node {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            data: data.to_owned(),
-            store: store.to_string(),
-            media: media.to_owned(),
-            port,
-        }
+        Node { child, base: format!("http://127.0.0.1:{port}"), data: data.to_owned(), port, setting: setting.clone() }
     }
 
     /// The same node started again on its data folder and port.
     fn restart(self) -> Node {
-        let (data, store, media, port) = (self.data.clone(), self.store.clone(), self.media.clone(), self.port);
+        let (data, setting, port) = (self.data.clone(), self.setting.clone(), self.port);
         drop(self);
-        Node::start(&data, &store, &media, port)
+        Node::start(&data, &setting, port)
     }
 
     async fn wait_ready(&self) {
@@ -336,25 +375,11 @@ async fn two_nodes_agree_lose_nothing_and_ride_out_a_database_outage() {
     let (data_a, data_b, media) = (root.path().join("a"), root.path().join("b"), root.path().join("media"));
 
     // The demo fills PostgreSQL (and the shared picture folder) and prints the newsroom's accounts.
-    let demo = Command::new(env!("CARGO_BIN_EXE_courant"))
-        .args(["demo", "--no-serve", "--articles", "40", "--data"])
-        .arg(&data_a)
-        .env("COURANT_STORE_URL", &store)
-        .env("COURANT_STORE__MEDIA_DIR", &media)
-        .env("COURANT_LOG", "warn")
-        .output()
-        .expect("run courant demo");
-    let said = String::from_utf8_lossy(&demo.stdout).to_string();
-    assert!(demo.status.success(), "courant demo on PostgreSQL: {said}{}", String::from_utf8_lossy(&demo.stderr));
-    let password = said
-        .lines()
-        .find(|l| l.trim_start().starts_with("editor "))
-        .and_then(|l| l.split_whitespace().nth(2))
-        .unwrap_or_else(|| panic!("the demo names the editor's account: {said}"))
-        .to_string();
+    let setting = Setting::default().env("COURANT_STORE_URL", &store).env("COURANT_STORE__MEDIA_DIR", &media);
+    let password = make_demo(40, &data_a, &setting);
 
-    let a = Node::start(&data_a, &store, &media, free_port());
-    let b = Node::start(&data_b, &store, &media, free_port());
+    let a = Node::start(&data_a, &setting, free_port());
+    let b = Node::start(&data_b, &setting, free_port());
     a.wait_ready().await;
     b.wait_ready().await;
     // B's home page is in its cache before A publishes.
@@ -539,22 +564,8 @@ async fn pictures_in_a_bucket_reach_every_node() {
     )
     .expect("write the configuration");
     let (data_a, data_b) = (root.path().join("a"), root.path().join("b"));
-    let demo = Command::new(env!("CARGO_BIN_EXE_courant"))
-        .args(["demo", "--no-serve", "--articles", "20", "--config"])
-        .arg(&config)
-        .arg("--data")
-        .arg(&data_a)
-        .env("COURANT_LOG", "warn")
-        .output()
-        .expect("run courant demo");
-    let said = String::from_utf8_lossy(&demo.stdout).to_string();
-    assert!(demo.status.success(), "courant demo with a bucket: {said}{}", String::from_utf8_lossy(&demo.stderr));
-    let password = said
-        .lines()
-        .find(|l| l.trim_start().starts_with("editor "))
-        .and_then(|l| l.split_whitespace().nth(2))
-        .expect("the editor's password")
-        .to_string();
+    let setting = Setting::default().arg("--config").arg(&config);
+    let password = make_demo(20, &data_a, &setting);
     let in_bucket: usize = s3
         .boto(&format!("print(sum(len(p.get('Contents', [])) for p in s3.get_paginator('list_objects_v2').paginate(Bucket={bucket:?})))"))
         .parse()
@@ -562,28 +573,8 @@ async fn pictures_in_a_bucket_reach_every_node() {
     assert!(in_bucket >= 20, "the demo's pictures went up to the bucket: {in_bucket} objects");
 
     // Node B has no picture of its own: it serves them from the bucket, scaled copies too.
-    let start = |data: &Path| {
-        let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_courant"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--config"])
-            .arg(&config)
-            .arg("--data")
-            .arg(data)
-            .env("COURANT_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start courant serve");
-        Node {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            data: data.to_owned(),
-            store: store.clone(),
-            media: PathBuf::new(),
-            port,
-        }
-    };
-    let a = start(&data_a);
-    let b = start(&data_b);
+    let a = Node::start(&data_a, &setting, free_port());
+    let b = Node::start(&data_b, &setting, free_port());
     a.wait_ready().await;
     b.wait_ready().await;
     let first = s3.boto(&format!(
