@@ -163,10 +163,7 @@ impl Store {
             return Err(StoreError::NotEmpty);
         }
         let tables = tables(&self.schema().await?)?;
-        match &to.backend {
-            Backend::Sqlite(b) => b.import(self, &tables, progress).await?,
-            Backend::Postgres(b) => b.import(self, &tables, progress).await?,
-        }
+        on_backend!(to, b => b.import(self, &tables, progress).await)?;
         let mut report = Vec::new();
         for t in &tables {
             let (rows, checksum) = self.checksum(t, progress).await?;
@@ -210,16 +207,10 @@ impl Store {
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Vec<Value>>, StoreError> {
-        match &self.backend {
-            Backend::Sqlite(b) => b.read_rows(table, key, columns, offset, limit).await,
-            Backend::Postgres(b) => b.read_rows(table, key, columns, offset, limit).await,
-        }
+        on_backend!(self, b => b.read_rows(table, key, columns, offset, limit).await)
     }
 
     pub(crate) async fn count_rows(&self, table: &str) -> Result<i64, StoreError> {
-        match &self.backend {
-            Backend::Sqlite(b) => b.count_rows(table).await,
-            Backend::Postgres(b) => b.count_rows(table).await,
-        }
+        on_backend!(self, b => b.count_rows(table).await)
     }
 }

@@ -38,6 +38,16 @@ macro_rules! query_files {
     };
 }
 
+/// Hands a call to the backend.
+macro_rules! on_backend {
+    ($store:expr, $b:ident => $call:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($b) => $call,
+            Backend::Postgres($b) => $call,
+        }
+    };
+}
+
 mod copy;
 mod error;
 mod postgres;
@@ -148,16 +158,6 @@ pub struct Counts {
 pub struct Schema {
     pub columns: Vec<(String, String, String, bool)>,
     pub indexes: Vec<String>,
-}
-
-/// Hands a call to the backend.
-macro_rules! on_backend {
-    ($store:expr, $b:ident => $call:expr) => {
-        match &$store.backend {
-            Backend::Sqlite($b) => $call,
-            Backend::Postgres($b) => $call,
-        }
-    };
 }
 
 /// The API of the store: each method is the backend's of the same name.
