@@ -112,7 +112,7 @@
       try {
         const res = await fetch(autosaveUrl, {
           method: "POST", body: fields(), credentials: "same-origin", keepalive,
-          headers: { "X-CSRF-Token": csrf },
+          headers: { "X-CSRF-Token": csrf, "Accept": "application/json" },
         });
         if (res.ok) {
           const saved = await res.json();

@@ -67,6 +67,17 @@ impl Status {
         }
     }
 
+    /// The status as the newsroom names it to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Review => "In review",
+            Status::Scheduled => "Scheduled",
+            Status::Published => "Published",
+            Status::Unpublished => "Unpublished",
+        }
+    }
+
     /// Parses a stored status name.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|st| st.as_str() == s)

@@ -84,6 +84,12 @@ impl User {
         self.is(Role::Editor) || (owner == Some(self.id) && matches!(status, Status::Draft | Status::Review))
     }
 
+    /// Whether the user may change the texts of a picture `uploaded_by` uploaded (which may show
+    /// on other stories): editors change any, contributors their own.
+    pub fn may_edit_picture(&self, uploaded_by: Option<UserId>) -> bool {
+        self.is(Role::Editor) || uploaded_by == Some(self.id)
+    }
+
     /// Whether the user may move an article owned by `owner` from `from` to `to`. The workflow
     /// must allow the step too ([`Status::can_become`]).
     pub fn may_move(&self, owner: Option<UserId>, from: Status, to: Status) -> bool {

@@ -16,25 +16,25 @@
 macro_rules! query_files {
     () => {
         #[path = "articles.rs"]
-        mod articles;
+        pub(crate) mod articles;
         #[path = "copying.rs"]
-        mod copying;
+        pub(crate) mod copying;
         #[path = "newsroom.rs"]
-        mod newsroom;
+        pub(crate) mod newsroom;
         #[path = "registry.rs"]
-        mod registry;
+        pub(crate) mod registry;
         #[path = "rows.rs"]
-        mod rows;
+        pub(crate) mod rows;
         #[path = "site.rs"]
-        mod site;
+        pub(crate) mod site;
         #[path = "taxonomy.rs"]
-        mod taxonomy;
+        pub(crate) mod taxonomy;
         #[path = "trending.rs"]
-        mod trending;
+        pub(crate) mod trending;
         #[path = "users.rs"]
-        mod users;
+        pub(crate) mod users;
         #[path = "webhooks.rs"]
-        mod webhooks;
+        pub(crate) mod webhooks;
     };
 }
 
@@ -52,12 +52,16 @@ mod copy;
 mod error;
 mod postgres;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod types;
+mod write;
 
 pub use copy::TableCopy;
 pub use error::StoreError;
 pub use postgres::PgSettings;
 pub use types::*;
+pub use write::Write;
 
 use courant_core::*;
 use std::path::Path;

@@ -109,6 +109,13 @@ fn meta(row: &super::DbRow) -> Result<ArticleMeta, StoreError> {
 
 const META_SQL: &str = "SELECT id, headline, status, version, owner_id FROM articles WHERE id = $1";
 
+/// What the newsroom needs to know of an article, read inside a write: after the write lock, so
+/// it is what the write will change.
+pub(crate) async fn article_meta(tx: &mut Transaction<'_, Db>, id: ArticleId) -> Result<Option<ArticleMeta>, StoreError> {
+    let row = sqlx::query(META_SQL).bind(id.0).fetch_optional(&mut **tx).await?;
+    row.as_ref().map(meta).transpose()
+}
+
 impl Store {
     /// What the newsroom needs to know of an article to authorise an action on it.
     pub async fn article_meta(&self, id: ArticleId) -> Result<Option<ArticleMeta>, StoreError> {
@@ -126,48 +133,21 @@ impl Store {
         Ok(ids.into_iter().map(ArticleId).collect())
     }
 
-    /// Creates a draft owned by `owner`, with its first revision.
+    /// Creates a draft owned by `owner`, with its first revision, in a transaction of its own.
     pub async fn create_article(
         &self,
         draft: &ArticleDraft,
         owner: UserId,
         at: OffsetDateTime,
     ) -> Result<ArticleId, StoreError> {
-        draft.validate()?;
-        let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
         let mut tx = self.begin().await?;
-        let wanted = (!draft.slug.is_empty()).then_some(draft.slug.as_str());
-        let slug = unique_slug(&mut tx, SlugKind::Article, wanted, &draft.headline).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (slug, headline, standfirst, body, hero_image_id, section_id, status, \
-             created_at, updated_at, version, owner_id) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $7, 1, $8) \
-             RETURNING id",
-        )
-        .bind(&slug)
-        .bind(draft.headline.trim())
-        .bind(draft.standfirst.trim())
-        .bind(&draft.body)
-        .bind(draft.hero_image_id.map(|i| i.0))
-        .bind(section.0)
-        .bind(ts(at))
-        .bind(owner.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| missing_reference(e, "section or hero image"))?;
-        let tags = tag_ids(&mut tx, &draft.tags).await?;
-        insert_links(&mut tx, id, link_ids(draft, tags)).await?;
-        let saved = ArticleDraft { slug, ..draft.clone() };
-        insert_revision(&mut tx, id, 1, Some(owner), at, &saved, "created", false).await?;
-        audit(&mut tx, at, Some(owner), AuditAction::Created, Some(ArticleId(id)), draft.headline.trim(), "").await?;
-        log_change(&mut tx, id, "created").await?;
+        let id = create_article(&mut tx, draft, owner, at).await?;
         self.commit(tx).await?;
-        Ok(ArticleId(id))
+        Ok(id)
     }
 
-    /// Saves new content over version `base_version` of an article. When someone saved since,
-    /// nothing is overwritten: the writer's content is kept as a conflict revision and the
-    /// outcome says so. A published article keeps its URL date; a changed slug keeps the old
-    /// one as a redirect.
+    /// Saves new content over version `base_version` of an article, in a transaction of its own
+    /// (see [`save_article`]).
     pub async fn save_article(
         &self,
         id: ArticleId,
@@ -177,78 +157,13 @@ impl Store {
         at: OffsetDateTime,
         note: &str,
     ) -> Result<SaveOutcome, StoreError> {
-        draft.validate()?;
-        let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
         let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT version, status, slug FROM articles WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("article"))?;
-        let current: i64 = row.try_get("version")?;
-        let status = rows::status(&row)?;
-        let old_slug: String = row.try_get("slug")?;
-        if current != base_version {
-            let revision = insert_revision(&mut tx, id.0, base_version, Some(by), at, draft, "conflict", true).await?;
-            self.commit(tx).await?;
-            return Ok(SaveOutcome::Conflict { current_version: current, revision });
-        }
-        let mut slug = old_slug.clone();
-        if !draft.slug.is_empty() && draft.slug != old_slug {
-            sqlx::query("DELETE FROM article_slug_history WHERE old_slug = $1 AND article_id = $2")
-                .bind(&draft.slug)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            slug = unique_slug(&mut tx, SlugKind::Article, Some(&draft.slug), &draft.headline).await?;
-            // Only a URL readers may have seen needs to keep working.
-            if matches!(status, Status::Published | Status::Unpublished) {
-                sqlx::query("INSERT INTO article_slug_history (old_slug, article_id) VALUES ($1, $2)")
-                    .bind(&old_slug)
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                let detail = format!("{old_slug} → {slug}");
-                audit(&mut tx, at, Some(by), AuditAction::SlugChanged, Some(id), draft.headline.trim(), &detail)
-                    .await?;
-            }
-        }
-        let version = current + 1;
-        let before = memberships(&mut tx, id.0).await?;
-        sqlx::query(
-            "UPDATE articles SET slug = $1, headline = $2, standfirst = $3, body = $4, hero_image_id = $5, \
-             section_id = $6, updated_at = $7, version = $8 WHERE id = $9",
-        )
-        .bind(&slug)
-        .bind(draft.headline.trim())
-        .bind(draft.standfirst.trim())
-        .bind(&draft.body)
-        .bind(draft.hero_image_id.map(|i| i.0))
-        .bind(section.0)
-        .bind(ts(at))
-        .bind(version)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| missing_reference(e, "section or hero image"))?;
-        for table in ["article_authors", "article_tags", "article_sources", "article_related"] {
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let tags = tag_ids(&mut tx, &draft.tags).await?;
-        insert_links(&mut tx, id.0, link_ids(draft, tags)).await?;
-        let saved = ArticleDraft { slug, ..draft.clone() };
-        insert_revision(&mut tx, id.0, version, Some(by), at, &saved, note, false).await?;
-        log_change_before(&mut tx, id.0, "updated", &before).await?;
+        let outcome = save_article(&mut tx, id, base_version, draft, by, at, note).await?;
         self.commit(tx).await?;
-        Ok(SaveOutcome::Saved { version })
+        Ok(outcome)
     }
 
-    /// Moves an article through the workflow, logged as done by `by` (none for the system).
-    /// Scheduling needs `when`, the publication time; it becomes the article's date. Publishing
-    /// fixes the date on first publication, and a cancelled schedule forgets its planned time.
+    /// Moves an article through the workflow, in a transaction of its own (see [`move_article`]).
     pub async fn move_article(
         &self,
         id: ArticleId,
@@ -258,49 +173,7 @@ impl Store {
         when: Option<OffsetDateTime>,
     ) -> Result<Status, StoreError> {
         let mut tx = self.begin().await?;
-        let before = sqlx::query(META_SQL)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .as_ref()
-            .map(meta)
-            .transpose()?
-            .ok_or(StoreError::NotFound("article"))?;
-        let from = before.status;
-        if !from.can_become(to) {
-            return Err(StoreError::Transition { from, to });
-        }
-        let published_at = match (from, to) {
-            (_, Status::Scheduled) if when.is_some() => "$5",
-            (_, Status::Scheduled) => "COALESCE(published_at, $2)",
-            (Status::Scheduled, Status::Published) => "$2",
-            (Status::Scheduled, _) => "NULL",
-            (_, Status::Published) => "COALESCE(published_at, $2)",
-            _ => "published_at",
-        };
-        let sql = format!(
-            "UPDATE articles SET status = $1, updated_at = $2, published_at = {published_at}, \
-             version = version + 1 WHERE id = $3 AND status = $4"
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(to.as_str())
-            .bind(ts(at))
-            .bind(id.0)
-            .bind(from.as_str())
-            .bind(when.map(ts))
-            .execute(&mut *tx)
-            .await?;
-        let kind = match to {
-            Status::Published => "published",
-            Status::Unpublished => "unpublished",
-            _ => "status",
-        };
-        log_change(&mut tx, id.0, kind).await?;
-        let detail = match (to, when) {
-            (Status::Scheduled, Some(when)) => ts(when).to_string(),
-            _ => String::new(),
-        };
-        audit(&mut tx, at, by, AuditAction::of_move(from, to), Some(id), &before.headline, &detail).await?;
+        let from = move_article(&mut tx, id, to, by, at, when).await?;
         self.commit(tx).await?;
         Ok(from)
     }
@@ -343,7 +216,7 @@ impl Store {
             .await?)
     }
 
-    /// Appends a correction as `by`, logged in the audit log.
+    /// Appends a correction as `by`, logged in the audit log, in a transaction of its own.
     pub async fn correct_article(
         &self,
         id: ArticleId,
@@ -352,12 +225,8 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        super::articles::add_correction_tx(&mut tx, id, text, at).await?;
-        let headline: String =
-            sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
-        audit(&mut tx, at, Some(by), AuditAction::Corrected, Some(id), &headline, text.trim()).await?;
-        self.commit(tx).await?;
-        Ok(())
+        correct_article(&mut tx, id, text, by, at).await?;
+        self.commit(tx).await
     }
 
     /// Logs an action done outside the store's own writes (e.g. restoring a revision).
@@ -519,6 +388,194 @@ impl Store {
         rows.iter().map(rows::summary).collect()
     }
 }
+
+/// Creates a draft owned by `owner`, with its first revision.
+pub(crate) async fn create_article(
+    tx: &mut Transaction<'_, Db>,
+    draft: &ArticleDraft,
+    owner: UserId,
+    at: OffsetDateTime,
+) -> Result<ArticleId, StoreError> {
+    draft.validate()?;
+    let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
+    let wanted = (!draft.slug.is_empty()).then_some(draft.slug.as_str());
+    let slug = unique_slug(tx, SlugKind::Article, wanted, &draft.headline).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, headline, standfirst, body, hero_image_id, section_id, status, \
+         created_at, updated_at, version, owner_id) VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $7, 1, $8) \
+         RETURNING id",
+    )
+    .bind(&slug)
+    .bind(draft.headline.trim())
+    .bind(draft.standfirst.trim())
+    .bind(&draft.body)
+    .bind(draft.hero_image_id.map(|i| i.0))
+    .bind(section.0)
+    .bind(ts(at))
+    .bind(owner.0)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| missing_reference(e, "section or hero image"))?;
+    let tags = tag_ids(tx, &draft.tags).await?;
+    insert_links(tx, id, link_ids(draft, tags)).await?;
+    let saved = ArticleDraft { slug, ..draft.clone() };
+    insert_revision(tx, id, 1, Some(owner), at, &saved, "created", false).await?;
+    audit(tx, at, Some(owner), AuditAction::Created, Some(ArticleId(id)), draft.headline.trim(), "").await?;
+    log_change(tx, id, "created").await?;
+    Ok(ArticleId(id))
+}
+
+/// Saves new content over version `base_version` of an article. When someone saved since,
+/// nothing is overwritten: the writer's content is kept as a conflict revision and the
+/// outcome says so. A published article keeps its URL date; a changed slug keeps the old
+/// one as a redirect.
+pub(crate) async fn save_article(
+    tx: &mut Transaction<'_, Db>,
+    id: ArticleId,
+    base_version: i64,
+    draft: &ArticleDraft,
+    by: UserId,
+    at: OffsetDateTime,
+    note: &str,
+) -> Result<SaveOutcome, StoreError> {
+    draft.validate()?;
+    let section = draft.section_id.ok_or(StoreError::NotFound("section"))?;
+    let row = sqlx::query("SELECT version, status, slug FROM articles WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound("article"))?;
+    let current: i64 = row.try_get("version")?;
+    let status = rows::status(&row)?;
+    let old_slug: String = row.try_get("slug")?;
+    if current != base_version {
+        let revision = insert_revision(tx, id.0, base_version, Some(by), at, draft, "conflict", true).await?;
+        return Ok(SaveOutcome::Conflict { current_version: current, revision });
+    }
+    let mut slug = old_slug.clone();
+    if !draft.slug.is_empty() && draft.slug != old_slug {
+        sqlx::query("DELETE FROM article_slug_history WHERE old_slug = $1 AND article_id = $2")
+            .bind(&draft.slug)
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
+        slug = unique_slug(tx, SlugKind::Article, Some(&draft.slug), &draft.headline).await?;
+        // Only a URL readers may have seen needs to keep working.
+        if matches!(status, Status::Published | Status::Unpublished) {
+            sqlx::query("INSERT INTO article_slug_history (old_slug, article_id) VALUES ($1, $2)")
+                .bind(&old_slug)
+                .bind(id.0)
+                .execute(&mut **tx)
+                .await?;
+            let detail = format!("{old_slug} → {slug}");
+            audit(tx, at, Some(by), AuditAction::SlugChanged, Some(id), draft.headline.trim(), &detail)
+                .await?;
+        }
+    }
+    let version = current + 1;
+    let before = memberships(tx, id.0).await?;
+    sqlx::query(
+        "UPDATE articles SET slug = $1, headline = $2, standfirst = $3, body = $4, hero_image_id = $5, \
+         section_id = $6, updated_at = $7, version = $8 WHERE id = $9",
+    )
+    .bind(&slug)
+    .bind(draft.headline.trim())
+    .bind(draft.standfirst.trim())
+    .bind(&draft.body)
+    .bind(draft.hero_image_id.map(|i| i.0))
+    .bind(section.0)
+    .bind(ts(at))
+    .bind(version)
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| missing_reference(e, "section or hero image"))?;
+    for table in ["article_authors", "article_tags", "article_sources", "article_related"] {
+        sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE article_id = $1")))
+            .bind(id.0)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let tags = tag_ids(tx, &draft.tags).await?;
+    insert_links(tx, id.0, link_ids(draft, tags)).await?;
+    let saved = ArticleDraft { slug, ..draft.clone() };
+    insert_revision(tx, id.0, version, Some(by), at, &saved, note, false).await?;
+    log_change_before(tx, id.0, "updated", &before).await?;
+    Ok(SaveOutcome::Saved { version })
+}
+
+/// Moves an article through the workflow, logged as done by `by` (none for the system).
+/// Scheduling needs `when`, the publication time; it becomes the article's date. Publishing
+/// fixes the date on first publication, and a cancelled schedule forgets its planned time.
+pub(crate) async fn move_article(
+    tx: &mut Transaction<'_, Db>,
+    id: ArticleId,
+    to: Status,
+    by: Option<UserId>,
+    at: OffsetDateTime,
+    when: Option<OffsetDateTime>,
+) -> Result<Status, StoreError> {
+    let before = sqlx::query(META_SQL)
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(meta)
+        .transpose()?
+        .ok_or(StoreError::NotFound("article"))?;
+    let from = before.status;
+    if !from.can_become(to) {
+        return Err(StoreError::Transition { from, to });
+    }
+    let published_at = match (from, to) {
+        (_, Status::Scheduled) if when.is_some() => "$5",
+        (_, Status::Scheduled) => "COALESCE(published_at, $2)",
+        (Status::Scheduled, Status::Published) => "$2",
+        (Status::Scheduled, _) => "NULL",
+        (_, Status::Published) => "COALESCE(published_at, $2)",
+        _ => "published_at",
+    };
+    let sql = format!(
+        "UPDATE articles SET status = $1, updated_at = $2, published_at = {published_at}, \
+         version = version + 1 WHERE id = $3 AND status = $4"
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(to.as_str())
+        .bind(ts(at))
+        .bind(id.0)
+        .bind(from.as_str())
+        .bind(when.map(ts))
+        .execute(&mut **tx)
+        .await?;
+    let kind = match to {
+        Status::Published => "published",
+        Status::Unpublished => "unpublished",
+        _ => "status",
+    };
+    log_change(tx, id.0, kind).await?;
+    let detail = match (to, when) {
+        (Status::Scheduled, Some(when)) => ts(when).to_string(),
+        _ => String::new(),
+    };
+    audit(tx, at, by, AuditAction::of_move(from, to), Some(id), &before.headline, &detail).await?;
+    Ok(from)
+}
+
+/// Appends a correction as `by`, logged in the audit log.
+pub(crate) async fn correct_article(
+    tx: &mut Transaction<'_, Db>,
+    id: ArticleId,
+    text: &str,
+    by: UserId,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    super::articles::add_correction_tx(tx, id, text, at).await?;
+    let headline: String =
+        sqlx::query_scalar("SELECT headline FROM articles WHERE id = $1").bind(id.0).fetch_one(&mut **tx).await?;
+    audit(tx, at, Some(by), AuditAction::Corrected, Some(id), &headline, text.trim()).await?;
+    Ok(())
+}
+
 
 fn summary_columns() -> String {
     let select = rows::summary_select();

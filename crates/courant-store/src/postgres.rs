@@ -164,7 +164,7 @@ impl Store {
     /// Begins a write: takes the write lock, held until the transaction ends (see the module's
     /// comment). Read committed isolation: every statement after the lock sees every write
     /// committed before it.
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
         let mut tx = self.write.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
         Ok(tx)
@@ -172,7 +172,7 @@ impl Store {
 
     /// Commits a write and counts it. A write that logged a change notified the other nodes
     /// (see `articles::notify_change`); the notification goes out with the commit.
-    async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
+    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
         tx.commit().await?;
         self.writes.fetch_add(1, Ordering::AcqRel);
         Ok(())

@@ -392,28 +392,37 @@ impl Store {
         .await?)
     }
 
-    /// Changes what readers and search engines are told about a picture, and its focal point.
+    /// Changes what readers are told about a picture and where its crops centre, in a
+    /// transaction of its own (see [`update_image`]).
     pub async fn update_image(&self, id: ImageId, update: &ImageUpdate) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query(
-            "UPDATE images SET alt = $1, caption = $2, credit = $3, keywords = $4, focal_x = $5, focal_y = $6 \
-             WHERE id = $7",
-        )
-        .bind(update.alt.trim())
-        .bind(update.caption.trim())
-        .bind(update.credit.trim())
-        .bind(rows::join_keywords(&update.keywords))
-        .bind(update.focal.map(|f| f64::from(f.x)))
-        .bind(update.focal.map(|f| f64::from(f.y)))
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("image"));
-        }
-        touch_linked(&mut tx, ARTICLES_OF_HERO, id.0).await?;
-        self.commit(tx).await?;
-        Ok(())
+        update_image(&mut tx, id, update).await?;
+        self.commit(tx).await
     }
+}
+
+/// Changes a picture's texts and focal point; every article showing it is changed with it.
+pub(crate) async fn update_image(
+    tx: &mut Transaction<'_, Db>,
+    id: ImageId,
+    update: &ImageUpdate,
+) -> Result<(), StoreError> {
+    let n = sqlx::query(
+        "UPDATE images SET alt = $1, caption = $2, credit = $3, keywords = $4, focal_x = $5, focal_y = $6 \
+         WHERE id = $7",
+    )
+    .bind(update.alt.trim())
+    .bind(update.caption.trim())
+    .bind(update.credit.trim())
+    .bind(rows::join_keywords(&update.keywords))
+    .bind(update.focal.map(|f| f64::from(f.x)))
+    .bind(update.focal.map(|f| f64::from(f.y)))
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound("image"));
+    }
+    touch_linked(tx, ARTICLES_OF_HERO, id.0).await
 }

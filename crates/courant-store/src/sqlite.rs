@@ -139,12 +139,12 @@ impl Store {
     }
 
     /// Begins a write: SQLite's one writer connection is the lock that orders all writes.
-    async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, Db>, StoreError> {
         Ok(self.write.begin().await?)
     }
 
     /// Commits a write and counts it.
-    async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
+    pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
         tx.commit().await?;
         self.writes.fetch_add(1, Ordering::AcqRel);
         Ok(())

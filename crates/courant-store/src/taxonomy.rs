@@ -281,26 +281,12 @@ impl Store {
         row.as_ref().map(rows::tag).transpose()
     }
 
-    /// Registers a source of reporting.
+    /// Adds a source to the registry, in a transaction of its own (see [`insert_source`]).
     pub async fn insert_source(&self, new: NewSource) -> Result<Source, StoreError> {
-        if new.name.trim().is_empty() {
-            return Err(Invalid { field: "name", message: "a source needs a name".into() }.into());
-        }
-        check_source_url(&new.url)?;
-        let kind = source_kind(&new.kind)?;
         let mut tx = self.begin().await?;
-        let slug = unique_slug(&mut tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO sources (slug, name, url, kind) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(&slug)
-                .bind(new.name.trim())
-                .bind(&new.url)
-                .bind(kind)
-                .fetch_one(&mut *tx)
-                .await?;
-        super::articles::log_site_change(&mut tx).await?;
+        let source = insert_source(&mut tx, new).await?;
         self.commit(tx).await?;
-        Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
+        Ok(source)
     }
 
     /// The source with this slug.
@@ -314,6 +300,26 @@ impl Store {
 }
 
 /// Orders sections depth-first: each parent followed by its children, siblings by position.
+/// Adds a source to the registry under a free slug (its own when given).
+pub(crate) async fn insert_source(tx: &mut Transaction<'_, Db>, new: NewSource) -> Result<Source, StoreError> {
+    if new.name.trim().is_empty() {
+        return Err(Invalid { field: "name", message: "a source needs a name".into() }.into());
+    }
+    check_source_url(&new.url)?;
+    let kind = source_kind(&new.kind)?;
+    let slug = unique_slug(tx, SlugKind::Source, new.slug.as_deref(), &new.name).await?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO sources (slug, name, url, kind) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(&slug)
+            .bind(new.name.trim())
+            .bind(&new.url)
+            .bind(kind)
+            .fetch_one(&mut **tx)
+            .await?;
+    super::articles::log_site_change(tx).await?;
+    Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
+}
+
 fn tree_order(all: Vec<Section>) -> Vec<Section> {
     fn visit(parent: Option<SectionId>, all: &[Section], out: &mut Vec<Section>) {
         for s in all.iter().filter(|s| s.parent_id == parent) {

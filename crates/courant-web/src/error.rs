@@ -1,19 +1,30 @@
-//! The one place that maps failures to HTTP statuses and error pages.
+//! [`AppError`], why a request failed, and the one place that chooses its HTTP status. It
+//! depends on nothing above it: the page that shows an error is chosen later, by the
+//! error-page layer (`error_pages.rs`), from what [`AppError::into_response`] leaves on the
+//! response.
 
-use crate::AppState;
-use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use courant_newsroom::Refusal;
+use courant_store::StoreError;
 
-/// Why a request failed, as far as the reader is concerned.
+/// The cause of an internal failure, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Nothing is at this address (or the id names nothing).
     #[error("not found")]
     NotFound,
+    /// A link that worked once and does not any more (a used or expired password link); says
+    /// what to do instead.
+    #[error("expired: {}", .0.message)]
+    Expired(Explained),
     /// The content existed and was withdrawn.
     #[error("gone")]
     Gone,
+    /// The request cannot be understood; says what was wrong and how to ask instead.
     #[error("bad request: {0}")]
     BadRequest(String),
     /// A query parameter of the API is malformed; names the parameter.
@@ -25,32 +36,104 @@ pub enum AppError {
     /// The user may not do this; says why.
     #[error("forbidden: {0}")]
     Forbidden(String),
-    /// A request the newsroom refuses with a status of its own (409, 413, 422), a heading, a
-    /// message and what it concerns (what uses a thing, what an article lacks).
-    #[error("refused ({status}): {message}")]
-    Refused { status: u16, heading: String, message: String, items: Vec<String> },
-    /// The store cannot be reached; the reader should retry.
-    #[error("unavailable: {0}")]
-    Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Input that cannot be accepted as sent: what is wrong, field by field.
+    #[error("invalid: {}", .0.message)]
+    Invalid(Explained),
+    /// The request collides with the state of things: someone saved first, the thing is in
+    /// use, the workflow does not allow the step.
+    #[error("conflict: {}", .0.message)]
+    Conflict(Explained),
+    /// More was sent than is accepted; says how much is.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// The store cannot be reached; the client should retry.
+    #[error("unavailable")]
+    Unavailable(#[source] Cause),
+    /// A failure on our side; the cause goes to the log, never to the client.
+    #[error("internal error: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Cause,
+    },
+}
+
+/// What a refused request tells the person who sent it: a heading, a message, what it
+/// concerns (what uses a thing, what is wrong with each field), and, where the form is shown
+/// again with the errors, that page instead of a page of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Explained {
+    pub heading: String,
+    pub message: String,
+    pub items: Vec<String>,
+    /// The HTML page to answer with, rendered by the handler (the form with its errors).
+    pub page: Option<String>,
+}
+
+impl Explained {
+    /// A heading and a message.
+    pub fn new(heading: impl Into<String>, message: impl Into<String>) -> Explained {
+        Explained { heading: heading.into(), message: message.into(), ..Default::default() }
+    }
 }
 
 impl AppError {
+    /// An internal failure: what was being done, and why it failed.
+    pub fn internal(context: impl Into<String>, source: impl Into<Cause>) -> AppError {
+        AppError::Internal { context: context.into(), source: source.into() }
+    }
+
+    /// Input refused field by field (`errors` say "Field: what is wrong").
+    pub fn invalid(errors: Vec<String>) -> AppError {
+        AppError::Invalid(Explained {
+            heading: "Not saved".into(),
+            message: errors.join(" "),
+            items: errors,
+            page: None,
+        })
+    }
+
+    /// This error, answered with `page` (the form again, showing what was wrong) where the
+    /// error is one a form can show.
+    pub fn with_page(self, page: String) -> AppError {
+        match self {
+            AppError::Invalid(e) => AppError::Invalid(Explained { page: Some(page), ..e }),
+            AppError::Conflict(e) => AppError::Conflict(Explained { page: Some(page), ..e }),
+            other => other,
+        }
+    }
+
     /// The stable code clients of the API test for.
     fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
+            AppError::Expired(_) => "expired",
             AppError::Gone => "gone",
             AppError::BadRequest(_) => "bad_request",
             AppError::InvalidParameter { .. } => "invalid_parameter",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Forbidden(_) => "forbidden",
-            AppError::Refused { status: 409, .. } => "conflict",
-            AppError::Refused { status: 413, .. } => "too_large",
-            AppError::Refused { .. } => "refused",
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::Unavailable(_) => "unavailable",
-            AppError::Internal(_) => "internal",
+            AppError::Internal { .. } => "internal",
+        }
+    }
+
+    /// The status of each kind of failure: the only place one is chosen.
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound | AppError::Expired(_) => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
+            AppError::BadRequest(_) | AppError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -59,94 +142,105 @@ impl AppError {
         match self {
             AppError::NotFound => "Nothing is published at this address.".into(),
             AppError::Gone => "This story has been withdrawn.".into(),
-            AppError::BadRequest(why) | AppError::Forbidden(why) => why.clone(),
-            AppError::Refused { message, .. } => message.clone(),
+            AppError::BadRequest(why) | AppError::Forbidden(why) | AppError::TooLarge(why) => why.clone(),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => e.message.clone(),
             AppError::InvalidParameter { name, message } => format!("The parameter `{name}` {message}"),
             AppError::TooManyRequests { retry_after } => {
                 format!("Too many requests from your address; try again in {retry_after} seconds.")
             }
             AppError::Unavailable(_) => "The service is briefly unavailable; try again in a moment.".into(),
-            AppError::Internal(_) => "Something went wrong on our side.".into(),
+            AppError::Internal { .. } => "Something went wrong on our side.".into(),
         }
     }
 
-    fn status(&self) -> StatusCode {
+    fn log(&self) {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Gone => StatusCode::GONE,
-            AppError::BadRequest(_) | AppError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::Refused { status, .. } => StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal { .. } | AppError::Unavailable(_) => {
+                tracing::error!(error = %chain(self), "request failed");
+            }
+            AppError::BadRequest(why) => tracing::debug!(why, "bad request"),
+            AppError::InvalidParameter { name, message } => tracing::debug!(name, message, "bad parameter"),
+            AppError::Forbidden(why) => tracing::info!(why, "forbidden"),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => {
+                tracing::debug!(message = %e.message, "refused")
+            }
+            AppError::TooLarge(why) => tracing::debug!(why, "too large"),
+            AppError::NotFound | AppError::Gone | AppError::TooManyRequests { .. } => {}
         }
     }
 }
 
-impl From<courant_store::StoreError> for AppError {
-    fn from(e: courant_store::StoreError) -> Self {
-        use courant_store::StoreError as S;
+/// An error and every cause under it, outermost first: "a: b: c".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
         match e {
-            e if e.is_unavailable() => AppError::Unavailable(e.to_string()),
-            S::NotFound(what) => AppError::Refused {
-                status: 404,
-                heading: "Not found".into(),
-                message: format!("The {what} does not exist (any more)."),
-                items: Vec::new(),
-            },
-            S::Invalid(invalid) => AppError::Refused {
-                status: 422,
-                heading: "Not saved".into(),
-                message: invalid.to_string(),
-                items: Vec::new(),
-            },
-            S::InUse { what, used_by } => AppError::Refused {
-                status: 409,
+            e if e.is_unavailable() => AppError::Unavailable(Box::new(e)),
+            StoreError::NotFound(_) => AppError::NotFound,
+            StoreError::Invalid(invalid) => AppError::Invalid(Explained::new("Not saved", invalid.to_string())),
+            StoreError::InUse { what, used_by } => AppError::Conflict(Explained {
                 heading: format!("The {what} is in use"),
                 message: format!("The {what} cannot be deleted while these use it:"),
                 items: used_by,
-            },
-            S::Transition { from, to } => AppError::Refused {
-                status: 409,
-                heading: "Not possible".into(),
-                message: format!("An article cannot go from {from} to {to}."),
-                items: Vec::new(),
-            },
-            e => AppError::Internal(e.to_string()),
+                page: None,
+            }),
+            StoreError::Transition { from, to } => {
+                AppError::Conflict(Explained::new("Not possible", format!("An article cannot go from {from} to {to}.")))
+            }
+            e => AppError::internal("the store failed", e),
+        }
+    }
+}
+
+impl From<Refusal> for AppError {
+    /// The newsroom's refusals; a conflict of versions is shown by the editor, which knows
+    /// both versions (see `newsroom::editor`), and here only in words.
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotFound(_) => AppError::NotFound,
+            Refusal::Forbidden(why) => AppError::Forbidden(why),
+            Refusal::Invalid(errors) => AppError::invalid(errors.iter().map(ToString::to_string).collect()),
+            Refusal::Conflict(_) => AppError::Conflict(Explained::new(
+                "Saved by someone else",
+                "Someone else saved this article after you opened it; open it again.",
+            )),
+            Refusal::NotNow { heading, message } => AppError::Conflict(Explained::new(heading, message)),
+            Refusal::Store(e) => e.into(),
         }
     }
 }
 
 impl From<courant_render::RenderError> for AppError {
     fn from(e: courant_render::RenderError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::internal("a template failed", e)
     }
 }
 
-/// Marks a response as an error still to be turned into a page (or, for the API, JSON).
-#[derive(Clone)]
-struct Unrendered {
-    code: &'static str,
-    message: String,
-    parameter: Option<&'static str>,
+/// Marks a response as an error still to be turned into a page (or, for JSON clients, JSON) by
+/// the error-page layer.
+#[derive(Clone, Debug)]
+pub(crate) struct Unrendered {
+    pub code: &'static str,
+    pub message: String,
+    pub parameter: Option<&'static str>,
     /// For the newsroom's page: a heading and a list.
-    heading: Option<String>,
-    items: Vec<String>,
+    pub heading: Option<String>,
+    pub items: Vec<String>,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        match &self {
-            AppError::Internal(cause) | AppError::Unavailable(cause) => {
-                tracing::error!(error = %cause, "request failed");
-            }
-            AppError::BadRequest(why) => tracing::debug!(why, "bad request"),
-            AppError::InvalidParameter { name, message } => tracing::debug!(name, message, "bad parameter"),
-            AppError::Forbidden(why) => tracing::info!(why, "forbidden"),
-            AppError::Refused { status, message, .. } => tracing::debug!(status, message, "refused"),
-            AppError::NotFound | AppError::Gone | AppError::TooManyRequests { .. } => {}
-        }
+        self.log();
         let status = self.status();
         let unrendered = Unrendered {
             code: self.code(),
@@ -156,73 +250,31 @@ impl IntoResponse for AppError {
                 _ => None,
             },
             heading: match &self {
-                AppError::Refused { heading, .. } => Some(heading.clone()),
+                AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => Some(e.heading.clone()),
                 AppError::Forbidden(_) => Some("Not allowed".into()),
+                AppError::TooLarge(_) => Some("Too large".into()),
                 _ => None,
             },
             items: match &self {
-                AppError::Refused { items, .. } => items.clone(),
+                AppError::Conflict(e) => e.items.clone(),
                 _ => Vec::new(),
             },
         };
-        let mut response = match &self {
-            AppError::BadRequest(why) => (status, why.clone()).into_response(),
+        let mut response = match self {
+            AppError::BadRequest(why) => (status, why).into_response(),
+            AppError::Invalid(Explained { page: Some(html), .. })
+            | AppError::Conflict(Explained { page: Some(html), .. }) => {
+                // The handler's own page (the form with its errors) is the answer.
+                return crate::respond::html(status, html);
+            }
+            AppError::TooManyRequests { retry_after } => {
+                let mut r = status.into_response();
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+                r
+            }
             _ => status.into_response(),
         };
-        if let AppError::TooManyRequests { retry_after } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
         response.extensions_mut().insert(unrendered);
         response
-    }
-}
-
-/// Gives every error response the site's error page, with the sections to find a way back.
-/// Bad requests keep their own message, which says what was wrong.
-pub(crate) async fn render_error_pages(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let newsroom = request.uri().path().starts_with("/newsroom");
-    let mut response = next.run(request).await;
-    let Some(error) = response.extensions_mut().remove::<Unrendered>() else {
-        return response;
-    };
-    let status = response.status();
-    if newsroom {
-        let heading = error.heading.clone().unwrap_or_else(|| match status {
-            StatusCode::NOT_FOUND => "Not found".into(),
-            StatusCode::BAD_REQUEST => "Not understood".into(),
-            _ => "Something went wrong".into(),
-        });
-        return crate::newsroom::message_page(&app, status, &heading, &error.message, &error.items);
-    }
-    if api {
-        // The API answers in JSON, with a code clients can test and never a page.
-        let mut body = serde_json::json!({ "error": error.code, "message": error.message });
-        if let Some(p) = error.parameter {
-            body["parameter"] = serde_json::Value::from(p);
-        }
-        let mut json = (status, body.to_string()).into_response();
-        for (name, value) in response.headers() {
-            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                json.headers_mut().insert(name.clone(), value.clone());
-            }
-        }
-        json.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        return json;
-    }
-    if status == StatusCode::BAD_REQUEST {
-        // The message says what was wrong and how to ask instead.
-        let mut r = (status, error.message).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-        return r;
-    }
-    // An error page must not fail for the reason the page failed: without sections, show none.
-    let nav = app.store.sections().await.unwrap_or_default();
-    match app.renderer().error_page(status.as_u16(), &nav) {
-        Ok(html) => crate::routes::html_response(status, html),
-        Err(e) => {
-            tracing::error!(error = %e, "error page failed to render");
-            (status, "This page is not available.").into_response()
-        }
     }
 }

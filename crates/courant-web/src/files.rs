@@ -121,6 +121,17 @@ impl MediaFiles {
     }
 }
 
+/// The newsroom writes uploaded pictures here.
+impl courant_newsroom::PictureFiles for MediaFiles {
+    fn write<'a>(&'a self, name: &'a str, bytes: &'a [u8]) -> courant_newsroom::BoxFuture<'a, io::Result<()>> {
+        Box::pin(MediaFiles::write(self, name, bytes))
+    }
+
+    fn write_original<'a>(&'a self, name: &'a str, bytes: &'a [u8]) -> courant_newsroom::BoxFuture<'a, io::Result<()>> {
+        Box::pin(MediaFiles::write_original(self, name, bytes))
+    }
+}
+
 async fn write_whole(path: PathBuf, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent).await?;

@@ -4,11 +4,13 @@
 pub mod cache;
 pub mod cdn;
 mod error;
+mod error_pages;
 pub mod files;
 pub mod indexer;
 mod limit;
 pub mod newsroom;
 pub mod proxy;
+mod respond;
 mod routes;
 pub mod tasks;
 pub mod trending;
@@ -69,8 +71,10 @@ pub struct Inner {
     pub search: Arc<courant_search::SearchIndex>,
     /// View counts for "Others are reading now".
     pub trending: Arc<trending::Trending>,
+    /// The newsroom's actions (every write the newsroom makes goes through them).
+    pub newsroom: courant_newsroom::Newsroom,
     /// The newsroom's settings and pages.
-    pub newsroom: newsroom::NewsroomSettings,
+    pub newsroom_settings: newsroom::NewsroomSettings,
     pub newsroom_templates: courant_render::newsroom::NewsroomTemplates,
     /// Public pages as finished bytes.
     pub cache: cache::PageCache,
@@ -91,7 +95,7 @@ impl AppState {
         api: &ApiSettings,
         search: Arc<courant_search::SearchIndex>,
         trending: trending::TrendingSettings,
-        newsroom: newsroom::NewsroomSettings,
+        newsroom_settings: newsroom::NewsroomSettings,
         cache: cache::CacheSettings,
     ) -> Result<AppState, courant_render::RenderError> {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
@@ -105,6 +109,7 @@ impl AppState {
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("public, max-age=0"));
         let media = cache::FileCache::new(if cache.enabled { cache.media_mb } else { 0 });
         let cache = cache::PageCache::new(cache);
+        let newsroom = courant_newsroom::Newsroom::new(store.clone(), Arc::new(files.clone()));
         Ok(AppState(Arc::new(Inner {
             store,
             renderer: std::sync::RwLock::new(Arc::new(renderer)),
@@ -115,6 +120,7 @@ impl AppState {
             search,
             trending,
             newsroom,
+            newsroom_settings,
             newsroom_templates,
             cache,
             media,
@@ -175,7 +181,7 @@ fn css_name() -> String {
 /// applied once.
 pub fn router(state: AppState) -> Router {
     let inner: Router = routes::routes(state.clone())
-        .layer(middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), error_pages::render))
         .with_state(state.clone());
     // The cache answers before any route is matched: a hit costs no path parsing.
     Router::new()

@@ -52,8 +52,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
             .map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| AppError::Internal(format!("password task: {e}")))?
-    .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
+    .map_err(|e| AppError::internal("the password task failed", e))?
+    .map_err(|e| AppError::internal("hashing a password failed", e.to_string()))
 }
 
 /// Checks a password against a stored hash (on a blocking thread).
@@ -92,7 +92,7 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
 
 /// A `Set-Cookie` value for the newsroom: HttpOnly, SameSite=Lax, Secure on HTTPS sites.
 pub(crate) fn set_cookie(app: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if app.newsroom.secure_cookies { "; Secure" } else { "" };
+    let secure = if app.newsroom_settings.secure_cookies { "; Secure" } else { "" };
     let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
     let v = format!("{name}={value}; Path=/newsroom; HttpOnly; SameSite=Lax{secure}{age}");
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
@@ -215,7 +215,7 @@ const DUMMY_HASH: &str =
 async fn start_session(app: &AppState, user: &User, response: &mut Response) -> Result<(), AppError> {
     let session = token();
     let now = OffsetDateTime::now_utc();
-    let days = app.newsroom.session_days;
+    let days = app.newsroom_settings.session_days;
     app.store.create_session(&token_hash(&session), user.id, &token(), now, now + time::Duration::days(days)).await?;
     response.headers_mut().append(header::SET_COOKIE, set_cookie(app, SESSION_COOKIE, &session, Some(days * 86_400)));
     Ok(())
@@ -304,12 +304,10 @@ pub(super) async fn reset_form(
 }
 
 fn expired_link() -> AppError {
-    AppError::Refused {
-        status: 404,
-        heading: "This link does not work".into(),
-        message: "The link was used already, has expired, or was never issued. Ask an admin for a new one.".into(),
-        items: Vec::new(),
-    }
+    AppError::Expired(crate::error::Explained::new(
+        "This link does not work",
+        "The link was used already, has expired, or was never issued. Ask an admin for a new one.",
+    ))
 }
 
 /// `POST /newsroom/reset/{token}`: sets the password and uses the link up; every session of the

@@ -1,8 +1,13 @@
 //! Posted forms, read once by the newsroom's guard (which checks their CSRF token) and handed
 //! to handlers: URL-encoded and multipart bodies alike, repeated fields in order, files in memory.
+//! The typed forms of the newsroom's actions ([`ArticleForm`], [`PictureForm`]) are read from
+//! them here, once, into the inputs of `courant-newsroom`.
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
+use courant_core::{AuthorId, Focal, SectionId, SourceId};
+use courant_newsroom::{ArticleInput, FieldError, Intent, PictureTexts, PictureUpdate, Upload};
+use courant_render::SiteClock;
 
 /// A file sent with a form.
 pub struct UploadedFile {
@@ -81,4 +86,124 @@ async fn multipart(content_type: &str, bytes: Bytes) -> Result<Form, FormError> 
         }
     }
     Ok(form)
+}
+
+/// The editor's form, read once into the newsroom's input.
+pub(crate) struct ArticleForm {
+    pub input: ArticleInput,
+    pub intent: Intent,
+    /// The version the writer opened the article at (0 when absent).
+    pub version: i64,
+    /// What the form could not read ("Authors: \"x\" is not a choice of this form").
+    pub unreadable: Vec<String>,
+    /// The form's own texts as sent, to show the form again.
+    pub related: String,
+    pub new_sources: String,
+    pub schedule_at: String,
+}
+
+impl ArticleForm {
+    /// Reads the editor's fields; `clock` reads the publication time in the site's time zone.
+    pub(crate) fn read(form: &Form, clock: &SiteClock) -> ArticleForm {
+        let mut unreadable = Vec::new();
+        let mut ids = |name: &str, what: &str| -> Vec<i64> {
+            let mut out = Vec::new();
+            for v in form.all(name).into_iter().map(str::trim).filter(|v| !v.is_empty()) {
+                match v.parse::<i64>() {
+                    Ok(n) if !out.contains(&n) => out.push(n),
+                    Ok(_) => {}
+                    Err(_) => unreadable.push(format!("{what}: {v:?} is not a choice of this form")),
+                }
+            }
+            out
+        };
+        let authors = ids("author", "Authors").into_iter().map(AuthorId).collect();
+        let sources = ids("source", "Sources").into_iter().map(SourceId).collect();
+        let list = |name: &str, separator: char| -> Vec<String> {
+            form.get(name).split(separator).map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect()
+        };
+        let hero_texts = form.has("hero_alt").then(|| PictureForm::texts(form, "hero_"));
+        let hero_upload =
+            form.file("hero_file").map(|f| Upload { file_name: f.file_name.clone(), bytes: f.bytes.to_vec() });
+        let intent = intent(form.get("intent"), local_time(form.get("schedule_at"), clock));
+        ArticleForm {
+            input: ArticleInput {
+                headline: form.get("headline").to_string(),
+                standfirst: form.get("standfirst").to_string(),
+                body: form.get("body").to_string(),
+                slug: form.get("slug").to_string(),
+                section: form.get("section").trim().parse().ok().map(SectionId),
+                authors,
+                tags: list("tags", ','),
+                sources,
+                new_sources: list("new_sources", ','),
+                related: list("related", '\n'),
+                hero_upload,
+                hero_texts: hero_texts.clone(),
+            },
+            intent,
+            version: form.get("version").parse().unwrap_or(0),
+            unreadable,
+            related: form.get("related").to_string(),
+            new_sources: form.get("new_sources").to_string(),
+            schedule_at: form.get("schedule_at").to_string(),
+        }
+    }
+}
+
+/// The button a writer pressed, by its value (a plain save for any other); `schedule_at` is the
+/// publication time the form gives, if readable.
+pub(crate) fn intent(button: &str, schedule_at: Option<time::OffsetDateTime>) -> Intent {
+    match button {
+        "submit" => Intent::Submit,
+        "withdraw" => Intent::Withdraw,
+        "reopen" => Intent::Reopen,
+        "cancel" => Intent::Cancel,
+        "schedule" => Intent::Schedule(schedule_at),
+        "publish" => Intent::Publish,
+        "unpublish" => Intent::Unpublish,
+        _ => Intent::Save,
+    }
+}
+
+/// A `datetime-local` value (`2026-11-20T09:30`) in the site's time zone.
+fn local_time(raw: &str, clock: &SiteClock) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let local = time::PrimitiveDateTime::parse(raw.get(..16).unwrap_or(raw), format).ok()?;
+    Some(clock.from_local(local))
+}
+
+/// The picture form of the media library: texts and focal point.
+pub(crate) struct PictureForm;
+
+impl PictureForm {
+    /// A picture's texts as typed, the field names starting with `prefix` (`hero_` in the
+    /// editor), trimmed.
+    pub(crate) fn texts(form: &Form, prefix: &str) -> PictureTexts {
+        let field = |name: &str| form.get(&format!("{prefix}{name}")).trim().to_string();
+        PictureTexts {
+            alt: field("alt"),
+            caption: field("caption"),
+            credit: field("credit"),
+            keywords: field("keywords")
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// The texts and focal point (percentages of width and height); what cannot be read.
+    pub(crate) fn read(form: &Form) -> Result<PictureUpdate, FieldError> {
+        let percent = |name: &str| form.get(name).trim().parse::<f32>().ok();
+        let focal = match (percent("focal_x"), percent("focal_y")) {
+            (Some(x), Some(y)) => match Focal::new(x / 100.0, y / 100.0) {
+                Some(f) => Some(f),
+                None => return Err(FieldError::new("Focal point", "use percentages from 0 to 100.")),
+            },
+            _ => None,
+        };
+        Ok(PictureUpdate { texts: PictureForm::texts(form, ""), focal })
+    }
 }

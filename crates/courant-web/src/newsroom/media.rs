@@ -2,18 +2,18 @@
 //! content-hashed names with the original kept aside), search, and editing what readers are
 //! told about a picture and where its crops centre.
 
-use super::form::{Form, UploadedFile};
-use super::{Me, Pagination, page, page_in, page_number, redirect};
+use super::form::{Form, PictureForm};
+use super::{Me, Pagination, page_html, page_number, redirect};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use courant_core::*;
+use courant_newsroom::{Refusal, Upload};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
-use time::OffsetDateTime;
 
 const PER_PAGE: i64 = 40;
 
@@ -59,73 +59,6 @@ impl ImageView {
     }
 }
 
-/// The texts of a picture as typed in a form, its field names starting with `prefix`.
-pub(crate) struct ImageTexts {
-    pub alt: String,
-    pub caption: String,
-    pub credit: String,
-    pub keywords: Vec<String>,
-}
-
-impl ImageTexts {
-    pub(crate) fn of(form: &Form, prefix: &str) -> ImageTexts {
-        let field = |name: &str| form.get(&format!("{prefix}{name}")).trim().to_string();
-        ImageTexts {
-            alt: field("alt"),
-            caption: field("caption"),
-            credit: field("credit"),
-            keywords: field("keywords")
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(str::to_string)
-                .collect(),
-        }
-    }
-}
-
-/// Checks an uploaded file, writes the picture to serve (and the original, kept aside and
-/// never served) and records it. The error is a message for the writer; nothing is stored then.
-pub(crate) async fn store_upload(
-    app: &AppState,
-    me: &Me,
-    file: &UploadedFile,
-    texts: ImageTexts,
-) -> Result<Image, String> {
-    let bytes = file.bytes.clone();
-    let upload = tokio::task::spawn_blocking(move || courant_media::ingest(&bytes))
-        .await
-        .map_err(|e| format!("The picture could not be processed: {e}"))?
-        .map_err(|e| format!("{}: {e}", file_label(&file.file_name)))?;
-    let name = upload.served.file_name();
-    let original = format!("{}.{}", courant_media::content_hash(&file.bytes), upload.original_extension);
-    let write = async {
-        app.files.write_original(&original, &file.bytes).await?;
-        app.files.write(&name, &upload.served.bytes).await
-    };
-    if let Err(e) = write.await {
-        tracing::error!(error = %e, file = %name, "could not store an upload");
-        return Err("The picture could not be stored; try again, or tell an admin the disk may be full.".into());
-    }
-    let new = NewImage {
-        file: name,
-        width: upload.served.width,
-        height: upload.served.height,
-        alt: texts.alt,
-        caption: texts.caption,
-        credit: texts.credit,
-        keywords: texts.keywords,
-    };
-    let image = app.store.insert_upload(new, me.user.id, OffsetDateTime::now_utc()).await.map_err(|e| e.to_string())?;
-    tracing::info!(image = image.id.0, user = me.user.id.0, bytes = file.bytes.len(), "picture uploaded");
-    Ok(image)
-}
-
-fn file_label(name: &str) -> String {
-    let name: String = name.chars().filter(|c| !c.is_control()).take(80).collect();
-    if name.is_empty() { "The file".into() } else { name }
-}
-
 #[derive(Serialize)]
 struct LibraryView {
     images: Vec<ImageView>,
@@ -148,7 +81,7 @@ pub(super) async fn library(
     Extension(me): Extension<Me>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    library_page(&app, &me, &q, Vec::new(), StatusCode::OK).await
+    Ok(crate::respond::html(StatusCode::OK, library_page(&app, &me, &q, Vec::new()).await?))
 }
 
 async fn library_page(
@@ -156,8 +89,7 @@ async fn library_page(
     me: &Me,
     q: &HashMap<String, String>,
     errors: Vec<String>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<String, AppError> {
     let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
     let page_no = page_number(q.get("page").map(String::as_str));
     let found = app.store.images_page(&text, PER_PAGE, (page_no - 1) * PER_PAGE).await?;
@@ -178,9 +110,7 @@ async fn library_page(
         q: text,
         pick,
     };
-    let mut r = page(app, Some(me), "media", "Media library", view, errors, q.get("done").map(String::as_str))?;
-    *r.status_mut() = status;
-    Ok(r)
+    page_html(app, me, "media", "media", "Media library", view, errors, q.get("done").map(String::as_str))
 }
 
 /// `POST /newsroom/media`: uploads a picture into the library. Anything but a JPEG, PNG, WebP
@@ -194,17 +124,14 @@ pub(super) async fn upload(
     if !form.get("pick").is_empty() {
         q.insert("pick".to_string(), form.get("pick").to_string());
     }
-    let Some(file) = form.file("file") else {
-        return library_page(
-            &app,
-            &me,
-            &q,
-            vec!["Choose a picture to upload.".into()],
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let uploaded = match form.file("file") {
+        None => Err(Refusal::invalid("Picture", "choose a picture to upload.")),
+        Some(file) => {
+            let upload = Upload { file_name: file.file_name.clone(), bytes: file.bytes.to_vec() };
+            app.newsroom.upload_picture(&me.user, &upload, PictureForm::texts(&form, "")).await
+        }
     };
-    match store_upload(&app, &me, file, ImageTexts::of(&form, "")).await {
+    match uploaded {
         Ok(image) => {
             let pick = form.get("pick");
             Ok(redirect(&if pick.is_empty() {
@@ -213,7 +140,12 @@ pub(super) async fn upload(
                 format!("/newsroom/media?pick={pick}&done=uploaded")
             }))
         }
-        Err(message) => library_page(&app, &me, &q, vec![message], StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(Refusal::Invalid(errors)) => {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let page = library_page(&app, &me, &q, errors.clone()).await?;
+            Err(AppError::invalid(errors).with_page(page))
+        }
+        Err(refusal) => Err(refusal.into()),
     }
 }
 
@@ -231,29 +163,25 @@ struct Use {
     edit_url: String,
 }
 
-/// Editors change any picture; contributors the ones they uploaded.
-pub(crate) fn may_edit_image(me: &Me, uploaded_by: Option<UserId>) -> bool {
-    me.user.is(Role::Editor) || uploaded_by == Some(me.user.id)
-}
-
 /// `GET /newsroom/media/{id}`: one picture, what uses it, and its texts and focal point.
 pub(super) async fn image_form(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    Path(id): Path<ImageId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    image_page(&app, &me, id, Vec::new(), q.get("done").map(String::as_str)).await
+    let html = image_page(&app, &me, id, Vec::new(), q.get("done").map(String::as_str)).await?;
+    Ok(crate::respond::html(StatusCode::OK, html))
 }
 
 async fn image_page(
     app: &AppState,
     me: &Me,
-    id: i64,
+    id: ImageId,
     errors: Vec<String>,
     done: Option<&str>,
-) -> Result<Response, AppError> {
-    let (image, by) = app.store.image(ImageId(id)).await?.ok_or(AppError::NotFound)?;
+) -> Result<String, AppError> {
+    let (image, by) = app.store.image(id).await?.ok_or(AppError::NotFound)?;
     let uses = app
         .store
         .articles_with_hero(image.id)
@@ -265,9 +193,9 @@ async fn image_page(
         original_url: format!("/media/{}", image.file),
         image: ImageView::of(&image),
         uses,
-        can_edit: may_edit_image(me, by),
+        can_edit: me.user.may_edit_picture(by),
     };
-    page_in(app, me, "image", "media", "Picture", view, errors, done)
+    page_html(app, me, "image", "media", "Picture", view, errors, done)
 }
 
 /// `POST /newsroom/media/{id}`: saves alt text, caption, credit, keywords and focal point;
@@ -276,41 +204,19 @@ pub(super) async fn update(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<Form>>,
-    Path(id): Path<i64>,
+    Path(id): Path<ImageId>,
 ) -> Result<Response, AppError> {
-    let (_, by) = app.store.image(ImageId(id)).await?.ok_or(AppError::NotFound)?;
-    if !may_edit_image(&me, by) {
-        return Err(AppError::Forbidden("Contributors change the pictures they uploaded; ask an editor.".into()));
-    }
-    let texts = ImageTexts::of(&form, "");
-    let percent = |name: &str| form.get(name).trim().parse::<f32>().ok();
-    let focal = match (percent("focal_x"), percent("focal_y")) {
-        (Some(x), Some(y)) => match Focal::new(x / 100.0, y / 100.0) {
-            Some(f) => Some(f),
-            None => {
-                return image_page(&app, &me, id, vec!["Focal point: use percentages from 0 to 100.".into()], None)
-                    .await;
-            }
-        },
-        _ => None,
+    let updated = match PictureForm::read(&form) {
+        Ok(update) => app.newsroom.update_picture(&me.user, id, update).await,
+        Err(unreadable) => Err(Refusal::Invalid(vec![unreadable])),
     };
-    if texts.alt.is_empty() {
-        return image_page(
-            &app,
-            &me,
-            id,
-            vec!["Alt text: describe the picture for readers who cannot see it.".into()],
-            None,
-        )
-        .await;
+    match updated {
+        Ok(()) => Ok(redirect(&format!("/newsroom/media/{id}?done=saved"))),
+        Err(Refusal::Invalid(errors)) => {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let page = image_page(&app, &me, id, errors.clone(), None).await?;
+            Err(AppError::invalid(errors).with_page(page))
+        }
+        Err(refusal) => Err(refusal.into()),
     }
-    let update = courant_store::ImageUpdate {
-        alt: texts.alt,
-        caption: texts.caption,
-        credit: texts.credit,
-        keywords: texts.keywords,
-        focal,
-    };
-    app.store.update_image(ImageId(id), &update).await?;
-    Ok(redirect(&format!("/newsroom/media/{id}?done=saved")))
 }

@@ -5,10 +5,13 @@
 
 mod articles;
 mod auth;
+mod editor;
 pub(crate) mod form;
 mod media;
 mod people;
 mod registry;
+mod revisions;
+mod writing;
 
 pub use auth::{hash_password, one_time_password, throttle, token, token_hash};
 
@@ -81,17 +84,17 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/account/password", Staff(Contributor), post(auth::change_password)),
         r("GET", "/newsroom/", Staff(Contributor), get(articles::dashboard)),
         r("GET", "/newsroom/articles", Staff(Contributor), get(articles::list)),
-        r("POST", "/newsroom/articles", Staff(Contributor), post(articles::create)),
-        r("GET", "/newsroom/articles/new", Staff(Contributor), get(articles::new_form)),
-        r("GET", "/newsroom/articles/{id}", Staff(Contributor), get(articles::edit_form)),
-        r("POST", "/newsroom/articles/{id}", Staff(Contributor), post(articles::save)),
-        r("POST", "/newsroom/articles/{id}/autosave", Staff(Contributor), post(articles::autosave)),
-        r("POST", "/newsroom/articles/{id}/corrections", Staff(Editor), post(articles::correct)),
-        r("POST", "/newsroom/articles/{id}/hero", Staff(Contributor), post(articles::set_hero)),
-        r("GET", "/newsroom/articles/{id}/revisions", Staff(Contributor), get(articles::revisions)),
-        r("GET", "/newsroom/articles/{id}/diff", Staff(Contributor), get(articles::diff)),
-        r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(articles::restore)),
-        r("POST", "/newsroom/preview", Staff(Contributor), post(articles::preview)),
+        r("POST", "/newsroom/articles", Staff(Contributor), post(writing::create)),
+        r("GET", "/newsroom/articles/new", Staff(Contributor), get(writing::new_form)),
+        r("GET", "/newsroom/articles/{id}", Staff(Contributor), get(writing::edit_form)),
+        r("POST", "/newsroom/articles/{id}", Staff(Contributor), post(writing::save)),
+        r("POST", "/newsroom/articles/{id}/autosave", Staff(Contributor), post(writing::autosave)),
+        r("POST", "/newsroom/articles/{id}/corrections", Staff(Editor), post(writing::correct)),
+        r("POST", "/newsroom/articles/{id}/hero", Staff(Contributor), post(writing::set_hero)),
+        r("GET", "/newsroom/articles/{id}/revisions", Staff(Contributor), get(revisions::revisions)),
+        r("GET", "/newsroom/articles/{id}/diff", Staff(Contributor), get(revisions::diff)),
+        r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(writing::restore)),
+        r("POST", "/newsroom/preview", Staff(Contributor), post(writing::preview)),
         r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
@@ -234,39 +237,29 @@ async fn guard(
             parts.headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
         let limit = match access {
             Access::Anyone => 64 * 1024,
-            Access::Staff(_) if multipart => (app.newsroom.max_upload_mb + 2) * 1024 * 1024,
+            Access::Staff(_) if multipart => (app.newsroom_settings.max_upload_mb + 2) * 1024 * 1024,
             Access::Staff(_) => 4 * 1024 * 1024,
         };
         let form = match form::Form::read(&parts.headers, body, limit).await {
             Ok(f) => f,
             Err(form::FormError::TooLarge) => {
-                return Err(AppError::Refused {
-                    status: 413,
-                    heading: "Too large".into(),
-                    message: format!(
-                        "Too much was sent at once: pictures may be at most {} MB, and forms without one 4 MB.",
-                        app.newsroom.max_upload_mb
-                    ),
-                    items: Vec::new(),
-                });
+                return Err(AppError::TooLarge(format!(
+                    "Too much was sent at once: pictures may be at most {} MB, and forms without one 4 MB.",
+                    app.newsroom_settings.max_upload_mb
+                )));
             }
             Err(form::FormError::Malformed(why)) => {
                 return Err(AppError::BadRequest(format!("Unreadable form: {why}")));
             }
         };
-        let most = app.newsroom.max_upload_mb * 1024 * 1024;
+        let most = app.newsroom_settings.max_upload_mb * 1024 * 1024;
         if let Some(big) = form.files.iter().find(|f| f.bytes.len() > most) {
-            return Err(AppError::Refused {
-                status: 413,
-                heading: "Too large".into(),
-                message: format!(
-                    "The file {:?} is {:.1} MB; pictures may be at most {} MB.",
-                    big.file_name.chars().filter(|c| !c.is_control()).take(80).collect::<String>(),
-                    big.bytes.len() as f64 / (1024.0 * 1024.0),
-                    app.newsroom.max_upload_mb
-                ),
-                items: Vec::new(),
-            });
+            return Err(AppError::TooLarge(format!(
+                "The file {:?} is {:.1} MB; pictures may be at most {} MB.",
+                big.file_name.chars().filter(|c| !c.is_control()).take(80).collect::<String>(),
+                big.bytes.len() as f64 / (1024.0 * 1024.0),
+                app.newsroom_settings.max_upload_mb
+            )));
         }
         let sent = parts
             .headers
@@ -306,14 +299,7 @@ fn private(mut response: Response) -> Response {
     response
 }
 
-/// A 303 See Other to `to`: after a post, the browser loads the result with GET.
-pub(crate) fn redirect(to: &str) -> Response {
-    let mut r = StatusCode::SEE_OTHER.into_response();
-    if let Ok(v) = HeaderValue::from_str(to) {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
+pub(crate) use crate::respond::see_other as redirect;
 
 /// What every newsroom page shows around its own content.
 #[derive(Serialize)]
@@ -408,8 +394,7 @@ struct Rendered<T: Serialize> {
 }
 
 fn render(app: &AppState, template: &str, common: Common, view: impl Serialize) -> Result<Response, AppError> {
-    let html = app.newsroom_templates.render(template, &Rendered { common, view })?;
-    Ok(crate::routes::html_response(StatusCode::OK, html))
+    Ok(crate::respond::html(StatusCode::OK, app.newsroom_templates.render(template, &Rendered { common, view })?))
 }
 
 /// Renders the newsroom page named after its area (`nav`) for a logged-in user.
@@ -426,6 +411,22 @@ pub(crate) fn page(
     render(app, nav, Common::new(app, me, csrf, nav, title, errors, notice), view)
 }
 
+/// The HTML of the page `template` (in area `nav`) for a logged-in user, for a handler that
+/// answers with it as an error's page.
+pub(crate) fn page_html(
+    app: &AppState,
+    me: &Me,
+    template: &str,
+    nav: &'static str,
+    title: &str,
+    view: impl Serialize,
+    errors: Vec<String>,
+    notice: Option<&str>,
+) -> Result<String, AppError> {
+    let common = Common::new(app, Some(me), &me.csrf, nav, title, errors, notice);
+    Ok(app.newsroom_templates.render(template, &Rendered { common, view })?)
+}
+
 /// Renders the page `template` (in area `nav`) for a logged-in user.
 pub(crate) fn page_in(
     app: &AppState,
@@ -437,7 +438,7 @@ pub(crate) fn page_in(
     errors: Vec<String>,
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
-    render(app, template, Common::new(app, Some(me), &me.csrf, nav, title, errors, notice), view)
+    Ok(crate::respond::html(StatusCode::OK, page_html(app, me, template, nav, title, view, errors, notice)?))
 }
 
 /// Renders the refusal and error page inside the newsroom.
@@ -458,7 +459,7 @@ pub(crate) fn message_page(
     let common = Common::new(app, None, "", "message", heading, Vec::new(), None);
     let view = View { heading, message, items, back_url: Some("/newsroom/") };
     match app.newsroom_templates.render("message", &Rendered { common, view }) {
-        Ok(html) => crate::routes::html_response(status, html),
+        Ok(html) => crate::respond::html(status, html),
         Err(e) => {
             tracing::error!(error = %e, "newsroom message page failed to render");
             (status, message.to_string()).into_response()

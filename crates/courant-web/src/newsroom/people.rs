@@ -312,7 +312,8 @@ pub(super) async fn save_settings(
     if let Some((key, what)) = wanted.problem() {
         return settings_page(&app, &me, wanted, vec![format!("{key}: {what}")], None);
     }
-    let json = serde_json::to_string(&wanted).map_err(|e| AppError::Internal(e.to_string()))?;
+    let json =
+        serde_json::to_string(&wanted).map_err(|e| AppError::internal("the settings could not be written", e))?;
     // The new renderer first: once the change is logged, every page rendered is of the new
     // settings, and a page rendered before is refused by the cache (the change clears it).
     let previous = courant_render::PublicationSettings::of(app.renderer().settings());

@@ -100,7 +100,7 @@ async fn media(
                     Some((original, derived)) => make_derived(&app, original, derived, &file).await?,
                     None => return Err(AppError::NotFound),
                 },
-                Err(e) => return Err(AppError::Internal(format!("reading media {file}: {e}"))),
+                Err(e) => return Err(AppError::internal(format!("reading media {file}"), e)),
             };
             let bytes = Bytes::from(bytes);
             app.media.insert(&file, bytes.clone());
@@ -125,7 +125,7 @@ async fn make_derived(
 ) -> Result<Vec<u8>, AppError> {
     // Decoding and scaling is the costliest thing a reader can ask for: two at a time.
     static DERIVING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-    let _permit = DERIVING.acquire().await.map_err(|e| AppError::Internal(format!("derivation queue: {e}")))?;
+    let _permit = DERIVING.acquire().await.map_err(|e| AppError::internal("the derivation queue is closed", e))?;
     // Another request may have made it while this one waited.
     if let Ok(Some(done)) = app.files.read(target).await {
         return Ok(done);
@@ -133,12 +133,12 @@ async fn make_derived(
     let source = match app.files.read(original).await {
         Ok(Some(b)) => b,
         Ok(None) => return Err(AppError::NotFound),
-        Err(e) => return Err(AppError::Internal(format!("reading media {original}: {e}"))),
+        Err(e) => return Err(AppError::internal(format!("reading media {original}"), e)),
     };
     let encoded = tokio::task::spawn_blocking(move || courant_media::make_derived(&source, derived))
         .await
-        .map_err(|e| AppError::Internal(format!("crop task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("deriving a picture from {original}: {e}")))?;
+        .map_err(|e| AppError::internal("the crop task failed", e))?
+        .map_err(|e| AppError::internal(format!("deriving a picture from {original}"), e))?;
     if let Err(e) = app.files.write(target, &encoded.bytes).await {
         // Serving the crop matters more than keeping it; the next request tries again.
         tracing::warn!(error = %e, file = target, "could not store a crop");

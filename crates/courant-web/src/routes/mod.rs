@@ -23,13 +23,6 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .merge(site::routes())
 }
 
-/// An HTML page with its status.
-pub(crate) fn html_response(status: StatusCode, html: String) -> Response {
-    let mut r = (status, html).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    r
-}
-
 /// The format of HTTP dates (IMF-fixdate), e.g. `Wed, 25 Nov 2026 22:00:00 GMT`.
 const HTTP_DATE: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
     "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"

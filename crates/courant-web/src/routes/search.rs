@@ -2,7 +2,7 @@
 //! are treated as hostile: control characters are dropped, overlong queries refused with a
 //! message, and the parser reads unbalanced quotes and stray operators leniently.
 
-use super::html_response;
+use crate::respond::html as html_response;
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Query, State};
@@ -115,14 +115,14 @@ async fn build_query(app: &AppState, map: &HashMap<String, String>, strict: bool
 
 /// Runs a search and loads what each hit shows, with its snippet.
 async fn run(app: &AppState, q: &SearchQuery) -> Result<(Vec<SearchHit>, usize), AppError> {
-    let results = app.search.search(q).map_err(|e| AppError::Internal(e.to_string()))?;
+    let results = app.search.search(q).map_err(|e| AppError::internal("the search failed", e))?;
     let mut hits = Vec::with_capacity(results.ids.len());
     // The index follows the store within a fraction of a second; the store has the last word.
     for article in app.store.articles(&results.ids).await?.into_iter().filter(|a| a.status == Status::Published) {
         let story = article.summary();
         let text = format!("{}\n{}", article.standfirst, courant_render::markdown::plain_text(&article.body));
         let snippet_html =
-            app.search.snippet(&q.text, &text, SNIPPET_CHARS).map_err(|e| AppError::Internal(e.to_string()))?;
+            app.search.snippet(&q.text, &text, SNIPPET_CHARS).map_err(|e| AppError::internal("a snippet failed", e))?;
         hits.push(SearchHit { story, snippet_html });
     }
     Ok((hits, results.total))

@@ -1,6 +1,6 @@
 //! The reader's site: home, sections, articles, tags, authors and sources.
 
-use super::html_response;
+use crate::respond::html as html_response;
 use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{OriginalUri, Path, RawQuery, State};

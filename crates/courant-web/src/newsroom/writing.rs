@@ -1,0 +1,206 @@
+//! What the editor's buttons do: each handler reads its form once, asks the newsroom service
+//! (`courant-newsroom`) to act, and shows the outcome: the next page, the form again with what
+//! was wrong, or the two versions of a conflict.
+
+use super::editor::Editor;
+use super::form::{ArticleForm, Form};
+use super::{Me, redirect};
+use crate::error::Explained;
+use crate::{AppError, AppState};
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use courant_core::*;
+use courant_newsroom::{Autosaved, Refusal, Saved};
+use std::collections::HashMap;
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+/// `GET /newsroom/articles/new`: an empty editor, the writer's byline filled in.
+pub(super) async fn new_form(State(app): State<AppState>, Extension(me): Extension<Me>) -> Result<Response, AppError> {
+    let html = Editor::new_article(&app, &me).page(None).await?;
+    Ok(crate::respond::html(StatusCode::OK, html))
+}
+
+/// `GET /newsroom/articles/{id}`: the editor for one article.
+pub(super) async fn edit_form(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path(id): Path<ArticleId>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let html = Editor::open(&app, &me, id).await?.page(q.get("done").map(String::as_str)).await?;
+    Ok(crate::respond::html(StatusCode::OK, html))
+}
+
+/// `POST /newsroom/articles`: creates a draft from the editor (and moves it on when another
+/// button than "Save" was pressed).
+pub(super) async fn create(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+) -> Result<Response, AppError> {
+    let sent = ArticleForm::read(&form, app.renderer().clock());
+    let editor = Editor::new_article(&app, &me);
+    if !sent.unreadable.is_empty() {
+        return Err(editor.refused(&sent, sent.unreadable.clone()).await);
+    }
+    match app.newsroom.create(&me.user, sent.input.clone(), sent.intent).await {
+        Ok(saved) => after_save(&app, &me, saved).await,
+        Err(Refusal::Invalid(errors)) => Err(editor.refused(&sent, strings(&errors)).await),
+        Err(refusal) => Err(refusal.into()),
+    }
+}
+
+/// `POST /newsroom/articles/{id}`: saves the editor over the version it was opened at, then
+/// applies the button pressed (send for review, schedule, publish, ...). Everything is checked
+/// before anything is written. A stale version is not saved over: the writer gets 409 with both
+/// versions side by side, and their text is kept as a revision.
+pub(super) async fn save(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<ArticleId>,
+) -> Result<Response, AppError> {
+    let sent = ArticleForm::read(&form, app.renderer().clock());
+    if !sent.unreadable.is_empty() {
+        let editor = Editor::open(&app, &me, id).await?;
+        return Err(editor.refused(&sent, sent.unreadable.clone()).await);
+    }
+    match app.newsroom.save(&me.user, id, sent.version, sent.input.clone(), sent.intent).await {
+        Ok(saved) => after_save(&app, &me, saved).await,
+        Err(Refusal::Invalid(errors)) => Err(Editor::open(&app, &me, id).await?.refused(&sent, strings(&errors)).await),
+        Err(Refusal::Conflict(conflict)) => Err(Editor::open(&app, &me, id).await?.conflict(&sent, &conflict).await),
+        Err(refusal) => Err(refusal.into()),
+    }
+}
+
+/// After a create or save: the editor with what was done, or, when the button's move was
+/// refused (the content is saved), the editor saying why.
+async fn after_save(app: &AppState, me: &Me, saved: Saved) -> Result<Response, AppError> {
+    match saved.move_refused {
+        Some(why) => Err(Editor::open(app, me, saved.id).await?.move_refused(why).await),
+        None => Ok(redirect(&format!("/newsroom/articles/{}?done={}", saved.id, saved.done.code()))),
+    }
+}
+
+fn strings(errors: &[courant_newsroom::FieldError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
+}
+
+/// `POST /newsroom/articles/{id}/autosave`: the editor's script saves drafts every few seconds
+/// and when the tab closes. JSON answers: the new version, or 409 when someone else saved.
+/// Published articles are never autosaved (half-typed text would go live).
+pub(super) async fn autosave(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<ArticleId>,
+) -> Result<Response, AppError> {
+    let sent = ArticleForm::read(&form, app.renderer().clock());
+    if !sent.unreadable.is_empty() {
+        return Err(AppError::invalid(sent.unreadable));
+    }
+    let answer = match app.newsroom.autosave(&me.user, id, sent.version, sent.input).await {
+        Ok(Autosaved::Unchanged { version }) => serde_json::json!({"version": version, "saved_at": "no changes"}),
+        Ok(Autosaved::Saved { version, at }) => {
+            let local = app.renderer().clock().local(at);
+            let saved_at = format!("{:02}:{:02}:{:02}", local.hour(), local.minute(), local.second());
+            serde_json::json!({"version": version, "saved_at": saved_at})
+        }
+        Err(Refusal::Conflict(_)) => {
+            return Err(AppError::Conflict(Explained::new(
+                "Saved by someone else",
+                "Someone else saved this article; autosave stopped. Your text is kept as a revision. \
+                 Save to compare both versions.",
+            )));
+        }
+        Err(refusal) => return Err(refusal.into()),
+    };
+    Ok(crate::respond::json(answer.to_string()))
+}
+
+/// `POST /newsroom/preview`: the editor's content rendered by the public article template,
+/// without saving anything.
+pub(super) async fn preview(
+    State(app): State<AppState>,
+    Extension(_me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+) -> Result<Response, AppError> {
+    let sent = ArticleForm::read(&form, app.renderer().clock());
+    let draft = sent.input.as_typed(form.get("hero_image_id").parse().ok().map(ImageId));
+    let sections = app.store.sections().await?;
+    let section_id = draft.section_id.or(sections.first().map(|s| s.id)).ok_or(AppError::NotFound)?;
+    let section_path = courant_store::section_path(&sections, section_id);
+    let section = section_path.last().cloned().ok_or(AppError::NotFound)?;
+    let authors = app.store.authors().await?;
+    let all_sources = app.store.sources().await?;
+    let hero = match draft.hero_image_id {
+        Some(id) => app.store.image(id).await?.map(|(i, _)| i),
+        None => None,
+    };
+    let now = OffsetDateTime::now_utc();
+    let article = Article {
+        id: ArticleId(0),
+        slug: if draft.slug.is_empty() { "preview".into() } else { draft.slug.clone() },
+        headline: draft.headline.clone(),
+        standfirst: draft.standfirst.clone(),
+        body: draft.body.clone(),
+        hero,
+        section,
+        section_path,
+        authors: draft.author_ids.iter().filter_map(|id| authors.iter().find(|a| a.id == *id).cloned()).collect(),
+        tags: draft.tags.iter().map(|t| Tag { id: TagId(0), slug: slugify(t), name: t.clone() }).collect(),
+        sources: draft.source_ids.iter().filter_map(|id| all_sources.iter().find(|s| s.id == *id).cloned()).collect(),
+        related: Vec::new(),
+        status: Status::Draft,
+        created_at: now,
+        published_at: Some(now),
+        updated_at: now,
+        corrections: Vec::new(),
+    };
+    let html = app.renderer().article_page(&article, &[], &[], &[], &sections)?;
+    Ok(crate::respond::html(StatusCode::OK, html))
+}
+
+/// `POST /newsroom/articles/{id}/corrections`: editors append a dated correction to a
+/// published article; it shows at the article's foot and in its structured data.
+pub(super) async fn correct(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<ArticleId>,
+) -> Result<Response, AppError> {
+    app.newsroom.correct(&me.user, id, form.get("text")).await?;
+    Ok(redirect(&format!("/newsroom/articles/{id}?done=corrected")))
+}
+
+/// `POST /newsroom/articles/{id}/hero`: uses a picture of the library as the article's hero
+/// (a save like any other: a new version and revision).
+pub(super) async fn set_hero(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<ArticleId>,
+) -> Result<Response, AppError> {
+    let image = form
+        .get("image_id")
+        .parse()
+        .ok()
+        .map(ImageId)
+        .ok_or_else(|| AppError::BadRequest("Choose a picture.".into()))?;
+    app.newsroom.set_hero(&me.user, id, image).await?;
+    Ok(redirect(&format!("/newsroom/articles/{id}?done=saved")))
+}
+
+/// `POST /newsroom/articles/{id}/revisions/{rev}/restore`: saves an old revision's content as
+/// a new version (nothing is rewritten; the history only grows).
+pub(super) async fn restore(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Path((id, revision)): Path<(ArticleId, i64)>,
+) -> Result<Response, AppError> {
+    app.newsroom.restore(&me.user, id, revision).await?;
+    Ok(redirect(&format!("/newsroom/articles/{id}?done=restored")))
+}
