@@ -10,9 +10,14 @@
 
 mod articles;
 mod pictures;
+mod registry;
+pub mod secrets;
+mod users;
 
 pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, Saved};
 pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Upload};
+pub use registry::{AuthorFields, SectionFields, SourceFields};
+pub use users::{MemberFields, NewMember, RESET_HOURS};
 
 use courant_core::Invalid;
 use courant_store::{Store, StoreError};
@@ -96,9 +101,19 @@ pub enum Refusal {
     /// chosen while the article changed); a heading and what to do.
     #[error("{heading}: {message}")]
     NotNow { heading: String, message: String },
+    /// The thing is still used by these (articles, users) and cannot be deleted.
+    #[error("the {what} is in use")]
+    InUse { what: &'static str, used_by: Vec<String> },
     /// The store failed or cannot be reached.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Something else failed on our side (hashing a password).
+    #[error("{context}")]
+    Failed {
+        context: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn list(errors: &[FieldError]) -> String {
@@ -115,10 +130,12 @@ impl Refusal {
         Refusal::NotNow { heading: heading.into(), message: message.into() }
     }
 
-    /// The store's refusal of bad input as the writer's field error; other store errors as they are.
+    /// The store's refusals in the newsroom's terms (bad input as the writer's field error, a
+    /// deletion of what is used as the list of users); other store errors as they are.
     fn from_store(e: StoreError) -> Refusal {
         match e {
             StoreError::Invalid(invalid) => Refusal::Invalid(vec![FieldError::from(&invalid)]),
+            StoreError::InUse { what, used_by } => Refusal::InUse { what, used_by },
             e => Refusal::Store(e),
         }
     }

@@ -6,8 +6,8 @@
 //! All SQL of Courant lives in this crate, written once: the files of queries (`articles.rs`,
 //! `newsroom.rs`, ...) use `$1` placeholders and SQL both dialects read, and each backend module
 //! compiles them against its own connection and row types. Where the dialects differ, the
-//! query asks its backend's `dialect` module. [`Store`] hands each call to its backend; each
-//! method's documentation is on its implementation in the files of queries.
+//! query asks its backend's `dialect` module. [`Store`] hands each call to its backend: its
+//! public methods are written out, and documented, in `api/`, one file per file of queries.
 
 // The files of queries are compiled once per backend on purpose (see above).
 #![allow(clippy::duplicate_mod)]
@@ -48,6 +48,8 @@ macro_rules! on_backend {
     };
 }
 
+// After `on_backend!`, which its methods use (macros are in scope from their definition on).
+mod api;
 mod copy;
 mod error;
 mod postgres;
@@ -63,7 +65,6 @@ pub use postgres::PgSettings;
 pub use types::*;
 pub use write::Write;
 
-use courant_core::*;
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -162,20 +163,6 @@ pub struct Counts {
 pub struct Schema {
     pub columns: Vec<(String, String, String, bool)>,
     pub indexes: Vec<String>,
-}
-
-/// The API of the store: each method is the backend's of the same name.
-macro_rules! forward {
-    ($( fn $name:ident(&self $(, $arg:ident: $ty:ty)*) -> $ret:ty; )*) => {
-        impl Store {
-            $(
-                #[allow(missing_docs)]
-                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
-                    on_backend!(self, b => b.$name($($arg),*).await)
-                }
-            )*
-        }
-    };
 }
 
 impl Store {
@@ -292,116 +279,6 @@ impl std::fmt::Debug for Listener {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Listener")
     }
-}
-
-forward! {
-    // articles
-    fn insert_article(&self, new: &NewArticle) -> Result<ArticleId, StoreError>;
-    fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError>;
-    fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError>;
-    fn set_status(&self, id: ArticleId, to: Status, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn rename_slug(&self, id: ArticleId, wanted: &str) -> Result<String, StoreError>;
-    fn add_correction(&self, id: ArticleId, text: &str, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn article_by_slug(&self, slug: &str) -> Result<Option<Article>, StoreError>;
-    fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError>;
-    fn article(&self, id: ArticleId) -> Result<Option<Article>, StoreError>;
-    fn articles(&self, ids: &[ArticleId]) -> Result<Vec<Article>, StoreError>;
-    fn published(&self, filter: &ArticleFilter, limit: i64, offset: i64) -> Result<Page<ArticleSummary>, StoreError>;
-    fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError>;
-    fn latest(&self, filter: &ArticleFilter, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>, StoreError>;
-    fn query_published(&self, query: &ArticleQuery, limit: i64, offset: i64) -> Result<Vec<ArticleSummary>, StoreError>;
-    fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, ArticleId)>, StoreError>;
-    fn last_change(&self) -> Result<i64, StoreError>;
-    fn texts_for_index(&self, after_id: ArticleId, limit: i64) -> Result<Vec<ArticleText>, StoreError>;
-    fn published_summaries(&self, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError>;
-    fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError>;
-    // newsroom
-    fn article_meta(&self, id: ArticleId) -> Result<Option<ArticleMeta>, StoreError>;
-    fn pinned_related(&self, id: ArticleId) -> Result<Vec<ArticleId>, StoreError>;
-    fn create_article(&self, draft: &ArticleDraft, owner: UserId, at: OffsetDateTime) -> Result<ArticleId, StoreError>;
-    fn save_article(&self, id: ArticleId, base_version: i64, draft: &ArticleDraft, by: UserId, at: OffsetDateTime, note: &str) -> Result<SaveOutcome, StoreError>;
-    fn move_article(&self, id: ArticleId, to: Status, by: Option<UserId>, at: OffsetDateTime, when: Option<OffsetDateTime>) -> Result<Status, StoreError>;
-    fn publish_due(&self, now: OffsetDateTime) -> Result<Vec<ArticleId>, StoreError>;
-    fn next_scheduled(&self) -> Result<Option<OffsetDateTime>, StoreError>;
-    fn correct_article(&self, id: ArticleId, text: &str, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn record_audit(&self, at: OffsetDateTime, by: Option<UserId>, action: AuditAction, article: Option<ArticleId>, subject: &str, detail: &str) -> Result<(), StoreError>;
-    fn revisions(&self, article: ArticleId) -> Result<Vec<RevisionInfo>, StoreError>;
-    fn revision(&self, article: ArticleId, id: i64) -> Result<Option<Revision>, StoreError>;
-    fn audit_log(&self, limit: i64, before: Option<i64>) -> Result<Vec<AuditEntry>, StoreError>;
-    fn newsroom_articles(&self, filter: &NewsroomFilter, limit: i64, offset: i64) -> Result<Page<NewsroomItem>, StoreError>;
-    fn find_headlines(&self, text: &str, limit: i64) -> Result<Vec<ArticleSummary>, StoreError>;
-    // registry
-    fn update_section(&self, id: SectionId, name: &str, description: &str, parent: Option<SectionId>, position: i64) -> Result<(), StoreError>;
-    fn delete_section(&self, id: SectionId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn update_author(&self, id: AuthorId, name: &str, title: &str, bio: &str, photo: Option<ImageId>) -> Result<(), StoreError>;
-    fn author(&self, id: AuthorId) -> Result<Option<Author>, StoreError>;
-    fn delete_author(&self, id: AuthorId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn source(&self, id: SourceId) -> Result<Option<Source>, StoreError>;
-    fn update_source(&self, id: SourceId, name: &str, url: &str, kind: &str) -> Result<(), StoreError>;
-    fn delete_source(&self, id: SourceId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn tags_with_counts(&self) -> Result<Vec<(Tag, i64)>, StoreError>;
-    fn rename_tag(&self, id: TagId, name: &str) -> Result<(), StoreError>;
-    fn merge_tags(&self, from: TagId, into: TagId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn delete_tag(&self, id: TagId, by: UserId, at: OffsetDateTime) -> Result<(), StoreError>;
-    fn insert_upload(&self, new: NewImage, by: UserId, at: OffsetDateTime) -> Result<Image, StoreError>;
-    fn image(&self, id: ImageId) -> Result<Option<(Image, Option<UserId>)>, StoreError>;
-    fn images_page(&self, text: &str, limit: i64, offset: i64) -> Result<Page<Image>, StoreError>;
-    fn articles_with_hero(&self, image: ImageId) -> Result<Vec<(i64, String)>, StoreError>;
-    fn usage_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError>;
-    fn update_image(&self, id: ImageId, update: &ImageUpdate) -> Result<(), StoreError>;
-    // taxonomy
-    fn insert_section(&self, new: NewSection) -> Result<Section, StoreError>;
-    fn sections(&self) -> Result<Vec<Section>, StoreError>;
-    fn insert_image(&self, new: NewImage) -> Result<Image, StoreError>;
-    fn insert_images(&self, new: Vec<NewImage>) -> Result<Vec<Image>, StoreError>;
-    fn insert_author(&self, new: NewAuthor) -> Result<Author, StoreError>;
-    fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError>;
-    fn authors(&self) -> Result<Vec<Author>, StoreError>;
-    fn tag_named(&self, name: &str) -> Result<Tag, StoreError>;
-    fn tags(&self) -> Result<Vec<Tag>, StoreError>;
-    fn sources(&self) -> Result<Vec<Source>, StoreError>;
-    fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>, StoreError>;
-    fn insert_source(&self, new: NewSource) -> Result<Source, StoreError>;
-    fn source_by_slug(&self, slug: &str) -> Result<Option<Source>, StoreError>;
-    // trending
-    fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError>;
-    fn views_since(&self, since_minute: i64) -> Result<Vec<(ArticleId, i64, i64)>, StoreError>;
-    fn prune_views(&self, before_minute: i64) -> Result<u64, StoreError>;
-    fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError>;
-    // users
-    fn insert_user(&self, new: &NewUser, by: Option<UserId>, at: OffsetDateTime) -> Result<User, StoreError>;
-    fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
-    fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError>;
-    fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError>;
-    fn password_hash(&self, id: UserId) -> Result<Option<String>, StoreError>;
-    fn users(&self) -> Result<Vec<User>, StoreError>;
-    fn count_users(&self) -> Result<i64, StoreError>;
-    fn update_user(&self, id: UserId, update: &UserUpdate, by: Option<UserId>, at: OffsetDateTime) -> Result<User, StoreError>;
-    fn set_password(&self, id: UserId, password_hash: &str, must_change: bool, keep: Option<&str>) -> Result<(), StoreError>;
-    fn create_session(&self, token_hash: &str, user: UserId, csrf_token: &str, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
-    fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>, StoreError>;
-    fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
-    fn delete_sessions(&self, user: UserId) -> Result<u64, StoreError>;
-    fn prune_sessions(&self, now: OffsetDateTime) -> Result<(), StoreError>;
-    fn create_password_reset(&self, token_hash: &str, user: &User, by: Option<UserId>, at: OffsetDateTime, expires_at: OffsetDateTime) -> Result<(), StoreError>;
-    fn password_reset_user(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<User>, StoreError>;
-    fn login_failures(&self, keys: &[String], window_start: OffsetDateTime) -> Result<Vec<(String, i64)>, StoreError>;
-    fn add_login_failure(&self, keys: &[String], now: OffsetDateTime, window_start: OffsetDateTime) -> Result<(), StoreError>;
-    fn clear_login_failures(&self, key: &str) -> Result<(), StoreError>;
-    fn use_password_reset(&self, token_hash: &str, password_hash: &str, now: OffsetDateTime) -> Result<User, StoreError>;
-    // webhooks
-    fn events_since(&self, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, StoreError>;
-    fn cursor(&self, name: &str) -> Result<i64, StoreError>;
-    fn queue_deliveries(&self, cursor: &str, change_seq: i64, deliveries: &[(String, String, ArticleId, String)], now: OffsetDateTime) -> Result<(), StoreError>;
-    fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<Delivery>, StoreError>;
-    fn record_attempt(&self, id: i64, outcome: Result<(), String>, retry_at: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<(), StoreError>;
-    fn deliveries(&self, limit: i64) -> Result<Vec<Delivery>, StoreError>;
-    // site
-    fn counts(&self) -> Result<Counts, StoreError>;
-    fn is_empty(&self) -> Result<bool, StoreError>;
-    fn ping(&self) -> Result<(), StoreError>;
-    fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
-    fn set_setting(&self, key: &str, value: &str, by: courant_core::UserId, at: OffsetDateTime) -> Result<(), StoreError>;
 }
 
 /// The migrations of one dialect as sqlx runs them.

@@ -64,7 +64,8 @@ impl Store {
         by: courant_core::UserId,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.write.begin().await?;
+        // Through the write lock like every write: the change it logs must commit in order.
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \

@@ -215,7 +215,9 @@ impl From<Refusal> for AppError {
                 "Someone else saved this article after you opened it; open it again.",
             )),
             Refusal::NotNow { heading, message } => AppError::Conflict(Explained::new(heading, message)),
+            Refusal::InUse { what, used_by } => courant_store::StoreError::InUse { what, used_by }.into(),
             Refusal::Store(e) => e.into(),
+            Refusal::Failed { context, source } => AppError::internal(context, source),
         }
     }
 }

@@ -204,34 +204,29 @@ pub async fn simulate_readers(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates a newsroom user with a one-time password, returned to be handed over.
+/// The newsroom's actions over `store`, writing pictures where the configuration says.
+pub fn newsroom(data_dir: &Path, config: &Config, store: &Store) -> anyhow::Result<courant_newsroom::Newsroom> {
+    let files = media_files(data_dir, config)?;
+    Ok(courant_newsroom::Newsroom::new(store.clone(), std::sync::Arc::new(files)))
+}
+
+/// Creates a newsroom user with a one-time password, returned to be handed over (the operator
+/// at the command line acts without a role: this is how the first admin is made).
 pub async fn add_user(
-    store: &Store,
+    newsroom: &courant_newsroom::Newsroom,
     email: &str,
     name: &str,
     role: courant_core::Role,
 ) -> anyhow::Result<(courant_core::User, String)> {
-    let password = courant_web::newsroom::one_time_password();
-    let new = courant_store::NewUser {
-        email: email.to_string(),
-        name: name.to_string(),
-        role,
-        password_hash: courant_web::newsroom::hash_password(password.clone()).await?,
-        must_change_password: true,
-        author_id: None,
-    };
-    let user = store.insert_user(&new, None, OffsetDateTime::now_utc()).await?;
-    tracing::info!(user = user.id.0, role = role.as_str(), "user created from the command line");
-    Ok((user, password))
+    let new = courant_newsroom::NewMember { email: email.to_string(), name: name.to_string(), role };
+    Ok(newsroom.create_user(None, new).await?)
 }
 
 /// Issues a one-time password reset link for the user with `email`.
-pub async fn reset_link(store: &Store, site_url: &str, email: &str) -> anyhow::Result<String> {
-    let user = store.user_by_email(email).await?.with_context(|| format!("no user has the email {email}"))?;
-    let token = courant_web::newsroom::token();
-    let now = OffsetDateTime::now_utc();
-    let hash = courant_web::newsroom::token_hash(&token);
-    store.create_password_reset(&hash, &user, None, now, now + time::Duration::hours(24)).await?;
+pub async fn reset_link(newsroom: &courant_newsroom::Newsroom, site_url: &str, email: &str) -> anyhow::Result<String> {
+    let user =
+        newsroom.store().user_by_email(email).await?.with_context(|| format!("no user has the email {email}"))?;
+    let token = newsroom.password_link(None, &user).await?;
     Ok(format!("{}/newsroom/reset/{token}", site_url.trim_end_matches('/')))
 }
 
@@ -243,8 +238,8 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::R
     let mut accounts = Vec::new();
     for (i, role) in Role::ALL.into_iter().enumerate() {
         let email = format!("{role}@demo.courant.example");
-        let password = courant_web::newsroom::one_time_password();
-        let hash = courant_web::newsroom::hash_password(password.clone()).await?;
+        let password = courant_newsroom::secrets::one_time_password();
+        let hash = courant_newsroom::secrets::hash_password(password.clone()).await?;
         let user = match store.user_by_email(&email).await? {
             Some(u) => u,
             None => {

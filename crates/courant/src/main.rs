@@ -267,7 +267,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
-            let (user, password) = courant::add_user(&store, &email, &name, role).await?;
+            let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
+            let (user, password) = courant::add_user(&newsroom, &email, &name, role).await?;
             println!("created {} ({}) with the one-time password:\n\n    {password}\n", user.email, user.role);
             println!("They log in at /newsroom/login and choose their own password at once.");
             store.close().await;
@@ -275,7 +276,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::User { action: UserAction::Reset { common, email } } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             let store = courant::open_store(&common.data, &loaded.config, true).await?;
-            let link = courant::reset_link(&store, &loaded.config.site.url, &email).await?;
+            let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
+            let link = courant::reset_link(&newsroom, &loaded.config.site.url, &email).await?;
             println!("one-time link for {email}, valid for 24 hours:\n\n    {link}\n");
             store.close().await;
         }

@@ -7,3 +7,4 @@ mod support;
 
 mod articles;
 mod pictures;
+mod registry;

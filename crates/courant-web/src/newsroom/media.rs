@@ -141,7 +141,7 @@ pub(super) async fn upload(
             }))
         }
         Err(Refusal::Invalid(errors)) => {
-            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let errors = super::messages(&errors);
             let page = library_page(&app, &me, &q, errors.clone()).await?;
             Err(AppError::invalid(errors).with_page(page))
         }
@@ -213,7 +213,7 @@ pub(super) async fn update(
     match updated {
         Ok(()) => Ok(redirect(&format!("/newsroom/media/{id}?done=saved"))),
         Err(Refusal::Invalid(errors)) => {
-            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let errors = super::messages(&errors);
             let page = image_page(&app, &me, id, errors.clone(), None).await?;
             Err(AppError::invalid(errors).with_page(page))
         }

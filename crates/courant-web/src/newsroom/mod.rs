@@ -13,7 +13,7 @@ mod registry;
 mod revisions;
 mod writing;
 
-pub use auth::{hash_password, one_time_password, throttle, token, token_hash};
+pub use auth::throttle;
 
 use crate::{AppError, AppState};
 use axum::Router;
@@ -72,6 +72,7 @@ type Handler = MethodRouter<AppState>;
 fn route_table() -> Vec<(RouteSpec, Handler)> {
     use Access::*;
     use Role::*;
+    use registry::{Authors, Sections, Sources};
     let r = |method, path, access, handler| (RouteSpec { method, path, access }, handler);
     vec![
         r("GET", "/newsroom/login", Anyone, get(auth::login_form)),
@@ -100,25 +101,25 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
         r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),
         r("POST", "/newsroom/media/{id}", Staff(Contributor), post(media::update)),
-        r("GET", "/newsroom/sections", Staff(Editor), get(registry::sections)),
-        r("POST", "/newsroom/sections", Staff(Editor), post(registry::create_section)),
-        r("GET", "/newsroom/sections/{id}", Staff(Editor), get(registry::section)),
-        r("POST", "/newsroom/sections/{id}", Staff(Editor), post(registry::update_section)),
-        r("POST", "/newsroom/sections/{id}/delete", Staff(Editor), post(registry::delete_section)),
-        r("GET", "/newsroom/tags", Staff(Editor), get(registry::tags)),
-        r("POST", "/newsroom/tags/{id}", Staff(Editor), post(registry::rename_tag)),
-        r("POST", "/newsroom/tags/{id}/merge", Staff(Editor), post(registry::merge_tag)),
-        r("POST", "/newsroom/tags/{id}/delete", Staff(Editor), post(registry::delete_tag)),
-        r("GET", "/newsroom/authors", Staff(Editor), get(registry::authors)),
-        r("POST", "/newsroom/authors", Staff(Editor), post(registry::create_author)),
-        r("GET", "/newsroom/authors/{id}", Staff(Editor), get(registry::author)),
-        r("POST", "/newsroom/authors/{id}", Staff(Editor), post(registry::update_author)),
-        r("POST", "/newsroom/authors/{id}/delete", Staff(Editor), post(registry::delete_author)),
-        r("GET", "/newsroom/sources", Staff(Editor), get(registry::sources)),
-        r("POST", "/newsroom/sources", Staff(Editor), post(registry::create_source)),
-        r("GET", "/newsroom/sources/{id}", Staff(Editor), get(registry::source)),
-        r("POST", "/newsroom/sources/{id}", Staff(Editor), post(registry::update_source)),
-        r("POST", "/newsroom/sources/{id}/delete", Staff(Editor), post(registry::delete_source)),
+        r("GET", "/newsroom/sections", Staff(Editor), get(registry::list::<Sections>)),
+        r("POST", "/newsroom/sections", Staff(Editor), post(registry::create::<Sections>)),
+        r("GET", "/newsroom/sections/{id}", Staff(Editor), get(registry::item::<Sections>)),
+        r("POST", "/newsroom/sections/{id}", Staff(Editor), post(registry::update::<Sections>)),
+        r("POST", "/newsroom/sections/{id}/delete", Staff(Editor), post(registry::delete::<Sections>)),
+        r("GET", "/newsroom/tags", Staff(Editor), get(registry::tags::tags)),
+        r("POST", "/newsroom/tags/{id}", Staff(Editor), post(registry::tags::rename_tag)),
+        r("POST", "/newsroom/tags/{id}/merge", Staff(Editor), post(registry::tags::merge_tag)),
+        r("POST", "/newsroom/tags/{id}/delete", Staff(Editor), post(registry::tags::delete_tag)),
+        r("GET", "/newsroom/authors", Staff(Editor), get(registry::list::<Authors>)),
+        r("POST", "/newsroom/authors", Staff(Editor), post(registry::create::<Authors>)),
+        r("GET", "/newsroom/authors/{id}", Staff(Editor), get(registry::item::<Authors>)),
+        r("POST", "/newsroom/authors/{id}", Staff(Editor), post(registry::update::<Authors>)),
+        r("POST", "/newsroom/authors/{id}/delete", Staff(Editor), post(registry::delete::<Authors>)),
+        r("GET", "/newsroom/sources", Staff(Editor), get(registry::list::<Sources>)),
+        r("POST", "/newsroom/sources", Staff(Editor), post(registry::create::<Sources>)),
+        r("GET", "/newsroom/sources/{id}", Staff(Editor), get(registry::item::<Sources>)),
+        r("POST", "/newsroom/sources/{id}", Staff(Editor), post(registry::update::<Sources>)),
+        r("POST", "/newsroom/sources/{id}/delete", Staff(Editor), post(registry::delete::<Sources>)),
         r("GET", "/newsroom/audit", Staff(Editor), get(people::audit)),
         r("GET", "/newsroom/users", Staff(Admin), get(people::users)),
         r("POST", "/newsroom/users", Staff(Admin), post(people::create_user)),
@@ -506,6 +507,11 @@ impl Choice {
     pub(crate) fn new(value: impl ToString, label: impl Into<String>, selected: bool) -> Choice {
         Choice { value: value.to_string(), label: label.into(), selected }
     }
+}
+
+/// The newsroom's field errors as the lines a page shows ("Headline: a headline is required").
+pub(crate) fn messages(errors: &[courant_newsroom::FieldError]) -> Vec<String> {
+    errors.iter().map(ToString::to_string).collect()
 }
 
 /// The page number in a `page` query value (1 when absent or nonsense).

@@ -2,17 +2,17 @@
 //! publication's settings, and editors' audit log of what was published, unpublished, corrected and who changed whose role.
 
 use super::form::Form;
-use super::{Choice, Me, page, page_in, redirect};
+use super::{Choice, Me, page, page_html, redirect};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use courant_core::*;
-use courant_store::{NewUser, StoreError, UserUpdate};
+use courant_newsroom::{MemberFields, NewMember, Refusal};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
-use time::OffsetDateTime;
 
 /// Entries per page of the audit log.
 const AUDIT_PAGE: i64 = 100;
@@ -47,7 +47,7 @@ fn roles(selected: Role) -> Vec<Choice> {
 
 /// `GET /newsroom/users`: everyone in the newsroom, and a form to add someone.
 pub(super) async fn users(State(app): State<AppState>, Extension(me): Extension<Me>) -> Result<Response, AppError> {
-    users_page(&app, &me, Vec::new(), None).await
+    Ok(crate::respond::html(StatusCode::OK, users_page(&app, &me, Vec::new(), None).await?))
 }
 
 async fn users_page(
@@ -55,7 +55,7 @@ async fn users_page(
     me: &Me,
     errors: Vec<String>,
     created: Option<Created>,
-) -> Result<Response, AppError> {
+) -> Result<String, AppError> {
     let authors = app.store.authors().await?;
     let users = app
         .store
@@ -77,7 +77,7 @@ async fn users_page(
         })
         .collect();
     let view = UsersView { users, roles: roles(Role::Contributor), created };
-    page(app, Some(me), "users", "Users", view, errors, None)
+    page_html(app, me, "users", "users", "Users", view, errors, None)
 }
 
 /// `POST /newsroom/users`: adds a user with a one-time password, shown once on the page that
@@ -87,25 +87,24 @@ pub(super) async fn create_user(
     Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<Form>>,
 ) -> Result<Response, AppError> {
-    let Some(role) = Role::parse(form.get("role")) else {
-        return users_page(&app, &me, vec!["Role: choose contributor, editor or admin.".into()], None).await;
-    };
-    let password = super::one_time_password();
-    let new = NewUser {
-        email: form.get("email").trim().to_string(),
-        name: form.get("name").trim().to_string(),
-        role,
-        password_hash: super::hash_password(password.clone()).await?,
-        must_change_password: true,
-        author_id: None,
-    };
-    match app.store.insert_user(&new, Some(me.user.id), OffsetDateTime::now_utc()).await {
-        Ok(user) => {
-            tracing::info!(user = user.id.0, by = me.user.id.0, role = role.as_str(), "user created");
-            users_page(&app, &me, Vec::new(), Some(Created { email: user.email, password })).await
+    let created = match Role::parse(form.get("role")) {
+        None => Err(Refusal::invalid("Role", "choose contributor, editor or admin.")),
+        Some(role) => {
+            let new = NewMember { email: form.get("email").to_string(), name: form.get("name").to_string(), role };
+            app.newsroom.create_user(Some(&me.user), new).await
         }
-        Err(StoreError::Invalid(e)) => users_page(&app, &me, vec![e.to_string()], None).await,
-        Err(e) => Err(e.into()),
+    };
+    match created {
+        // The password is shown once, on this page (never in a URL).
+        Ok((user, password)) => {
+            let html = users_page(&app, &me, Vec::new(), Some(Created { email: user.email, password })).await?;
+            Ok(crate::respond::html(StatusCode::OK, html))
+        }
+        Err(Refusal::Invalid(errors)) => {
+            let errors = super::messages(&errors);
+            Err(AppError::invalid(errors.clone()).with_page(users_page(&app, &me, errors, None).await?))
+        }
+        Err(refusal) => Err(refusal.into()),
     }
 }
 
@@ -130,21 +129,22 @@ struct UserFields {
 pub(super) async fn user(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    user_page(&app, &me, id, Vec::new(), None, q.get("done").map(String::as_str)).await
+    let html = user_page(&app, &me, id, Vec::new(), None, q.get("done").map(String::as_str)).await?;
+    Ok(crate::respond::html(StatusCode::OK, html))
 }
 
 async fn user_page(
     app: &AppState,
     me: &Me,
-    id: i64,
+    id: UserId,
     errors: Vec<String>,
     reset_link: Option<String>,
     done: Option<&str>,
-) -> Result<Response, AppError> {
-    let u = app.store.user(UserId(id)).await?.ok_or(AppError::NotFound)?;
+) -> Result<String, AppError> {
+    let u = app.store.user(id).await?.ok_or(AppError::NotFound)?;
     let authors = app.store.authors().await?;
     let view = UserView {
         roles: roles(u.role),
@@ -152,9 +152,9 @@ async fn user_page(
             .chain(authors.iter().map(|a| Choice::new(a.id.0, a.name.clone(), u.author_id == Some(a.id))))
             .collect(),
         reset_link,
-        user: UserFields { id, name: u.name.clone(), email: u.email, role: u.role.as_str(), disabled: u.disabled },
+        user: UserFields { id: id.0, name: u.name.clone(), email: u.email, role: u.role.as_str(), disabled: u.disabled },
     };
-    page_in(app, me, "user", "users", &u.name, view, errors, done)
+    page_html(app, me, "user", "users", &u.name, view, errors, done)
 }
 
 /// `POST /newsroom/users/{id}`: changes name, role, byline, or disables the account (its
@@ -163,26 +163,27 @@ pub(super) async fn update_user(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<Form>>,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, AppError> {
-    let Some(role) = Role::parse(form.get("role")) else {
-        return user_page(&app, &me, id, vec!["Role: choose contributor, editor or admin.".into()], None, None).await;
+    let updated = match Role::parse(form.get("role")) {
+        None => Err(Refusal::invalid("Role", "choose contributor, editor or admin.")),
+        Some(role) => {
+            let fields = MemberFields {
+                name: form.get("name").to_string(),
+                role,
+                author: form.get("author").parse().ok().map(AuthorId),
+                disabled: form.get("disabled") == "1",
+            };
+            app.newsroom.update_user(&me.user, id, fields).await
+        }
     };
-    let disabled = form.get("disabled") == "1";
-    if id == me.user.id.0 && (role != Role::Admin || disabled) {
-        let message = "You cannot demote or disable yourself; ask another admin.".to_string();
-        return user_page(&app, &me, id, vec![message], None, None).await;
-    }
-    let update = UserUpdate {
-        name: form.get("name").trim().to_string(),
-        role,
-        author_id: form.get("author").parse().ok().map(AuthorId),
-        disabled,
-    };
-    match app.store.update_user(UserId(id), &update, Some(me.user.id), OffsetDateTime::now_utc()).await {
+    match updated {
         Ok(_) => Ok(redirect(&format!("/newsroom/users/{id}?done=saved"))),
-        Err(StoreError::Invalid(e)) => user_page(&app, &me, id, vec![e.to_string()], None, None).await,
-        Err(e) => Err(e.into()),
+        Err(Refusal::Invalid(errors)) => {
+            let errors = super::messages(&errors);
+            Err(AppError::invalid(errors.clone()).with_page(user_page(&app, &me, id, errors, None, None).await?))
+        }
+        Err(refusal) => Err(refusal.into()),
     }
 }
 
@@ -191,15 +192,12 @@ pub(super) async fn update_user(
 pub(super) async fn reset_link(
     State(app): State<AppState>,
     Extension(me): Extension<Me>,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> Result<Response, AppError> {
-    let u = app.store.user(UserId(id)).await?.ok_or(AppError::NotFound)?;
-    let token = super::auth::token();
-    let now = OffsetDateTime::now_utc();
-    let expires = now + time::Duration::hours(super::auth::RESET_HOURS);
-    app.store.create_password_reset(&super::auth::token_hash(&token), &u, Some(me.user.id), now, expires).await?;
+    let u = app.store.user(id).await?.ok_or(AppError::NotFound)?;
+    let token = app.newsroom.password_link(Some(&me.user), &u).await?;
     let link = format!("{}/newsroom/reset/{token}", app.renderer().site().url.trim_end_matches('/'));
-    user_page(&app, &me, id, Vec::new(), Some(link), None).await
+    Ok(crate::respond::html(StatusCode::OK, user_page(&app, &me, id, Vec::new(), Some(link), None).await?))
 }
 
 #[derive(Serialize)]
@@ -318,7 +316,7 @@ pub(super) async fn save_settings(
     // settings, and a page rendered before is refused by the cache (the change clears it).
     let previous = courant_render::PublicationSettings::of(app.renderer().settings());
     app.apply_settings(&wanted)?;
-    if let Err(e) = app.store.set_setting(super::SETTINGS_KEY, &json, me.user.id, OffsetDateTime::now_utc()).await {
+    if let Err(e) = app.newsroom.save_setting(&me.user, super::SETTINGS_KEY, &json).await {
         app.apply_settings(&previous)?;
         return Err(e.into());
     }

@@ -48,7 +48,7 @@ pub(super) async fn create(
     }
     match app.newsroom.create(&me.user, sent.input.clone(), sent.intent).await {
         Ok(saved) => after_save(&app, &me, saved).await,
-        Err(Refusal::Invalid(errors)) => Err(editor.refused(&sent, strings(&errors)).await),
+        Err(Refusal::Invalid(errors)) => Err(editor.refused(&sent, super::messages(&errors)).await),
         Err(refusal) => Err(refusal.into()),
     }
 }
@@ -70,7 +70,7 @@ pub(super) async fn save(
     }
     match app.newsroom.save(&me.user, id, sent.version, sent.input.clone(), sent.intent).await {
         Ok(saved) => after_save(&app, &me, saved).await,
-        Err(Refusal::Invalid(errors)) => Err(Editor::open(&app, &me, id).await?.refused(&sent, strings(&errors)).await),
+        Err(Refusal::Invalid(errors)) => Err(Editor::open(&app, &me, id).await?.refused(&sent, super::messages(&errors)).await),
         Err(Refusal::Conflict(conflict)) => Err(Editor::open(&app, &me, id).await?.conflict(&sent, &conflict).await),
         Err(refusal) => Err(refusal.into()),
     }
@@ -85,9 +85,6 @@ async fn after_save(app: &AppState, me: &Me, saved: Saved) -> Result<Response, A
     }
 }
 
-fn strings(errors: &[courant_newsroom::FieldError]) -> Vec<String> {
-    errors.iter().map(ToString::to_string).collect()
-}
 
 /// `POST /newsroom/articles/{id}/autosave`: the editor's script saves drafts every few seconds
 /// and when the tab closes. JSON answers: the new version, or 409 when someone else saved.

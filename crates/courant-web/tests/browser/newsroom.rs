@@ -33,7 +33,7 @@ async fn new_editor(store: &Store, tag: &str) -> String {
     let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
     let email = format!("{tag}-{}-{stamp}@newsroom.test.example", std::process::id());
     let password_hash =
-        courant_web::newsroom::hash_password(PASSWORD.to_string()).await.expect("hash the test password");
+        courant_newsroom::secrets::hash_password(PASSWORD.to_string()).await.expect("hash the test password");
     let new = NewUser {
         email: email.clone(),
         name: format!("Browser editor {tag}"),

@@ -238,7 +238,7 @@ async fn password_hash() -> String {
     if let Some(h) = HASH.get() {
         return h.clone();
     }
-    let h = courant_web::newsroom::hash_password(PASSWORD.to_string()).await.expect("hash the test password");
+    let h = courant_newsroom::secrets::hash_password(PASSWORD.to_string()).await.expect("hash the test password");
     HASH.get_or_init(|| h).clone()
 }
 

@@ -1,0 +1,12 @@
+//! The public API of the store: one method of [`Store`](crate::Store) per query, each handing
+//! the call to the backend with `on_backend!`. The SQL lives in the files of queries of the same
+//! name (`src/articles.rs` for `api/articles.rs`, ...), compiled once per backend.
+
+mod articles;
+mod newsroom;
+mod registry;
+mod site;
+mod taxonomy;
+mod trending;
+mod users;
+mod webhooks;
