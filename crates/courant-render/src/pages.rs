@@ -3,9 +3,9 @@
 use crate::RenderError;
 use crate::clock::SiteClock;
 use crate::distribution::{FeedLink, feed_links};
-use crate::jsonld::script_json;
 use crate::markdown::{inline_box_positions, render_body};
 use crate::settings::{Labels, Settings, SiteSettings};
+use crate::view::script_json;
 use crate::view::*;
 use courant_core::{Article, ArticleSummary, Author, Section, Source, Tag};
 use minijinja::value::Serde;
@@ -73,9 +73,6 @@ pub struct Renderer {
     /// The logo for structured data, as a site path or an absolute URL.
     pub(crate) logo_path: String,
 }
-
-/// The size of the default logo, `static/logo.svg`.
-pub const LOGO_SIZE: (u32, u32) = (600, 60);
 
 /// One result of a search.
 pub struct SearchHit {

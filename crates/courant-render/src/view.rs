@@ -131,3 +131,23 @@ pub fn source_url(slug: &str) -> String {
 pub fn media_url(file: &str) -> String {
     format!("/media/{file}")
 }
+
+/// JSON for a `<script type="application/ld+json">` element: `<` is escaped so no value can
+/// close the script element early.
+pub fn script_json(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = json!({"headline": "</script><script>alert(1)</script>"});
+        let s = script_json(&v);
+        assert!(!s.contains("</script"), "{s}");
+        assert_eq!(serde_json::from_str::<Value>(&s).expect("still JSON"), v);
+    }
+}

@@ -17,6 +17,8 @@ macro_rules! query_files {
     () => {
         #[path = "articles.rs"]
         pub(crate) mod articles;
+        #[path = "changes.rs"]
+        pub(crate) mod changes;
         #[path = "copying.rs"]
         pub(crate) mod copying;
         #[path = "newsroom.rs"]

@@ -2,7 +2,8 @@
 //! workflow moves and scheduled publishing, the audit log, and the lists editors work from.
 //! Each write is one transaction with its revision, its audit entry and its change-log entry.
 
-use super::articles::{insert_links, log_change, log_change_before, memberships};
+use super::articles::insert_links;
+use super::changes::{log_change, log_change_before, memberships};
 use super::taxonomy::{SlugKind, missing_reference, unique_slug};
 use super::{Db, dialect};
 use super::{Store, rows};

@@ -171,7 +171,7 @@ impl Store {
     }
 
     /// Commits a write and counts it. A write that logged a change notified the other nodes
-    /// (see `articles::notify_change`); the notification goes out with the commit.
+    /// (see `changes::notify_change`); the notification goes out with the commit.
     pub(crate) async fn commit(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
         tx.commit().await?;
         self.writes.fetch_add(1, Ordering::AcqRel);

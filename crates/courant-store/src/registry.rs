@@ -2,7 +2,7 @@
 //! sources and tags (merging tags), and the picture library. Deleting something still in use
 //! is refused with the list of what uses it.
 
-use super::articles::log_change;
+use super::changes::log_change;
 use super::newsroom::audit;
 use super::taxonomy::{check_source_url, missing_reference, source_kind};
 use super::{Db, dialect};
@@ -73,7 +73,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_SECTION, id.0).await?;
         // Section names and order show in every page's navigation.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -95,7 +95,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("section"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "section").await?;
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -128,7 +128,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_AUTHOR, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -163,7 +163,7 @@ impl Store {
             .ok_or(StoreError::NotFound("author"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "author").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -198,7 +198,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_SOURCE, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -223,7 +223,7 @@ impl Store {
             .ok_or(StoreError::NotFound("source"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "source").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -261,7 +261,7 @@ impl Store {
         }
         touch_linked(&mut tx, ARTICLES_OF_TAG, id.0).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -295,7 +295,7 @@ impl Store {
         sqlx::query("DELETE FROM tags WHERE id = $1").bind(from.0).execute(&mut *tx).await?;
         audit(&mut tx, at, Some(by), AuditAction::Merged, None, &from_name, &format!("into {into_name}")).await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -320,7 +320,7 @@ impl Store {
             .ok_or(StoreError::NotFound("tag"))?;
         audit(&mut tx, at, Some(by), AuditAction::Deleted, None, &name, "tag").await?;
         // Profiles and names show beyond the stories: the lists of the API, the sitemaps.
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }

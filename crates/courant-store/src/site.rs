@@ -79,7 +79,7 @@ impl Store {
         .await?;
         super::newsroom::audit(&mut tx, at, Some(by), courant_core::AuditAction::SettingsChanged, None, key, "")
             .await?;
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(())
     }

@@ -133,7 +133,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "parent section"))?;
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         Ok(Section {
             id: SectionId(id),
@@ -170,7 +170,7 @@ impl Store {
             return Err(Invalid { field: "image", message: "an image needs a width and a height".into() }.into());
         }
         let mut tx = self.begin().await?;
-        let first = super::articles::reserve_ids(&mut tx, "images", new.len()).await?;
+        let first = super::changes::reserve_ids(&mut tx, "images", new.len()).await?;
         let images: Vec<Image> = new.into_iter().zip(first..).map(|(new, id)| stored_image(ImageId(id), new)).collect();
         for chunk in images.chunks(300) {
             let sql = format!(
@@ -213,7 +213,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| missing_reference(e, "photo"))?;
-        super::articles::log_site_change(&mut tx).await?;
+        super::changes::log_site_change(&mut tx).await?;
         self.commit(tx).await?;
         self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
     }
@@ -316,7 +316,7 @@ pub(crate) async fn insert_source(tx: &mut Transaction<'_, Db>, new: NewSource) 
             .bind(kind)
             .fetch_one(&mut **tx)
             .await?;
-    super::articles::log_site_change(tx).await?;
+    super::changes::log_site_change(tx).await?;
     Ok(Source { id: SourceId(id), slug, name: new.name.trim().to_string(), url: new.url, kind: kind.to_string() })
 }
 

@@ -227,7 +227,8 @@ pub(super) async fn change_password(
     if password != form.get("password2") {
         return account_page(&app, &me, vec!["The two new passwords differ.".into()], None);
     }
-    let hash = hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
+    let hash =
+        hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
     app.store.set_password(me.user.id, &hash, false, Some(&me.session_hash)).await?;
     Ok(redirect("/newsroom/?done=password"))
 }
@@ -277,7 +278,8 @@ pub(super) async fn reset(
         let view = ResetView { email: user.email, action: format!("/newsroom/reset/{reset}") };
         return visitor.page(&app, "reset", "Choose a password", view, vec![problem]);
     }
-    let new_hash = hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
+    let new_hash =
+        hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
     let user =
         app.store.use_password_reset(&hash, &new_hash, OffsetDateTime::now_utc()).await.map_err(|e| match e {
             courant_store::StoreError::NotFound(_) => expired_link(),

@@ -152,7 +152,13 @@ async fn user_page(
             .chain(authors.iter().map(|a| Choice::new(a.id.0, a.name.clone(), u.author_id == Some(a.id))))
             .collect(),
         reset_link,
-        user: UserFields { id: id.0, name: u.name.clone(), email: u.email, role: u.role.as_str(), disabled: u.disabled },
+        user: UserFields {
+            id: id.0,
+            name: u.name.clone(),
+            email: u.email,
+            role: u.role.as_str(),
+            disabled: u.disabled,
+        },
     };
     page_html(app, me, "user", "users", &u.name, view, errors, done)
 }

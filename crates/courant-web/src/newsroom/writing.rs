@@ -70,7 +70,9 @@ pub(super) async fn save(
     }
     match app.newsroom.save(&me.user, id, sent.version, sent.input.clone(), sent.intent).await {
         Ok(saved) => after_save(&app, &me, saved).await,
-        Err(Refusal::Invalid(errors)) => Err(Editor::open(&app, &me, id).await?.refused(&sent, super::messages(&errors)).await),
+        Err(Refusal::Invalid(errors)) => {
+            Err(Editor::open(&app, &me, id).await?.refused(&sent, super::messages(&errors)).await)
+        }
         Err(Refusal::Conflict(conflict)) => Err(Editor::open(&app, &me, id).await?.conflict(&sent, &conflict).await),
         Err(refusal) => Err(refusal.into()),
     }
@@ -84,7 +86,6 @@ async fn after_save(app: &AppState, me: &Me, saved: Saved) -> Result<Response, A
         None => Ok(redirect(&format!("/newsroom/articles/{}?done={}", saved.id, saved.done.code()))),
     }
 }
-
 
 /// `POST /newsroom/articles/{id}/autosave`: the editor's script saves drafts every few seconds
 /// and when the tab closes. JSON answers: the new version, or 409 when someone else saved.

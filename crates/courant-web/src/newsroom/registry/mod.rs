@@ -145,4 +145,3 @@ async fn counts(app: &AppState) -> Result<HashMap<(String, i64), i64>, AppError>
 fn done(q: &HashMap<String, String>) -> Option<&str> {
     q.get("done").map(String::as_str)
 }
-

@@ -96,8 +96,13 @@ impl Registry for Sections {
         let parents = std::iter::once(Choice::new("", "Top level", s.parent_id.is_none()))
             .chain(section_choices(&all, s.parent_id).into_iter().filter(|c| c.value() != id.to_string()))
             .collect();
-        let section =
-            SectionShown { id: id.0, name: s.name.clone(), slug: s.slug, description: s.description, position: s.position };
+        let section = SectionShown {
+            id: id.0,
+            name: s.name.clone(),
+            slug: s.slug,
+            description: s.description,
+            position: s.position,
+        };
         let view = SectionView { section, parents, used_by };
         page_html(app, me, "section", "sections", &s.name, view, errors, done)
     }

@@ -1,0 +1,159 @@
+//! The page cache: public responses kept as finished bytes (identity, gzip and brotli, each
+//! compressed once), served from memory with a strong ETag, `304 Not Modified`, and headers a
+//! CDN can follow. Misses of one key render once however many requests wait (single flight);
+//! the cache holds at most a byte budget and evicts what was read least recently.
+//!
+//! Entries carry tags naming what they show (`a:42` for an article, `latest` for the latest
+//! stories); [`follow_changes`] reads the store's change log and drops exactly the entries a
+//! change touches. Pages showing "Others are reading now" carry the trending epoch they were
+//! rendered in; once it has moved on they are served while a fresh copy renders behind them.
+//!
+//! The files:
+//! - `pages.rs`: the page cache proper: [`PageCache`] (stored pages, the byte budget, purges,
+//!   single flight), the keys, and [`serve`], the middleware that answers hits before routing.
+//! - `encoding.rs`: a page's stored encodings: content negotiation (`Accept-Encoding`), the
+//!   gzip and brotli copies of a body with their ETags, and answers with `304 Not Modified`
+//!   per encoding.
+//! - `files.rs`: [`FileCache`], pictures and their scaled copies in memory.
+//! - `follow.rs`: the change follower: [`follow_changes`] and the [`PageCache`] methods that
+//!   read the store's change log and purge what it touches.
+//!
+//! Here: the settings, the tags handlers give pages ([`PageTags`], [`LATEST`], [`ANY`]), and
+//! the eviction both caches share. Dependencies point one way: `follow` -> `pages` ->
+//! `encoding`; `files` uses only this file.
+
+mod encoding;
+mod files;
+mod follow;
+mod pages;
+
+pub use files::FileCache;
+pub use follow::follow_changes;
+pub(crate) use pages::serve;
+pub use pages::{PageCache, RateChecked};
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The cache's settings (`[cache]` in `courant.toml`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheSettings {
+    /// Serve public pages from memory. Off, every request renders.
+    pub enabled: bool,
+    /// The most memory cached pages may take, in megabytes (all three encodings counted).
+    pub budget_mb: usize,
+    /// How long a page's "Others are reading now" stays current, in seconds.
+    pub trending_seconds: u64,
+    /// What CDNs may keep a page for without asking (`s-maxage`), in seconds.
+    pub cdn_seconds: u64,
+    /// The most memory pictures and their scaled copies may take, in megabytes (0: read from
+    /// disk on each request).
+    pub media_mb: usize,
+}
+
+impl Default for CacheSettings {
+    fn default() -> Self {
+        CacheSettings { enabled: true, budget_mb: 256, trending_seconds: 30, cdn_seconds: 300, media_mb: 64 }
+    }
+}
+
+/// What a response shows, for exact invalidation: set by handlers as a response extension.
+/// Pages without it are dropped on every change (see [`ANY`]).
+#[derive(Clone, Debug, Default)]
+pub struct PageTags {
+    pub tags: Vec<String>,
+    /// The page shows "Others are reading now" and follows the trending epoch.
+    pub trending: bool,
+    /// For a page of a listing (a section, tag, author or source): the listing's tags. When a
+    /// story it shows changes, every page of the listing goes (the pages after it shift too).
+    pub listing: Vec<String>,
+    /// The page reads `?page=`: each page number is a page of its own.
+    pub paged: bool,
+    /// The page stands in for a complete one (a part of it was not ready): it is served, and
+    /// rendered again on the next request.
+    pub provisional: bool,
+}
+
+impl PageTags {
+    /// The tag of an article: pages showing it carry it.
+    pub fn article(id: i64) -> String {
+        format!("a:{id}")
+    }
+
+    /// The tags of a listing of stories: `s:` per section, `t:`, `u:` (author), `src:`, or
+    /// [`LATEST`] for all stories.
+    pub fn listing(filter: &courant_store::ArticleFilter) -> Vec<String> {
+        use courant_store::ArticleFilter::*;
+        match filter {
+            All => vec![LATEST.to_string()],
+            Sections(ids) => ids.iter().map(|id| format!("s:{id}")).collect(),
+            Tag(id) => vec![format!("t:{id}")],
+            Author(id) => vec![format!("u:{id}")],
+            Source(id) => vec![format!("src:{id}")],
+            PublishedBetween { .. } => vec![ANY.to_string()],
+        }
+    }
+
+    /// A listing page showing `stories` (ids).
+    pub fn of_listing(filter: &courant_store::ArticleFilter, stories: impl IntoIterator<Item = i64>) -> PageTags {
+        let listing = PageTags::listing(filter);
+        let mut tags: Vec<String> = stories.into_iter().map(PageTags::article).collect();
+        tags.extend(listing.iter().cloned());
+        PageTags { tags, trending: false, listing, paged: true, provisional: false }
+    }
+
+    /// Every tag of the page, sorted (the listing's own too; [`ANY`] when it names none), and
+    /// the listing's tags.
+    fn flatten(self) -> (Vec<String>, Vec<String>) {
+        let cascade = self.listing;
+        let mut all = self.tags;
+        all.extend(cascade.iter().cloned());
+        if all.is_empty() {
+            all.push(ANY.to_string());
+        }
+        all.sort_unstable();
+        all.dedup();
+        (all, cascade)
+    }
+
+    /// The listings a story belongs to (its sections with their parents, tags, authors and
+    /// sources): pages of these must go when it changes, wherever it now appears.
+    pub fn memberships(article: &courant_core::Article) -> Vec<String> {
+        let mut tags: Vec<String> = article.section_path.iter().map(|s| format!("s:{}", s.id)).collect();
+        tags.extend(article.tags.iter().map(|t| format!("t:{}", t.id)));
+        tags.extend(article.authors.iter().map(|a| format!("u:{}", a.id)));
+        tags.extend(article.sources.iter().map(|s| format!("src:{}", s.id)));
+        tags
+    }
+}
+
+/// Pages that show the latest stories: dropped when a story is published or withdrawn.
+pub const LATEST: &str = "latest";
+/// Pages that name no tags: dropped on every change.
+pub const ANY: &str = "any";
+
+/// Over `budget` bytes, drops the least recently read entries down to 90% of it, in one pass.
+/// `age` gives an entry's last read and its size.
+fn evict<V>(map: &mut HashMap<String, V>, bytes: &AtomicUsize, budget: usize, age: impl Fn(&V) -> (u64, usize)) {
+    if bytes.load(Ordering::Relaxed) <= budget {
+        return;
+    }
+    let mut by_age: Vec<(u64, String, usize)> = map
+        .iter()
+        .map(|(k, v)| {
+            let (used, size) = age(v);
+            (used, k.clone(), size)
+        })
+        .collect();
+    by_age.sort_unstable_by_key(|(used, _, _)| *used);
+    let target = budget / 10 * 9;
+    for (_, k, size) in by_age {
+        if bytes.load(Ordering::Relaxed) <= target {
+            break;
+        }
+        if map.remove(&k).is_some() {
+            bytes.fetch_sub(size, Ordering::Relaxed);
+        }
+    }
+}
