@@ -246,7 +246,7 @@ pub async fn generate(
                 if corrected {
                     let mut r = rng.fork(9_000_000 + id.0 as u64);
                     let at = (published_at + Duration::hours(r.range(2, 20) as i64)).min(options.now);
-                    corrections.push((id, correction_text(&mut r), at));
+                    corrections.push(courant_store::NewCorrection { article: id, text: correction_text(&mut r), at });
                 }
             }
         }

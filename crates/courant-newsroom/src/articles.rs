@@ -226,7 +226,7 @@ impl Newsroom {
             return Err(self.conflict(by, id, draft, current, base_version, meta.version, changed).await?);
         }
         if let Some((_, hero)) = hero_texts {
-            let uploaded_by = self.store.image(hero.id).await?.and_then(|(_, by)| by);
+            let uploaded_by = self.store.image(hero.id).await?.and_then(|stored| stored.uploaded_by);
             if !by.may_edit_picture(uploaded_by) {
                 return Err(Refusal::invalid(
                     "Picture",

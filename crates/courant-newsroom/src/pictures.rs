@@ -62,7 +62,7 @@ impl Newsroom {
     /// Changes a picture's alt text, caption, credit, keywords and focal point; the articles
     /// showing it are re-rendered. Editors change any picture, contributors their own.
     pub async fn update_picture(&self, by: &User, id: ImageId, update: PictureUpdate) -> Result<(), Refusal> {
-        let (_, uploaded_by) = self.store.image(id).await?.ok_or(Refusal::NotFound("picture"))?;
+        let uploaded_by = self.store.image(id).await?.ok_or(Refusal::NotFound("picture"))?.uploaded_by;
         if !by.may_edit_picture(uploaded_by) {
             return Err(Refusal::Forbidden("Contributors change the pictures they uploaded; ask an editor.".into()));
         }

@@ -100,10 +100,10 @@ impl Store {
     }
 
     /// Adds many dated corrections in one transaction (imports, the demo): all or none.
-    pub async fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError> {
+    pub async fn add_corrections(&self, corrections: &[NewCorrection]) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        for (id, text, at) in corrections {
-            add_correction_tx(&mut tx, *id, text, *at).await?;
+        for c in corrections {
+            add_correction_tx(&mut tx, c.article, &c.text, c.at).await?;
         }
         self.commit(tx).await
     }
@@ -385,14 +385,14 @@ impl Store {
 
     /// Articles changed after change number `after`, in order, at most `limit`: (change number,
     /// article). An article changed twice appears twice.
-    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, ArticleId)>, StoreError> {
+    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<LoggedChange>, StoreError> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT seq, article_id FROM article_changes WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(after)
                 .bind(limit)
                 .fetch_all(&mut *self.read.get().await?)
                 .await?;
-        Ok(rows.into_iter().map(|(seq, id)| (seq, ArticleId(id))).collect())
+        Ok(rows.into_iter().map(|(seq, id)| LoggedChange { seq, article: ArticleId(id) }).collect())
     }
 
     /// The number of the latest change, 0 when nothing has changed yet.

@@ -229,7 +229,7 @@ impl Store {
     }
 
     /// Every tag with how many articles carry it, by name.
-    pub async fn tags_with_counts(&self) -> Result<Vec<(Tag, i64)>, StoreError> {
+    pub async fn tags_with_counts(&self) -> Result<Vec<TagUse>, StoreError> {
         let rows = sqlx::query(
             "SELECT t.id, t.slug, t.name, (SELECT COUNT(*) FROM article_tags x WHERE x.tag_id = t.id) AS uses \
              FROM tags t ORDER BY t.name, t.id",
@@ -239,7 +239,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 use sqlx::Row;
-                Ok((rows::tag(r)?, r.try_get("uses")?))
+                Ok(TagUse { tag: rows::tag(r)?, articles: r.try_get("uses")? })
             })
             .collect()
     }
@@ -334,7 +334,7 @@ impl Store {
     }
 
     /// The picture with this id, and who uploaded it.
-    pub async fn image(&self, id: ImageId) -> Result<Option<(Image, Option<UserId>)>, StoreError> {
+    pub async fn image(&self, id: ImageId) -> Result<Option<StoredImage>, StoreError> {
         let sql = format!("SELECT {}, i.uploaded_by FROM images i WHERE i.id = $1", rows::image_columns("i", ""));
         let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         let Some(row) = row else {
@@ -342,7 +342,7 @@ impl Store {
         };
         use sqlx::Row;
         let by: Option<i64> = row.try_get("uploaded_by")?;
-        Ok(rows::image(&row, "")?.map(|i| (i, by.map(UserId))))
+        Ok(rows::image(&row, "")?.map(|image| StoredImage { image, uploaded_by: by.map(UserId) }))
     }
 
     /// Pictures whose caption, credit, alt text or keywords contain `text` (all when empty),
@@ -372,24 +372,26 @@ impl Store {
     }
 
     /// The articles (id and headline) showing a picture as their hero.
-    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<(i64, String)>, StoreError> {
-        Ok(sqlx::query_as(
+    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleRef>, StoreError> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT id, headline FROM articles WHERE hero_image_id = $1 ORDER BY updated_at DESC LIMIT 50",
         )
         .bind(image.0)
         .fetch_all(&mut *self.read.get().await?)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(|(id, headline)| ArticleRef { id: ArticleId(id), headline }).collect())
     }
 
     /// How many articles each section, author and source has, by id: (table, id, count).
-    pub async fn usage_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        Ok(sqlx::query_as(
+    pub async fn usage_counts(&self) -> Result<Vec<Usage>, StoreError> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
             "SELECT 'section', section_id, COUNT(*) FROM articles GROUP BY section_id \
              UNION ALL SELECT 'author', author_id, COUNT(*) FROM article_authors GROUP BY author_id \
              UNION ALL SELECT 'source', source_id, COUNT(*) FROM article_sources GROUP BY source_id",
         )
         .fetch_all(&mut *self.read.get().await?)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(|(kind, id, articles)| Usage { kind, id, articles }).collect())
     }
 
     /// Changes what readers are told about a picture and where its crops centre, in a

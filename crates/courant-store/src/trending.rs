@@ -2,14 +2,15 @@
 
 use super::Store;
 use crate::StoreError;
+use crate::types::{ArticlePlace, MinuteViews};
 use courant_core::{ArticleId, Status};
 
 impl Store {
     /// Adds view counts: (article, minute since the Unix epoch, views). Counts for the same
     /// article and minute add up, whichever node sends them.
-    pub async fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError> {
+    pub async fn add_views(&self, views: &[MinuteViews]) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        for (id, minute, n) in views {
+        for MinuteViews { article: id, minute, views: n } in views {
             sqlx::query(
                 "INSERT INTO trending_views (article_id, minute, views) VALUES ($1, $2, $3) \
                  ON CONFLICT (article_id, minute) DO UPDATE SET views = trending_views.views + excluded.views",
@@ -25,7 +26,7 @@ impl Store {
     }
 
     /// View counts of published articles from `since_minute` on: (article, minute, views).
-    pub async fn views_since(&self, since_minute: i64) -> Result<Vec<(ArticleId, i64, i64)>, StoreError> {
+    pub async fn views_since(&self, since_minute: i64) -> Result<Vec<MinuteViews>, StoreError> {
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
             "SELECT v.article_id, v.minute, v.views FROM trending_views v JOIN articles a ON a.id = v.article_id \
              WHERE v.minute >= $1 AND a.status = 'published'",
@@ -33,7 +34,7 @@ impl Store {
         .bind(since_minute)
         .fetch_all(&mut *self.read.get().await?)
         .await?;
-        Ok(rows.into_iter().map(|(id, m, n)| (ArticleId(id), m, n)).collect())
+        Ok(rows.into_iter().map(|(id, minute, views)| MinuteViews { article: ArticleId(id), minute, views }).collect())
     }
 
     /// Forgets view counts older than `before_minute`.
@@ -47,7 +48,7 @@ impl Store {
 
     /// The status of an article and its top-level section, if it exists (one cheap query, for
     /// beacons).
-    pub async fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError> {
+    pub async fn article_status(&self, id: ArticleId) -> Result<Option<ArticlePlace>, StoreError> {
         let row: Option<(String, i64)> = sqlx::query_as(
             "WITH RECURSIVE up (id, parent_id) AS ( \
                  SELECT s.id, s.parent_id FROM sections s JOIN articles a ON a.section_id = s.id WHERE a.id = $1 \
@@ -57,6 +58,6 @@ impl Store {
         .bind(id.0)
         .fetch_optional(&mut *self.read.get().await?)
         .await?;
-        Ok(row.and_then(|(s, root)| Status::parse(&s).map(|st| (st, root))))
+        Ok(row.and_then(|(s, root_section)| Status::parse(&s).map(|status| ArticlePlace { status, root_section })))
     }
 }

@@ -341,3 +341,94 @@ pub struct Delivery {
 pub const RESERVED_SECTION_SLUGS: &[&str] = &[
     "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
 ];
+
+/// How many articles use one entry of a registry (a section, an author or a source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage {
+    /// `section`, `author` or `source`.
+    pub kind: String,
+    pub id: i64,
+    pub articles: i64,
+}
+
+/// A tag and how many articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagUse {
+    pub tag: Tag,
+    pub articles: i64,
+}
+
+/// An article named by its id and headline (in lists of what uses something).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleRef {
+    pub id: ArticleId,
+    pub headline: String,
+}
+
+/// A picture of the library and who uploaded it (none for imported and generated pictures).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredImage {
+    pub image: Image,
+    pub uploaded_by: Option<UserId>,
+}
+
+/// The views of one article in one minute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MinuteViews {
+    pub article: ArticleId,
+    /// Minutes since the Unix epoch.
+    pub minute: i64,
+    pub views: i64,
+}
+
+/// An entry of the change log: its number and the article that changed (0 for the whole site).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedChange {
+    pub seq: i64,
+    pub article: ArticleId,
+}
+
+/// What a view beacon needs to know of an article: its status and its top-level section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticlePlace {
+    pub status: Status,
+    pub root_section: i64,
+}
+
+/// A user and their password hash, for checking a login.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginCandidate {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// The user of a live session and the session's CSRF token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUser {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+/// Failed logins counted under one key (an account or an address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureCount {
+    pub key: String,
+    pub failures: i64,
+}
+
+/// A dated correction of an article, as imports and the demo add them in bulk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCorrection {
+    pub article: ArticleId,
+    pub text: String,
+    pub at: OffsetDateTime,
+}
+
+/// A webhook delivery to queue: where, which event, about which article, and the JSON sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    pub url: String,
+    pub event: String,
+    pub article: ArticleId,
+    pub payload: String,
+}

@@ -75,21 +75,21 @@ impl Store {
     }
 
     /// The user with this email and their password hash, for logging in.
-    pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+    pub async fn user_for_login(&self, email: &str) -> Result<Option<LoginCandidate>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(normal_email(email))
             .fetch_optional(&mut *self.read.get().await?)
             .await?;
         match row {
-            Some(row) => Ok(Some((user(&row)?, row.try_get("password_hash")?))),
+            Some(row) => Ok(Some(LoginCandidate { user: user(&row)?, password_hash: row.try_get("password_hash")? })),
             None => Ok(None),
         }
     }
 
     /// The user with this email.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        Ok(self.user_for_login(email).await?.map(|(u, _)| u))
+        Ok(self.user_for_login(email).await?.map(|c| c.user))
     }
 
     /// The password hash of a user, to check their current password.
@@ -215,7 +215,7 @@ impl Store {
 
     /// The user of a live session and the session's CSRF token; none when the session is
     /// unknown, expired, or its user is disabled.
-    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>, StoreError> {
+    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionUser>, StoreError> {
         let sql = format!(
             "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled"
@@ -226,7 +226,7 @@ impl Store {
             .fetch_optional(&mut *self.read.get().await?)
             .await?;
         match row {
-            Some(row) => Ok(Some((user(&row)?, row.try_get("csrf_token")?))),
+            Some(row) => Ok(Some(SessionUser { user: user(&row)?, csrf_token: row.try_get("csrf_token")? })),
             None => Ok(None),
         }
     }
@@ -332,7 +332,7 @@ impl Store {
         &self,
         keys: &[String],
         window_start: OffsetDateTime,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+    ) -> Result<Vec<FailureCount>, StoreError> {
         let sql = format!(
             "SELECT key, failures FROM login_failures WHERE first_at > $1 AND key IN {}",
             crate::marks(keys.len(), 2)
@@ -341,7 +341,8 @@ impl Store {
         for key in keys {
             q = q.bind(key);
         }
-        Ok(q.fetch_all(&mut *self.read.get().await?).await?)
+        let rows: Vec<(String, i64)> = q.fetch_all(&mut *self.read.get().await?).await?;
+        Ok(rows.into_iter().map(|(key, failures)| FailureCount { key, failures }).collect())
     }
 
     /// Counts one failed login under each of `keys`. A count begun before `window_start` starts

@@ -75,11 +75,11 @@ impl Store {
         &self,
         cursor: &str,
         change_seq: i64,
-        deliveries: &[(String, String, ArticleId, String)],
+        deliveries: &[NewDelivery],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        for (url, event, article, payload) in deliveries {
+        for NewDelivery { url, event, article, payload } in deliveries {
             sqlx::query(
                 "INSERT INTO webhook_deliveries (change_seq, url, event, article_id, payload, status, next_attempt_at, created_at) \
                  VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (change_seq, url) DO NOTHING",

@@ -71,8 +71,8 @@ pub async fn apply_changes(store: &Store, index: &SearchIndex) -> Result<usize, 
     let mut count = 0;
     loop {
         let changes = store.changes_since(applied, 1000).await?;
-        let Some(&(last, _)) = changes.last() else { break };
-        let mut ids: Vec<ArticleId> = changes.iter().map(|c| c.1).collect();
+        let Some(last) = changes.last().map(|c| c.seq) else { break };
+        let mut ids: Vec<ArticleId> = changes.iter().map(|c| c.article).collect();
         ids.sort_unstable();
         ids.dedup();
         for id in &ids {

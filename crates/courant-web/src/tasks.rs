@@ -27,7 +27,7 @@ pub async fn load_trending(app: &AppState) -> Result<(), StoreError> {
     let since = crate::trending::minute_of(now) - 24 * 60;
     let views = app.store.views_since(since).await?;
     let sections = app.store.sections().await?;
-    let mut ids: Vec<_> = views.iter().map(|v| v.0).collect();
+    let mut ids: Vec<_> = views.iter().map(|v| v.article).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut tops = std::collections::HashMap::new();

@@ -14,6 +14,7 @@
 //!   holds the publication's total; each node reloads the totals every few seconds.
 
 use courant_core::ArticleId;
+use courant_store::MinuteViews;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -171,21 +172,21 @@ impl Trending {
         true
     }
 
-    /// The counts not yet stored, emptied: (article, minute, views).
-    pub fn take_pending(&self) -> Vec<(ArticleId, i64, i64)> {
+    /// The counts not yet stored, emptied.
+    pub fn take_pending(&self) -> Vec<MinuteViews> {
         let mut inner = self.lock();
         let pending = std::mem::take(&mut inner.pending);
         // What this node counted is part of the total until the next reload brings it back.
         for (key, n) in &pending {
             *inner.merged.entry(*key).or_insert(0) += n;
         }
-        pending.into_iter().map(|((id, m), n)| (id, m, n)).collect()
+        pending.into_iter().map(|((article, minute), views)| MinuteViews { article, minute, views }).collect()
     }
 
     /// Puts counts back that could not be stored (the store was unreachable).
-    pub fn restore_pending(&self, views: &[(ArticleId, i64, i64)]) {
+    pub fn restore_pending(&self, views: &[MinuteViews]) {
         let mut inner = self.lock();
-        for (id, m, n) in views {
+        for MinuteViews { article: id, minute: m, views: n } in views {
             *inner.pending.entry((*id, *m)).or_insert(0) += n;
             if let Some(v) = inner.merged.get_mut(&(*id, *m)) {
                 *v -= n;
@@ -194,9 +195,9 @@ impl Trending {
     }
 
     /// Replaces the merged counts with the store's (every node's) and the articles' sections.
-    pub fn load(&self, views: Vec<(ArticleId, i64, i64)>, sections: HashMap<ArticleId, i64>) {
+    pub fn load(&self, views: Vec<MinuteViews>, sections: HashMap<ArticleId, i64>) {
         let mut inner = self.lock();
-        inner.merged = views.into_iter().map(|(id, m, n)| ((id, m), n)).collect();
+        inner.merged = views.into_iter().map(|v| ((v.article, v.minute), v.views)).collect();
         inner.sections.extend(sections);
     }
 
@@ -305,7 +306,7 @@ mod tests {
         assert!(t.record(ArticleId(1), 1, &r, now));
         assert!(t.record(ArticleId(1), 1, &r, now));
         assert!(t.lock().seen.is_empty(), "no hash is kept for a reader who asked not to be tracked");
-        assert_eq!(t.take_pending(), vec![(ArticleId(1), minute_of(now), 2)]);
+        assert_eq!(t.take_pending(), vec![MinuteViews { article: ArticleId(1), minute: minute_of(now), views: 2 }]);
         assert!(t.take_pending().is_empty());
         assert_eq!(t.top(now, None, None)[0].1, 2.0, "stored counts still count until the next reload");
     }

@@ -107,7 +107,12 @@ pub async fn queue(app: &AppState, settings: &WebhookSettings) -> Result<usize, 
             })
             .to_string();
             for endpoint in &settings.endpoints {
-                deliveries.push((endpoint.url.clone(), event.to_string(), a.id, payload.clone()));
+                deliveries.push(courant_store::NewDelivery {
+                    url: endpoint.url.clone(),
+                    event: event.to_string(),
+                    article: a.id,
+                    payload: payload.clone(),
+                });
             }
         }
         queued += deliveries.len();

@@ -196,8 +196,11 @@ pub async fn simulate_readers(state: &AppState) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     let recent = state.store.latest(&courant_store::ArticleFilter::All, 200, 0).await?;
     let stories: Vec<_> = recent.iter().filter_map(|s| s.published_at.map(|p| (s.id, p))).collect();
-    let views = courant_demo::simulated_views(now.unix_timestamp() as u64, &stories, now, 6 * 60);
-    let total: i64 = views.iter().map(|v| v.2).sum();
+    let views: Vec<_> = courant_demo::simulated_views(now.unix_timestamp() as u64, &stories, now, 6 * 60)
+        .into_iter()
+        .map(|(article, minute, views)| courant_store::MinuteViews { article, minute, views })
+        .collect();
+    let total: i64 = views.iter().map(|v| v.views).sum();
     state.store.add_views(&views).await?;
     courant_web::tasks::load_trending(state).await?;
     tracing::info!(views = total, stories = stories.len(), "simulated reader population: demo views added to trending");

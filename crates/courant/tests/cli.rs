@@ -212,7 +212,8 @@ fn view_counts_survive_a_restart() {
     let views_of = |id: i64| -> i64 {
         runtime.block_on(async {
             let store = courant_store::Store::open(dir.path()).await.expect("store");
-            let n = store.views_since(0).await.expect("views").iter().filter(|v| v.0.0 == id).map(|v| v.2).sum();
+            let n =
+                store.views_since(0).await.expect("views").iter().filter(|v| v.article.0 == id).map(|v| v.views).sum();
             store.close().await;
             n
         })

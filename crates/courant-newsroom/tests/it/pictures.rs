@@ -24,8 +24,8 @@ async fn an_upload_is_checked_by_content_and_recorded_once_its_files_are_written
         .await
         .expect("uploaded");
     assert_eq!((image.width, image.height, image.alt.as_str()), (40, 30, "Gulls"));
-    let (_, by) = desk.newsroom.store().image(image.id).await.expect("read").expect("recorded");
-    assert_eq!(by, Some(desk.writer.id), "who uploaded it is kept");
+    let stored = desk.newsroom.store().image(image.id).await.expect("read").expect("recorded");
+    assert_eq!(stored.uploaded_by, Some(desk.writer.id), "who uploaded it is kept");
 }
 
 #[tokio::test]
@@ -46,6 +46,6 @@ async fn a_contributor_describes_their_own_pictures_only() {
     assert!(matches!(empty, Err(Refusal::Invalid(_))), "alt text is required: {empty:?}");
     desk.newsroom.update_picture(&desk.writer, mine.id, update("Nets on a quay")).await.expect("their own");
     desk.newsroom.update_picture(&desk.editor, desk.picture.id, update("Boats")).await.expect("editors change any");
-    let (image, _) = desk.newsroom.store().image(mine.id).await.expect("read").expect("exists");
+    let image = desk.newsroom.store().image(mine.id).await.expect("read").expect("exists").image;
     assert_eq!((image.alt.as_str(), image.caption.as_str()), ("Nets on a quay", "Drying nets"));
 }

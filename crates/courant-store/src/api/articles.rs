@@ -1,9 +1,9 @@
 //! Articles: writing them with their links, reading one whole for its page, and listing
 //! published ones for the site's pages. The SQL is in `src/articles.rs`.
 
-use crate::types::{ArticleFilter, ArticleQuery, ArticleText, Page, PublishedMonth};
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::{Article, ArticleId, ArticleSummary, NewArticle, Status};
+use courant_core::*;
 use time::OffsetDateTime;
 
 impl Store {
@@ -23,7 +23,7 @@ impl Store {
 
     /// Adds many dated corrections, (article, text, date), in one transaction (imports, the
     /// demo): all or none. Each article counts as updated.
-    pub async fn add_corrections(&self, corrections: &[(ArticleId, String, OffsetDateTime)]) -> Result<(), StoreError> {
+    pub async fn add_corrections(&self, corrections: &[NewCorrection]) -> Result<(), StoreError> {
         on_backend!(self, b => b.add_corrections(corrections).await)
     }
 
@@ -105,7 +105,7 @@ impl Store {
 
     /// Articles changed after change number `after`, in order, at most `limit`: (change number,
     /// article). An article changed twice appears twice.
-    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<(i64, ArticleId)>, StoreError> {
+    pub async fn changes_since(&self, after: i64, limit: i64) -> Result<Vec<LoggedChange>, StoreError> {
         on_backend!(self, b => b.changes_since(after, limit).await)
     }
 

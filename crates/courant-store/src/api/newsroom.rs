@@ -2,9 +2,9 @@
 //! scheduled publishing, the audit log, and the lists editors work from. The SQL is in
 //! `src/newsroom.rs`.
 
-use crate::types::{ArticleMeta, AuditEntry, NewsroomFilter, NewsroomItem, Page, Revision, RevisionInfo, SaveOutcome};
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::{ArticleDraft, ArticleId, ArticleSummary, AuditAction, Status, UserId};
+use courant_core::*;
 use time::OffsetDateTime;
 
 impl Store {

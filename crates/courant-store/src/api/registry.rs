@@ -1,9 +1,9 @@
 //! Editors' management of what articles refer to: changing and deleting sections, authors,
 //! sources and tags (merging tags), and the picture library. The SQL is in `src/registry.rs`.
 
-use crate::types::{ImageUpdate, Page};
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::{Author, AuthorId, Image, ImageId, NewImage, SectionId, Source, SourceId, Tag, TagId, UserId};
+use courant_core::*;
 use time::OffsetDateTime;
 
 impl Store {
@@ -66,7 +66,7 @@ impl Store {
     }
 
     /// Every tag with how many articles carry it, by name.
-    pub async fn tags_with_counts(&self) -> Result<Vec<(Tag, i64)>, StoreError> {
+    pub async fn tags_with_counts(&self) -> Result<Vec<TagUse>, StoreError> {
         on_backend!(self, b => b.tags_with_counts().await)
     }
 
@@ -93,7 +93,7 @@ impl Store {
     }
 
     /// The picture with this id, and who uploaded it (none when no user did).
-    pub async fn image(&self, id: ImageId) -> Result<Option<(Image, Option<UserId>)>, StoreError> {
+    pub async fn image(&self, id: ImageId) -> Result<Option<StoredImage>, StoreError> {
         on_backend!(self, b => b.image(id).await)
     }
 
@@ -105,13 +105,13 @@ impl Store {
 
     /// The articles (id and headline) showing a picture as their hero, last changed first, at
     /// most 50.
-    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<(i64, String)>, StoreError> {
+    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleRef>, StoreError> {
         on_backend!(self, b => b.articles_with_hero(image).await)
     }
 
     /// How many articles each section, author and source has: (kind, id, count), the kind being
     /// `section`, `author` or `source`. Those no article uses are left out.
-    pub async fn usage_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    pub async fn usage_counts(&self) -> Result<Vec<Usage>, StoreError> {
         on_backend!(self, b => b.usage_counts().await)
     }
 

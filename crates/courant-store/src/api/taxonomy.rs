@@ -2,7 +2,7 @@
 //! `src/taxonomy.rs`.
 
 use crate::{Backend, Store, StoreError};
-use courant_core::{Author, Image, NewAuthor, NewImage, NewSection, NewSource, Section, Source, Tag};
+use courant_core::*;
 
 impl Store {
     /// Creates a section under its parent (or at the top). Its slug is its own when given, else

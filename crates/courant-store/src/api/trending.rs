@@ -1,18 +1,19 @@
 //! View counts per article and minute, for "Others are reading now". The SQL is in
 //! `src/trending.rs`.
 
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::{ArticleId, Status};
+use courant_core::*;
 
 impl Store {
     /// Adds view counts: (article, minute since the Unix epoch, views). Counts for the same
     /// article and minute add up, whichever node sends them.
-    pub async fn add_views(&self, views: &[(ArticleId, i64, i64)]) -> Result<(), StoreError> {
+    pub async fn add_views(&self, views: &[MinuteViews]) -> Result<(), StoreError> {
         on_backend!(self, b => b.add_views(views).await)
     }
 
     /// View counts of published articles from `since_minute` on: (article, minute, views).
-    pub async fn views_since(&self, since_minute: i64) -> Result<Vec<(ArticleId, i64, i64)>, StoreError> {
+    pub async fn views_since(&self, since_minute: i64) -> Result<Vec<MinuteViews>, StoreError> {
         on_backend!(self, b => b.views_since(since_minute).await)
     }
 
@@ -24,7 +25,7 @@ impl Store {
 
     /// The status of an article and the id of its top-level section, if the article exists (one
     /// cheap query, for beacons).
-    pub async fn article_status(&self, id: ArticleId) -> Result<Option<(Status, i64)>, StoreError> {
+    pub async fn article_status(&self, id: ArticleId) -> Result<Option<ArticlePlace>, StoreError> {
         on_backend!(self, b => b.article_status(id).await)
     }
 }

@@ -1,9 +1,9 @@
 //! Newsroom users, their sessions, one-time password reset links and failed logins. Passwords
 //! and tokens arrive hashed. The SQL is in `src/users.rs`.
 
-use crate::types::{NewUser, UserUpdate};
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::{User, UserId};
+use courant_core::*;
 use time::OffsetDateTime;
 
 impl Store {
@@ -20,7 +20,7 @@ impl Store {
 
     /// The user with this email (compared without regard to case or surrounding spaces) and
     /// their password hash, for logging in.
-    pub async fn user_for_login(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+    pub async fn user_for_login(&self, email: &str) -> Result<Option<LoginCandidate>, StoreError> {
         on_backend!(self, b => b.user_for_login(email).await)
     }
 
@@ -83,7 +83,7 @@ impl Store {
 
     /// The user of a live session and the session's CSRF token; none when the session is
     /// unknown, expired, or its user is disabled.
-    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, String)>, StoreError> {
+    pub async fn session(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<SessionUser>, StoreError> {
         on_backend!(self, b => b.session(token_hash, now).await)
     }
 
@@ -127,7 +127,7 @@ impl Store {
         &self,
         keys: &[String],
         window_start: OffsetDateTime,
-    ) -> Result<Vec<(String, i64)>, StoreError> {
+    ) -> Result<Vec<FailureCount>, StoreError> {
         on_backend!(self, b => b.login_failures(keys, window_start).await)
     }
 

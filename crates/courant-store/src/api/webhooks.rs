@@ -1,8 +1,7 @@
 //! Webhook deliveries and the change events they come from. The SQL is in `src/webhooks.rs`.
 
-use crate::types::{ChangeEvent, Delivery};
+use crate::types::*;
 use crate::{Backend, Store, StoreError};
-use courant_core::ArticleId;
 use time::OffsetDateTime;
 
 impl Store {
@@ -23,7 +22,7 @@ impl Store {
         &self,
         cursor: &str,
         change_seq: i64,
-        deliveries: &[(String, String, ArticleId, String)],
+        deliveries: &[NewDelivery],
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         on_backend!(self, b => b.queue_deliveries(cursor, change_seq, deliveries, now).await)

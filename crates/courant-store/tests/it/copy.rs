@@ -53,7 +53,8 @@ async fn a_publication_is_copied_whole_checked_and_goes_on_working() {
         .await
         .expect("save");
     t.create_session("token-hash", editor.id, "csrf", at_hour(0), at_hour(1000)).await.expect("session");
-    t.add_views(&[(published, 100, 7), (published, 101, 3)]).await.expect("views");
+    let views = |minute, views| courant_store::MinuteViews { article: published, minute, views };
+    t.add_views(&[views(100, 7), views(101, 3)]).await.expect("views");
     t.set_setting("publication", "{\"title\": \"Gazette\"}", editor.id, at_hour(6)).await.expect("setting");
     let upload = t
         .insert_upload(
@@ -85,7 +86,7 @@ async fn a_publication_is_copied_whole_checked_and_goes_on_working() {
     assert_eq!(to.views_since(0).await.expect("views"), t.views_since(0).await.expect("views"));
     assert_eq!(to.revisions(drafted).await.expect("revisions"), t.revisions(drafted).await.expect("revisions"));
     assert_eq!(to.setting("publication").await.expect("setting"), t.setting("publication").await.expect("setting"));
-    let (user, _) = to.session("token-hash", at_hour(1)).await.expect("session").expect("the login survives the move");
+    let user = to.session("token-hash", at_hour(1)).await.expect("session").expect("the login survives the move").user;
     assert_eq!(user.email, "editor@paper.example");
     assert!(user.must_change_password, "flags are copied");
     assert_eq!(to.last_change().await.expect("last change"), t.last_change().await.expect("last change"));

@@ -115,7 +115,8 @@ async fn sessions_end_with_logout_everywhere_disabling_and_expiry() {
     assert_eq!(u.email, "someone@paper.example");
     t.create_session("h1", u.id, "csrf1", at_hour(0), at_hour(10)).await.expect("session");
     t.create_session("h2", u.id, "csrf2", at_hour(0), at_hour(10)).await.expect("session");
-    let (found, csrf) = t.session("h1", at_hour(1)).await.expect("session").expect("live");
+    let courant_store::SessionUser { user: found, csrf_token: csrf } =
+        t.session("h1", at_hour(1)).await.expect("session").expect("live");
     assert_eq!((found.id, csrf.as_str()), (u.id, "csrf1"));
     assert!(t.session("h1", at_hour(10)).await.expect("session").is_none(), "expired");
     assert!(t.session("nope", at_hour(1)).await.expect("session").is_none());
@@ -216,7 +217,7 @@ async fn pictures_are_searchable_and_keep_their_focal_point() {
         focal: Focal::new(0.25, 0.75),
     };
     t.update_image(f.hero.id, &update).await.expect("update");
-    let (img, _) = t.image(f.hero.id).await.expect("image").expect("exists");
+    let img = t.image(f.hero.id).await.expect("image").expect("exists").image;
     assert_eq!(img.focal, Focal::new(0.25, 0.75));
     assert_eq!(
         t.images_page("quay", 10, 0).await.expect("search").items.iter().map(|i| i.id).collect::<Vec<_>>(),
@@ -237,7 +238,7 @@ async fn failed_logins_are_counted_in_a_window_and_forgotten() {
     }
     let counted = t.login_failures(&keys, at_hour(1) + time::Duration::minutes(2) - window).await.expect("read");
     assert_eq!(counted.len(), 2, "both counters: {counted:?}");
-    assert!(counted.iter().all(|(_, n)| *n == 3), "three failures each: {counted:?}");
+    assert!(counted.iter().all(|c| c.failures == 3), "three failures each: {counted:?}");
     assert!(
         t.login_failures(&keys, at_hour(1)).await.expect("read").is_empty(),
         "a window that began at the first failure no longer holds it"
@@ -245,7 +246,10 @@ async fn failed_logins_are_counted_in_a_window_and_forgotten() {
     // Past the window, counting starts again at one.
     let later = at_hour(2);
     t.add_login_failure(&keys[..1], later, later - window).await.expect("count");
-    assert_eq!(t.login_failures(&keys[..1], later - window).await.expect("read"), vec![(keys[0].clone(), 1)]);
+    assert_eq!(
+        t.login_failures(&keys[..1], later - window).await.expect("read"),
+        vec![courant_store::FailureCount { key: keys[0].clone(), failures: 1 }]
+    );
     t.clear_login_failures(&keys[0]).await.expect("clear");
     assert!(t.login_failures(&keys[..1], later - window).await.expect("read").is_empty(), "a good login forgets");
 }

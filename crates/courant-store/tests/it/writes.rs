@@ -156,17 +156,17 @@ async fn every_article_write_is_logged_in_order() {
     t.set_status(id, Status::Unpublished, at_hour(3)).await.expect("unpublish");
     let changes = t.changes_since(start, 100).await.expect("changes");
     assert_eq!(
-        changes.iter().map(|c| c.1).collect::<Vec<_>>(),
+        changes.iter().map(|c| c.article).collect::<Vec<_>>(),
         vec![id; 5],
         "insert, publish, correct, rename, unpublish"
     );
-    assert!(changes.windows(2).all(|w| w[0].0 < w[1].0), "change numbers increase: {changes:?}");
-    assert_eq!(t.last_change().await.expect("last"), changes[4].0);
-    assert_eq!(t.changes_since(changes[2].0, 100).await.expect("changes").len(), 2, "resume after a change");
+    assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq), "change numbers increase: {changes:?}");
+    assert_eq!(t.last_change().await.expect("last"), changes[4].seq);
+    assert_eq!(t.changes_since(changes[2].seq, 100).await.expect("changes").len(), 2, "resume after a change");
     assert_eq!(t.changes_since(start, 2).await.expect("changes").len(), 2, "limit");
     let rejected = t.set_status(id, Status::Scheduled, at_hour(4)).await;
     assert!(rejected.is_err());
-    assert_eq!(t.last_change().await.expect("last"), changes[4].0, "a refused write logs nothing");
+    assert_eq!(t.last_change().await.expect("last"), changes[4].seq, "a refused write logs nothing");
 }
 
 #[tokio::test]
@@ -175,13 +175,18 @@ async fn views_add_up_per_minute_and_only_published_stories_count() {
     let f = fixture(&t).await;
     let live = insert(&t, &new_published(&f, "A story readers read", at_hour(1))).await;
     let draft = insert(&t, &new_draft(&f, "A story nobody may read yet")).await;
-    t.add_views(&[(live, 100, 2), (live, 101, 1), (draft, 100, 5)]).await.expect("add");
-    t.add_views(&[(live, 100, 3)]).await.expect("add again");
-    let mut views = t.views_since(100).await.expect("views");
-    views.sort();
-    assert_eq!(views, vec![(live, 100, 5), (live, 101, 1)], "counts add up; drafts are left out");
-    assert_eq!(t.views_since(101).await.expect("views"), vec![(live, 101, 1)]);
+    t.add_views(&[views(live, 100, 2), views(live, 101, 1), views(draft, 100, 5)]).await.expect("add");
+    t.add_views(&[views(live, 100, 3)]).await.expect("add again");
+    let mut seen = t.views_since(100).await.expect("views");
+    seen.sort();
+    assert_eq!(seen, vec![views(live, 100, 5), views(live, 101, 1)], "counts add up; drafts are left out");
+    assert_eq!(t.views_since(101).await.expect("views"), vec![views(live, 101, 1)]);
     assert_eq!(t.prune_views(101).await.expect("prune"), 2, "minute 100 of both stories");
-    assert_eq!(t.article_status(live).await.expect("status").map(|s| s.0), Some(Status::Published));
+    assert_eq!(t.article_status(live).await.expect("status").map(|s| s.status), Some(Status::Published));
     assert_eq!(t.article_status(ArticleId(999_999)).await.expect("status"), None);
+}
+
+/// `n` views of `article` in `minute`.
+fn views(article: ArticleId, minute: i64, n: i64) -> courant_store::MinuteViews {
+    courant_store::MinuteViews { article, minute, views: n }
 }

@@ -80,7 +80,7 @@ pub mod throttle {
         let keys = keys(email, ip);
         let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
         let counted = store.login_failures(&names, now - WINDOW).await?;
-        let over = keys.iter().any(|(key, limit)| counted.iter().any(|(k, n)| k == key && n >= limit));
+        let over = keys.iter().any(|(key, limit)| counted.iter().any(|c| &c.key == key && c.failures >= *limit));
         // The window is counted from the first failure; waiting it out whole is the safe answer.
         Ok(over.then(|| WINDOW.whole_minutes() as u64))
     }
@@ -136,7 +136,7 @@ pub(super) async fn login(
     let found = app.store.user_for_login(&email).await?;
     // Hash even for an unknown address, so the answer takes as long either way.
     let (user, hash) = match found {
-        Some((u, h)) => (Some(u), h),
+        Some(found) => (Some(found.user), found.password_hash),
         None => (None, DUMMY_HASH.to_string()),
     };
     let ok = verify_password(form.get("password").to_string(), hash).await;

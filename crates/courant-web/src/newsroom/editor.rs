@@ -311,7 +311,7 @@ impl<'a> Editor<'a> {
             })
             .collect();
         let hero_image = match draft.hero_image_id {
-            Some(id) => app.store.image(id).await?.map(|(img, _)| img),
+            Some(id) => app.store.image(id).await?.map(|stored| stored.image),
             None => None,
         };
         let problems = draft_problems(draft, hero_image.as_ref());

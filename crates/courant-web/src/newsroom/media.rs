@@ -181,13 +181,13 @@ async fn image_page(
     errors: Vec<String>,
     done: Option<&str>,
 ) -> Result<String, AppError> {
-    let (image, by) = app.store.image(id).await?.ok_or(AppError::NotFound)?;
+    let courant_store::StoredImage { image, uploaded_by: by } = app.store.image(id).await?.ok_or(AppError::NotFound)?;
     let uses = app
         .store
         .articles_with_hero(image.id)
         .await?
         .into_iter()
-        .map(|(aid, headline)| Use { headline, edit_url: format!("/newsroom/articles/{aid}") })
+        .map(|a| Use { headline: a.headline, edit_url: format!("/newsroom/articles/{}", a.id) })
         .collect();
     let view = ImagePage {
         original_url: format!("/media/{}", image.file),

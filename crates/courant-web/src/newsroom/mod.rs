@@ -184,7 +184,9 @@ async fn guard(
     let (mut parts, body) = request.into_parts();
     let session_token = auth::cookie(&parts.headers, auth::SESSION_COOKIE).map(str::to_string);
     let session = match &session_token {
-        Some(t) => app.store.session(&auth::token_hash(t), now).await?.map(|(u, csrf)| (u, csrf, auth::token_hash(t))),
+        Some(t) => {
+            app.store.session(&auth::token_hash(t), now).await?.map(|s| (s.user, s.csrf_token, auth::token_hash(t)))
+        }
         None => None,
     };
     let posting = parts.method != Method::GET && parts.method != Method::HEAD;

@@ -135,7 +135,7 @@ pub(super) async fn preview(
     let authors = app.store.authors().await?;
     let all_sources = app.store.sources().await?;
     let hero = match draft.hero_image_id {
-        Some(id) => app.store.image(id).await?.map(|(i, _)| i),
+        Some(id) => app.store.image(id).await?.map(|stored| stored.image),
         None => None,
     };
     let now = OffsetDateTime::now_utc();

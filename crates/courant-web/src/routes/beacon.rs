@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use courant_core::{ArticleId, Status};
+use courant_store::ArticlePlace;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -44,7 +45,11 @@ async fn count(app: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>, id
         return Ok(());
     }
     let Ok(id) = id.trim().parse::<i64>() else { return Ok(()) };
-    let Some((Status::Published, root)) = app.store.article_status(ArticleId(id)).await? else { return Ok(()) };
+    let Some(ArticlePlace { status: Status::Published, root_section: root }) =
+        app.store.article_status(ArticleId(id)).await?
+    else {
+        return Ok(());
+    };
     let reader =
         Reader { address, user_agent, opted_out: header(headers, "dnt") == "1" || header(headers, "sec-gpc") == "1" };
     app.trending.record(ArticleId(id), root, &reader, time::OffsetDateTime::now_utc());

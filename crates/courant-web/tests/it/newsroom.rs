@@ -1341,7 +1341,7 @@ async fn uploads_are_checked_and_leave_the_store_unchanged() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("an upload leads to its picture's page: {}", show(&r)));
     assert_eq!(server.image_count().await, before + 1, "one upload, one picture more");
-    let (image, by) = server
+    let courant_store::StoredImage { image, uploaded_by: by } = server
         .store(move |s| async move { s.image(ImageId(id)).await })
         .await
         .expect("load the picture")

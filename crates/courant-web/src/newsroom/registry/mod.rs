@@ -139,7 +139,7 @@ pub(super) async fn delete<R: Registry>(
 
 /// Articles per section, author and source.
 async fn counts(app: &AppState) -> Result<HashMap<(String, i64), i64>, AppError> {
-    Ok(app.store.usage_counts().await?.into_iter().map(|(kind, id, n)| ((kind, id), n)).collect())
+    Ok(app.store.usage_counts().await?.into_iter().map(|u| ((u.kind, u.id), u.articles)).collect())
 }
 
 fn done(q: &HashMap<String, String>) -> Option<&str> {

@@ -55,8 +55,8 @@ async fn tags_page(
         .tags_with_counts()
         .await?
         .into_iter()
-        .filter(|(t, _)| needle.is_empty() || t.name.to_lowercase().contains(&needle))
-        .map(|(t, uses)| TagRow { id: t.id.0, name: t.name, slug: t.slug, uses })
+        .filter(|u| needle.is_empty() || u.tag.name.to_lowercase().contains(&needle))
+        .map(|u| TagRow { id: u.tag.id.0, name: u.tag.name, slug: u.tag.slug, uses: u.articles })
         .collect();
     let view = TagsView { tags, q: text.chars().take(100).collect(), used_by };
     page_html(app, me, "tags", "tags", "Tags", view, errors, done)
