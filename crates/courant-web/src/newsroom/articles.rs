@@ -2,7 +2,7 @@
 //! the editor uses to pin related stories. The editor itself is `editor.rs` (the page) and
 //! `writing.rs` (what its buttons do).
 
-use super::{Choice, Me, Pagination, page, page_number};
+use super::{Choice, Me, Page, Pagination, page_number};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Query, State};
@@ -74,7 +74,7 @@ pub(super) async fn dashboard(
         mine: rows(&app, NewsroomFilter { owner: Some(me.user.id), ..Default::default() }, 20).await?,
         show_queue,
     };
-    page(&app, Some(&me), "dashboard", "Dashboard", view, Vec::new(), q.get("done").map(String::as_str))
+    Page::of("dashboard", "Dashboard").response(&app, &me, view, Vec::new(), q.get("done").map(String::as_str))
 }
 
 #[derive(Serialize)]
@@ -138,7 +138,7 @@ pub(super) async fn list(
             .chain(authors.iter().map(|a| Choice::new(a.id.0, a.name.clone(), author == Some(a.id))))
             .collect(),
     };
-    page(&app, Some(&me), "articles", "Articles", view, Vec::new(), None)
+    Page::of("articles", "Articles").response(&app, &me, view, Vec::new(), None)
 }
 
 /// Sections as options, children indented under their parents.

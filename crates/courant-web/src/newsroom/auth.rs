@@ -2,7 +2,7 @@
 //! cookies, login throttling, and the pages to log in, log out, change a password and use a
 //! reset link.
 
-use super::{Me, Visitor, page, redirect};
+use super::{Me, Page, Visitor, redirect};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, State};
@@ -204,7 +204,7 @@ fn account_page(app: &AppState, me: &Me, errors: Vec<String>, notice: Option<&st
         forced: me.user.must_change_password,
         sessions_note: "Changing your password ends your other sessions.".into(),
     };
-    page(app, Some(me), "account", "Your account", view, errors, notice)
+    Page::of("account", "Your account").response(app, me, view, errors, notice)
 }
 
 /// `POST /newsroom/account/password`: sets a new password after checking the current one

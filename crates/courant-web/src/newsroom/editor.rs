@@ -4,7 +4,7 @@
 
 use super::articles::section_choices;
 use super::form::ArticleForm;
-use super::{Choice, Me, page_html};
+use super::{Choice, Me, Page};
 use crate::error::Explained;
 use crate::{AppError, AppState};
 use courant_core::*;
@@ -389,7 +389,7 @@ impl<'a> Editor<'a> {
             conflict,
         };
         let title = if draft.headline.is_empty() { "New article".to_string() } else { draft.headline.clone() };
-        page_html(app, self.me, "editor", "articles", &title, view, errors, notice)
+        Page::within("editor", "articles", &title).html(app, self.me, view, errors, notice)
     }
 }
 

@@ -6,7 +6,7 @@
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use courant_core::{AuthorId, Focal, SectionId, SourceId};
-use courant_newsroom::{ArticleInput, FieldError, Intent, PictureTexts, PictureUpdate, Upload};
+use courant_newsroom::{ArticleInput, FieldError, Intent, PictureTexts, PictureUpdate, Refusal, Upload};
 use courant_render::SiteClock;
 
 /// A file sent with a form.
@@ -95,7 +95,7 @@ pub(crate) struct ArticleForm {
     /// The version the writer opened the article at (0 when absent).
     pub version: i64,
     /// What the form could not read ("Authors: \"x\" is not a choice of this form").
-    pub unreadable: Vec<String>,
+    pub unreadable: Vec<FieldError>,
     /// The form's own texts as sent, to show the form again.
     pub related: String,
     pub new_sources: String,
@@ -112,7 +112,7 @@ impl ArticleForm {
                 match v.parse::<i64>() {
                     Ok(n) if !out.contains(&n) => out.push(n),
                     Ok(_) => {}
-                    Err(_) => unreadable.push(format!("{what}: {v:?} is not a choice of this form")),
+                    Err(_) => unreadable.push(FieldError::new(what, format!("{v:?} is not a choice of this form"))),
                 }
             }
             out
@@ -163,6 +163,13 @@ pub(crate) fn intent(button: &str, schedule_at: Option<time::OffsetDateTime>) ->
         "publish" => Intent::Publish,
         "unpublish" => Intent::Unpublish,
         _ => Intent::Save,
+    }
+}
+
+impl ArticleForm {
+    /// Refuses the form when some of it could not be read (nothing is asked of the newsroom then).
+    pub(crate) fn readable(&self) -> Result<(), Refusal> {
+        if self.unreadable.is_empty() { Ok(()) } else { Err(Refusal::Invalid(self.unreadable.clone())) }
     }
 }
 

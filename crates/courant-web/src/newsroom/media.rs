@@ -3,7 +3,7 @@
 //! told about a picture and where its crops centre.
 
 use super::form::{Form, PictureForm};
-use super::{Me, Pagination, page_html, page_number, redirect};
+use super::{Me, Page, Pagination, page_number, redirect};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -110,7 +110,7 @@ async fn library_page(
         q: text,
         pick,
     };
-    page_html(app, me, "media", "media", "Media library", view, errors, q.get("done").map(String::as_str))
+    Page::of("media", "Media library").html(app, me, view, errors, q.get("done").map(String::as_str))
 }
 
 /// `POST /newsroom/media`: uploads a picture into the library. Anything but a JPEG, PNG, WebP
@@ -195,7 +195,7 @@ async fn image_page(
         uses,
         can_edit: me.user.may_edit_picture(by),
     };
-    page_html(app, me, "image", "media", "Picture", view, errors, done)
+    Page::within("image", "media", "Picture").html(app, me, view, errors, done)
 }
 
 /// `POST /newsroom/media/{id}`: saves alt text, caption, credit, keywords and focal point;

@@ -170,7 +170,7 @@ impl Visitor {
         errors: Vec<String>,
     ) -> Result<Response, AppError> {
         let common = Common::new(app, None, &self.csrf, "login", title, errors, None);
-        render(app, template, common, view)
+        Ok(crate::respond::html(StatusCode::OK, app.newsroom_templates.render(template, &Rendered { common, view })?))
     }
 }
 
@@ -396,52 +396,50 @@ struct Rendered<T: Serialize> {
     view: T,
 }
 
-fn render(app: &AppState, template: &str, common: Common, view: impl Serialize) -> Result<Response, AppError> {
-    Ok(crate::respond::html(StatusCode::OK, app.newsroom_templates.render(template, &Rendered { common, view })?))
+/// A newsroom page to render: its template, the area it belongs to (marked in the navigation)
+/// and its title.
+pub(crate) struct Page<'a> {
+    template: &'a str,
+    nav: &'static str,
+    title: &'a str,
 }
 
-/// Renders the newsroom page named after its area (`nav`) for a logged-in user.
-pub(crate) fn page(
-    app: &AppState,
-    me: Option<&Me>,
-    nav: &'static str,
-    title: &str,
-    view: impl Serialize,
-    errors: Vec<String>,
-    notice: Option<&str>,
-) -> Result<Response, AppError> {
-    let csrf = me.map_or("", |m| m.csrf.as_str());
-    render(app, nav, Common::new(app, me, csrf, nav, title, errors, notice), view)
-}
+impl<'a> Page<'a> {
+    /// The page of an area, named after it (`sections`).
+    pub(crate) fn of(area: &'static str, title: &'a str) -> Page<'a> {
+        Page { template: area, nav: area, title }
+    }
 
-/// The HTML of the page `template` (in area `nav`) for a logged-in user, for a handler that
-/// answers with it as an error's page.
-pub(crate) fn page_html(
-    app: &AppState,
-    me: &Me,
-    template: &str,
-    nav: &'static str,
-    title: &str,
-    view: impl Serialize,
-    errors: Vec<String>,
-    notice: Option<&str>,
-) -> Result<String, AppError> {
-    let common = Common::new(app, Some(me), &me.csrf, nav, title, errors, notice);
-    Ok(app.newsroom_templates.render(template, &Rendered { common, view })?)
-}
+    /// Page `template` within area `nav` (`section` within `sections`).
+    pub(crate) fn within(template: &'a str, nav: &'static str, title: &'a str) -> Page<'a> {
+        Page { template, nav, title }
+    }
 
-/// Renders the page `template` (in area `nav`) for a logged-in user.
-pub(crate) fn page_in(
-    app: &AppState,
-    me: &Me,
-    template: &str,
-    nav: &'static str,
-    title: &str,
-    view: impl Serialize,
-    errors: Vec<String>,
-    notice: Option<&str>,
-) -> Result<Response, AppError> {
-    Ok(crate::respond::html(StatusCode::OK, page_html(app, me, template, nav, title, view, errors, notice)?))
+    /// The HTML for a logged-in user: `view` within what every page shows, with the errors of a
+    /// refused form and the message of what was just done.
+    pub(crate) fn html(
+        self,
+        app: &AppState,
+        me: &Me,
+        view: impl Serialize,
+        errors: Vec<String>,
+        notice: Option<&str>,
+    ) -> Result<String, AppError> {
+        let common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, notice);
+        Ok(app.newsroom_templates.render(self.template, &Rendered { common, view })?)
+    }
+
+    /// [`Page::html`] as a 200 response.
+    pub(crate) fn response(
+        self,
+        app: &AppState,
+        me: &Me,
+        view: impl Serialize,
+        errors: Vec<String>,
+        notice: Option<&str>,
+    ) -> Result<Response, AppError> {
+        Ok(crate::respond::html(StatusCode::OK, self.html(app, me, view, errors, notice)?))
+    }
 }
 
 /// Renders the refusal and error page inside the newsroom.

@@ -2,7 +2,7 @@
 //! publication's settings, and editors' audit log of what was published, unpublished, corrected and who changed whose role.
 
 use super::form::Form;
-use super::{Choice, Me, page, page_html, redirect};
+use super::{Choice, Me, Page, redirect};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -77,7 +77,7 @@ async fn users_page(
         })
         .collect();
     let view = UsersView { users, roles: roles(Role::Contributor), created };
-    page_html(app, me, "users", "users", "Users", view, errors, None)
+    Page::of("users", "Users").html(app, me, view, errors, None)
 }
 
 /// `POST /newsroom/users`: adds a user with a one-time password, shown once on the page that
@@ -160,7 +160,7 @@ async fn user_page(
             disabled: u.disabled,
         },
     };
-    page_html(app, me, "user", "users", &u.name, view, errors, done)
+    Page::within("user", "users", &u.name).html(app, me, view, errors, done)
 }
 
 /// `POST /newsroom/users/{id}`: changes name, role, byline, or disables the account (its
@@ -244,7 +244,7 @@ pub(super) async fn audit(
             article_url: e.article_id.map(|a| format!("/newsroom/articles/{a}")),
         })
         .collect();
-    page(&app, Some(&me), "audit", "Audit log", AuditView { entries, older_url }, Vec::new(), None)
+    Page::of("audit", "Audit log").response(&app, &me, AuditView { entries, older_url }, Vec::new(), None)
 }
 
 #[derive(Serialize)]
@@ -281,7 +281,7 @@ fn settings_page(
         site_url: site.url.clone(),
         timezone: site.timezone.clone(),
     };
-    page(app, Some(me), "settings", "Settings", view, errors, done)
+    Page::of("settings", "Settings").response(app, me, view, errors, done)
 }
 
 /// `POST /newsroom/settings`: checks and stores the publication's settings, then puts them in

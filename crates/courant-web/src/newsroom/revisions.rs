@@ -2,7 +2,7 @@
 //! revisions, word by word. (Restoring one is an action of the editor: `writing.rs`.)
 
 use super::editor::{Names, fields_of};
-use super::{Me, page_in};
+use super::{Me, Page};
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -58,7 +58,13 @@ pub(super) async fn revisions(
             .collect(),
         restore_allowed: me.user.may_edit(meta.owner_id, meta.status),
     };
-    page_in(&app, &me, "revisions", "articles", &format!("Revisions: {}", article.headline), view, Vec::new(), None)
+    Page::within("revisions", "articles", &format!("Revisions: {}", article.headline)).response(
+        &app,
+        &me,
+        view,
+        Vec::new(),
+        None,
+    )
 }
 
 fn head(a: &Article) -> ArticleHead {
@@ -120,5 +126,11 @@ pub(super) async fn diff(
         ),
     };
     let view = DiffView { article: head(&article), from: label(&from), to: label(&to), fields };
-    page_in(&app, &me, "diff", "articles", &format!("Changes: {}", article.headline), view, Vec::new(), None)
+    Page::within("diff", "articles", &format!("Changes: {}", article.headline)).response(
+        &app,
+        &me,
+        view,
+        Vec::new(),
+        None,
+    )
 }

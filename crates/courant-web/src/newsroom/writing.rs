@@ -42,15 +42,11 @@ pub(super) async fn create(
     Extension(form): Extension<Arc<Form>>,
 ) -> Result<Response, AppError> {
     let sent = ArticleForm::read(&form, app.renderer().clock());
-    let editor = Editor::new_article(&app, &me);
-    if !sent.unreadable.is_empty() {
-        return Err(editor.refused(&sent, sent.unreadable.clone()).await);
-    }
-    match app.newsroom.create(&me.user, sent.input.clone(), sent.intent).await {
-        Ok(saved) => after_save(&app, &me, saved).await,
-        Err(Refusal::Invalid(errors)) => Err(editor.refused(&sent, super::messages(&errors)).await),
-        Err(refusal) => Err(refusal.into()),
-    }
+    let outcome = match sent.readable() {
+        Ok(()) => app.newsroom.create(&me.user, sent.input.clone(), sent.intent).await,
+        Err(refusal) => Err(refusal),
+    };
+    answer(&app, &me, &sent, None, outcome).await
 }
 
 /// `POST /newsroom/articles/{id}`: saves the editor over the version it was opened at, then
@@ -64,26 +60,33 @@ pub(super) async fn save(
     Path(id): Path<ArticleId>,
 ) -> Result<Response, AppError> {
     let sent = ArticleForm::read(&form, app.renderer().clock());
-    if !sent.unreadable.is_empty() {
-        let editor = Editor::open(&app, &me, id).await?;
-        return Err(editor.refused(&sent, sent.unreadable.clone()).await);
-    }
-    match app.newsroom.save(&me.user, id, sent.version, sent.input.clone(), sent.intent).await {
-        Ok(saved) => after_save(&app, &me, saved).await,
-        Err(Refusal::Invalid(errors)) => {
-            Err(Editor::open(&app, &me, id).await?.refused(&sent, super::messages(&errors)).await)
-        }
-        Err(Refusal::Conflict(conflict)) => Err(Editor::open(&app, &me, id).await?.conflict(&sent, &conflict).await),
-        Err(refusal) => Err(refusal.into()),
-    }
+    let outcome = match sent.readable() {
+        Ok(()) => app.newsroom.save(&me.user, id, sent.version, sent.input.clone(), sent.intent).await,
+        Err(refusal) => Err(refusal),
+    };
+    answer(&app, &me, &sent, Some(id), outcome).await
 }
 
-/// After a create or save: the editor with what was done, or, when the button's move was
-/// refused (the content is saved), the editor saying why.
-async fn after_save(app: &AppState, me: &Me, saved: Saved) -> Result<Response, AppError> {
-    match saved.move_refused {
-        Some(why) => Err(Editor::open(app, me, saved.id).await?.move_refused(why).await),
-        None => Ok(redirect(&format!("/newsroom/articles/{}?done={}", saved.id, saved.done.code()))),
+/// The answer to a create or save of article `id` (none for a new one): the editor with what
+/// was done; the editor again with what was wrong, or with both versions of a conflict; or,
+/// when the button's move was refused (the content is saved), the editor saying why.
+async fn answer(
+    app: &AppState,
+    me: &Me,
+    sent: &ArticleForm,
+    id: Option<ArticleId>,
+    outcome: Result<Saved, Refusal>,
+) -> Result<Response, AppError> {
+    let editor = async || match id {
+        Some(id) => Editor::open(app, me, id).await,
+        None => Ok(Editor::new_article(app, me)),
+    };
+    match outcome {
+        Ok(Saved { id, move_refused: Some(why), .. }) => Err(Editor::open(app, me, id).await?.move_refused(why).await),
+        Ok(saved) => Ok(redirect(&format!("/newsroom/articles/{}?done={}", saved.id, saved.done.code()))),
+        Err(Refusal::Invalid(errors)) => Err(editor().await?.refused(sent, super::messages(&errors)).await),
+        Err(Refusal::Conflict(conflict)) => Err(editor().await?.conflict(sent, &conflict).await),
+        Err(refusal) => Err(refusal.into()),
     }
 }
 
@@ -97,9 +100,7 @@ pub(super) async fn autosave(
     Path(id): Path<ArticleId>,
 ) -> Result<Response, AppError> {
     let sent = ArticleForm::read(&form, app.renderer().clock());
-    if !sent.unreadable.is_empty() {
-        return Err(AppError::invalid(sent.unreadable));
-    }
+    sent.readable()?;
     let answer = match app.newsroom.autosave(&me.user, id, sent.version, sent.input).await {
         Ok(Autosaved::Unchanged { version }) => serde_json::json!({"version": version, "saved_at": "no changes"}),
         Ok(Autosaved::Saved { version, at }) => {

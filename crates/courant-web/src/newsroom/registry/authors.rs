@@ -1,7 +1,7 @@
 //! Authors: bylines with a title, a biography and a portrait (`/newsroom/authors`).
 
 use super::super::form::Form;
-use super::super::{Me, page_html};
+use super::super::{Me, Page};
 use super::{Registry, counts};
 use crate::{AppError, AppState};
 use courant_core::*;
@@ -84,7 +84,7 @@ impl Registry for Authors {
                 title: a.title,
             })
             .collect();
-        page_html(app, me, "authors", "authors", "Authors", AuthorsView { authors }, errors, done)
+        Page::of("authors", "Authors").html(app, me, AuthorsView { authors }, errors, done)
     }
 
     async fn item_page(
@@ -105,7 +105,7 @@ impl Registry for Authors {
             title: a.title,
             bio: a.bio,
         };
-        page_html(app, me, "author", "authors", &a.name, AuthorView { author, used_by }, errors, done)
+        Page::within("author", "authors", &a.name).html(app, me, AuthorView { author, used_by }, errors, done)
     }
 
     async fn create(app: &AppState, me: &Me, form: &Form) -> Result<String, Refusal> {

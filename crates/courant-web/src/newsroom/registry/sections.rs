@@ -2,7 +2,7 @@
 
 use super::super::articles::section_choices;
 use super::super::form::Form;
-use super::super::{Choice, Me, page_html};
+use super::super::{Choice, Me, Page};
 use super::{Registry, counts};
 use crate::{AppError, AppState};
 use courant_core::*;
@@ -80,7 +80,7 @@ impl Registry for Sections {
                 .collect(),
             parents: std::iter::once(Choice::new("", "Top level", true)).chain(section_choices(&all, None)).collect(),
         };
-        page_html(app, me, "sections", "sections", "Sections", view, errors, done)
+        Page::of("sections", "Sections").html(app, me, view, errors, done)
     }
 
     async fn item_page(
@@ -104,7 +104,7 @@ impl Registry for Sections {
             position: s.position,
         };
         let view = SectionView { section, parents, used_by };
-        page_html(app, me, "section", "sections", &s.name, view, errors, done)
+        Page::within("section", "sections", &s.name).html(app, me, view, errors, done)
     }
 
     async fn create(app: &AppState, me: &Me, form: &Form) -> Result<String, Refusal> {

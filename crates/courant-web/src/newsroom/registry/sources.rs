@@ -2,7 +2,7 @@
 //! (`/newsroom/sources`).
 
 use super::super::form::Form;
-use super::super::{Choice, Me, page_html};
+use super::super::{Choice, Me, Page};
 use super::{Registry, counts};
 use crate::{AppError, AppState};
 use courant_core::*;
@@ -72,7 +72,7 @@ impl Registry for Sources {
             })
             .collect();
         let view = SourcesView { sources, kinds: kinds("agency") };
-        page_html(app, me, "sources", "sources", "Sources", view, errors, done)
+        Page::of("sources", "Sources").html(app, me, view, errors, done)
     }
 
     async fn item_page(
@@ -86,7 +86,7 @@ impl Registry for Sources {
         let s = app.store.source(id).await?.ok_or(AppError::NotFound)?;
         let title = s.name.clone();
         let view = SourceView { kinds: kinds(&s.kind), source: s, used_by };
-        page_html(app, me, "source", "sources", &title, view, errors, done)
+        Page::within("source", "sources", &title).html(app, me, view, errors, done)
     }
 
     async fn create(app: &AppState, me: &Me, form: &Form) -> Result<String, Refusal> {

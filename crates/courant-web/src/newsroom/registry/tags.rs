@@ -2,7 +2,7 @@
 //! are made on the fly by writers, so there is no form to add one and no page of one's own.
 
 use super::super::form::Form;
-use super::super::{Me, page_html, redirect};
+use super::super::{Me, Page, redirect};
 use super::done;
 use crate::{AppError, AppState};
 use axum::Extension;
@@ -59,7 +59,7 @@ async fn tags_page(
         .map(|u| TagRow { id: u.tag.id.0, name: u.tag.name, slug: u.tag.slug, uses: u.articles })
         .collect();
     let view = TagsView { tags, q: text.chars().take(100).collect(), used_by };
-    page_html(app, me, "tags", "tags", "Tags", view, errors, done)
+    Page::of("tags", "Tags").html(app, me, view, errors, done)
 }
 
 /// The tags page again with why the action was refused; anything else as it is.
