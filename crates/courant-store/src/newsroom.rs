@@ -230,22 +230,6 @@ impl Store {
         self.commit(tx).await
     }
 
-    /// Logs an action done outside the store's own writes (e.g. restoring a revision).
-    pub async fn record_audit(
-        &self,
-        at: OffsetDateTime,
-        by: Option<UserId>,
-        action: AuditAction,
-        article: Option<ArticleId>,
-        subject: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        audit(&mut tx, at, by, action, article, subject, detail).await?;
-        self.commit(tx).await?;
-        Ok(())
-    }
-
     /// An article's revisions, newest first.
     pub async fn revisions(&self, article: ArticleId) -> Result<Vec<RevisionInfo>, StoreError> {
         let rows = sqlx::query(

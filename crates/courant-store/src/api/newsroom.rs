@@ -86,19 +86,6 @@ impl Store {
         on_backend!(self, b => b.correct_article(id, text, by, at).await)
     }
 
-    /// Logs an action done outside the store's own writes (e.g. restoring a revision).
-    pub async fn record_audit(
-        &self,
-        at: OffsetDateTime,
-        by: Option<UserId>,
-        action: AuditAction,
-        article: Option<ArticleId>,
-        subject: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, b => b.record_audit(at, by, action, article, subject, detail).await)
-    }
-
     /// An article's revisions, without their content, newest first.
     pub async fn revisions(&self, article: ArticleId) -> Result<Vec<RevisionInfo>, StoreError> {
         on_backend!(self, b => b.revisions(article).await)
