@@ -1,0 +1,69 @@
+//! Every newsroom page kind passes the Nu Html Checker.
+
+use super::server::Server;
+use super::*;
+use courant_core::Role;
+
+/// Every newsroom page kind passes the Nu Html Checker, as an admin sees it, with a conflict
+/// and a refusal among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newsroom_pages_pass_the_nu_html_checker() {
+    let app = app();
+    let f = &app.fixture;
+    let server = Server::shared();
+    let (admin, email) = server.new_user(Role::Admin, "vnu").await;
+    let session = server.login(&email, PASSWORD).await;
+    let id = server.draft_owned_by(admin.id, &format!("Checked draft {}", unique("vnu"))).await;
+    // Two saves make revisions to compare; a stale third is a conflict page.
+    let opened = server.editor_fields(&session, &format!("/newsroom/articles/{id}")).await;
+    let first = server
+        .post_form(&session, &format!("/newsroom/articles/{id}"), &with(opened.clone(), &[("standfirst", "One.")]))
+        .await;
+    assert_eq!(first.status, 303, "{}", show(&first));
+    let conflict =
+        server.post_form(&session, &format!("/newsroom/articles/{id}"), &with(opened, &[("standfirst", "Two.")])).await;
+    assert_eq!(conflict.status, 409, "{}", show(&conflict));
+    let revisions = server.store(move |s| async move { s.revisions(id).await }).await.expect("revisions");
+    let (newest, oldest) = (revisions[0].id, revisions[revisions.len() - 1].id);
+    let hero = f.main.hero.as_ref().expect("fixture hero").id;
+    let anonymous = Session::anonymous();
+    let pages: Vec<(&str, String, &Session)> = vec![
+        ("login", "/newsroom/login".into(), &anonymous),
+        ("dashboard", "/newsroom/".into(), &session),
+        ("articles", "/newsroom/articles?status=draft".into(), &session),
+        ("new", "/newsroom/articles/new".into(), &session),
+        ("editor", format!("/newsroom/articles/{id}"), &session),
+        ("editor-published", format!("/newsroom/articles/{}", f.main.id), &session),
+        ("revisions", format!("/newsroom/articles/{id}/revisions"), &session),
+        ("diff", format!("/newsroom/articles/{id}/diff?from={oldest}&to={newest}"), &session),
+        ("media", "/newsroom/media".into(), &session),
+        ("media-pick", format!("/newsroom/media?pick={id}"), &session),
+        ("image", format!("/newsroom/media/{hero}"), &session),
+        ("sections", "/newsroom/sections".into(), &session),
+        ("section", format!("/newsroom/sections/{}", f.news.id), &session),
+        ("tags", "/newsroom/tags".into(), &session),
+        ("authors", "/newsroom/authors".into(), &session),
+        ("author", format!("/newsroom/authors/{}", f.author.id), &session),
+        ("sources", "/newsroom/sources".into(), &session),
+        ("source", format!("/newsroom/sources/{}", f.sources[0].id), &session),
+        ("users", "/newsroom/users".into(), &session),
+        ("user", format!("/newsroom/users/{}", admin.id), &session),
+        ("audit", "/newsroom/audit".into(), &session),
+        ("settings", "/newsroom/settings".into(), &session),
+        ("account", "/newsroom/account".into(), &session),
+        ("not-found", "/newsroom/articles/999999999".into(), &session),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    for (name, path, who) in &pages {
+        let r = server.get(who, path).await;
+        assert!(r.status == 200 || (*name == "not-found" && r.status == 404), "{name}: {}", show(&r));
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, &r.body).expect("write page");
+        files.push(file);
+    }
+    let file = dir.path().join("conflict.html");
+    std::fs::write(&file, &conflict.body).expect("write page");
+    files.push(file);
+    crate::validity::assert_valid_html(&files);
+}
