@@ -17,7 +17,7 @@ mod users;
 pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, Saved};
 pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Upload};
 pub use registry::{AuthorFields, SectionFields, SourceFields};
-pub use users::{MemberFields, NewMember, RESET_HOURS};
+pub use users::{MemberFields, NewMember, NewPassword, RESET_HOURS};
 
 use courant_core::Invalid;
 use courant_store::{Store, StoreError};

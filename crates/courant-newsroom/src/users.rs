@@ -1,9 +1,10 @@
 //! The newsroom's people and the publication's settings: admins add users (with a one-time
 //! password), change their role, byline and status, and issue password links; the command line
-//! does the same for the first admin. Each action is one store transaction with its audit entry.
+//! does the same for the first admin; everyone changes their own password, or sets one through
+//! a link. Each action is one store transaction with its audit entry.
 
-use crate::secrets::{hash_password, one_time_password, token, token_hash};
-use crate::{Newsroom, Refusal};
+use crate::secrets::{hash_password, one_time_password, token, token_hash, verify_password};
+use crate::{FieldError, Newsroom, Refusal};
 use courant_core::*;
 use courant_store::{NewUser, UserUpdate};
 use time::{Duration, OffsetDateTime};
@@ -86,6 +87,67 @@ impl Newsroom {
     pub async fn save_setting(&self, by: &User, key: &str, value: &str) -> Result<(), Refusal> {
         admin(by)?;
         Ok(self.store.set_setting(key, value, by.id, OffsetDateTime::now_utc()).await?)
+    }
+}
+
+/// A new password as typed twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPassword {
+    pub password: String,
+    pub repeated: String,
+}
+
+impl NewPassword {
+    /// Checks the password against the rules and that both typings match.
+    fn check(&self, field: &str) -> Result<(), Refusal> {
+        if let Err(e) = check_password(&self.password) {
+            return Err(Refusal::invalid(field, e.message));
+        }
+        if self.password != self.repeated {
+            return Err(Refusal::Invalid(vec![FieldError::new(field, "the two typings differ.")]));
+        }
+        Ok(())
+    }
+}
+
+impl Newsroom {
+    /// Sets a new password for `by`, after checking their current one (not asked when they must
+    /// change a one-time password); their other sessions end, `keep_session` (a session token's
+    /// hash) stays.
+    pub async fn change_password(
+        &self,
+        by: &User,
+        current: &str,
+        new: &NewPassword,
+        keep_session: &str,
+    ) -> Result<(), Refusal> {
+        if !by.must_change_password {
+            let hash = self.store.password_hash(by.id).await?.unwrap_or_default();
+            if !verify_password(current.to_string(), hash).await {
+                return Err(Refusal::invalid("Current password", "it is not right."));
+            }
+        }
+        new.check("New password")?;
+        let hash = hash_password(new.password.clone())
+            .await
+            .map_err(|source| Refusal::Failed { context: "hashing a password failed", source })?;
+        Ok(self.store.set_password(by.id, &hash, false, Some(keep_session)).await?)
+    }
+
+    /// Sets a password through a one-time link (`token` as the link carries it) and uses the
+    /// link up; every session of the user ends. Answers with the user, to log them in.
+    pub async fn reset_password(&self, token: &str, new: &NewPassword) -> Result<User, Refusal> {
+        let hash = token_hash(token);
+        let now = OffsetDateTime::now_utc();
+        self.store.password_reset_user(&hash, now).await?.ok_or(Refusal::NotFound("password link"))?;
+        new.check("Password")?;
+        let new_hash = hash_password(new.password.clone())
+            .await
+            .map_err(|source| Refusal::Failed { context: "hashing a password failed", source })?;
+        match self.store.use_password_reset(&hash, &new_hash, now).await {
+            Err(courant_store::StoreError::NotFound(_)) => Err(Refusal::NotFound("password link")),
+            done => Ok(done?),
+        }
     }
 }
 

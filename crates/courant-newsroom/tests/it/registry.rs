@@ -2,7 +2,9 @@
 
 use crate::support::*;
 use courant_core::*;
-use courant_newsroom::{AuthorFields, Intent, MemberFields, NewMember, Refusal, SectionFields, SourceFields};
+use courant_newsroom::{
+    AuthorFields, Intent, MemberFields, NewMember, NewPassword, Refusal, SectionFields, SourceFields,
+};
 
 #[tokio::test]
 async fn editors_keep_the_registries_and_contributors_cannot() {
@@ -113,4 +115,46 @@ async fn admins_add_users_who_get_a_one_time_password() {
         .await
         .expect("read");
     assert_eq!(found.map(|u| u.id), Some(user.id), "the link's token is stored as its hash");
+}
+
+#[tokio::test]
+async fn passwords_change_with_the_current_one_and_links_work_once() {
+    let desk = Desk::new().await;
+    let (user, one_time) = desk
+        .newsroom
+        .create_user(None, NewMember { email: "pat@desk.example".into(), name: "Pat".into(), role: Role::Editor })
+        .await
+        .expect("added");
+    let new = |p: &str, again: &str| NewPassword { password: p.into(), repeated: again.into() };
+    let fresh = "a long new password for pat";
+    let refused = desk.newsroom.change_password(&user, "", &new(fresh, "another one entirely"), "").await;
+    assert!(matches!(refused, Err(Refusal::Invalid(_))), "two different typings: {refused:?}");
+    let refused = desk.newsroom.change_password(&user, "", &new("short", "short"), "").await;
+    assert!(matches!(refused, Err(Refusal::Invalid(_))), "too short: {refused:?}");
+    // Right after a one-time password the current one is not asked.
+    desk.newsroom.change_password(&user, "", &new(fresh, fresh), "").await.expect("changed");
+    let user = desk.newsroom.store().user(user.id).await.expect("read").expect("exists");
+    assert!(!user.must_change_password);
+    let hash = desk.newsroom.store().password_hash(user.id).await.expect("read").expect("set");
+    assert!(courant_newsroom::secrets::verify_password(fresh.into(), hash).await);
+    assert!(
+        !courant_newsroom::secrets::verify_password(
+            one_time,
+            desk.newsroom.store().password_hash(user.id).await.expect("read").expect("set")
+        )
+        .await
+    );
+    let wrong = desk
+        .newsroom
+        .change_password(&user, "not it", &new("yet another long password", "yet another long password"), "")
+        .await;
+    assert!(matches!(wrong, Err(Refusal::Invalid(_))), "the current password is checked: {wrong:?}");
+
+    let token = desk.newsroom.password_link(None, &user).await.expect("a link");
+    let mismatch = desk.newsroom.reset_password(&token, &new("through the link we go", "through a link we go")).await;
+    assert!(matches!(mismatch, Err(Refusal::Invalid(_))), "{mismatch:?}");
+    let reset = desk.newsroom.reset_password(&token, &new("through the link we go", "through the link we go")).await;
+    assert_eq!(reset.expect("set through the link").id, user.id);
+    let again = desk.newsroom.reset_password(&token, &new("and once more we go", "and once more we go")).await;
+    assert!(matches!(again, Err(Refusal::NotFound(_))), "a link works once: {again:?}");
 }

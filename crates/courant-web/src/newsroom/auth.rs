@@ -8,8 +8,9 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use courant_core::{User, check_password};
-pub use courant_newsroom::secrets::{hash_password, token, token_hash, verify_password};
+use courant_core::User;
+pub(crate) use courant_newsroom::secrets::{token, token_hash, verify_password};
+use courant_newsroom::{NewPassword, Refusal};
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -214,23 +215,13 @@ pub(super) async fn change_password(
     Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<super::form::Form>>,
 ) -> Result<Response, AppError> {
-    if !me.user.must_change_password {
-        let hash = app.store.password_hash(me.user.id).await?.unwrap_or_default();
-        if !verify_password(form.get("current").to_string(), hash).await {
-            return account_page(&app, &me, vec!["Your current password is not right.".into()], None);
-        }
+    let new = NewPassword { password: form.get("password").into(), repeated: form.get("password2").into() };
+    match app.newsroom.change_password(&me.user, form.get("current"), &new, &me.session_hash).await {
+        Ok(()) => Ok(redirect("/newsroom/?done=password")),
+        // The form again, with what to change.
+        Err(Refusal::Invalid(errors)) => account_page(&app, &me, super::messages(&errors), None),
+        Err(refusal) => Err(refusal.into()),
     }
-    let password = form.get("password");
-    if let Err(e) = check_password(password) {
-        return account_page(&app, &me, vec![format!("New password: {}", e.message)], None);
-    }
-    if password != form.get("password2") {
-        return account_page(&app, &me, vec!["The two new passwords differ.".into()], None);
-    }
-    let hash =
-        hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
-    app.store.set_password(me.user.id, &hash, false, Some(&me.session_hash)).await?;
-    Ok(redirect("/newsroom/?done=password"))
 }
 
 #[derive(Serialize)]
@@ -266,28 +257,22 @@ pub(super) async fn reset(
     Extension(form): Extension<Arc<super::form::Form>>,
     Path(reset): Path<String>,
 ) -> Result<Response, AppError> {
-    let hash = token_hash(&reset);
-    let user = app.store.password_reset_user(&hash, OffsetDateTime::now_utc()).await?.ok_or_else(expired_link)?;
-    let password = form.get("password");
-    let problem = match check_password(password) {
-        Err(e) => Some(format!("Password: {}", e.message)),
-        Ok(()) if password != form.get("password2") => Some("The two passwords differ.".into()),
-        Ok(()) => None,
-    };
-    if let Some(problem) = problem {
-        let view = ResetView { email: user.email, action: format!("/newsroom/reset/{reset}") };
-        return visitor.page(&app, "reset", "Choose a password", view, vec![problem]);
+    let new = NewPassword { password: form.get("password").into(), repeated: form.get("password2").into() };
+    match app.newsroom.reset_password(&reset, &new).await {
+        Ok(user) => {
+            let mut response = redirect("/newsroom/?done=password");
+            start_session(&app, &user, &mut response).await?;
+            Ok(response.into_response())
+        }
+        Err(Refusal::Invalid(errors)) => {
+            let user = app.store.password_reset_user(&token_hash(&reset), OffsetDateTime::now_utc()).await?;
+            let user = user.ok_or_else(expired_link)?;
+            let view = ResetView { email: user.email, action: format!("/newsroom/reset/{reset}") };
+            visitor.page(&app, "reset", "Choose a password", view, super::messages(&errors))
+        }
+        Err(Refusal::NotFound(_)) => Err(expired_link()),
+        Err(refusal) => Err(refusal.into()),
     }
-    let new_hash =
-        hash_password(password.to_string()).await.map_err(|e| AppError::internal("hashing a password failed", e))?;
-    let user =
-        app.store.use_password_reset(&hash, &new_hash, OffsetDateTime::now_utc()).await.map_err(|e| match e {
-            courant_store::StoreError::NotFound(_) => expired_link(),
-            e => e.into(),
-        })?;
-    let mut response = redirect("/newsroom/?done=password");
-    start_session(&app, &user, &mut response).await?;
-    Ok(response.into_response())
 }
 
 #[cfg(test)]
