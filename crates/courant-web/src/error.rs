@@ -33,6 +33,9 @@ pub enum AppError {
     /// The client sent too many requests; it may try again after this many seconds.
     #[error("rate limited")]
     TooManyRequests { retry_after: u64 },
+    /// Who is asking could not be told (a login refused); says why.
+    #[error("unauthorized: {}", .0.message)]
+    Unauthorized(Explained),
     /// The user may not do this; says why.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -99,6 +102,7 @@ impl AppError {
         match self {
             AppError::Invalid(e) => AppError::Invalid(Explained { page: Some(page), ..e }),
             AppError::Conflict(e) => AppError::Conflict(Explained { page: Some(page), ..e }),
+            AppError::Unauthorized(e) => AppError::Unauthorized(Explained { page: Some(page), ..e }),
             other => other,
         }
     }
@@ -112,6 +116,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::InvalidParameter { .. } => "invalid_parameter",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
@@ -128,6 +133,7 @@ impl AppError {
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) | AppError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -143,7 +149,9 @@ impl AppError {
             AppError::NotFound => "Nothing is published at this address.".into(),
             AppError::Gone => "This story has been withdrawn.".into(),
             AppError::BadRequest(why) | AppError::Forbidden(why) | AppError::TooLarge(why) => why.clone(),
-            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => e.message.clone(),
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) | AppError::Unauthorized(e) => {
+                e.message.clone()
+            }
             AppError::InvalidParameter { name, message } => format!("The parameter `{name}` {message}"),
             AppError::TooManyRequests { retry_after } => {
                 format!("Too many requests from your address; try again in {retry_after} seconds.")
@@ -161,7 +169,7 @@ impl AppError {
             AppError::BadRequest(why) => tracing::debug!(why, "bad request"),
             AppError::InvalidParameter { name, message } => tracing::debug!(name, message, "bad parameter"),
             AppError::Forbidden(why) => tracing::info!(why, "forbidden"),
-            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => {
+            AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) | AppError::Unauthorized(e) => {
                 tracing::debug!(message = %e.message, "refused")
             }
             AppError::TooLarge(why) => tracing::debug!(why, "too large"),
@@ -252,7 +260,9 @@ impl IntoResponse for AppError {
                 _ => None,
             },
             heading: match &self {
-                AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) => Some(e.heading.clone()),
+                AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) | AppError::Unauthorized(e) => {
+                    Some(e.heading.clone())
+                }
                 AppError::Forbidden(_) => Some("Not allowed".into()),
                 AppError::TooLarge(_) => Some("Too large".into()),
                 _ => None,
@@ -265,7 +275,8 @@ impl IntoResponse for AppError {
         let mut response = match self {
             AppError::BadRequest(why) => (status, why).into_response(),
             AppError::Invalid(Explained { page: Some(html), .. })
-            | AppError::Conflict(Explained { page: Some(html), .. }) => {
+            | AppError::Conflict(Explained { page: Some(html), .. })
+            | AppError::Unauthorized(Explained { page: Some(html), .. }) => {
                 // The handler's own page (the form with its errors) is the answer.
                 return crate::respond::html(status, html);
             }

@@ -3,6 +3,7 @@
 //! reset link.
 
 use super::{Me, Page, Visitor, redirect};
+use crate::error::Explained;
 use crate::{AppError, AppState};
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, State};
@@ -124,10 +125,8 @@ pub(super) async fn login(
     let ip = peer.map_or(IpAddr::from([127, 0, 0, 1]), |p| p.0.0.ip());
     let email = form.get("email").trim().to_string();
     let refuse = |message: String| {
-        visitor.page(&app, "login", "Log in", LoginView { email: email.clone() }, vec![message]).map(|mut r| {
-            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-            r
-        })
+        let page = visitor.html(&app, "login", "Log in", LoginView { email: email.clone() }, vec![message.clone()])?;
+        Err(AppError::Unauthorized(Explained::new("Not logged in", message)).with_page(page))
     };
     let now = OffsetDateTime::now_utc();
     if let Some(minutes) = throttle::blocked(&app.store, &email, ip, now).await? {
@@ -243,7 +242,7 @@ pub(super) async fn reset_form(
 }
 
 fn expired_link() -> AppError {
-    AppError::Expired(crate::error::Explained::new(
+    AppError::Expired(Explained::new(
         "This link does not work",
         "The link was used already, has expired, or was never issued. Ask an admin for a new one.",
     ))

@@ -161,6 +161,20 @@ pub(crate) struct Visitor {
 }
 
 impl Visitor {
+    /// The HTML of page `template` open to all.
+    fn html(
+        &self,
+        app: &AppState,
+        template: &str,
+        title: &str,
+        view: impl Serialize,
+        errors: Vec<String>,
+    ) -> Result<String, AppError> {
+        let common = Common::new(app, None, &self.csrf, "login", title, errors, None);
+        Ok(app.newsroom_templates.render(template, &Rendered { common, view })?)
+    }
+
+    /// [`Visitor::html`] as a 200 response.
     fn page(
         &self,
         app: &AppState,
@@ -169,8 +183,7 @@ impl Visitor {
         view: impl Serialize,
         errors: Vec<String>,
     ) -> Result<Response, AppError> {
-        let common = Common::new(app, None, &self.csrf, "login", title, errors, None);
-        Ok(crate::respond::html(StatusCode::OK, app.newsroom_templates.render(template, &Rendered { common, view })?))
+        Ok(crate::respond::html(StatusCode::OK, self.html(app, template, title, view, errors)?))
     }
 }
 
