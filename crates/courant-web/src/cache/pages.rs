@@ -319,8 +319,9 @@ pub(crate) async fn serve(
     // The page goes out as rendered at once; it is compressed and kept behind the answer, while
     // other requests for it wait for the kept copy (they hold on the flight's lock).
     let (mut parts, body) = rendered.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match axum::body::to_bytes(body, 32 * 1024 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(e) => return crate::AppError::internal("reading a rendered page", e).into_response(),
     };
     let kept_headers = parts.headers.clone();
     let body_copy = bytes.clone();

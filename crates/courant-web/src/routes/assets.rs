@@ -20,14 +20,10 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// `GET /healthz`: 200 when the store answers, 503 otherwise.
-async fn healthz(State(app): State<AppState>) -> Response {
-    match app.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n").into_response()
-        }
-    }
+async fn healthz(State(app): State<AppState>) -> Result<Response, AppError> {
+    // Whatever keeps the store from answering, this node cannot serve: unavailable.
+    app.store.ping().await.map_err(|e| AppError::Unavailable(Box::new(e)))?;
+    Ok((StatusCode::OK, "ok\n").into_response())
 }
 
 /// `GET /static/{name}.{hash}.{ext}`: the stylesheet and scripts, under their current names only.

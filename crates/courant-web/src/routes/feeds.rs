@@ -7,8 +7,7 @@ use crate::{AppError, AppState};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use courant_core::{Article, Section};
 use courant_render::{FeedFormat, FeedSource, SitemapUrl};
@@ -263,14 +262,14 @@ async fn robots(State(app): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /ads.txt`: the configured records; 404 when there are none.
-async fn ads_txt(State(app): State<AppState>, headers: HeaderMap) -> Response {
+async fn ads_txt(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     let renderer = app.renderer();
     let records = &renderer.settings().ads.txt;
     if records.is_empty() {
-        return (StatusCode::NOT_FOUND, "No ads.txt records are configured.\n").into_response();
+        return Err(AppError::NotFound);
     }
     let body = format!("{}\n", records.join("\n"));
-    cacheable(&headers, body.into_bytes(), "text/plain; charset=utf-8", None)
+    Ok(cacheable(&headers, body.into_bytes(), "text/plain; charset=utf-8", None))
 }
 
 #[cfg(test)]
