@@ -184,8 +184,9 @@ impl Newsroom {
         let hero = add_extras(&mut write, by, &mut draft, new_sources, picture).await?;
         let now = OffsetDateTime::now_utc();
         let id = write.create_article(&draft, by.id, now).await.map_err(Refusal::from_store)?;
+        let saved = finish(write, by, id, intent, Done::Created, &draft, hero.as_ref()).await?;
         tracing::info!(article = id.0, user = by.id.0, "article created");
-        finish(write, by, id, intent, Done::Created, &draft, hero.as_ref()).await
+        Ok(saved)
     }
 
     /// Saves the editor's content over `base_version` (the version the writer opened), then
@@ -260,9 +261,10 @@ impl Newsroom {
             let now = OffsetDateTime::now_utc();
             let outcome = write.save_article(id, base_version, &draft, by.id, now, "").await;
             if let SaveOutcome::Conflict { current_version, .. } = outcome.map_err(Refusal::from_store)? {
-                // Not while the write lock is held; but should it happen, write nothing of this.
-                drop(write);
-                return Err(self.conflict(by, id, draft, current, base_version, current_version, changed).await?);
+                // The version was checked under the write lock this transaction holds: another
+                // save cannot have come between. Should it, nothing of this one is written.
+                let found = format!("article {id} moved to version {current_version} under the write lock");
+                return Err(Refusal::Store(courant_store::StoreError::Corrupt(found)));
             }
         }
         finish(write, by, id, intent, Done::Saved, &draft, hero.as_ref()).await
@@ -312,14 +314,15 @@ impl Newsroom {
         if !by.is(Role::Editor) {
             return Err(Refusal::Forbidden("Corrections are published by editors.".into()));
         }
-        let meta = self.store.article_meta(id).await?.ok_or(Refusal::NotFound("article"))?;
+        // Checked under the write lock: the story cannot be unpublished in between.
+        let mut write = self.store.write().await?;
+        let meta = write.article_meta(id).await?.ok_or(Refusal::NotFound("article"))?;
         if meta.status != Status::Published {
             return Err(Refusal::not_now(
                 "Not published",
                 "Corrections go on published articles; edit a draft directly.",
             ));
         }
-        let mut write = self.store.write().await?;
         write.correct_article(id, text, by.id, OffsetDateTime::now_utc()).await.map_err(Refusal::from_store)?;
         Ok(write.commit().await?)
     }
@@ -532,9 +535,11 @@ async fn finish(
     }
     if refused.is_none() {
         write.move_article(id, to, Some(by.id), now, when).await.map_err(Refusal::from_store)?;
-        tracing::info!(article = id.0, user = by.id.0, to = to.as_str(), "article moved");
     }
     write.commit().await?;
+    if refused.is_none() {
+        tracing::info!(article = id.0, user = by.id.0, to = to.as_str(), "article moved");
+    }
     let done = if refused.is_some() { plain } else { intent.done() };
     Ok(Saved { id, done, move_refused: refused })
 }

@@ -19,12 +19,19 @@ pub trait PictureFiles: Send + Sync {
 /// The future a [`PictureFiles`] method returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A file sent with a form.
-#[derive(Debug, Clone)]
+/// A file sent with a form (cheap to clone: the bytes are shared).
+#[derive(Clone)]
 pub struct Upload {
     /// The name the writer's computer gave it (shown in messages only).
     pub file_name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: bytes::Bytes,
+}
+
+impl std::fmt::Debug for Upload {
+    /// The name and size, never the content.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload").field("file_name", &self.file_name).field("bytes", &self.bytes.len()).finish()
+    }
 }
 
 /// What readers and search engines are told about a picture.

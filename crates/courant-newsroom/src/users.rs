@@ -91,10 +91,17 @@ impl Newsroom {
 }
 
 /// A new password as typed twice.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewPassword {
     pub password: String,
     pub repeated: String,
+}
+
+impl std::fmt::Debug for NewPassword {
+    /// Never the password itself.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
 }
 
 impl NewPassword {

@@ -114,7 +114,8 @@ async fn a_bad_picture_upload_after_valid_text_leaves_nothing_written() {
     let before = desk.written().await;
     let mut input = desk.input("After, with a picture");
     input.new_sources = vec!["Harbour Gazette".into()];
-    input.hero_upload = Some(Upload { file_name: "photo.jpg".into(), bytes: b"GIF89a not really".to_vec() });
+    input.hero_upload =
+        Some(Upload { file_name: "photo.jpg".into(), bytes: bytes::Bytes::from_static(b"GIF89a not really") });
     input.hero_texts = Some(PictureTexts { alt: "Alt".into(), ..Default::default() });
     let refused = desk.newsroom.save(&desk.writer, id, 1, input, Intent::Submit).await;
     let Err(Refusal::Invalid(errors)) = refused else { panic!("expected the picture to be refused, got {refused:?}") };

@@ -12,7 +12,7 @@ async fn an_upload_is_checked_by_content_and_recorded_once_its_files_are_written
         .newsroom
         .upload_picture(
             &desk.writer,
-            &Upload { file_name: "notes.txt".into(), bytes: b"plain text".to_vec() },
+            &Upload { file_name: "notes.txt".into(), bytes: bytes::Bytes::from_static(b"plain text") },
             texts.clone(),
         )
         .await;

@@ -128,7 +128,7 @@ pub struct Written {
 }
 
 /// A real JPEG of `width` × `height` pixels.
-pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn jpeg(width: u32, height: u32) -> bytes::Bytes {
     let picture = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
-    courant_media::encode_jpeg(&picture, 80).expect("encode a JPEG").bytes
+    courant_media::encode_jpeg(&picture, 80).expect("encode a JPEG").bytes.into()
 }

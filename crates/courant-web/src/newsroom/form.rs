@@ -124,7 +124,7 @@ impl ArticleForm {
         };
         let hero_texts = form.has("hero_alt").then(|| PictureForm::texts(form, "hero_"));
         let hero_upload =
-            form.file("hero_file").map(|f| Upload { file_name: f.file_name.clone(), bytes: f.bytes.to_vec() });
+            form.file("hero_file").map(|f| Upload { file_name: f.file_name.clone(), bytes: f.bytes.clone() });
         let intent = intent(form.get("intent"), local_time(form.get("schedule_at"), clock));
         ArticleForm {
             input: ArticleInput {

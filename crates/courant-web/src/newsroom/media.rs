@@ -127,7 +127,7 @@ pub(super) async fn upload(
     let uploaded = match form.file("file") {
         None => Err(Refusal::invalid("Picture", "choose a picture to upload.")),
         Some(file) => {
-            let upload = Upload { file_name: file.file_name.clone(), bytes: file.bytes.to_vec() };
+            let upload = Upload { file_name: file.file_name.clone(), bytes: file.bytes.clone() };
             app.newsroom.upload_picture(&me.user, &upload, PictureForm::texts(&form, "")).await
         }
     };
