@@ -4,7 +4,9 @@
 pub mod model;
 pub mod newsroom;
 pub mod slug;
+pub mod text;
 
 pub use model::*;
 pub use newsroom::*;
 pub use slug::slugify;
+pub use text::{clean_text, forbidden_in_xml};

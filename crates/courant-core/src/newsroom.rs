@@ -84,6 +84,12 @@ impl User {
         self.is(Role::Editor) || (owner == Some(self.id) && matches!(status, Status::Draft | Status::Review))
     }
 
+    /// Whether the user may open an article owned by `owner` in the newsroom, or read its
+    /// headline there: editors open any, contributors their own.
+    pub fn may_open(&self, owner: Option<UserId>) -> bool {
+        self.is(Role::Editor) || owner == Some(self.id)
+    }
+
     /// Whether the user may change the texts of a picture `uploaded_by` uploaded (which may show
     /// on other stories): editors change any, contributors their own.
     pub fn may_edit_picture(&self, uploaded_by: Option<UserId>) -> bool {

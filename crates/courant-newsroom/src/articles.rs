@@ -167,7 +167,7 @@ impl Newsroom {
     /// any; contributors their own).
     pub async fn open(&self, user: &User, id: ArticleId) -> Result<(Article, ArticleMeta), Refusal> {
         let meta = self.store.article_meta(id).await?.ok_or(Refusal::NotFound("article"))?;
-        if !user.is(Role::Editor) && meta.owner_id != Some(user.id) {
+        if !user.may_open(meta.owner_id) {
             return Err(Refusal::Forbidden("Contributors open their own articles only.".into()));
         }
         let article = self.store.article(id).await?.ok_or(Refusal::NotFound("article"))?;

@@ -16,8 +16,13 @@ pub fn token_hash(token: &str) -> String {
     ring::digest::digest(&ring::digest::SHA256, token.as_bytes()).as_ref().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// At most this many argon2 computations run at once: each takes 19 MiB and a core for tens of
+/// milliseconds, so a burst of logins waits in line instead of taking the process's memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Hashes a password with argon2id and a random salt (on a blocking thread: it is slow on purpose).
 pub async fn hash_password(password: String) -> std::io::Result<String> {
+    let _turn = HASHING.acquire().await.map_err(std::io::Error::other)?;
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::encode_b64(&token().as_bytes()[..16]).map_err(|e| e.to_string())?;
@@ -33,6 +38,7 @@ pub async fn hash_password(password: String) -> std::io::Result<String> {
 
 /// Checks a password against a stored hash (on a blocking thread).
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else { return false };
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         PasswordHash::new(&hash)

@@ -98,7 +98,7 @@ fn link_ids(draft: &ArticleDraft, tags: Vec<i64>) -> [Vec<i64>; 4] {
     ]
 }
 
-fn meta(row: &super::DbRow) -> Result<ArticleMeta, StoreError> {
+pub(crate) fn meta(row: &super::DbRow) -> Result<ArticleMeta, StoreError> {
     Ok(ArticleMeta {
         id: ArticleId(row.try_get("id")?),
         headline: row.try_get("headline")?,

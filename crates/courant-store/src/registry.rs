@@ -371,15 +371,16 @@ impl Store {
         Ok(Page { items, total })
     }
 
-    /// The articles (id and headline) showing a picture as their hero.
-    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleRef>, StoreError> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT id, headline FROM articles WHERE hero_image_id = $1 ORDER BY updated_at DESC LIMIT 50",
+    /// The articles showing a picture as their hero (what the newsroom needs to decide who may see them).
+    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleMeta>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, headline, status, version, owner_id FROM articles \
+             WHERE hero_image_id = $1 ORDER BY updated_at DESC LIMIT 50",
         )
         .bind(image.0)
         .fetch_all(&mut *self.read.get().await?)
         .await?;
-        Ok(rows.into_iter().map(|(id, headline)| ArticleRef { id: ArticleId(id), headline }).collect())
+        rows.iter().map(super::newsroom::meta).collect()
     }
 
     /// How many articles each section, author and source has, by id: (table, id, count).

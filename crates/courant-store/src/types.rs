@@ -358,13 +358,6 @@ pub struct TagUse {
     pub articles: i64,
 }
 
-/// An article named by its id and headline (in lists of what uses something).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleRef {
-    pub id: ArticleId,
-    pub headline: String,
-}
-
 /// A picture of the library and who uploaded it (none for imported and generated pictures).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredImage {

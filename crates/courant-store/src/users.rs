@@ -1,13 +1,13 @@
 //! Newsroom users, their sessions and one-time password reset links. Passwords arrive hashed
 //! and tokens arrive as hashes: the store never sees a secret it could leak.
 
-use super::DbRow;
 use super::Store;
+use super::{Db, DbRow};
 use super::newsroom::audit;
 use crate::types::*;
 use crate::{StoreError, ts};
 use courant_core::*;
-use sqlx::Row;
+use sqlx::{Row, Transaction};
 use time::OffsetDateTime;
 
 const USER_COLUMNS: &str =
@@ -187,6 +187,7 @@ impl Store {
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        void_password_links(&mut tx, id.0).await?;
         self.commit(tx).await?;
         Ok(())
     }
@@ -317,6 +318,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        void_password_links(&mut tx, user_id).await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_one(&mut *tx).await?;
         let u = user(&row)?;
@@ -327,45 +329,43 @@ impl Store {
 }
 
 impl Store {
-    /// The failed logins counted under each of `keys` since `window_start`: (key, failures).
-    pub async fn login_failures(
-        &self,
-        keys: &[String],
-        window_start: OffsetDateTime,
-    ) -> Result<Vec<FailureCount>, StoreError> {
-        let sql = format!(
-            "SELECT key, failures FROM login_failures WHERE first_at > $1 AND key IN {}",
-            crate::marks(keys.len(), 2)
-        );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(window_start));
-        for key in keys {
-            q = q.bind(key);
-        }
-        let rows: Vec<(String, i64)> = q.fetch_all(&mut *self.read.get().await?).await?;
-        Ok(rows.into_iter().map(|(key, failures)| FailureCount { key, failures }).collect())
-    }
-
-    /// Counts one failed login under each of `keys`. A count begun before `window_start` starts
-    /// again at one. One statement per key: two nodes counting at once both count.
-    pub async fn add_login_failure(
+    /// Counts one login attempt under each of `keys`, before its password is checked, and
+    /// answers with the counts it made: concurrent attempts each see their own number, so no
+    /// more than the limit ever reach the check. A count begun before `window_start` starts
+    /// again at one. One transaction, one statement per key.
+    pub async fn count_login_attempt(
         &self,
         keys: &[String],
         now: OffsetDateTime,
         window_start: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<FailureCount>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut counted = Vec::with_capacity(keys.len());
         for key in keys {
-            sqlx::query(
+            let failures: i64 = sqlx::query_scalar(
                 "INSERT INTO login_failures (key, failures, first_at) VALUES ($1, 1, $2) \
                  ON CONFLICT (key) DO UPDATE SET \
                  failures = CASE WHEN login_failures.first_at <= $3 THEN 1 ELSE login_failures.failures + 1 END, \
-                 first_at = CASE WHEN login_failures.first_at <= $3 THEN excluded.first_at ELSE login_failures.first_at END",
+                 first_at = CASE WHEN login_failures.first_at <= $3 THEN excluded.first_at ELSE login_failures.first_at END \
+                 RETURNING failures",
             )
             .bind(key)
             .bind(ts(now))
             .bind(ts(window_start))
+            .fetch_one(&mut *tx)
+            .await?;
+            counted.push(FailureCount { key: key.clone(), failures });
+        }
+        self.commit(tx).await?;
+        Ok(counted)
+    }
+
+    /// Takes back one attempt counted under `key` (a login that succeeded is not a failure).
+    pub async fn forgive_login_attempt(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key)
             .execute(&self.write)
             .await?;
-        }
         Ok(())
     }
 
@@ -374,4 +374,14 @@ impl Store {
         sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(&self.write).await?;
         Ok(())
     }
+}
+
+/// Voids every reset link of a user not used yet: a new password, however it was set, leaves no
+/// other way in.
+async fn void_password_links(tx: &mut Transaction<'_, Db>, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -132,12 +132,25 @@ impl courant_newsroom::PictureFiles for MediaFiles {
     }
 }
 
+/// Writes a file whole or not at all: into a temporary file of its own, renamed over the name.
+/// Files are named by their content, so one that exists already holds these bytes and is kept:
+/// identical uploads at once share one file.
 async fn write_whole(path: PathBuf, bytes: &[u8]) -> io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(());
+    }
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent).await?;
     }
-    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-    tokio::fs::write(&temporary, bytes).await?;
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}-{n}.tmp", std::process::id()));
+    let temporary = path.with_file_name(name);
+    if let Err(e) = tokio::fs::write(&temporary, bytes).await {
+        let _ = tokio::fs::remove_file(&temporary).await;
+        return Err(e);
+    }
     tokio::fs::rename(&temporary, &path).await
 }
 
@@ -306,6 +319,28 @@ fn sign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 160 identical uploads at once all land, in one file, and leave no temporary file behind.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn identical_writes_at_once_all_succeed() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let files = MediaFiles::Folder(dir.path().join("media"));
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let writes = (0..160).map(|_| {
+            let (files, bytes) = (files.clone(), bytes.clone());
+            tokio::spawn(async move { files.write("ab/abcdef.jpg", &bytes).await })
+        });
+        let mut failed = Vec::new();
+        for w in writes.collect::<Vec<_>>() {
+            if let Err(e) = w.await.expect("the task ran") {
+                failed.push(e.to_string());
+            }
+        }
+        assert!(failed.is_empty(), "{} of 160 identical writes failed: {:?}", failed.len(), failed.first());
+        assert_eq!(files.read("ab/abcdef.jpg").await.expect("read").as_deref(), Some(bytes.as_slice()));
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("media/ab")).expect("list").collect();
+        assert_eq!(left.len(), 1, "only the file itself is left: {left:?}");
+    }
 
     /// The GET Object example of the SigV4 documentation for S3.
     #[test]

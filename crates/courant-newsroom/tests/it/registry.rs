@@ -158,3 +158,28 @@ async fn passwords_change_with_the_current_one_and_links_work_once() {
     let again = desk.newsroom.reset_password(&token, &new("and once more we go", "and once more we go")).await;
     assert!(matches!(again, Err(Refusal::NotFound(_))), "a link works once: {again:?}");
 }
+
+#[tokio::test]
+async fn a_new_password_voids_every_outstanding_link() {
+    let desk = Desk::new().await;
+    let (user, _) = desk
+        .newsroom
+        .create_user(None, NewMember { email: "lee@desk.example".into(), name: "Lee".into(), role: Role::Contributor })
+        .await
+        .expect("added");
+    let new = |p: &str| NewPassword { password: p.into(), repeated: p.into() };
+    let first = desk.newsroom.password_link(None, &user).await.expect("a link");
+    let second = desk.newsroom.password_link(None, &user).await.expect("another link");
+    desk.newsroom.reset_password(&first, &new("the first link was used")).await.expect("reset");
+    let later = desk.newsroom.reset_password(&second, &new("the second link is void")).await;
+    assert!(matches!(later, Err(Refusal::NotFound(_))), "a reset voids the other links: {later:?}");
+
+    let third = desk.newsroom.password_link(None, &user).await.expect("a third link");
+    let user = desk.newsroom.store().user(user.id).await.expect("read").expect("exists");
+    desk.newsroom
+        .change_password(&user, "the first link was used", &new("changed by hand now"), "")
+        .await
+        .expect("changed");
+    let later = desk.newsroom.reset_password(&third, &new("the third link is void")).await;
+    assert!(matches!(later, Err(Refusal::NotFound(_))), "a password change voids the links: {later:?}");
+}

@@ -103,9 +103,9 @@ impl Store {
         on_backend!(self, b => b.images_page(text, limit, offset).await)
     }
 
-    /// The articles (id and headline) showing a picture as their hero, last changed first, at
+    /// The articles showing a picture as their hero (what the newsroom needs to decide who may see them), last changed first, at
     /// most 50.
-    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleRef>, StoreError> {
+    pub async fn articles_with_hero(&self, image: ImageId) -> Result<Vec<ArticleMeta>, StoreError> {
         on_backend!(self, b => b.articles_with_hero(image).await)
     }
 

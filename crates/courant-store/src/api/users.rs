@@ -122,24 +122,21 @@ impl Store {
         on_backend!(self, b => b.password_reset_user(token_hash, now).await)
     }
 
-    /// The failed logins counted under each of `keys` since `window_start`: (key, failures).
-    pub async fn login_failures(
-        &self,
-        keys: &[String],
-        window_start: OffsetDateTime,
-    ) -> Result<Vec<FailureCount>, StoreError> {
-        on_backend!(self, b => b.login_failures(keys, window_start).await)
-    }
-
-    /// Counts one failed login under each of `keys`. A count begun before `window_start` starts
-    /// again at one. Two nodes counting at once both count.
-    pub async fn add_login_failure(
+    /// Counts one login attempt under each of `keys` before its password is checked, and
+    /// answers with the counts made: concurrent attempts each see their own number. A count
+    /// begun before `window_start` starts again at one.
+    pub async fn count_login_attempt(
         &self,
         keys: &[String],
         now: OffsetDateTime,
         window_start: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, b => b.add_login_failure(keys, now, window_start).await)
+    ) -> Result<Vec<FailureCount>, StoreError> {
+        on_backend!(self, b => b.count_login_attempt(keys, now, window_start).await)
+    }
+
+    /// Takes back one attempt counted under `key` (a login that succeeded).
+    pub async fn forgive_login_attempt(&self, key: &str) -> Result<(), StoreError> {
+        on_backend!(self, b => b.forgive_login_attempt(key).await)
     }
 
     /// Forgets the failed logins counted under `key` (after a successful login).

@@ -4,7 +4,7 @@
 
 use crate::support::*;
 use courant_core::*;
-use courant_store::{ImageUpdate, NewUser, SaveOutcome, StoreError, UserUpdate};
+use courant_store::{FailureCount, ImageUpdate, NewUser, SaveOutcome, StoreError, UserUpdate};
 
 async fn user(t: &TestStore, email: &str, role: Role) -> User {
     let new = NewUser {
@@ -228,28 +228,47 @@ async fn pictures_are_searchable_and_keep_their_focal_point() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_counted_in_a_window_and_forgotten() {
+async fn login_attempts_are_counted_in_a_window_and_forgiven() {
     let t = TestStore::new().await;
     let keys = vec!["account:a@paper.example".to_string(), "address:10.0.0.1".to_string()];
     let window = time::Duration::minutes(15);
+    let count = |at: time::OffsetDateTime, keys: Vec<String>| {
+        let store = t.store.clone();
+        async move { store.count_login_attempt(&keys, at, at - window).await.expect("count") }
+    };
     for minute in 0..3 {
-        let now = at_hour(1) + time::Duration::minutes(minute);
-        t.add_login_failure(&keys, now, now - window).await.expect("count");
+        let counted = count(at_hour(1) + time::Duration::minutes(minute), keys.clone()).await;
+        assert_eq!(counted.len(), 2, "both counters: {counted:?}");
+        assert!(counted.iter().all(|c| c.failures == minute + 1), "attempt {minute}: {counted:?}");
     }
-    let counted = t.login_failures(&keys, at_hour(1) + time::Duration::minutes(2) - window).await.expect("read");
-    assert_eq!(counted.len(), 2, "both counters: {counted:?}");
-    assert!(counted.iter().all(|c| c.failures == 3), "three failures each: {counted:?}");
-    assert!(
-        t.login_failures(&keys, at_hour(1)).await.expect("read").is_empty(),
-        "a window that began at the first failure no longer holds it"
+    // A good login takes its attempt back from the address and clears the account.
+    t.forgive_login_attempt(&keys[1]).await.expect("forgive");
+    t.clear_login_failures(&keys[0]).await.expect("clear");
+    let next = count(at_hour(1) + time::Duration::minutes(3), keys.clone()).await;
+    assert_eq!(
+        next,
+        vec![FailureCount { key: keys[0].clone(), failures: 1 }, FailureCount { key: keys[1].clone(), failures: 3 }],
+        "the account starts again; the address keeps its two failures"
     );
     // Past the window, counting starts again at one.
-    let later = at_hour(2);
-    t.add_login_failure(&keys[..1], later, later - window).await.expect("count");
-    assert_eq!(
-        t.login_failures(&keys[..1], later - window).await.expect("read"),
-        vec![courant_store::FailureCount { key: keys[0].clone(), failures: 1 }]
-    );
-    t.clear_login_failures(&keys[0]).await.expect("clear");
-    assert!(t.login_failures(&keys[..1], later - window).await.expect("read").is_empty(), "a good login forgets");
+    let later = count(at_hour(2), keys.clone()).await;
+    assert!(later.iter().all(|c| c.failures == 1), "a new window: {later:?}");
+}
+
+/// Attempts counted at once are each counted: 40 at once see 1 to 40, every number once.
+#[tokio::test]
+async fn login_attempts_at_once_each_get_their_own_count() {
+    let t = TestStore::new().await;
+    let keys = vec!["account:b@paper.example".to_string()];
+    let now = at_hour(3);
+    let attempts = (0..40).map(|_| {
+        let (store, keys) = (t.store.clone(), keys.clone());
+        tokio::spawn(async move { store.count_login_attempt(&keys, now, now - time::Duration::minutes(15)).await })
+    });
+    let mut seen = Vec::new();
+    for a in attempts.collect::<Vec<_>>() {
+        seen.push(a.await.expect("ran").expect("counted")[0].failures);
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=40).collect::<Vec<i64>>());
 }

@@ -72,8 +72,10 @@ pub mod throttle {
         [(format!("account:{email}"), PER_ACCOUNT), (format!("address:{address}"), PER_ADDRESS)]
     }
 
-    /// Minutes to wait when the account or the address has failed too often.
-    pub async fn blocked(
+    /// Counts an attempt under its account and its address, before the password is checked;
+    /// answers with the minutes to wait when either is over its limit (that attempt's password
+    /// is then not checked at all). Attempts at once each get their own count.
+    pub async fn attempt(
         store: &Store,
         email: &str,
         ip: IpAddr,
@@ -81,20 +83,17 @@ pub mod throttle {
     ) -> Result<Option<u64>, StoreError> {
         let keys = keys(email, ip);
         let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-        let counted = store.login_failures(&names, now - WINDOW).await?;
-        let over = keys.iter().any(|(key, limit)| counted.iter().any(|c| &c.key == key && c.failures >= *limit));
+        let counted = store.count_login_attempt(&names, now, now - WINDOW).await?;
+        let over = keys.iter().any(|(key, limit)| counted.iter().any(|c| &c.key == key && c.failures > *limit));
         // The window is counted from the first failure; waiting it out whole is the safe answer.
         Ok(over.then(|| WINDOW.whole_minutes() as u64))
     }
 
-    pub async fn failed(store: &Store, email: &str, ip: IpAddr, now: OffsetDateTime) -> Result<(), StoreError> {
-        let names: Vec<String> = keys(email, ip).into_iter().map(|(k, _)| k).collect();
-        store.add_login_failure(&names, now, now - WINDOW).await
-    }
-
-    pub async fn succeeded(store: &Store, email: &str) -> Result<(), StoreError> {
-        let [(account, _), _] = keys(email, IpAddr::from([0, 0, 0, 0]));
-        store.clear_login_failures(&account).await
+    /// A login that succeeded: its account starts afresh, and its address gets the attempt back.
+    pub async fn succeeded(store: &Store, email: &str, ip: IpAddr) -> Result<(), StoreError> {
+        let [(account, _), (address, _)] = keys(email, ip);
+        store.clear_login_failures(&account).await?;
+        store.forgive_login_attempt(&address).await
     }
 }
 
@@ -129,7 +128,7 @@ pub(super) async fn login(
         Err(AppError::Unauthorized(Explained::new("Not logged in", message)).with_page(page))
     };
     let now = OffsetDateTime::now_utc();
-    if let Some(minutes) = throttle::blocked(&app.store, &email, ip, now).await? {
+    if let Some(minutes) = throttle::attempt(&app.store, &email, ip, now).await? {
         tracing::warn!(%ip, "login throttled");
         return refuse(format!("Too many failed attempts. Try again in {minutes} minutes."));
     }
@@ -143,12 +142,11 @@ pub(super) async fn login(
     let user = match user {
         Some(u) if ok && !u.disabled => u,
         _ => {
-            throttle::failed(&app.store, &email, ip, now).await?;
             tracing::info!(%ip, "login failed");
             return refuse("That email and password do not match an active account.".into());
         }
     };
-    throttle::succeeded(&app.store, &email).await?;
+    throttle::succeeded(&app.store, &email, ip).await?;
     let mut response = redirect(if user.must_change_password { "/newsroom/account" } else { "/newsroom/" });
     start_session(&app, &user, &mut response).await?;
     tracing::info!(user = user.id.0, "logged in");
@@ -290,36 +288,33 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn throttle_blocks_an_account_after_five_failures_on_every_node() {
+    async fn throttle_blocks_an_account_after_five_attempts_on_every_node() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let node = courant_store::Store::open(dir.path()).await.expect("store");
         let other_node = courant_store::Store::open(dir.path()).await.expect("a second handle: another node");
         let ip = IpAddr::from([10, 0, 0, 1]);
         let now = OffsetDateTime::now_utc();
-        for _ in 0..throttle::PER_ACCOUNT {
-            assert!(throttle::blocked(&node, "A@x.example", ip, now).await.expect("blocked").is_none());
-            throttle::failed(&other_node, "a@x.example", ip, now).await.expect("failed");
+        for n in 0..throttle::PER_ACCOUNT {
+            let on = if n % 2 == 0 { &node } else { &other_node };
+            assert!(throttle::attempt(on, "A@x.example", ip, now).await.expect("counted").is_none(), "attempt {n}");
         }
         assert!(
-            throttle::blocked(&node, "a@x.example ", ip, now).await.expect("blocked").is_some(),
-            "blocked by account, whatever the case, counted on any node"
+            throttle::attempt(&node, "a@x.example ", ip, now).await.expect("counted").is_some(),
+            "the sixth is refused, whatever the case, counted on any node"
         );
         let elsewhere = IpAddr::from([10, 0, 0, 2]);
         assert!(
-            throttle::blocked(&node, "b@x.example", elsewhere, now).await.expect("blocked").is_none(),
+            throttle::attempt(&node, "b@x.example", elsewhere, now).await.expect("counted").is_none(),
             "others may log in"
         );
         let later = now + throttle::WINDOW + time::Duration::seconds(1);
         assert!(
-            throttle::blocked(&node, "a@x.example", ip, later).await.expect("blocked").is_none(),
-            "the window passes"
+            throttle::attempt(&node, "a@x.example", ip, later).await.expect("counted").is_none(),
+            "the window passes; counting starts again"
         );
-        throttle::failed(&node, "a@x.example", ip, later).await.expect("failed");
-        assert!(
-            throttle::blocked(&node, "a@x.example", ip, later).await.expect("blocked").is_none(),
-            "counting starts again"
-        );
-        throttle::succeeded(&node, "a@x.example").await.expect("succeeded");
-        assert!(throttle::blocked(&node, "a@x.example", ip, now).await.expect("blocked").is_none());
+        throttle::succeeded(&node, "a@x.example", ip).await.expect("succeeded");
+        for n in 0..throttle::PER_ACCOUNT {
+            assert!(throttle::attempt(&node, "a@x.example", ip, later).await.expect("counted").is_none(), "again {n}");
+        }
     }
 }

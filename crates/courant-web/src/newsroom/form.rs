@@ -50,7 +50,7 @@ impl Form {
         self.files.iter().find(|f| f.field == name && !f.bytes.is_empty())
     }
 
-    /// Reads a body of at most `limit` bytes as a form, by its content type.
+    /// Reads a body of at most `limit` bytes as a form, by its content type; its texts cleaned.
     pub async fn read(headers: &HeaderMap, body: Body, limit: usize) -> Result<Form, FormError> {
         let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         if let Some(length) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
@@ -62,8 +62,17 @@ impl Form {
         if content_type.starts_with("multipart/form-data") {
             return multipart(content_type, bytes).await;
         }
-        let fields = form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let fields = form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), cleaned(v.into_owned()))).collect();
         Ok(Form { fields, files: Vec::new() })
+    }
+}
+
+/// Every text a form brings is cleaned once, here, on its way to the store: NFC, and no control
+/// characters but tab and newline (see `courant_core::clean_text`).
+fn cleaned(text: String) -> String {
+    match courant_core::clean_text(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
     }
 }
 
@@ -81,7 +90,7 @@ async fn multipart(content_type: &str, bytes: Bytes) -> Result<Form, FormError> 
             }
             None => {
                 let text = field.text().await.map_err(|e| FormError::Malformed(e.to_string()))?;
-                form.fields.push((name, text));
+                form.fields.push((name, cleaned(text)));
             }
         }
     }

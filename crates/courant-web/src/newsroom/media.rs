@@ -95,7 +95,11 @@ async fn library_page(
     let found = app.store.images_page(&text, PER_PAGE, (page_no - 1) * PER_PAGE).await?;
     let pick = match q.get("pick").and_then(|p| p.parse::<i64>().ok()) {
         Some(id) => {
-            app.store.article_meta(ArticleId(id)).await?.map(|m| Pick { article_id: m.id.0, headline: m.headline })
+            let meta = app.store.article_meta(ArticleId(id)).await?.ok_or(AppError::NotFound)?;
+            if !me.user.may_open(meta.owner_id) {
+                return Err(AppError::Forbidden("Contributors choose pictures for their own articles only.".into()));
+            }
+            Some(Pick { article_id: meta.id.0, headline: meta.headline })
         }
         None => None,
     };
@@ -153,6 +157,7 @@ pub(super) async fn upload(
 struct ImagePage {
     image: ImageView,
     uses: Vec<Use>,
+    other_uses: usize,
     can_edit: bool,
     original_url: String,
 }
@@ -182,14 +187,15 @@ async fn image_page(
     done: Option<&str>,
 ) -> Result<String, AppError> {
     let courant_store::StoredImage { image, uploaded_by: by } = app.store.image(id).await?.ok_or(AppError::NotFound)?;
-    let uses = app
-        .store
-        .articles_with_hero(image.id)
-        .await?
+    // Contributors see the headlines of their own articles only; the others are counted.
+    let (mine, others): (Vec<_>, Vec<_>) =
+        app.store.articles_with_hero(image.id).await?.into_iter().partition(|a| me.user.may_open(a.owner_id));
+    let uses = mine
         .into_iter()
         .map(|a| Use { headline: a.headline, edit_url: format!("/newsroom/articles/{}", a.id) })
         .collect();
     let view = ImagePage {
+        other_uses: others.len(),
         original_url: format!("/media/{}", image.file),
         image: ImageView::of(&image),
         uses,

@@ -27,6 +27,52 @@ async fn five_failed_logins_refuse_even_the_right_password() {
     server.login(&other, PASSWORD).await;
 }
 
+/// Wrong passwords sent all at once: no more reach the password check than the limits allow,
+/// per account (5) and per address (30).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_failed_logins_stop_at_the_limits() {
+    let mut config = courant::Config::default();
+    config.server.trusted_proxies = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    let mut options = courant_demo::DemoOptions::new(4, OffsetDateTime::now_utc());
+    options.picture_pool = 1;
+    let server = std::sync::Arc::new(Server::own(spawn_server(config, options)));
+    let (_, email) = server.new_user(Role::Contributor, "burst").await;
+    let form = std::sync::Arc::new(server.login_form().await);
+    // 100 at once against one account, each from its own address; then 100 at once from one
+    // address, each against an account of its own.
+    let bursts: [(&str, Box<dyn Fn(usize) -> (String, String)>, usize); 2] = [
+        ("one account", Box::new(|i| (email.clone(), format!("10.1.{}.{}", i / 200, i % 200 + 1))), 5),
+        ("one address", Box::new(|i| (format!("nobody{i}@burst.example"), "10.2.0.1".to_string())), 30),
+    ];
+    for (what, attempt, limit) in bursts {
+        let sent = (0..100).map(|i| {
+            let (server, form) = (server.clone(), form.clone());
+            let (email, address) = attempt(i);
+            tokio::spawn(
+                async move { server.post_login_from(&form, &email, "not the password of anyone", &address).await },
+            )
+        });
+        let (mut checked, mut throttled) = (0, 0);
+        for answer in sent.collect::<Vec<_>>() {
+            let r = answer.await.expect("the request ran");
+            assert_eq!(r.status, 401, "{what}: {}", show(&r));
+            let text = page_text(&r.body);
+            if text.contains("do not match") {
+                checked += 1;
+            } else if text.contains("Too many failed attempts") {
+                throttled += 1;
+            } else {
+                panic!("{what}: neither a wrong password nor a wait: {}", show(&r));
+            }
+        }
+        assert_eq!((checked, throttled), (limit, 100 - limit), "{what}: passwords checked, attempts throttled");
+    }
+    // The right password from an address with no failures, after the account's burst: still
+    // refused, the account waits.
+    let r = server.post_login_from(&form, &email, PASSWORD, "10.3.0.1").await;
+    assert!(page_text(&r.body).contains("Too many failed attempts"), "{}", show(&r));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_everywhere_ends_every_session() {
     let server = Server::shared();

@@ -22,6 +22,7 @@ mod accounts;
 mod editing;
 mod roles;
 mod server;
+mod text;
 mod uploads;
 mod validity;
 

@@ -4,7 +4,7 @@
 
 use super::server::{Server, changed, marker_email};
 use super::*;
-use courant_core::{Role, Status, User};
+use courant_core::{ArticleDraft, Role, Status, User};
 use courant_store::AuditEntry;
 use courant_web::newsroom::{Access, routes_spec};
 use time::OffsetDateTime;
@@ -396,4 +396,46 @@ async fn contributors_cannot_publish_by_crafting_requests() {
     assert_eq!(server.article(theirs).await.headline, theirs_headline, "someone else's article is unchanged");
     let r = server.get(&session, &format!("/newsroom/articles/{theirs}/revisions")).await;
     assert_eq!(r.status, 403, "a contributor reads someone else's revisions; {}", show(&r));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contributors_do_not_read_others_draft_headlines_through_pictures() {
+    let server = Server::shared();
+    let (_, email) = server.new_user(Role::Contributor, "hero-reader").await;
+    let session = server.login(&email, PASSWORD).await;
+    let (editor, editor_email) = server.new_user(Role::Editor, "hero-owner").await;
+    let editor_session = server.login(&editor_email, PASSWORD).await;
+    let secret = format!("Embargoed scoop draft {}", unique("hero"));
+    let headline = secret.clone();
+    let (draft, image) = server
+        .store(move |s| async move {
+            let image = s.images_page("", 1, 0).await.expect("list pictures").items.remove(0);
+            let section = s.sections().await.expect("list sections")[0].id;
+            let draft = ArticleDraft {
+                headline,
+                standfirst: "A draft nobody outside the desk should read.".into(),
+                body: "A paragraph.".into(),
+                section_id: Some(section),
+                hero_image_id: Some(image.id),
+                ..Default::default()
+            };
+            (s.create_article(&draft, editor.id, OffsetDateTime::now_utc()).await.expect("create"), image.id)
+        })
+        .await;
+
+    let r = server.get(&session, &format!("/newsroom/media?pick={draft}")).await;
+    assert_eq!(r.status, 403, "a contributor picks a hero for someone else's draft; {}", show(&r));
+    assert!(!r.body.contains(&secret), "the refusal does not show the headline: {}", show(&r));
+    let r = server.get(&session, &format!("/newsroom/media/{image}")).await;
+    assert_eq!(r.status, 200, "{}", show(&r));
+    assert!(!r.body.contains(&secret), "a picture's uses hide others' headlines from a contributor: {}", show(&r));
+    assert!(!links_to(&r, &format!("/newsroom/articles/{draft}")), "{}", show(&r));
+    assert!(page_text(&r.body).contains("of other writers"), "the other uses are counted: {}", show(&r));
+
+    // An editor sees them.
+    let r = server.get(&editor_session, &format!("/newsroom/media/{image}")).await;
+    assert!(r.body.contains(&secret), "an editor sees every use: {}", show(&r));
+    let r = server.get(&editor_session, &format!("/newsroom/media?pick={draft}")).await;
+    assert_eq!(r.status, 200, "{}", show(&r));
+    assert!(r.body.contains(&secret), "{}", show(&r));
 }

@@ -225,6 +225,21 @@ impl Server {
         .await
     }
 
+    /// Posts the login form as a client at `address` would through a trusted proxy (the server
+    /// must trust 127.0.0.1 as its proxy).
+    pub(super) async fn post_login_from(&self, form: &LoginForm, email: &str, password: &str, address: &str) -> Resp {
+        let browser = Session { cookie: form.cookie.clone(), csrf: form.csrf.clone() };
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("csrf", form.csrf.as_str()), ("email", email), ("password", password)])
+            .finish();
+        let request = self
+            .request(reqwest::Method::POST, &browser, "/newsroom/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", address)
+            .body(body);
+        self.send("POST /newsroom/login".to_string(), request).await
+    }
+
     /// Logs in through the form: the session cookie from the answer, the session's CSRF token
     /// from the account page.
     pub(super) async fn login(&self, email: &str, password: &str) -> Session {
