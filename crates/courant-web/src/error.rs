@@ -49,6 +49,9 @@ pub enum AppError {
     /// More was sent than is accepted; says how much is.
     #[error("too large: {0}")]
     TooLarge(String),
+    /// The client took too long to send its request; says how long it had.
+    #[error("timed out: {0}")]
+    TimedOut(String),
     /// The store cannot be reached; the client should retry.
     #[error("unavailable")]
     Unavailable(#[source] Cause),
@@ -121,6 +124,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge(_) => "too_large",
+            AppError::TimedOut(_) => "timed_out",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal { .. } => "internal",
         }
@@ -138,6 +142,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -148,7 +153,10 @@ impl AppError {
         match self {
             AppError::NotFound => "Nothing is published at this address.".into(),
             AppError::Gone => "This story has been withdrawn.".into(),
-            AppError::BadRequest(why) | AppError::Forbidden(why) | AppError::TooLarge(why) => why.clone(),
+            AppError::BadRequest(why)
+            | AppError::Forbidden(why)
+            | AppError::TooLarge(why)
+            | AppError::TimedOut(why) => why.clone(),
             AppError::Invalid(e) | AppError::Conflict(e) | AppError::Expired(e) | AppError::Unauthorized(e) => {
                 e.message.clone()
             }
@@ -173,6 +181,7 @@ impl AppError {
                 tracing::debug!(message = %e.message, "refused")
             }
             AppError::TooLarge(why) => tracing::debug!(why, "too large"),
+            AppError::TimedOut(why) => tracing::debug!(why, "timed out"),
             AppError::NotFound | AppError::Gone | AppError::TooManyRequests { .. } => {}
         }
     }

@@ -12,6 +12,7 @@ pub mod newsroom;
 pub mod proxy;
 mod respond;
 mod routes;
+pub mod server;
 pub mod tasks;
 pub mod trending;
 pub mod webhooks;

@@ -138,11 +138,36 @@ pub struct ServerConfig {
     /// names the reader (for rate limits, the login throttle and view counts). Empty: the
     /// peer is the reader.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// See [`courant_web::server::Limits`].
+    pub header_timeout_seconds: u64,
+    pub body_timeout_seconds: u64,
+    pub max_connections: usize,
+    pub max_in_flight: usize,
+}
+
+impl ServerConfig {
+    /// The limits the server holds clients to.
+    pub fn limits(&self) -> courant_web::server::Limits {
+        courant_web::server::Limits {
+            header_timeout_seconds: self.header_timeout_seconds,
+            body_timeout_seconds: self.body_timeout_seconds,
+            max_connections: self.max_connections,
+            max_in_flight: self.max_in_flight,
+        }
+    }
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), trusted_proxies: Vec::new() }
+        let limits = courant_web::server::Limits::default();
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            trusted_proxies: Vec::new(),
+            header_timeout_seconds: limits.header_timeout_seconds,
+            body_timeout_seconds: limits.body_timeout_seconds,
+            max_connections: limits.max_connections,
+            max_in_flight: limits.max_in_flight,
+        }
     }
 }
 
@@ -209,6 +234,9 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     SiteClock::new(&site.timezone).map_err(|e| anyhow::anyhow!("key `site.timezone`: {e}"))?;
     if site.locale.is_empty() || !site.locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         bail!("key `site.locale`: expected a language tag such as \"en-GB\", found {:?}", site.locale);
+    }
+    if let Err(what) = config.server.limits().check() {
+        bail!("key {what}");
     }
     if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
         bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");

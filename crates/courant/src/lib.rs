@@ -316,8 +316,7 @@ pub async fn serve_with(
             courant_web::proxy::forwarded_client(trusted.clone(), request, next)
         }));
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
+    courant_web::server::serve(listener, app, config.server.limits(), shutdown)
         .await
         .context("the server stopped with an error")?;
     follower.abort();

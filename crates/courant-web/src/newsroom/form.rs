@@ -26,6 +26,8 @@ pub struct Form {
 /// Why a body could not be read as a form.
 pub enum FormError {
     TooLarge,
+    /// The body did not arrive within the server's body timeout.
+    TimedOut,
     Malformed(String),
 }
 
@@ -58,7 +60,9 @@ impl Form {
         {
             return Err(FormError::TooLarge);
         }
-        let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| FormError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|e| if crate::server::is_body_timeout(&e) { FormError::TimedOut } else { FormError::TooLarge })?;
         if content_type.starts_with("multipart/form-data") {
             return multipart(content_type, bytes).await;
         }

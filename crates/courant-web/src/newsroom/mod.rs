@@ -264,6 +264,9 @@ async fn guard(
                     app.newsroom_settings.max_upload_mb
                 )));
             }
+            Err(form::FormError::TimedOut) => {
+                return Err(AppError::TimedOut("The form took too long to arrive; send it again.".into()));
+            }
             Err(form::FormError::Malformed(why)) => {
                 return Err(AppError::BadRequest(format!("Unreadable form: {why}")));
             }

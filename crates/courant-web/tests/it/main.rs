@@ -7,6 +7,7 @@ mod api;
 mod cache;
 mod discovery;
 mod distribution;
+mod limits;
 mod listings;
 mod newsroom;
 mod site;
