@@ -2,6 +2,7 @@
 //! router over the store and the renderer. Handlers are thin: parse, load, render.
 
 pub mod cache;
+mod canonical;
 pub mod cdn;
 mod error;
 mod error_pages;

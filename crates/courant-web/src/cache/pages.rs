@@ -212,14 +212,15 @@ fn cacheable_path(path: &str) -> bool {
 }
 
 /// The key of a page: its path, and of its query only what pages read (`page`; the API reads
-/// all of its own). Tracking parameters (`?utm_source=...`) and other noise share the page's
-/// entry instead of making new ones: nobody can make the server render a page again at will.
+/// all of its own, in one spelling: see [`api_key`]). Tracking parameters (`?utm_source=...`)
+/// and other noise share the page's entry instead of making new ones: nobody can make the
+/// server render a page again at will.
 fn cache_key(path: &str, query: Option<&str>) -> String {
     let Some(query) = query.filter(|q| !q.is_empty()) else {
         return path.to_string();
     };
     if path.starts_with("/api/") {
-        return format!("{path}?{query}");
+        return api_key(path, query);
     }
     match query.split('&').find_map(|pair| pair.strip_prefix("page=")) {
         // One key per number, however it is spelt (`page=002`).
@@ -229,6 +230,23 @@ fn cache_key(path: &str, query: Option<&str>) -> String {
         },
         None => path.to_string(),
     }
+}
+
+/// The key of an API answer: its parameters decoded, in order of name (repeated ones in the
+/// order sent, as the last one counts), encoded one way, and `limit` as a plain number. However
+/// a client spells a query (`%73ection=`, `limit=05`, parameters swapped), one answer is kept.
+/// (Unknown parameters are refused by the API with 400, which is never kept.)
+fn api_key(path: &str, query: &str) -> String {
+    let mut pairs: Vec<_> = form_urlencoded::parse(query.as_bytes()).collect();
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut key = form_urlencoded::Serializer::for_suffix(format!("{path}?"), path.len() + 1);
+    for (name, value) in &pairs {
+        match value.parse::<u64>() {
+            Ok(n) if name == "limit" => key.append_pair(name, &n.to_string()),
+            _ => key.append_pair(name, value),
+        };
+    }
+    key.finish()
 }
 
 /// `X-Cache`: whether the page was rendered for this request, served from memory, or served
@@ -271,6 +289,9 @@ pub(crate) async fn serve(
     request: Request,
     next: Next,
 ) -> Response {
+    if let Some(moved) = crate::canonical::redirect(&request) {
+        return moved;
+    }
     let cache = &app.cache;
     let head = request.method() == Method::HEAD;
     if !cache.settings.enabled || !(request.method() == Method::GET || head) || !cacheable_path(request.uri().path()) {
@@ -419,6 +440,18 @@ mod tests {
         assert_eq!(
             cache_key("/api/v1/articles", Some("limit=5&section=news")),
             "/api/v1/articles?limit=5&section=news"
+        );
+        for spelling in ["section=news&limit=5", "%73ection=n%65ws&limit=005", "limit=5&section=news"] {
+            assert_eq!(
+                cache_key("/api/v1/articles", Some(spelling)),
+                "/api/v1/articles?limit=5&section=news",
+                "{spelling}"
+            );
+        }
+        assert_eq!(
+            cache_key("/api/v1/articles", Some("limit=6&tag=a&limit=5")),
+            "/api/v1/articles?limit=6&limit=5&tag=a",
+            "repeated parameters keep their order (the last counts)"
         );
     }
 

@@ -446,3 +446,40 @@ async fn a_change_purges_the_cdn_by_surrogate_key() {
         assert!(listed.iter().any(|k| k == key.as_str()), "the body lists the keys too: {body}");
     }
 }
+
+/// Issue #17: percent-encoding that changes nothing (`/%6eews` for `/news`) is sent with 301 to
+/// the one spelling instead of rendering a page of its own, and the API keeps one answer however
+/// its query is spelt: no client can make the server render a page again at will.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_spellings_of_an_address_share_its_page() {
+    let _turn = TURN.lock().await;
+    let section = server().store.sections().await.expect("sections").remove(0).slug;
+    let canonical = format!("/{section}");
+    warm(&canonical).await;
+    for i in 0..section.len() {
+        let spelt: String = section
+            .char_indices()
+            .map(|(j, c)| if j == i { format!("%{:02x}", c as u32) } else { c.to_string() })
+            .collect();
+        let r = fetch(&format!("/{spelt}?page=2"), &[]).await;
+        assert_eq!(r.status, 301, "{}", r.describe());
+        assert_eq!(r.header("location"), Some(format!("{canonical}?page=2").as_str()), "{}", r.describe());
+    }
+    let r = fetch("/search?q=%41", &[]).await;
+    assert_ne!(r.status, 301, "a query is not a path: {}", r.describe());
+
+    let api = format!("/api/v1/articles?limit=3&section={section}");
+    warm(&api).await;
+    let encoded_name: String = section.bytes().map(|b| format!("%{b:02X}")).collect();
+    for spelling in [
+        format!("/api/v1/articles?section={section}&limit=3"),
+        format!("/api/v1/articles?%6cimit=003&section={encoded_name}"),
+    ] {
+        let r = fetch(&spelling, &[]).await;
+        assert_eq!((r.status, r.header("x-cache")), (200, Some("hit")), "{spelling}: {}", r.describe());
+    }
+    for _ in 0..2 {
+        let r = fetch("/api/v1/articles?limit=3&utm_source=x", &[]).await;
+        assert_eq!(r.status, 400, "an unknown API parameter is refused, never kept: {}", r.describe());
+    }
+}
