@@ -6,9 +6,13 @@
 //!   Requests without either, from known crawlers, or marked as prefetch/prerender are ignored,
 //!   as are views of anything not published.
 //! - Repeat views of one reader within [`DEDUP_WINDOW`] count once. The reader is recognised by a
-//!   keyed hash of address, user agent and article whose key is random, lives only in memory and
-//!   is replaced every day. A reader sending `DNT: 1` or `Sec-GPC: 1` is not hashed at all: their
-//!   views are counted without de-duplication.
+//!   keyed hash of network (an IPv4 address, an IPv6 /64), user agent and article whose key is
+//!   random, lives only in memory and is replaced every day: nothing links a reader across days,
+//!   so readers sending `DNT: 1` or `Sec-GPC: 1` are de-duplicated like everyone else.
+//! - Whatever its headers say, one network counts as at most [`READERS_PER_NETWORK`] readers of
+//!   a story within the window: a household or an office behind one address counts as a few
+//!   readers, and a script that changes its user agent on every view gains no more. Many readers
+//!   outweigh many views.
 //! - Counts are kept per article and minute, added to the store every few seconds and on
 //!   shutdown. Every node adds its own counts to the same rows, so with several nodes the store
 //!   holds the publication's total; each node reloads the totals every few seconds.
@@ -23,6 +27,8 @@ use std::time::{Duration, Instant};
 
 /// Within this time, repeat views of one reader count once.
 pub const DEDUP_WINDOW: Duration = Duration::from_secs(30 * 60);
+/// Readers of one story one network counts as within [`DEDUP_WINDOW`].
+pub const READERS_PER_NETWORK: u32 = 3;
 /// Readers remembered for de-duplication before the oldest are forgotten.
 const MAX_SEEN: usize = 200_000;
 /// The content type of the beacon's body: what tells a real view from a stray request.
@@ -82,6 +88,19 @@ pub fn is_bot(user_agent: &str) -> bool {
     ua.trim().is_empty() || BOTS.iter().any(|b| ua.contains(b))
 }
 
+/// The network a reader's address stands for: an IPv4 address, or the /64 an IPv6 address is
+/// in (which one subscriber usually has whole).
+fn network_of(address: std::net::IpAddr) -> std::net::IpAddr {
+    match address {
+        std::net::IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            std::net::IpAddr::from(segments)
+        }
+        v4 => v4,
+    }
+}
+
 /// The weight of views `age_minutes` old.
 pub fn decay(age_minutes: f64, half_life_minutes: f64) -> f64 {
     0.5f64.powf(age_minutes.max(0.0) / half_life_minutes.max(1.0))
@@ -101,6 +120,8 @@ struct Inner {
     sections: HashMap<ArticleId, i64>,
     /// Recent readers by keyed hash, for de-duplication.
     seen: HashMap<u64, Instant>,
+    /// Readers counted per network and story (keyed hash): since when, and how many.
+    networks: HashMap<u64, (Instant, u32)>,
     /// The day the key is for, and the key.
     key: (i64, std::collections::hash_map::RandomState),
 }
@@ -115,8 +136,6 @@ pub struct Trending {
 pub struct Reader<'a> {
     pub address: std::net::IpAddr,
     pub user_agent: &'a str,
-    /// `DNT: 1` or `Sec-GPC: 1`.
-    pub opted_out: bool,
 }
 
 impl Trending {
@@ -128,6 +147,7 @@ impl Trending {
                 pending: HashMap::new(),
                 sections: HashMap::new(),
                 seen: HashMap::new(),
+                networks: HashMap::new(),
                 key: (-1, std::collections::hash_map::RandomState::new()),
             }),
         }
@@ -142,32 +162,43 @@ impl Trending {
     }
 
     /// Counts a view of a published article (filed in `section`) at `now`, unless the same
-    /// reader viewed it within the window. Returns whether it counted.
+    /// reader viewed it within the window or the reader's network has had its share of readers
+    /// of it. Returns whether it counted.
     pub fn record(&self, article: ArticleId, section: i64, reader: &Reader<'_>, now: time::OffsetDateTime) -> bool {
         let mut inner = self.lock();
         inner.sections.insert(article, section);
-        if !reader.opted_out {
-            let day = now.unix_timestamp().div_euclid(86_400);
-            if inner.key.0 != day {
-                // A new day, a new key: yesterday's hashes can no longer be linked to today's.
-                inner.key = (day, std::collections::hash_map::RandomState::new());
-                inner.seen.clear();
-            }
-
-            let hash = inner.key.1.hash_one(&(reader.address, reader.user_agent, article.0));
-            let instant = Instant::now();
-            if inner.seen.len() > MAX_SEEN {
-                inner.seen.retain(|_, at| instant.duration_since(*at) < DEDUP_WINDOW);
-                // A flood of made-up readers: forget them all rather than sweep on every view.
-                if inner.seen.len() > MAX_SEEN / 2 {
-                    inner.seen.clear();
-                }
-            }
-            if inner.seen.get(&hash).is_some_and(|at| instant.duration_since(*at) < DEDUP_WINDOW) {
-                return false;
-            }
-            inner.seen.insert(hash, instant);
+        let day = now.unix_timestamp().div_euclid(86_400);
+        if inner.key.0 != day {
+            // A new day, a new key: yesterday's hashes can no longer be linked to today's.
+            inner.key = (day, std::collections::hash_map::RandomState::new());
+            inner.seen.clear();
+            inner.networks.clear();
         }
+        let network = network_of(reader.address);
+        let one = inner.key.1.hash_one((network, reader.user_agent, article.0));
+        let all = inner.key.1.hash_one((network, article.0));
+        let instant = Instant::now();
+        if inner.seen.len() > MAX_SEEN || inner.networks.len() > MAX_SEEN {
+            inner.seen.retain(|_, at| instant.duration_since(*at) < DEDUP_WINDOW);
+            inner.networks.retain(|_, (since, _)| instant.duration_since(*since) < DEDUP_WINDOW);
+            // A flood of made-up readers: forget them all rather than sweep on every view.
+            if inner.seen.len() > MAX_SEEN / 2 || inner.networks.len() > MAX_SEEN / 2 {
+                inner.seen.clear();
+                inner.networks.clear();
+            }
+        }
+        if inner.seen.get(&one).is_some_and(|at| instant.duration_since(*at) < DEDUP_WINDOW) {
+            return false;
+        }
+        let counted = inner.networks.entry(all).or_insert((instant, 0));
+        if instant.duration_since(counted.0) >= DEDUP_WINDOW {
+            *counted = (instant, 0);
+        }
+        if counted.1 >= READERS_PER_NETWORK {
+            return false;
+        }
+        counted.1 += 1;
+        inner.seen.insert(one, instant);
         *inner.pending.entry((article, minute_of(now))).or_insert(0) += 1;
         true
     }
@@ -243,7 +274,7 @@ mod tests {
     use time::macros::datetime;
 
     fn reader(ua: &str) -> Reader<'_> {
-        Reader { address: std::net::IpAddr::from([192, 0, 2, 1]), user_agent: ua, opted_out: false }
+        Reader { address: std::net::IpAddr::from([192, 0, 2, 1]), user_agent: ua }
     }
 
     const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -281,12 +312,11 @@ mod tests {
         let (a, b) = (ArticleId(1), ArticleId(2));
         // Three readers of a, six hours ago; two readers of b, now.
         for i in 0..3u8 {
-            let r = Reader { address: std::net::IpAddr::from([192, 0, 2, i]), user_agent: FIREFOX, opted_out: false };
+            let r = Reader { address: std::net::IpAddr::from([192, 0, 2, i]), user_agent: FIREFOX };
             assert!(t.record(a, 10, &r, now - time::Duration::hours(6)));
         }
         for i in 0..2u8 {
-            let r =
-                Reader { address: std::net::IpAddr::from([198, 51, 100, i]), user_agent: FIREFOX, opted_out: false };
+            let r = Reader { address: std::net::IpAddr::from([198, 51, 100, i]), user_agent: FIREFOX };
             assert!(t.record(b, 20, &r, now));
             assert!(!t.record(b, 20, &r, now), "a repeat view within the window counts once");
         }
@@ -299,16 +329,22 @@ mod tests {
     }
 
     #[test]
-    fn opted_out_readers_are_not_hashed_and_count_each_time() {
+    fn a_network_counts_as_a_few_readers_whatever_its_headers() {
         let t = Trending::new(TrendingSettings::default());
         let now = datetime!(2026-11-25 12:00 UTC);
-        let r = Reader { opted_out: true, ..reader(FIREFOX) };
-        assert!(t.record(ArticleId(1), 1, &r, now));
-        assert!(t.record(ArticleId(1), 1, &r, now));
-        assert!(t.lock().seen.is_empty(), "no hash is kept for a reader who asked not to be tracked");
-        assert_eq!(t.take_pending(), vec![MinuteViews { article: ArticleId(1), minute: minute_of(now), views: 2 }]);
-        assert!(t.take_pending().is_empty());
-        assert_eq!(t.top(now, None, None)[0].1, 2.0, "stored counts still count until the next reload");
+        let agents: Vec<String> = (0..50).map(|n| format!("{FIREFOX} build/{n}")).collect();
+        let counted = agents.iter().filter(|ua| t.record(ArticleId(1), 1, &reader(ua), now)).count();
+        assert_eq!(counted, READERS_PER_NETWORK as usize, "fifty user agents from one address");
+        // One /64 is one network, however many addresses it uses.
+        let counted = (0..50u16)
+            .filter(|n| {
+                let address = std::net::IpAddr::from([0x2001, 0xdb8, 7, 7, *n, 1, 2, 3]);
+                t.record(ArticleId(3), 1, &Reader { address, user_agent: &agents[usize::from(*n)] }, now)
+            })
+            .count();
+        assert_eq!(counted, READERS_PER_NETWORK as usize, "fifty readers at fifty addresses of one /64");
+        assert!(t.record(ArticleId(2), 1, &reader(&agents[9]), now), "another story has its own share");
+        assert_eq!(t.take_pending().iter().map(|v| v.views).sum::<i64>(), 2 * 3 + 1);
     }
 
     #[test]

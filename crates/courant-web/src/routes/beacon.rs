@@ -50,8 +50,7 @@ async fn count(app: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>, id
     else {
         return Ok(());
     };
-    let reader =
-        Reader { address, user_agent, opted_out: header(headers, "dnt") == "1" || header(headers, "sec-gpc") == "1" };
+    let reader = Reader { address, user_agent };
     app.trending.record(ArticleId(id), root, &reader, time::OffsetDateTime::now_utc());
     Ok(())
 }
