@@ -231,6 +231,16 @@ impl Store {
         on_backend!(self, b => b.integrity_problems().await)
     }
 
+    /// Writes a consistent copy of the whole store to `file`, which must not exist, while the
+    /// store stays in use (SQLite's `VACUUM INTO`: one read transaction). PostgreSQL is backed
+    /// up with its own tools (`pg_dump`): `None` there, and nothing is written.
+    pub async fn snapshot_into(&self, file: &Path) -> Result<Option<()>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(b) => b.snapshot_into(file).await.map(Some),
+            Backend::Postgres(_) => Ok(None),
+        }
+    }
+
     /// The schema the migrations left, in SQLite's terms (to compare the dialects).
     pub async fn schema(&self) -> Result<Schema, StoreError> {
         on_backend!(self, b => b.schema().await)

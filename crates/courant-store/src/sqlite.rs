@@ -59,6 +59,17 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// See [`crate::Store::snapshot_into`].
+    pub(crate) async fn snapshot_into(&self, file: &Path) -> Result<(), StoreError> {
+        let name = file.to_str().ok_or_else(|| StoreError::Io {
+            path: file.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8"),
+        })?;
+        let mut conn = self.read.get().await?;
+        sqlx::query("VACUUM INTO $1").bind(name).execute(&mut *conn).await?;
+        Ok(())
+    }
+
     /// Opens (creating if needed) the database in the data folder `dir`, without touching its
     /// schema.
     pub(crate) async fn open(dir: &Path) -> Result<Store, StoreError> {

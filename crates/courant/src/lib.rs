@@ -2,6 +2,7 @@
 //! filling it with the demo, and serving it. `main.rs` is only the command line; tests use
 //! these functions to run the real thing over a temporary folder.
 
+pub mod backup;
 pub mod config;
 
 use anyhow::Context;
@@ -270,7 +271,7 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::R
 }
 
 /// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
-fn bar(what: &'static str) -> ProgressBar {
+pub(crate) fn bar(what: &'static str) -> ProgressBar {
     let b = ProgressBar::new(0);
     if let Ok(style) = ProgressStyle::with_template("{msg:18} [{bar:40}] {pos}/{len} ({eta})") {
         b.set_style(style.progress_chars("=> "));

@@ -64,6 +64,23 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Back up the publication while it is served: the store (a consistent copy) and the
+    /// picture files in one archive. SQLite data folders only: for PostgreSQL, use pg_dump.
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        /// The archive to write (a new file).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new or empty data folder, and check it against the archive.
+    Restore {
+        /// The archive `courant backup` wrote.
+        file: PathBuf,
+        /// The data folder to restore into (new or empty).
+        #[arg(long, env = "COURANT_DATA")]
+        data: PathBuf,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -230,6 +247,45 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let files = courant::media_files(&common.data, &loaded.config)?;
             let n = courant::upload_pictures(&from, &files).await?;
             println!("uploaded {n} picture files from {} to the bucket", from.display());
+        }
+        Command::Backup { common, out } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let report = courant::backup::backup(&common.data, &loaded.config, &out).await?;
+            let m = &report.manifest;
+            let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "backed up {} tables ({rows} rows) and {} picture files ({:.1} MB) to {} ({:.1} MB)",
+                m.tables.len(),
+                m.files,
+                m.file_bytes as f64 / 1e6,
+                out.display(),
+                report.archive_bytes as f64 / 1e6
+            );
+            for path in &report.vanished {
+                println!("note: {} was deleted while backing up and is not in the archive", path.display());
+            }
+        }
+        Command::Restore { file, data } => {
+            let report = courant::backup::restore(&file, &data).await?;
+            let m = &report.manifest;
+            let rows: u64 = m.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "restored the backup of {} into {}: {} tables ({rows} rows, {}) and {} picture files",
+                m.created_at,
+                data.display(),
+                m.tables.len(),
+                if report.checksums_compared { "every checksum matches" } else { "row counts match" },
+                m.files
+            );
+            if let Some(elsewhere) = &report.media_dir_elsewhere {
+                println!(
+                    "note: the restored courant.toml sets store.media_dir = {}, but the pictures were restored to \
+                     {}: move them there or remove the setting",
+                    elsewhere.display(),
+                    courant::media_dir(&data).display()
+                );
+            }
+            println!("serve it with: courant serve --data {}", data.display());
         }
         Command::Reindex { common } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;

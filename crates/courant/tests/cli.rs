@@ -311,3 +311,113 @@ async fn migrate_store_copies_the_demo_into_postgres_and_checks_it() {
         .expect("run migrate-store");
     assert!(!bad.status.success() && text(&bad).contains("--to"), "{}", text(&bad));
 }
+
+/// Every file under `dir` with its bytes, by path relative to `dir`.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, found: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry")) {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, found);
+            } else {
+                let name = path.strip_prefix(root).expect("under root").to_string_lossy().into_owned();
+                found.insert(name, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    let mut found = std::collections::BTreeMap::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut found);
+    }
+    found
+}
+
+/// Every table's rows and checksum of the SQLite store in `dir`.
+fn table_sums(dir: &Path) -> Vec<courant_store::TableCopy> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let store = courant_store::Store::open_without_migrating(dir).await.expect("open store");
+        let sums = store.checksums().await.expect("checksums");
+        store.close().await;
+        sums
+    })
+}
+
+#[test]
+fn a_backup_made_while_serving_restores_whole_into_an_empty_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data folder");
+    std::fs::write(data.join("courant.toml"), "[site]\ntitle = \"The Backup Gazette\"\n").expect("config");
+    let (running, address, _logs) = start_demo(&data);
+    let archive = dir.path().join("gazette.tar");
+    // Made while the demo serves (and its readers' views are being written).
+    let made = courant(&["backup", "--out", archive.to_str().expect("utf-8")], &data);
+    assert!(made.status.success(), "{}", text(&made));
+    assert!(text(&made).contains("picture files"), "{}", text(&made));
+    let again = courant(&["backup", "--out", archive.to_str().expect("utf-8")], &data);
+    assert!(!again.status.success() && text(&again).contains("exists already"), "{}", text(&again));
+    stop(running);
+
+    let restored = dir.path().join("restored");
+    let out = courant(&["restore", archive.to_str().expect("utf-8")], &restored);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("every checksum matches"), "{}", text(&out));
+    // The store holds what the backup's copy held: at least everything of the demo, table by
+    // table as the served store holds it now (views written after the copy aside).
+    let (before, after) = (table_sums(&data), table_sums(&restored));
+    assert_eq!(before.len(), after.len(), "the same tables");
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.table, a.table);
+        if !["trending_views", "cursors", "webhook_deliveries", "article_changes", "sessions"]
+            .contains(&b.table.as_str())
+        {
+            assert_eq!((b.rows, b.checksum), (a.rows, a.checksum), "table {}", b.table);
+        }
+    }
+    for folder in ["media", "originals"] {
+        let (original, copy) = (files_under(&data.join(folder)), files_under(&restored.join(folder)));
+        assert!(!original.is_empty() || folder == "originals", "the demo has pictures in {folder}");
+        assert_eq!(original, copy, "{folder}: the same files, byte for byte");
+    }
+    assert_eq!(
+        std::fs::read_to_string(restored.join("courant.toml")).expect("config restored"),
+        "[site]\ntitle = \"The Backup Gazette\"\n"
+    );
+    // The restored folder serves the publication.
+    let (running, address_restored, _) = start(&["serve"], &restored);
+    let (status, home) = http_get(&address_restored, "/");
+    assert_eq!(status, 200, "{home}");
+    assert!(home.contains("The Backup Gazette"), "the restored site is the publication");
+    stop(running);
+    let _ = address;
+
+    // Not into a folder that holds something; not from a file that is not a backup, and then
+    // nothing is left behind.
+    let refused = courant(&["restore", archive.to_str().expect("utf-8")], &restored);
+    assert!(!refused.status.success() && text(&refused).contains("not empty"), "{}", text(&refused));
+    let junk = dir.path().join("junk.tar");
+    std::fs::write(&junk, b"this is not an archive at all, just words").expect("junk");
+    let empty = dir.path().join("empty");
+    let refused = courant(&["restore", junk.to_str().expect("utf-8")], &empty);
+    assert!(!refused.status.success() && text(&refused).contains("not a Courant backup"), "{}", text(&refused));
+    assert!(!empty.exists(), "a failed restore leaves no folder behind");
+    // A backup cut short is refused whole too.
+    let bytes = std::fs::read(&archive).expect("archive");
+    let cut = dir.path().join("cut.tar");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("cut");
+    let refused = courant(&["restore", cut.to_str().expect("utf-8")], &empty);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(!empty.exists(), "a failed restore leaves no folder behind");
+}
+
+#[test]
+fn backup_of_a_postgresql_store_says_to_use_pg_dump() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("courant.toml"), "[store]\nurl = \"postgres://courant@127.0.0.1:1/news\"\n")
+        .expect("config");
+    let out = courant(&["backup", "--out", dir.path().join("b.tar").to_str().expect("utf-8")], dir.path());
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("pg_dump"), "{}", text(&out));
+    assert!(!dir.path().join("b.tar").exists(), "nothing is written");
+}
