@@ -172,15 +172,22 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Logs to stderr: readable lines, or one JSON object per line with `COURANT_LOG_FORMAT=json`
+/// (for log collectors). `COURANT_LOG` sets the filter.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("COURANT_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
+    let format = std::env::var("COURANT_LOG_FORMAT").unwrap_or_default();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format.as_str() {
+        "json" => logs.json().flatten_event(true).init(),
+        "" | "text" => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        other => {
+            logs.with_ansi(false).init();
+            tracing::warn!(format = other, "COURANT_LOG_FORMAT is json or text; writing text");
+        }
+    }
 }
 
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {

@@ -65,11 +65,21 @@ fn start_demo(data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String
 
 /// Starts `courant COMMAND... --listen 127.0.0.1:0 --data DATA` and waits for its address.
 fn start(command: &[&str], data: &Path) -> (Running, String, std::sync::mpsc::Receiver<String>) {
+    start_with(command, data, &[])
+}
+
+/// [`start`] with more environment variables.
+fn start_with(
+    command: &[&str],
+    data: &Path,
+    env: &[(&str, &str)],
+) -> (Running, String, std::sync::mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_courant"))
         .args(command)
         .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .env("COURANT_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -420,4 +430,25 @@ fn backup_of_a_postgresql_store_says_to_use_pg_dump() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("pg_dump"), "{}", text(&out));
     assert!(!dir.path().join("b.tar").exists(), "nothing is written");
+}
+
+#[test]
+fn logs_are_json_objects_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = courant(&["migrate"], dir.path());
+    assert!(made.status.success(), "{}", text(&made));
+    let (running, address, logs) = start_with(&["serve"], dir.path(), &[("COURANT_LOG_FORMAT", "json")]);
+    assert_eq!(http_get(&address, "/healthz").0, 200);
+    stop(running);
+    let lines: Vec<String> = logs.try_iter().collect();
+    assert!(!lines.is_empty(), "the server logged nothing");
+    let objects: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON object ({e}): {l}")))
+        .collect();
+    assert!(objects.iter().all(|o| o["level"].is_string() && o["timestamp"].is_string()), "{lines:#?}");
+    assert!(
+        objects.iter().any(|o| o["message"] == "request" && o["path"] == "/healthz" && o["status"] == 200),
+        "the request line has its fields as JSON: {lines:#?}"
+    );
 }
