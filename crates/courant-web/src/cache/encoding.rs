@@ -122,8 +122,19 @@ pub(super) fn respond(
     response
 }
 
+/// What an entry costs beyond its bytes: the entry itself, its `Arc`, its slot in the map, and
+/// the allocator's headers of its dozen allocations.
+const ENTRY_OVERHEAD: usize = 640;
+
 /// Compresses a rendered page into an entry (on a blocking thread: brotli takes a few ms).
-pub(super) async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, epoch: u64) -> Option<Entry> {
+/// `key_len` is the length of the key it will be kept under, which its size counts.
+pub(super) async fn make_entry(
+    headers: HeaderMap,
+    body: Bytes,
+    tags: PageTags,
+    epoch: u64,
+    key_len: usize,
+) -> Option<Entry> {
     tokio::task::spawn_blocking(move || {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
         gz.write_all(&body).ok()?;
@@ -158,13 +169,29 @@ pub(super) async fn make_entry(headers: HeaderMap, body: Bytes, tags: PageTags, 
         };
         let (all_tags, cascade) = tags.flatten();
         let surrogate_key = surrogate_key(&all_tags)?;
-        let size = body.len() + gzip.len() + br.len() + all_tags.iter().map(String::len).sum::<usize>() + 512;
+        // Every byte the entry holds is counted against the budget: the three encodings, kept
+        // in allocations of exactly their length (a growing Vec holds up to twice what it was
+        // given, and `Bytes::from` keeps all of it), the key, the tags twice (and in the
+        // `Surrogate-Key`), the headers, and what each allocation costs besides.
+        let text = |list: &[String]| list.iter().map(|t| t.len() + 32).sum::<usize>();
+        let headers_len: usize = kept.iter().map(|(n, v)| n.as_str().len() + v.len() + 64).sum();
+        let etags = [etag("")?, etag("-gz")?, etag("-br")?];
+        let size = body.len()
+            + gzip.len()
+            + br.len()
+            + key_len * 2
+            + text(&all_tags)
+            + text(&cascade)
+            + surrogate_key.len()
+            + headers_len
+            + etags.iter().map(HeaderValue::len).sum::<usize>()
+            + ENTRY_OVERHEAD;
         Some(Entry {
             headers: kept,
-            etags: [etag("")?, etag("-gz")?, etag("-br")?],
-            identity: body,
-            gzip: Bytes::from(gzip),
-            br: Bytes::from(br),
+            etags,
+            identity: Bytes::copy_from_slice(&body),
+            gzip: Bytes::copy_from_slice(&gzip),
+            br: Bytes::copy_from_slice(&br),
             tags: all_tags,
             cascade,
             surrogate_key,

@@ -265,7 +265,7 @@ async fn keep(cache: &PageCache, key: String, response: Response, purges_before:
     let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
         return;
     };
-    if let Some(entry) = make_entry(parts.headers, bytes, tags, cache.epoch()).await {
+    if let Some(entry) = make_entry(parts.headers, bytes, tags, cache.epoch(), key.len()).await {
         cache.insert(key, Arc::new(entry), purges_before);
     }
 }
@@ -355,7 +355,7 @@ pub(crate) async fn serve(
     let landed = landing.take();
     tokio::spawn(async move {
         let cache = &landed.app.cache;
-        if let Some(entry) = make_entry(kept_headers, body_copy, tags, cache.epoch()).await {
+        if let Some(entry) = make_entry(kept_headers, body_copy, tags, cache.epoch(), landed.key.len()).await {
             cache.insert(landed.key.clone(), Arc::new(entry), purges_before);
         }
         drop(landed);
