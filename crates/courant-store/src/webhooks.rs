@@ -107,6 +107,12 @@ impl Store {
     /// Claims the pending deliveries whose next attempt is due at `now`, oldest first: they are
     /// not due again for [`CLAIM`], so that of several nodes only the claiming one sends them
     /// (and another takes over after that if the claiming one stopped).
+    pub async fn pending_deliveries(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'")
+            .fetch_one(&mut *self.read.get().await?)
+            .await?)
+    }
+
     pub async fn due_deliveries(&self, now: OffsetDateTime, limit: i64) -> Result<Vec<Delivery>, StoreError> {
         let due = format!(
             "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1 \

@@ -9,6 +9,7 @@ mod error_pages;
 pub mod files;
 pub mod indexer;
 mod limit;
+pub mod metrics;
 pub mod newsroom;
 pub mod proxy;
 mod respond;

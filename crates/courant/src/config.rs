@@ -31,6 +31,16 @@ pub struct Config {
     pub cdn: courant_web::cdn::CdnSettings,
     pub server: ServerConfig,
     pub store: StoreConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// `GET /metrics` for Prometheus, on an address of its own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// Where `/metrics` is served, e.g. "127.0.0.1:9464"; absent: not at all. Never the
+    /// public address: what it tells is for the operator.
+    pub listen: Option<SocketAddr>,
 }
 
 /// The environment variable that names the store, over `store.url`.
@@ -234,6 +244,9 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     SiteClock::new(&site.timezone).map_err(|e| anyhow::anyhow!("key `site.timezone`: {e}"))?;
     if site.locale.is_empty() || !site.locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         bail!("key `site.locale`: expected a language tag such as \"en-GB\", found {:?}", site.locale);
+    }
+    if config.metrics.listen.is_some_and(|m| m == config.server.listen) {
+        bail!("key `metrics.listen`: expected an address of its own, not server.listen (the public address)");
     }
     if let Err(what) = config.server.limits().check() {
         bail!("key {what}");

@@ -317,9 +317,26 @@ pub async fn serve_with(
             courant_web::proxy::forwarded_client(trusted.clone(), request, next)
         }));
     }
+    let metrics = match config.metrics.listen {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} for metrics (metrics.listen)"))?;
+            let metrics = std::sync::Arc::new(courant_web::metrics::Metrics::default());
+            app = app.layer(axum::middleware::from_fn_with_state(metrics.clone(), courant_web::metrics::measure));
+            let router = courant_web::metrics::router(flush_on_exit.clone(), metrics);
+            tracing::info!(address = %format!("http://{address}/metrics"), "metrics");
+            let limits = courant_web::server::Limits::default();
+            Some(tokio::spawn(courant_web::server::serve(listener, router, limits, std::future::pending())))
+        }
+        None => None,
+    };
     courant_web::server::serve(listener, app, config.server.limits(), shutdown)
         .await
         .context("the server stopped with an error")?;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     follower.abort();
     counter.abort();
     scheduler.abort();

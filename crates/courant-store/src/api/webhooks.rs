@@ -28,6 +28,11 @@ impl Store {
         on_backend!(self, b => b.queue_deliveries(cursor, change_seq, deliveries, now).await)
     }
 
+    /// How many deliveries wait to be sent (due or retrying later).
+    pub async fn pending_deliveries(&self) -> Result<i64, StoreError> {
+        on_backend!(self, b => b.pending_deliveries().await)
+    }
+
     /// Claims the pending deliveries whose next attempt is due at `now`, oldest first, at most
     /// `limit`: they are not due again for a minute, so that of several nodes only the claiming
     /// one sends them (and another takes over after that if the claiming one stopped).

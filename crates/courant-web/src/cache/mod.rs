@@ -30,7 +30,7 @@ mod pages;
 pub use files::FileCache;
 pub use follow::follow_changes;
 pub(crate) use pages::serve;
-pub use pages::{PageCache, RateChecked};
+pub use pages::{CacheStats, PageCache, RateChecked};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -135,9 +135,14 @@ pub const ANY: &str = "any";
 
 /// Over `budget` bytes, drops the least recently read entries down to 90% of it, in one pass.
 /// `age` gives an entry's last read and its size.
-fn evict<V>(map: &mut HashMap<String, V>, bytes: &AtomicUsize, budget: usize, age: impl Fn(&V) -> (u64, usize)) {
+fn evict<V>(
+    map: &mut HashMap<String, V>,
+    bytes: &AtomicUsize,
+    budget: usize,
+    age: impl Fn(&V) -> (u64, usize),
+) -> usize {
     if bytes.load(Ordering::Relaxed) <= budget {
-        return;
+        return 0;
     }
     let mut by_age: Vec<(u64, String, usize)> = map
         .iter()
@@ -148,12 +153,15 @@ fn evict<V>(map: &mut HashMap<String, V>, bytes: &AtomicUsize, budget: usize, ag
         .collect();
     by_age.sort_unstable_by_key(|(used, _, _)| *used);
     let target = budget / 10 * 9;
+    let mut evicted = 0;
     for (_, k, size) in by_age {
         if bytes.load(Ordering::Relaxed) <= target {
             break;
         }
         if map.remove(&k).is_some() {
             bytes.fetch_sub(size, Ordering::Relaxed);
+            evicted += 1;
         }
     }
+    evicted
 }

@@ -36,6 +36,24 @@ pub struct PageCache {
     started: std::time::Instant,
     /// Where purged tags go on to (the CDN purger, see [`PageCache::purges_to_cdn`]).
     cdn: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<Vec<String>>>,
+    /// Answers from memory, fresh and stale; renders; pages evicted (for `/metrics`).
+    hits: AtomicU64,
+    stale: AtomicU64,
+    misses: AtomicU64,
+    evictions: AtomicU64,
+    /// How long the pages the cache did not hold took to render.
+    pub renders: crate::metrics::Histogram,
+}
+
+/// What the page cache has done and holds, for `/metrics`.
+pub struct CacheStats {
+    pub hits: u64,
+    pub stale: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub entries: usize,
+    pub bytes: usize,
+    pub budget: usize,
 }
 
 impl PageCache {
@@ -52,6 +70,24 @@ impl PageCache {
             seen_writes: AtomicU64::new(0),
             started: std::time::Instant::now(),
             cdn: std::sync::OnceLock::new(),
+            hits: AtomicU64::new(0),
+            stale: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            evictions: AtomicU64::new(0),
+            renders: crate::metrics::Histogram::default(),
+        }
+    }
+
+    /// What the cache has done since it started, and holds.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            stale: self.stale.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            evictions: self.evictions.load(Ordering::Relaxed),
+            entries: self.len(),
+            bytes: self.size(),
+            budget: self.settings.budget_mb * 1024 * 1024,
         }
     }
 
@@ -138,7 +174,8 @@ impl PageCache {
         if let Some(old) = map.insert(key, entry) {
             self.bytes.fetch_sub(old.size, Ordering::Relaxed);
         }
-        evict(&mut map, &self.bytes, budget, |e| (e.last_used.load(Ordering::Relaxed), e.size));
+        let evicted = evict(&mut map, &self.bytes, budget, |e| (e.last_used.load(Ordering::Relaxed), e.size));
+        self.evictions.fetch_add(evicted as u64, Ordering::Relaxed);
     }
 
     /// Drops every page carrying one of `tags`, and with a listing page every page of its
@@ -318,9 +355,11 @@ pub(crate) async fn serve(
     }
     if let Some(entry) = cache.get(&key) {
         if entry.epoch.is_some_and(|e| e != cache.epoch()) {
+            cache.stale.fetch_add(1, Ordering::Relaxed);
             refresh(app.clone(), inner, key);
             return respond(&entry, request.headers(), &cache_control, head, STALE);
         }
+        cache.hits.fetch_add(1, Ordering::Relaxed);
         return respond(&entry, request.headers(), &cache_control, head, HIT);
     }
     if head {
@@ -329,10 +368,14 @@ pub(crate) async fn serve(
     let mut landing = Landing::new(app.clone(), key.clone()).await;
     // Another request of this key may have rendered it while this one waited.
     if let Some(entry) = cache.get(&key) {
+        cache.hits.fetch_add(1, Ordering::Relaxed);
         return respond(&entry, request.headers(), &cache_control, false, HIT);
     }
     let purges_before = cache.purges.load(Ordering::Acquire);
+    cache.misses.fetch_add(1, Ordering::Relaxed);
+    let started = std::time::Instant::now();
     let rendered = next.run(request).await;
+    cache.renders.observe(started.elapsed());
     if !keepable(&key, &rendered) {
         return rendered;
     }
