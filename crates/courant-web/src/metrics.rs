@@ -19,14 +19,44 @@ const BOUNDS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
 
 /// A latency histogram: counts per bucket (not cumulative here; written cumulatively), count
 /// and sum.
-#[derive(Default)]
 pub struct Histogram {
     buckets: [AtomicU64; BOUNDS.len()],
     count: AtomicU64,
     sum_nanos: AtomicU64,
 }
 
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram::new()
+    }
+}
+
+/// How long the store's statements took, from sqlx's own timing of each (see
+/// [`time_store_queries`]); empty until metrics are on.
+pub static STORE_QUERIES: Histogram = Histogram::new();
+static STORE_TIMING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Starts (or stops) timing the store's statements into [`STORE_QUERIES`]: sqlx reports each
+/// statement's time as a `sqlx::query` event, which the binary's log subscriber hands to
+/// [`STORE_QUERIES`] while this is on (and sqlx does not even make the event while it is off).
+pub fn time_store_queries(on: bool) {
+    STORE_TIMING.store(on, Ordering::Relaxed);
+}
+
+/// Whether the store's statements are being timed.
+pub fn timing_store_queries() -> bool {
+    STORE_TIMING.load(Ordering::Relaxed)
+}
+
 impl Histogram {
+    pub const fn new() -> Histogram {
+        Histogram {
+            buckets: [const { AtomicU64::new(0) }; BOUNDS.len()],
+            count: AtomicU64::new(0),
+            sum_nanos: AtomicU64::new(0),
+        }
+    }
+
     pub fn observe(&self, took: Duration) {
         let seconds = took.as_secs_f64();
         if let Some(i) = BOUNDS.iter().position(|b| seconds <= *b) {
@@ -170,6 +200,9 @@ async fn scrape(app: AppState, metrics: Arc<Metrics>) -> Response {
     }
     family(&mut out, "courant_render_duration_seconds", "histogram", "Time to render a page the cache did not hold.");
     app.cache.renders.write(&mut out, "courant_render_duration_seconds", "");
+
+    family(&mut out, "courant_store_query_duration_seconds", "histogram", "Time the store's statements took.");
+    STORE_QUERIES.write(&mut out, "courant_store_query_duration_seconds", "");
 
     // The store: its round trip, and the queues and lag it holds. A store that does not
     // answer leaves these out (and says so), rather than failing the scrape.

@@ -280,6 +280,47 @@ pub(crate) fn bar(what: &'static str) -> ProgressBar {
     b
 }
 
+/// A log layer that hands the time of each store statement (sqlx's `sqlx::query` events) to
+/// `/metrics` while metrics are on; it asks for nothing while they are off, so sqlx does not
+/// even make the events.
+pub fn store_timing_layer<S>() -> impl tracing_subscriber::Layer<S>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
+    use tracing_subscriber::Layer;
+    struct StoreTiming;
+    struct Elapsed(Option<f64>);
+    impl tracing::field::Visit for Elapsed {
+        fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+            if field.name() == "elapsed_secs" {
+                self.0 = Some(value);
+            }
+        }
+        fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+    }
+    impl<S: tracing::Subscriber> Layer<S> for StoreTiming {
+        fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            let mut elapsed = Elapsed(None);
+            event.record(&mut elapsed);
+            if let Some(seconds) = elapsed.0.filter(|s| s.is_finite() && *s >= 0.0) {
+                courant_web::metrics::STORE_QUERIES.observe(std::time::Duration::from_secs_f64(seconds));
+            }
+        }
+    }
+    // Asked on every statement (metrics may be turned on after the statement's call site was
+    // first seen); other call sites are never asked.
+    let sqlx = |m: &tracing::Metadata<'_>| m.target() == "sqlx::query";
+    StoreTiming.with_filter(
+        tracing_subscriber::filter::dynamic_filter_fn(move |m, _| {
+            sqlx(m) && courant_web::metrics::timing_store_queries()
+        })
+        .with_callsite_filter(move |m| {
+            if sqlx(m) { tracing::subscriber::Interest::sometimes() } else { tracing::subscriber::Interest::never() }
+        })
+        .with_max_level_hint(tracing::Level::DEBUG),
+    )
+}
+
 /// Serves the application on `listener` until `shutdown` completes, then finishes the requests
 /// in flight and closes the store.
 pub async fn serve(
@@ -323,6 +364,7 @@ pub async fn serve_with(
                 .await
                 .with_context(|| format!("cannot listen on {address} for metrics (metrics.listen)"))?;
             let metrics = std::sync::Arc::new(courant_web::metrics::Metrics::default());
+            courant_web::metrics::time_store_queries(true);
             app = app.layer(axum::middleware::from_fn_with_state(metrics.clone(), courant_web::metrics::measure));
             let router = courant_web::metrics::router(flush_on_exit.clone(), metrics);
             tracing::info!(address = %format!("http://{address}/metrics"), "metrics");

@@ -452,3 +452,24 @@ fn logs_are_json_objects_when_asked() {
         "the request line has its fields as JSON: {lines:#?}"
     );
 }
+
+#[test]
+fn metrics_time_the_store_on_their_own_address() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    std::fs::write(dir.path().join("courant.toml"), format!("[metrics]\nlisten = \"127.0.0.1:{port}\"\n"))
+        .expect("config");
+    let made = courant(&["migrate"], dir.path());
+    assert!(made.status.success(), "{}", text(&made));
+    let (running, address, _logs) = start(&["serve"], dir.path());
+    assert_eq!(http_get(&address, "/healthz").0, 200);
+    let (status, scrape) = http_get(&format!("127.0.0.1:{port}"), "/metrics");
+    stop(running);
+    assert_eq!(status, 200, "{scrape}");
+    let count = scrape
+        .lines()
+        .find_map(|l| l.strip_prefix("courant_store_query_duration_seconds_count "))
+        .and_then(|n| n.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| panic!("no store timing in:\n{scrape}"));
+    assert!(count > 0, "the store's statements are timed: {count}");
+}
