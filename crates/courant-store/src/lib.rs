@@ -220,6 +220,15 @@ impl Store {
         on_backend!(self, b => b.migrate().await)
     }
 
+    /// Brings the planner's statistics up to date after the store has grown a lot at once (the
+    /// demo, an import). SQLite gathers them on every start too; PostgreSQL keeps its own.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(b) => b.refresh_statistics().await,
+            Backend::Postgres(_) => Ok(()),
+        }
+    }
+
     /// Migrations known to this binary that the database has not applied yet.
     pub async fn pending_migrations(&self) -> Result<Vec<i64>, StoreError> {
         on_backend!(self, b => b.pending_migrations().await)

@@ -100,6 +100,17 @@ impl Store {
     /// Applies the migrations not yet applied. Safe to call on every start.
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
         crate::migrator(MIGRATIONS).run(&self.write).await?;
+        self.refresh_statistics().await
+    }
+
+    /// Gathers the statistics SQLite's planner chooses indexes by (`ANALYZE`, sampling at most
+    /// 400 rows an index: 10 ms at 100,000 stories). Without them it read a page of stories'
+    /// related stories by walking every published story: 0.4 s instead of 0.2 ms at 100,000.
+    /// Every connection sees the new statistics at its next statement.
+    pub(crate) async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        let mut conn = self.write.acquire().await?;
+        sqlx::query("PRAGMA analysis_limit = 400").execute(&mut *conn).await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
         Ok(())
     }
 

@@ -178,6 +178,7 @@ pub async fn fill_demo(
     let report = courant_demo::generate(store, media, &options, &progress).await?;
     pictures.finish();
     stories.finish();
+    store.refresh_statistics().await?;
     if let Some(index) = index {
         reindex(store, index).await?;
     }
