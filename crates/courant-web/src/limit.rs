@@ -21,6 +21,19 @@ impl Default for ApiSettings {
     }
 }
 
+/// The network an address stands for: an IPv4 address, or the /64 an IPv6 address is in (which
+/// one subscriber usually has whole).
+pub(crate) fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+        v4 => v4,
+    }
+}
+
 /// Addresses tracked before idle ones are forgotten, so memory stays bounded.
 const MAX_TRACKED: usize = 100_000;
 
@@ -46,14 +59,7 @@ impl RateLimiter {
         if self.per_minute == 0 {
             return Ok(());
         }
-        let ip = match ip {
-            IpAddr::V6(v6) => {
-                let mut segments = v6.segments();
-                segments[4..].fill(0);
-                IpAddr::from(segments)
-            }
-            v4 => v4,
-        };
+        let ip = network_of(ip);
         let capacity = f64::from(self.per_minute);
         let per_second = capacity / 60.0;
         let now = Instant::now();

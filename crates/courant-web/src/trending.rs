@@ -88,19 +88,6 @@ pub fn is_bot(user_agent: &str) -> bool {
     ua.trim().is_empty() || BOTS.iter().any(|b| ua.contains(b))
 }
 
-/// The network a reader's address stands for: an IPv4 address, or the /64 an IPv6 address is
-/// in (which one subscriber usually has whole).
-fn network_of(address: std::net::IpAddr) -> std::net::IpAddr {
-    match address {
-        std::net::IpAddr::V6(v6) => {
-            let mut segments = v6.segments();
-            segments[4..].fill(0);
-            std::net::IpAddr::from(segments)
-        }
-        v4 => v4,
-    }
-}
-
 /// The weight of views `age_minutes` old.
 pub fn decay(age_minutes: f64, half_life_minutes: f64) -> f64 {
     0.5f64.powf(age_minutes.max(0.0) / half_life_minutes.max(1.0))
@@ -174,7 +161,7 @@ impl Trending {
             inner.seen.clear();
             inner.networks.clear();
         }
-        let network = network_of(reader.address);
+        let network = crate::limit::network_of(reader.address);
         let one = inner.key.1.hash_one((network, reader.user_agent, article.0));
         let all = inner.key.1.hash_one((network, article.0));
         let instant = Instant::now();

@@ -62,12 +62,9 @@ pub mod throttle {
     fn keys(email: &str, ip: IpAddr) -> [(String, i64); 2] {
         // An address is at most 254 characters; an IPv6 client usually holds a whole /64.
         let email: String = email.trim().to_lowercase().chars().take(254).collect();
-        let address = match ip {
-            IpAddr::V6(v6) => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-            IpAddr::V4(v4) => v4.to_string(),
+        let address = match crate::limit::network_of(ip) {
+            IpAddr::V6(network) => format!("{network}/64"),
+            v4 => v4.to_string(),
         };
         [(format!("account:{email}"), PER_ACCOUNT), (format!("address:{address}"), PER_ADDRESS)]
     }
