@@ -98,14 +98,10 @@ pub async fn backup(data_dir: &Path, config: &Config, out: &Path) -> anyhow::Res
     let tables = table_sums(work.path()).await.context("cannot read the copy of the store")?;
 
     // Then the pictures.
-    let media = crate::media_folder(data_dir, config);
-    let originals = media.parent().map(|p| p.join("originals")).unwrap_or_else(|| data_dir.join("originals"));
-    let mut files = Vec::new();
-    for (root, prefix) in [(&media, "media"), (&originals, "originals")] {
-        if root.is_dir() {
-            list_files(root, root, prefix, &mut files).with_context(|| format!("cannot read {}", root.display()))?;
-        }
-    }
+    let files = crate::picture_files(&crate::media_folder(data_dir, config))?.into_iter().map(|p| {
+        let name = format!("{}/{}", if p.original { "originals" } else { "media" }, p.name);
+        (p.path, name)
+    });
     let config_file = data_dir.join(CONFIG);
     let with_config = config_file.is_file();
 
@@ -294,25 +290,6 @@ async fn table_sums(dir: &Path) -> anyhow::Result<Vec<TableSum>> {
         bail!("the store is damaged: {}", problems.join("; "));
     }
     Ok(sums?.into_iter().map(|t| TableSum { table: t.table, rows: t.rows, checksum: t.checksum }).collect())
-}
-
-/// Lists the files under `dir` (recursively) with their names in the archive (`prefix/...`).
-fn list_files(root: &Path, dir: &Path, prefix: &str, found: &mut Vec<(PathBuf, String)>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            list_files(root, &path, prefix, found)?;
-        } else if kind.is_file() && !entry.file_name().to_string_lossy().ends_with(".tmp") {
-            // Temporary files of uploads being written are not pictures yet.
-            let relative = path.strip_prefix(root).map_err(std::io::Error::other)?;
-            let name = format!("{prefix}/{}", relative.to_string_lossy().replace('\\', "/"));
-            found.push((path, name));
-        }
-    }
-    Ok(())
 }
 
 fn append_bytes<W: Write>(archive: &mut tar::Builder<W>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {

@@ -43,42 +43,63 @@ pub fn media_files(data_dir: &Path, config: &Config) -> anyhow::Result<courant_w
     })
 }
 
-/// Copies the picture files of `folder` (and of the `originals/` folder beside it) into
-/// `files`, with a progress bar; returns how many. For `courant demo` and `courant upload-media`
-/// with a bucket.
-pub async fn upload_pictures(folder: &Path, files: &courant_web::files::MediaFiles) -> anyhow::Result<usize> {
-    fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(&path, found)?;
-            } else {
-                found.push(path);
+/// A picture file of a picture folder, or of the `originals/` folder beside it.
+pub(crate) struct PictureFile {
+    pub(crate) path: PathBuf,
+    /// Its name within its folder, with `/` between parts.
+    pub(crate) name: String,
+    /// An upload as sent (in `originals/`), not a served picture.
+    pub(crate) original: bool,
+}
+
+/// Every picture file of `folder` and of the `originals/` folder beside it, in name order.
+/// Temporary files of uploads being written (`.tmp`) are not pictures yet and are left out.
+pub(crate) fn picture_files(folder: &Path) -> anyhow::Result<Vec<PictureFile>> {
+    fn walk(root: &Path, dir: &Path, original: bool, found: &mut Vec<PictureFile>) -> std::io::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                walk(root, &path, original, found)?;
+            } else if kind.is_file() && !entry.file_name().to_string_lossy().ends_with(".tmp") {
+                let relative = path.strip_prefix(root).map_err(std::io::Error::other)?;
+                let name = relative.to_string_lossy().replace('\\', "/");
+                found.push(PictureFile { path, name, original });
             }
         }
         Ok(())
     }
-    let originals = folder.parent().map(|p| p.join("originals")).filter(|p| p.is_dir());
-    let mut served = Vec::new();
-    walk(folder, &mut served).with_context(|| format!("cannot read {}", folder.display()))?;
-    let mut kept = Vec::new();
-    if let Some(dir) = &originals {
-        walk(dir, &mut kept).with_context(|| format!("cannot read {}", dir.display()))?;
-    }
-    let b = bar("uploading pictures");
-    b.set_length((served.len() + kept.len()) as u64);
-    for (list, root, original) in [(&served, folder, false), (&kept, originals.as_deref().unwrap_or(folder), true)] {
-        for path in list {
-            let name = path.strip_prefix(root)?.to_string_lossy().replace('\\', "/");
-            let bytes = tokio::fs::read(path).await.with_context(|| format!("cannot read {}", path.display()))?;
-            let written =
-                if original { files.write_original(&name, &bytes).await } else { files.write(&name, &bytes).await };
-            written.with_context(|| format!("cannot upload {name}"))?;
-            b.inc(1);
+    let mut found = Vec::new();
+    let originals = folder.parent().map(|p| p.join("originals"));
+    for (root, original) in [(Some(folder.to_owned()), false), (originals, true)] {
+        if let Some(root) = root.filter(|r| r.is_dir()) {
+            walk(&root, &root, original, &mut found).with_context(|| format!("cannot read {}", root.display()))?;
         }
     }
+    Ok(found)
+}
+
+/// Copies the picture files of `folder` (and of the `originals/` folder beside it) into
+/// `files`, with a progress bar; returns how many. For `courant demo` and `courant upload-media`
+/// with a bucket.
+pub async fn upload_pictures(folder: &Path, files: &courant_web::files::MediaFiles) -> anyhow::Result<usize> {
+    if !folder.is_dir() {
+        anyhow::bail!("cannot read {}: not a folder", folder.display());
+    }
+    let pictures = picture_files(folder)?;
+    let b = bar("uploading pictures");
+    b.set_length(pictures.len() as u64);
+    for PictureFile { path, name, original } in &pictures {
+        let bytes = tokio::fs::read(path).await.with_context(|| format!("cannot read {}", path.display()))?;
+        let written =
+            if *original { files.write_original(name, &bytes).await } else { files.write(name, &bytes).await };
+        written.with_context(|| format!("cannot upload {name}"))?;
+        b.inc(1);
+    }
     b.finish();
-    Ok(served.len() + kept.len())
+    Ok(pictures.len())
 }
 
 /// Opens the store the configuration names (`store.url`, else the data folder's SQLite file),
