@@ -1,13 +1,18 @@
-//! A page's stored encodings: which one a request accepts (`Accept-Encoding`), the identity,
-//! gzip and brotli copies of a rendered body with a strong ETag each, and the answer from them
-//! (`304 Not Modified` when the request holds this encoding's ETag).
+//! A page's stored encodings: which one a request accepts (`Accept-Encoding`), the identity
+//! copy of a rendered body and, once the page is read again, its gzip and brotli copies, each
+//! with a strong ETag; and the answer from them (`304 Not Modified` when the request holds this
+//! encoding's ETag).
+//!
+//! A page is compressed when it is read a second time, not when it is rendered: most pages of
+//! an archive are read once (by a crawler, an old link), and compressing them cost more than
+//! rendering them (bench/README.md, issue 18).
 
 use super::PageTags;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use std::io::Write;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 /// gzip level: 6 costs a fifth of 9's time for 1-2% more bytes on our pages.
 const GZIP_LEVEL: u32 = 6;
@@ -18,18 +23,69 @@ pub(super) struct Entry {
     /// Content type, last modified and the handler's own headers (CORS and the like).
     pub(super) headers: HeaderMap,
     pub(super) identity: Bytes,
-    pub(super) gzip: Bytes,
-    pub(super) br: Bytes,
-    /// Strong ETags of the three encodings.
-    pub(super) etags: [HeaderValue; 3],
+    /// The strong ETag of the identity copy.
+    pub(super) etag: HeaderValue,
+    /// The gzip and brotli copies, once the page has been read again (see [`Entry::compressed`]).
+    pub(super) compressed: Option<Compressed>,
     pub(super) tags: Vec<String>,
     /// The listing's own tags, for a listing page (see [`PageTags::listing`]).
     pub(super) cascade: Vec<String>,
     pub(super) surrogate_key: HeaderValue,
     /// The trending epoch it was rendered in, when it shows trending.
     pub(super) epoch: Option<u64>,
+    /// Every byte it holds (see [`entry`]).
     pub(super) size: usize,
     pub(super) last_used: AtomicU64,
+    /// Read again since it was kept: the cache keeps such pages over pages read once.
+    pub(super) reused: AtomicBool,
+}
+
+/// A page's compressed copies, with their strong ETags (gzip, brotli).
+pub(super) struct Compressed {
+    gzip: Bytes,
+    br: Bytes,
+    etags: [HeaderValue; 2],
+}
+
+impl Entry {
+    /// The same page with its gzip and brotli copies (on a blocking thread: brotli takes a few
+    /// milliseconds). Read again from then on, it is kept over pages read once.
+    pub(super) async fn compressed(self: &std::sync::Arc<Self>) -> Option<Entry> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+            gz.write_all(&this.identity).ok()?;
+            let gzip = gz.finish().ok()?;
+            let mut br = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY as i32, ..Default::default() };
+            brotli::BrotliCompress(&mut &this.identity[..], &mut br, &params).ok()?;
+            let hash = this.etag.to_str().ok()?.trim_matches('"');
+            let etags = [etag(hash, "-gz")?, etag(hash, "-br")?];
+            // Kept in allocations of exactly their length (a grown Vec holds up to twice what
+            // it was given, and `Bytes::from` would keep all of it).
+            let size = this.size + gzip.len() + br.len() + etags.iter().map(HeaderValue::len).sum::<usize>();
+            Some(Entry {
+                headers: this.headers.clone(),
+                identity: this.identity.clone(),
+                etag: this.etag.clone(),
+                compressed: Some(Compressed { gzip: Bytes::copy_from_slice(&gzip), br: Bytes::copy_from_slice(&br), etags }),
+                tags: this.tags.clone(),
+                cascade: this.cascade.clone(),
+                surrogate_key: this.surrogate_key.clone(),
+                epoch: this.epoch,
+                size,
+                last_used: AtomicU64::new(this.last_used.load(std::sync::atomic::Ordering::Relaxed)),
+                reused: AtomicBool::new(true),
+            })
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+}
+
+fn etag(hash: &str, suffix: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).ok()
 }
 
 /// Which stored encoding a request accepts best: 2 brotli, 1 gzip, 0 identity.
@@ -69,13 +125,23 @@ pub(super) fn respond(
     head: bool,
     state: HeaderValue,
 ) -> Response {
-    let which = encoding(request);
+    // A page read once has only its identity copy.
+    let which = if entry.compressed.is_some() { encoding(request) } else { 0 };
+    let etag = match (&entry.compressed, which) {
+        (Some(c), 1 | 2) => &c.etags[which - 1],
+        _ => &entry.etag,
+    };
+    let copy = match (&entry.compressed, which) {
+        (Some(c), 2) => &c.br,
+        (Some(c), 1) => &c.gzip,
+        _ => &entry.identity,
+    };
     let not_modified = match request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         Some(tags) => tags
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
             // Only this encoding's ETag: a cache holding another encoding's copy gets this one.
-            .any(|t| t == "*" || entry.etags[which].as_bytes() == t.as_bytes()),
+            .any(|t| t == "*" || etag.as_bytes() == t.as_bytes()),
         None => match (
             request.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok()),
             entry.headers.get(header::LAST_MODIFIED).and_then(|v| v.to_str().ok()),
@@ -84,12 +150,7 @@ pub(super) fn respond(
             _ => false,
         },
     };
-    let body = match (not_modified || head, which) {
-        (true, _) => Body::empty(),
-        (false, 2) => Body::from(entry.br.clone()),
-        (false, 1) => Body::from(entry.gzip.clone()),
-        (false, _) => Body::from(entry.identity.clone()),
-    };
+    let body = if not_modified || head { Body::empty() } else { Body::from(copy.clone()) };
     let mut response = Response::new(body);
     if not_modified {
         *response.status_mut() = StatusCode::NOT_MODIFIED;
@@ -100,7 +161,7 @@ pub(super) fn respond(
             h.insert(name.clone(), value.clone());
         }
     }
-    h.insert(header::ETAG, entry.etags[which].clone());
+    h.insert(header::ETAG, etag.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     h.insert(
         header::CACHE_CONTROL,
@@ -115,8 +176,7 @@ pub(super) fn respond(
             _ => {}
         }
         if head {
-            let len = [&entry.identity, &entry.gzip, &entry.br][which].len();
-            h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(copy.len()));
         }
     }
     response
@@ -126,83 +186,60 @@ pub(super) fn respond(
 /// the allocator's headers of its dozen allocations.
 const ENTRY_OVERHEAD: usize = 640;
 
-/// Compresses a rendered page into an entry (on a blocking thread: brotli takes a few ms).
-/// `key_len` is the length of the key it will be kept under, which its size counts.
-pub(super) async fn make_entry(
-    headers: HeaderMap,
-    body: Bytes,
-    tags: PageTags,
-    epoch: u64,
-    key_len: usize,
-) -> Option<Entry> {
-    tokio::task::spawn_blocking(move || {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
-        gz.write_all(&body).ok()?;
-        let gzip = gz.finish().ok()?;
-        let mut br = Vec::new();
-        {
-            let params = brotli::enc::BrotliEncoderParams { quality: BROTLI_QUALITY as i32, ..Default::default() };
-            brotli::BrotliCompress(&mut &body[..], &mut br, &params).ok()?;
+/// A rendered page as an entry, its identity copy only (see [`Entry::compressed`]). `hash` is
+/// the body's [`courant_media::content_hash`]; `key_len` the length of the key it will be kept
+/// under, which its size counts.
+pub(super) fn entry(headers: &HeaderMap, body: Bytes, hash: &str, tags: PageTags, epoch: u64, key_len: usize) -> Option<Entry> {
+    let mut kept = HeaderMap::new();
+    for (name, value) in headers {
+        let dropped = [
+            header::ETAG,
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::CACHE_CONTROL,
+            header::VARY,
+            header::DATE,
+            header::TRANSFER_ENCODING,
+        ];
+        if !dropped.contains(name) {
+            kept.insert(name.clone(), value.clone());
         }
-        let hash = courant_media::content_hash(&body);
-        let etag = |suffix: &str| HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).ok();
-        let mut kept = HeaderMap::new();
-        for (name, value) in &headers {
-            let dropped = [
-                header::ETAG,
-                header::CONTENT_LENGTH,
-                header::CONTENT_ENCODING,
-                header::CACHE_CONTROL,
-                header::VARY,
-                header::DATE,
-                header::TRANSFER_ENCODING,
-            ];
-            if !dropped.contains(name) {
-                kept.insert(name.clone(), value.clone());
-            }
-        }
-        // A provisional page is always of a past epoch, so its next request renders it again.
-        let epoch = match (tags.provisional, tags.trending) {
-            (true, _) => Some(PROVISIONAL),
-            (false, true) => Some(epoch),
-            (false, false) => None,
-        };
-        let (all_tags, cascade) = tags.flatten();
-        let surrogate_key = surrogate_key(&all_tags)?;
-        // Every byte the entry holds is counted against the budget: the three encodings, kept
-        // in allocations of exactly their length (a growing Vec holds up to twice what it was
-        // given, and `Bytes::from` keeps all of it), the key, the tags twice (and in the
-        // `Surrogate-Key`), the headers, and what each allocation costs besides.
-        let text = |list: &[String]| list.iter().map(|t| t.len() + 32).sum::<usize>();
-        let headers_len: usize = kept.iter().map(|(n, v)| n.as_str().len() + v.len() + 64).sum();
-        let etags = [etag("")?, etag("-gz")?, etag("-br")?];
-        let size = body.len()
-            + gzip.len()
-            + br.len()
-            + key_len * 2
-            + text(&all_tags)
-            + text(&cascade)
-            + surrogate_key.len()
-            + headers_len
-            + etags.iter().map(HeaderValue::len).sum::<usize>()
-            + ENTRY_OVERHEAD;
-        Some(Entry {
-            headers: kept,
-            etags,
-            identity: Bytes::copy_from_slice(&body),
-            gzip: Bytes::copy_from_slice(&gzip),
-            br: Bytes::copy_from_slice(&br),
-            tags: all_tags,
-            cascade,
-            surrogate_key,
-            epoch,
-            size,
-            last_used: AtomicU64::new(0),
-        })
+    }
+    // A provisional page is always of a past epoch, so its next request renders it again.
+    let epoch = match (tags.provisional, tags.trending) {
+        (true, _) => Some(PROVISIONAL),
+        (false, true) => Some(epoch),
+        (false, false) => None,
+    };
+    let (all_tags, cascade) = tags.flatten();
+    let surrogate_key = surrogate_key(&all_tags)?;
+    let etag = etag(hash, "")?;
+    // Every byte the entry holds is counted against the budget: the body (in an allocation of
+    // exactly its length: the response's may be larger), the key, the tags twice (and in the
+    // `Surrogate-Key`), the headers, and what each allocation costs besides.
+    let text = |list: &[String]| list.iter().map(|t| t.len() + 32).sum::<usize>();
+    let headers_len: usize = kept.iter().map(|(n, v)| n.as_str().len() + v.len() + 64).sum();
+    let size = body.len()
+        + key_len * 2
+        + text(&all_tags)
+        + text(&cascade)
+        + surrogate_key.len()
+        + headers_len
+        + etag.len()
+        + ENTRY_OVERHEAD;
+    Some(Entry {
+        headers: kept,
+        identity: Bytes::copy_from_slice(&body),
+        etag,
+        compressed: None,
+        tags: all_tags,
+        cascade,
+        surrogate_key,
+        epoch,
+        size,
+        last_used: AtomicU64::new(0),
+        reused: AtomicBool::new(false),
     })
-    .await
-    .ok()
-    .flatten()
 }
 
 /// The `Surrogate-Key` of a page with these tags: they and [`crate::cdn::SITE_KEY`].

@@ -44,7 +44,8 @@ impl FileCache {
         if let Some((old, _)) = map.insert(name.to_string(), (file, used)) {
             self.bytes.fetch_sub(old.len(), Ordering::Relaxed);
         }
-        evict(&mut map, &self.bytes, self.budget, |(b, used)| (used.load(Ordering::Relaxed), b.len()));
+        // Pictures are read with the pages that show them: least recently read first.
+        evict(&mut map, &self.bytes, self.budget, |(b, used)| (used.load(Ordering::Relaxed), b.len(), false));
     }
 
     /// How many bytes the kept files take.

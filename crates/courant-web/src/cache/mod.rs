@@ -133,28 +133,44 @@ pub const LATEST: &str = "latest";
 /// Pages that name no tags: dropped on every change.
 pub const ANY: &str = "any";
 
-/// Over `budget` bytes, drops the least recently read entries down to 90% of it, in one pass.
-/// `age` gives an entry's last read and its size.
+/// Over `budget` bytes, drops entries down to 90% of it, in one pass: first those read once
+/// (least recently kept first), then those read again (least recently read first). Of the
+/// entries read again, the most recently read, up to 80% of the budget, count as such; the
+/// rest as read once. So a crawl, reading many pages once each, evicts its own pages and not
+/// the front page and the stories readers come back to; and a page readers have stopped
+/// reading still goes in time. `age` gives an entry's last read, its size and whether it
+/// was read again.
 fn evict<V>(
     map: &mut HashMap<String, V>,
     bytes: &AtomicUsize,
     budget: usize,
-    age: impl Fn(&V) -> (u64, usize),
+    age: impl Fn(&V) -> (u64, usize, bool),
 ) -> usize {
     if bytes.load(Ordering::Relaxed) <= budget {
         return 0;
     }
-    let mut by_age: Vec<(u64, String, usize)> = map
+    let mut by_age: Vec<(u64, String, usize, bool)> = map
         .iter()
         .map(|(k, v)| {
-            let (used, size) = age(v);
-            (used, k.clone(), size)
+            let (used, size, reused) = age(v);
+            (used, k.clone(), size, reused)
         })
         .collect();
-    by_age.sort_unstable_by_key(|(used, _, _)| *used);
+    // Newest first, to find which pages read again stay protected.
+    by_age.sort_unstable_by_key(|(used, ..)| std::cmp::Reverse(*used));
+    let protected_budget = budget / 5 * 4;
+    let mut protected_bytes = 0;
+    for (_, _, size, reused) in by_age.iter_mut() {
+        if *reused && protected_bytes + *size <= protected_budget {
+            protected_bytes += *size;
+        } else {
+            *reused = false;
+        }
+    }
+    by_age.sort_by_key(|(used, _, _, protected)| (*protected, *used));
     let target = budget / 10 * 9;
     let mut evicted = 0;
-    for (_, k, size) in by_age {
+    for (_, k, size, _) in by_age {
         if bytes.load(Ordering::Relaxed) <= target {
             break;
         }

@@ -1,7 +1,7 @@
 //! The page cache proper: stored pages by key, the byte budget, purges, single-flight renders,
 //! and [`serve`], the middleware that answers hits before any route is matched.
 
-use super::encoding::{Entry, NOT_FOR_CDNS, make_entry, respond, surrogate_key};
+use super::encoding::{Entry, NOT_FOR_CDNS, entry, respond, surrogate_key};
 use super::{CacheSettings, PageTags, evict};
 use crate::AppState;
 use axum::body::Body;
@@ -171,11 +171,46 @@ impl PageCache {
         }
         entry.last_used.store(self.clock.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
         self.bytes.fetch_add(entry.size, Ordering::Relaxed);
+        if let Some(old) = map.get(&key)
+            && old.reused.load(Ordering::Relaxed)
+        {
+            // A new render of a page readers come back to is one they come back to.
+            entry.reused.store(true, Ordering::Relaxed);
+        }
         if let Some(old) = map.insert(key, entry) {
             self.bytes.fetch_sub(old.size, Ordering::Relaxed);
         }
-        let evicted = evict(&mut map, &self.bytes, budget, |e| (e.last_used.load(Ordering::Relaxed), e.size));
+        self.evict(&mut map);
+    }
+
+    fn evict(&self, map: &mut HashMap<String, Arc<Entry>>) {
+        let budget = self.settings.budget_mb * 1024 * 1024;
+        let evicted = evict(map, &self.bytes, budget, |e| {
+            (e.last_used.load(Ordering::Relaxed), e.size, e.reused.load(Ordering::Relaxed))
+        });
         self.evictions.fetch_add(evicted as u64, Ordering::Relaxed);
+    }
+
+    /// A kept page read again. The first time, it is compressed and kept so (readers asking
+    /// for gzip or brotli get them from then on); a page read once stays uncompressed.
+    async fn reread(&self, key: &str, entry: Arc<Entry>) -> Arc<Entry> {
+        if entry.reused.swap(true, Ordering::Relaxed) || entry.compressed.is_some() {
+            return entry;
+        }
+        let Some(compressed) = entry.compressed().await else {
+            return entry;
+        };
+        let compressed = Arc::new(compressed);
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        // Unless a purge or a new render replaced it meanwhile.
+        if let Some(kept) = map.get_mut(key)
+            && Arc::ptr_eq(kept, &entry)
+        {
+            self.bytes.fetch_add(compressed.size - entry.size, Ordering::Relaxed);
+            *kept = compressed.clone();
+            self.evict(&mut map);
+        }
+        compressed
     }
 
     /// Drops every page carrying one of `tags`, and with a listing page every page of its
@@ -292,7 +327,8 @@ const MISS: HeaderValue = HeaderValue::from_static("miss");
 const HIT: HeaderValue = HeaderValue::from_static("hit");
 const STALE: HeaderValue = HeaderValue::from_static("stale");
 
-/// Keeps a re-rendered response in the cache (see [`keepable`]).
+/// Keeps a page rendered again behind its stale copy (see [`keepable`]): one being read, so
+/// compressed at once.
 async fn keep(cache: &PageCache, key: String, response: Response, purges_before: u64) {
     if !keepable(&key, &response) {
         return;
@@ -302,8 +338,12 @@ async fn keep(cache: &PageCache, key: String, response: Response, purges_before:
     let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
         return;
     };
-    if let Some(entry) = make_entry(parts.headers, bytes, tags, cache.epoch(), key.len()).await {
-        cache.insert(key, Arc::new(entry), purges_before);
+    let hash = courant_media::content_hash(&bytes);
+    let Some(entry) = entry(&parts.headers, bytes, &hash, tags, cache.epoch(), key.len()) else {
+        return;
+    };
+    if let Some(compressed) = Arc::new(entry).compressed().await {
+        cache.insert(key, Arc::new(compressed), purges_before);
     }
 }
 
@@ -356,19 +396,23 @@ pub(crate) async fn serve(
     if let Some(entry) = cache.get(&key) {
         if entry.epoch.is_some_and(|e| e != cache.epoch()) {
             cache.stale.fetch_add(1, Ordering::Relaxed);
+            entry.reused.store(true, Ordering::Relaxed);
             refresh(app.clone(), inner, key);
             return respond(&entry, request.headers(), &cache_control, head, STALE);
         }
         cache.hits.fetch_add(1, Ordering::Relaxed);
+        let entry = cache.reread(&key, entry).await;
         return respond(&entry, request.headers(), &cache_control, head, HIT);
     }
     if head {
         return next.run(request).await;
     }
-    let mut landing = Landing::new(app.clone(), key.clone()).await;
+    let landing = Landing::new(app.clone(), key.clone()).await;
     // Another request of this key may have rendered it while this one waited.
     if let Some(entry) = cache.get(&key) {
+        drop(landing);
         cache.hits.fetch_add(1, Ordering::Relaxed);
+        let entry = cache.reread(&key, entry).await;
         return respond(&entry, request.headers(), &cache_control, false, HIT);
     }
     let purges_before = cache.purges.load(Ordering::Acquire);
@@ -380,31 +424,25 @@ pub(crate) async fn serve(
         return rendered;
     }
     let tags = rendered.extensions().get::<PageTags>().cloned().unwrap_or_default();
-    // The page goes out as rendered at once; it is compressed and kept behind the answer, while
-    // other requests for it wait for the kept copy (they hold on the flight's lock).
+    // The page goes out as rendered, and is kept as it is: compressed only if it is read again.
     let (mut parts, body) = rendered.into_parts();
     let bytes = match axum::body::to_bytes(body, 32 * 1024 * 1024).await {
         Ok(bytes) => bytes,
         Err(e) => return crate::AppError::internal("reading a rendered page", e).into_response(),
     };
-    let kept_headers = parts.headers.clone();
-    let body_copy = bytes.clone();
+    let hash = courant_media::content_hash(&bytes);
     let all_tags = tags.clone().flatten().0;
     let surrogate = surrogate_key(&all_tags);
     // A page that stands in for a complete one, or that a purge may have overtaken while it
     // rendered, is not for CDNs to keep (no purge would reach their copy).
     let cache_control =
         if tags.provisional || cache.purged_since(purges_before, &all_tags) { NOT_FOR_CDNS } else { cache_control };
-    let landed = landing.take();
-    tokio::spawn(async move {
-        let cache = &landed.app.cache;
-        if let Some(entry) = make_entry(kept_headers, body_copy, tags, cache.epoch(), landed.key.len()).await {
-            cache.insert(landed.key.clone(), Arc::new(entry), purges_before);
-        }
-        drop(landed);
-    });
+    if let Some(entry) = entry(&parts.headers, bytes.clone(), &hash, tags, cache.epoch(), key.len()) {
+        cache.insert(key, Arc::new(entry), purges_before);
+    }
+    drop(landing);
     let h = &mut parts.headers;
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", courant_media::content_hash(&bytes))) {
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{hash}\"")) {
         h.insert(header::ETAG, etag);
     }
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
@@ -431,19 +469,10 @@ impl Landing {
         let guard = Some(flight.clone().lock_owned().await);
         Landing { app, key, flight, guard }
     }
-
-    /// Hands the turn on (to the task that keeps the page).
-    fn take(&mut self) -> Landing {
-        Landing { app: self.app.clone(), key: self.key.clone(), flight: self.flight.clone(), guard: self.guard.take() }
-    }
 }
 
 impl Drop for Landing {
     fn drop(&mut self) {
-        if self.guard.is_none() {
-            // Handed on: the new holder lands.
-            return;
-        }
         drop(self.guard.take());
         self.app.cache.land_with(&self.key, &self.flight, 1);
     }
@@ -503,16 +532,46 @@ mod tests {
         Arc::new(Entry {
             headers: HeaderMap::new(),
             identity: Bytes::new(),
-            gzip: Bytes::new(),
-            br: Bytes::new(),
-            etags: [v.clone(), v.clone(), v.clone()],
+            etag: v.clone(),
+            compressed: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             cascade: tags.iter().filter(|t| t.starts_with("s:")).map(|t| t.to_string()).collect(),
             surrogate_key: v,
             epoch: None,
             size,
             last_used: AtomicU64::new(0),
+            reused: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    // Issue #18: a crawl reading thousands of pages once must not evict the pages readers
+    // come back to; and those go too once readers stop reading them.
+    #[test]
+    fn a_crawl_does_not_evict_the_pages_read_again() {
+        let cache = PageCache::new(CacheSettings { budget_mb: 1, ..CacheSettings::default() });
+        let fiftieth = 1024 * 1024 / 50;
+        let now = || cache.purges.load(Ordering::Acquire);
+        for hot in ["/", "/news", "/latest-story"] {
+            cache.insert(hot.into(), entry(&["x"], fiftieth), now());
+            cache.get(hot).expect("kept").reused.store(true, Ordering::Relaxed);
+        }
+        for i in 0..500 {
+            cache.insert(format!("/archive/{i}"), entry(&["x"], fiftieth), now());
+        }
+        assert!(cache.size() <= 1024 * 1024);
+        for hot in ["/", "/news", "/latest-story"] {
+            assert!(cache.get(hot).is_some(), "{hot} was evicted by pages read once");
+        }
+        assert!(cache.get("/archive/499").is_some() && cache.get("/archive/0").is_none());
+        // Pages read again take at most 80% of the budget: past it, the least recently read
+        // of them go like pages read once.
+        for i in 0..60 {
+            let key = format!("/popular/{i}");
+            cache.insert(key.clone(), entry(&["x"], fiftieth), now());
+            cache.get(&key).expect("kept").reused.store(true, Ordering::Relaxed);
+        }
+        assert!(cache.get("/popular/59").is_some());
+        assert!(cache.get("/").is_none(), "a page no longer read goes in time");
     }
 
     #[test]
