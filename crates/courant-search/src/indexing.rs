@@ -1,7 +1,6 @@
 //! Opening the index and writing to it: articles added, replaced and removed, commits that make
 //! them searchable and record the store change they reflect, and how much the index holds.
 
-use crate::related::RELATED_FRESH;
 use crate::schema::{ANALYZER, SCHEMA_VERSION, VERSION_FILE, analyzer, language, schema};
 use crate::{IndexedArticle, SearchError, SearchIndex};
 use courant_core::ArticleId;
@@ -37,9 +36,6 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             applied: std::sync::atomic::AtomicI64::new(applied),
-            related_cache: Mutex::new(std::collections::HashMap::new()),
-            related_fresh: RELATED_FRESH,
-            related_finding: Mutex::new(std::collections::HashSet::new()),
         };
         Ok((index, fresh))
     }
@@ -90,7 +86,6 @@ impl SearchIndex {
 
     /// Removes an article. Visible after [`commit`](Self::commit).
     pub fn remove(&self, id: ArticleId) {
-        self.forget_related(id);
         self.writer().delete_term(Term::from_field_u64(self.fields.id, id.0 as u64));
     }
 

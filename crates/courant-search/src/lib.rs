@@ -11,7 +11,6 @@ mod related;
 mod schema;
 mod search;
 
-pub use related::RelatedKnown;
 pub use search::{SearchQuery, SearchResults, Sort};
 
 use courant_core::ArticleId;
@@ -59,11 +58,6 @@ pub struct SearchIndex {
     fields: Fields,
     /// The store change the searchable state reflects (see [`SearchIndex::applied_change`]).
     applied: std::sync::atomic::AtomicI64,
-    /// Related articles by article and count, with when they were found.
-    related_cache: Mutex<std::collections::HashMap<(ArticleId, usize), (std::time::Instant, Vec<ArticleId>)>>,
-    related_fresh: std::time::Duration,
-    /// Articles whose related stories are being found (see [`SearchIndex::related_known`]).
-    related_finding: Mutex<std::collections::HashSet<(ArticleId, usize)>>,
 }
 
 #[cfg(test)]
@@ -182,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn cached_related_holds_while_stories_change_until_it_is_old() {
+    fn related_stories_share_distinctive_words() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (mut index, _) = SearchIndex::open(dir.path(), "english").expect("open");
         index.upsert(&article(1, "harbour cranes return", "harbour cranes return")).expect("add");
@@ -203,20 +197,11 @@ mod tests {
         }
         index.commit(1).expect("commit");
         let a = article(1, "harbour cranes return", "harbour cranes return");
-        assert_eq!(index.related_cached(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
+        assert_eq!(index.related(&a, 3, &[]).expect("related"), vec![ArticleId(2)]);
+        assert!(index.related(&a, 3, &[ArticleId(2)]).expect("related").is_empty(), "excluded");
         index.upsert(&article(3, "harbour cranes sold", "harbour cranes sold")).expect("add");
         index.commit(2).expect("commit");
-        assert_eq!(
-            index.related_cached(&a, 3, &[]).expect("related"),
-            vec![ArticleId(2)],
-            "another story's change keeps the remembered answer"
-        );
-        let b = article(2, "harbour cranes rust", "harbour cranes rust");
-        assert!(!index.related_cached(&b, 3, &[]).expect("related").contains(&ArticleId(4)));
-        index.upsert(&article(4, "harbour cranes rust away", "harbour cranes rust away")).expect("add");
-        index.commit(4).expect("commit");
-        index.set_related_freshness(std::time::Duration::ZERO);
-        let later = index.related_cached(&b, 3, &[]).expect("related");
-        assert!(later.contains(&ArticleId(4)), "once the answer is old, it is found anew: {later:?}");
+        let found = index.related(&a, 3, &[]).expect("related");
+        assert!(found.contains(&ArticleId(2)) && found.contains(&ArticleId(3)), "{found:?}");
     }
 }

@@ -1,5 +1,5 @@
-//! Related stories: articles most like a given one, and the memory of them that keeps busy pages
-//! fast while stories change.
+//! Related stories: articles most like a given one. Found behind the site for every published
+//! story and kept in the store (`courant-web`'s `related` task), never per page view.
 
 use crate::{IndexedArticle, SearchError, SearchIndex};
 use courant_core::ArticleId;
@@ -11,103 +11,7 @@ use tantivy::{TantivyDocument, Term};
 /// How many of an article's words a related-stories query weighs: 20 find the same stories as
 /// 30 or 40 in our measurements, at half the cost (`bench/README.md`).
 const RELATED_TERMS: usize = 20;
-/// How long an article's related stories are remembered while stories change: a story published
-/// since appears among them within this time.
-pub(crate) const RELATED_FRESH: std::time::Duration = std::time::Duration::from_secs(600);
-/// At most this many articles' related stories are remembered.
-const RELATED_REMEMBERED: usize = 100_000;
-
-/// What the index remembers of an article's related stories.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RelatedKnown {
-    /// Found within the last [`RELATED_FRESH`].
-    Fresh(Vec<ArticleId>),
-    /// Found longer ago: still worth showing while they are found again.
-    Old(Vec<ArticleId>),
-    Unknown,
-}
-
-/// A claim on finding an article's related stories, released when dropped.
-struct Claim<'a> {
-    index: &'a SearchIndex,
-    key: (ArticleId, usize),
-}
-
-impl Drop for Claim<'_> {
-    fn drop(&mut self) {
-        self.index.related_finding.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.key);
-    }
-}
-
 impl SearchIndex {
-    /// Like [`related`](Self::related), remembered for [`RELATED_FRESH`] while stories change,
-    /// the article's own edits included (finding them anew on every commit would make every
-    /// page of a busy site a slow one; a correction does not change what a story is about).
-    /// `exclude` must be the same for an article.
-    pub fn related_cached(
-        &self,
-        a: &IndexedArticle,
-        limit: usize,
-        exclude: &[ArticleId],
-    ) -> Result<Vec<ArticleId>, SearchError> {
-        match self.related_known(a.id, limit) {
-            RelatedKnown::Fresh(ids) => Ok(ids),
-            _ => self.refresh_related(a, limit, exclude),
-        }
-    }
-
-    /// Finds an article's related stories and remembers them, then releases the claim on them
-    /// (see [`claim_related`](Self::claim_related)), whatever happens.
-    pub fn refresh_related(
-        &self,
-        a: &IndexedArticle,
-        limit: usize,
-        exclude: &[ArticleId],
-    ) -> Result<Vec<ArticleId>, SearchError> {
-        let key = (a.id, limit);
-        // Released when this returns or unwinds, after the answer is remembered.
-        let _claim = Claim { index: self, key };
-        let started = std::time::Instant::now();
-        let ids = self.related(a, limit, exclude)?;
-        let mut cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.len() >= RELATED_REMEMBERED {
-            let fresh = self.related_fresh;
-            cache.retain(|_, (found, _)| found.elapsed() < fresh);
-            if cache.len() >= RELATED_REMEMBERED {
-                cache.clear();
-            }
-        }
-        cache.insert(key, (started, ids.clone()));
-        Ok(ids)
-    }
-
-    /// What is remembered of an article's related stories (no search).
-    pub fn related_known(&self, id: ArticleId, limit: usize) -> RelatedKnown {
-        let cache = self.related_cache.lock().unwrap_or_else(|p| p.into_inner());
-        match cache.get(&(id, limit)) {
-            Some((found, ids)) if found.elapsed() < self.related_fresh => RelatedKnown::Fresh(ids.clone()),
-            Some((_, ids)) => RelatedKnown::Old(ids.clone()),
-            None => RelatedKnown::Unknown,
-        }
-    }
-
-    /// Claims the finding of an article's related stories, for a caller that will then call
-    /// [`refresh_related`](Self::refresh_related) (which releases the claim): false when
-    /// another has claimed them and not finished yet.
-    pub fn claim_related(&self, id: ArticleId, limit: usize) -> bool {
-        self.related_finding.lock().unwrap_or_else(|p| p.into_inner()).insert((id, limit))
-    }
-
-    /// Forgets an article's related stories (its text is changing).
-    pub(crate) fn forget_related(&self, id: ArticleId) {
-        self.related_cache.lock().unwrap_or_else(|p| p.into_inner()).retain(|(article, _), _| *article != id);
-    }
-
-    /// Sets how long related stories are remembered while other stories change (tests).
-    pub fn set_related_freshness(&mut self, fresh: std::time::Duration) {
-        self.related_fresh = fresh;
-    }
-
     /// Articles most like `a` by their words, tags and sources, nearer in time first among
     /// equals; never `a` itself nor anything in `exclude`. Returns at most `limit` ids.
     pub fn related(

@@ -96,6 +96,8 @@ const TABLES: &[(&str, &str)] = &[
     ("audit_log", "id"),
     ("settings", "key"),
     ("login_failures", "key"),
+    ("related_searches", "article_id"),
+    ("found_related", "article_id, position"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

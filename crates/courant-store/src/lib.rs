@@ -25,6 +25,8 @@ macro_rules! query_files {
         pub(crate) mod newsroom;
         #[path = "registry.rs"]
         pub(crate) mod registry;
+        #[path = "related.rs"]
+        pub(crate) mod related;
         #[path = "rows.rs"]
         pub(crate) mod rows;
         #[path = "site.rs"]

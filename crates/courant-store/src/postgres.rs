@@ -42,6 +42,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "change_before", include_str!("../migrations/postgres/0007_change_before.sql")),
     (8, "listing_order", include_str!("../migrations/postgres/0008_listing_order.sql")),
     (9, "login_failures", include_str!("../migrations/postgres/0009_login_failures.sql")),
+    (10, "found_related", include_str!("../migrations/postgres/0010_found_related.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").

@@ -46,6 +46,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "change_before", include_str!("../migrations/sqlite/0007_change_before.sql")),
     (8, "listing_order", include_str!("../migrations/sqlite/0008_listing_order.sql")),
     (9, "login_failures", include_str!("../migrations/sqlite/0009_login_failures.sql")),
+    (10, "found_related", include_str!("../migrations/sqlite/0010_found_related.sql")),
 ];
 
 /// The publication's database in an SQLite file.

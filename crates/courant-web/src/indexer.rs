@@ -1,7 +1,8 @@
 //! Keeps the search index in step with the store: a full rebuild when the index is new, then a
 //! follower that applies the store's change log every fraction of a second, so an article
 //! published, corrected or withdrawn is found (or gone) within a second, whichever process
-//! wrote it.
+//! wrote it. Each story changed is also enlisted to have its related stories found again (see
+//! [`crate::related`]).
 
 use courant_core::{ArticleId, Status};
 use courant_search::{IndexedArticle, SearchError, SearchIndex};
@@ -82,6 +83,8 @@ pub async fn apply_changes(store: &Store, index: &SearchIndex) -> Result<usize, 
             }
         }
         index.commit(last)?;
+        // What a story is about may have changed, and a story just published has none yet.
+        store.research_related(&ids).await?;
         applied = last;
         count += ids.len();
     }

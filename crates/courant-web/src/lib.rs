@@ -12,6 +12,7 @@ mod limit;
 pub mod metrics;
 pub mod newsroom;
 pub mod proxy;
+pub mod related;
 mod respond;
 mod routes;
 pub mod server;

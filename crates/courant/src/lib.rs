@@ -179,11 +179,28 @@ pub async fn reindex(store: &Store, index: &courant_search::SearchIndex) -> anyh
     Ok(n)
 }
 
+/// Finds the related stories of every story that needs them, on as many processors as the
+/// machine has (up to 4), with a progress bar on a terminal. (A server finds them behind its
+/// pages, slowly; a publication made at once has them at once.)
+pub async fn find_related(store: &Store, index: &std::sync::Arc<courant_search::SearchIndex>) -> anyhow::Result<usize> {
+    let started = std::time::Instant::now();
+    let b = bar("finding related stories");
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
+    let n = courant_web::related::find_all(store, index, workers, &|done, total| {
+        b.set_length(total as u64);
+        b.set_position(done as u64);
+    })
+    .await?;
+    b.finish();
+    tracing::info!(stories = n, seconds = started.elapsed().as_secs_f32(), "related stories found");
+    Ok(n)
+}
+
 /// Fills an empty store with the demo publication of `articles` stories, showing progress
 /// bars on a terminal.
 pub async fn fill_demo(
     store: &Store,
-    index: Option<&courant_search::SearchIndex>,
+    index: Option<&std::sync::Arc<courant_search::SearchIndex>>,
     media: &Path,
     articles: usize,
 ) -> anyhow::Result<DemoReport> {
@@ -202,6 +219,7 @@ pub async fn fill_demo(
     store.refresh_statistics().await?;
     if let Some(index) = index {
         reindex(store, index).await?;
+        find_related(store, index).await?;
     }
     tracing::info!(
         articles = report.articles,
@@ -369,6 +387,7 @@ pub async fn serve_with(
         .map(|purged| tokio::spawn(courant_web::cdn::run(config.cdn.clone(), purged)));
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
+    let relater = tokio::spawn(courant_web::related::run(store.clone(), state.search.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
@@ -402,6 +421,7 @@ pub async fn serve_with(
         metrics.abort();
     }
     follower.abort();
+    relater.abort();
     counter.abort();
     scheduler.abort();
     purger.abort();

@@ -5,6 +5,7 @@
 mod articles;
 mod newsroom;
 mod registry;
+mod related;
 mod site;
 mod taxonomy;
 mod trending;

@@ -11,6 +11,7 @@ mod copy;
 mod listing;
 mod migrations;
 mod newsroom;
+mod related;
 mod slugs;
 mod status;
 mod taxonomy;

@@ -113,84 +113,38 @@ async fn article(
     Ok(response)
 }
 
-/// How long after a page's request the search for its related stories starts: after the page
-/// has gone out, so that it does not take the processor from the page's own queries.
-const RELATED_AFTER: std::time::Duration = std::time::Duration::from_millis(2);
-
-/// Related-stories searches running behind pages at most at once: a crawler asking for many
-/// cold articles must not pile up searches on the processor.
-static RELATED_SEARCHES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-/// Stories to suggest beside an article: the editor's pinned ones, then the index's closest
-/// matches, four in all at least; and whether those are the index's. Finding them takes a few
-/// milliseconds on a large index, more than the rest of the page, so a page never waits for it:
-/// until they are found (behind the page, once per article at a time, see [`RELATED_AFTER`]),
-/// the page suggests the latest stories of the article's section and is marked provisional, so
-/// the cache renders it again once they are known. Old answers are shown while found anew.
+/// Stories to suggest beside an article: the editor's pinned ones, then those the search index
+/// found closest (kept in the store by [`crate::related`]), four in all at least; and whether
+/// those were found. A story whose related stories are not found yet (just published, or not
+/// reached yet in a new archive) suggests the latest stories of its section meanwhile, and its
+/// page is marked provisional, so the cache renders it again on the next request.
 pub(crate) async fn related_stories(
     app: &AppState,
     article: &Article,
 ) -> Result<(Vec<ArticleSummary>, bool), AppError> {
-    use courant_search::RelatedKnown;
     let mut related = article.related.clone();
     if related.len() >= RELATED {
         return Ok((related, true));
     }
     let want = RELATED - related.len();
-    let found = match app.search.related_known(article.id, want) {
-        RelatedKnown::Fresh(ids) => Some(ids),
-        RelatedKnown::Old(ids) => {
-            find_related_behind(app, article, want);
-            Some(ids)
-        }
-        RelatedKnown::Unknown => {
-            find_related_behind(app, article, want);
-            None
-        }
-    };
+    let found = app.store.found_related(article.id).await?;
     let complete = found.is_some();
-    let ids: Vec<ArticleId> = match found {
-        // Without the pinned ones: the editor may have pinned one since they were found.
-        Some(ids) => ids.into_iter().filter(|id| !related.iter().any(|r| r.id == *id)).take(want).collect(),
+    let candidates: Vec<ArticleId> = match found {
+        Some(ids) => ids,
         None => {
             let section = ArticleFilter::Sections(vec![article.section.id]);
             let latest = app.store.latest(&section, (RELATED + related.len() + 1) as i64, 0).await?;
-            latest
-                .into_iter()
-                .map(|s| s.id)
-                .filter(|id| *id != article.id && !related.iter().any(|r| r.id == *id))
-                .take(want)
-                .collect()
+            latest.into_iter().map(|s| s.id).collect()
         }
     };
-    related.extend(app.store.published_summaries(&ids).await?);
+    // Without the pinned ones: the editor may have pinned one since they were found.
+    let ids: Vec<ArticleId> =
+        candidates.into_iter().filter(|id| *id != article.id && !related.iter().any(|r| r.id == *id)).collect();
+    // Those withdrawn since they were found are left out; the rest fill the places.
+    let mut summaries = app.store.published_summaries(&ids).await?;
+    summaries.truncate(want);
+    related.extend(summaries);
     Ok((related, complete))
-}
-
-/// Starts finding an article's related stories behind its page, unless they are being found or
-/// as many searches as allowed are running (a later request tries again).
-fn find_related_behind(app: &AppState, article: &Article, want: usize) {
-    let Ok(permit) = RELATED_SEARCHES.try_acquire() else {
-        return;
-    };
-    if !app.search.claim_related(article.id, want) {
-        return;
-    }
-    let search = app.search.clone();
-    let text = crate::indexer::indexed(&courant_store::ArticleText::of(article));
-    let exclude: Vec<ArticleId> = article.related.iter().map(|r| r.id).collect();
-    let id = article.id;
-    tokio::spawn(async move {
-        tokio::time::sleep(RELATED_AFTER).await;
-        let searched = tokio::task::spawn_blocking(move || search.refresh_related(&text, want, &exclude)).await;
-        drop(permit);
-        match searched {
-            Ok(Ok(_)) => {}
-            // Suggestions are a courtesy: a failing index must not take the story down.
-            Ok(Err(e)) => tracing::warn!(error = %e, article = id.0, "related stories unavailable"),
-            Err(e) => tracing::warn!(error = %e, article = id.0, "related stories: the search stopped"),
-        }
-    });
 }
 
 /// "Others are reading now" for an article's page: the most read stories of the hour, across

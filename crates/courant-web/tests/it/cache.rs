@@ -483,3 +483,49 @@ async fn other_spellings_of_an_address_share_its_page() {
         assert_eq!(r.status, 400, "an unknown API parameter is refused, never kept: {}", r.describe());
     }
 }
+
+// Issue #18: an article page reads its related stories from the store, where they are found
+// behind the site; its first render is complete (before, a cold page searched the index behind
+// itself and went out provisional, to be rendered twice).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cold_article_page_shows_the_related_stories_found_behind_the_site() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let latest = store.latest(&courant_store::ArticleFilter::All, 5, 0).await.expect("latest");
+    let story = &latest[4];
+    let mut found = None;
+    for _ in 0..200 {
+        found = store.found_related(story.id).await.expect("read").filter(|ids| !ids.is_empty());
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let found = found.expect("the server finds the story's related stories within 10 s");
+    let article = store.article(story.id).await.expect("load").expect("exists");
+    let first = found
+        .iter()
+        .find(|id| !article.related.iter().any(|r| r.id == **id))
+        .expect("a story found beyond the pinned ones");
+    let first = store.published_summaries(&[*first]).await.expect("summary").remove(0);
+    let path = story.path().expect("published");
+    let page = fetch(&path, &[]).await;
+    assert_eq!((page.status, page.header("x-cache")), (200, Some("miss")), "{}", page.describe());
+    assert!(
+        page.header("cache-control").is_some_and(|c| !c.contains("s-maxage=0")),
+        "the first render is complete, not provisional: {:?}",
+        page.header("cache-control")
+    );
+    let html = scraper::Html::parse_document(&page.body);
+    let links: Vec<String> = html
+        .select(&scraper::Selector::parse("a[href]").expect("selector"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    let related_path = first.path().expect("published");
+    assert!(
+        links.iter().any(|l| l.ends_with(&related_path)),
+        "GET {path}: no link to the related story found behind the site, {related_path}"
+    );
+    let again = fetch(&path, &[]).await;
+    assert_eq!((again.header("x-cache"), &again.body), (Some("hit"), &page.body), "kept as first rendered");
+}

@@ -1,0 +1,19 @@
+-- Related stories found by the search index for every published story, kept so that a page
+-- reads them instead of searching (issue 18). A story's row says when they were found (NULL:
+-- to be found, as after the story changed) and until when a node is finding them (so that
+-- several nodes share the work instead of each doing all of it).
+CREATE TABLE related_searches (
+    article_id    BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    found_at      TIMESTAMPTZ,
+    claimed_until TIMESTAMPTZ
+);
+CREATE INDEX related_searches_found_idx ON related_searches (found_at);
+
+-- The stories found, best first. Kept while they are found anew.
+CREATE TABLE found_related (
+    article_id BIGINT NOT NULL REFERENCES related_searches (article_id) ON DELETE CASCADE,
+    position   BIGINT NOT NULL,
+    related_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, position)
+);
+CREATE INDEX found_related_related_idx ON found_related (related_id);
