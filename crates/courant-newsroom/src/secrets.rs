@@ -17,8 +17,10 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// At most this many argon2 computations run at once: each takes 19 MiB and a core for tens of
-/// milliseconds, so a burst of logins waits in line instead of taking the process's memory.
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// milliseconds, so a burst of logins waits in line instead of taking the process's memory and
+/// every core from readers (with two at once, 100 logins after a crawl of the archive took the
+/// process to 421 MB; bench/README.md).
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Hashes a password with argon2id and a random salt (on a blocking thread: it is slow on purpose).
 pub async fn hash_password(password: String) -> std::io::Result<String> {

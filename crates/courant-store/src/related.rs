@@ -54,23 +54,38 @@ impl Store {
         stale_before: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<ArticleId>, StoreError> {
-        // The claim is tested again outside the sub-query: on PostgreSQL, a row another node
-        // claimed meanwhile is seen as it now is once its lock is released, and left.
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "UPDATE related_searches SET claimed_until = $1 \
-             WHERE (claimed_until IS NULL OR claimed_until < $2) AND article_id IN ( \
-                 SELECT s.article_id FROM related_searches s JOIN articles a ON a.id = s.article_id \
-                 WHERE (s.found_at IS NULL OR s.found_at < $3) \
-                 AND (s.claimed_until IS NULL OR s.claimed_until < $2) AND a.status = 'published' \
-                 ORDER BY s.found_at IS NOT NULL, s.found_at, a.published_at DESC, a.id DESC LIMIT $4) \
-             RETURNING article_id",
-        )
-        .bind(ts(until))
-        .bind(ts(now))
-        .bind(ts(stale_before))
-        .bind(limit)
-        .fetch_all(&self.write)
-        .await?;
+        // Each walks the index on (found_at, article_id) for as many rows as it takes, rather
+        // than sorting every candidate. The claim is tested again outside the sub-query: on
+        // PostgreSQL, a row another node claimed meanwhile is seen as it now is once its lock
+        // is released, and left.
+        let claim = |which: &str, order: &str| {
+            format!(
+                "UPDATE related_searches SET claimed_until = $1 \
+                 WHERE (claimed_until IS NULL OR claimed_until < $2) AND article_id IN ( \
+                     SELECT s.article_id FROM related_searches s JOIN articles a ON a.id = s.article_id \
+                     WHERE {which} AND (s.claimed_until IS NULL OR s.claimed_until < $2) \
+                     AND a.status = 'published' ORDER BY {order} LIMIT $4) \
+                 RETURNING article_id"
+            )
+        };
+        // (`$3 = $3`: both statements take the same parameters.)
+        let never = claim("s.found_at IS NULL AND $3 = $3", "s.article_id DESC");
+        let stale = claim("s.found_at < $3", "s.found_at, s.article_id");
+        let mut ids: Vec<i64> = Vec::new();
+        for sql in [never, stale] {
+            let left = limit - ids.len() as i64;
+            if left <= 0 {
+                break;
+            }
+            let claimed: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+                .bind(ts(until))
+                .bind(ts(now))
+                .bind(ts(stale_before))
+                .bind(left)
+                .fetch_all(&self.write)
+                .await?;
+            ids.extend(claimed);
+        }
         Ok(ids.into_iter().map(ArticleId).collect())
     }
 

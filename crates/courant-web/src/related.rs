@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Related stories kept per story: more than a page shows, as some may be withdrawn later.
-const KEPT: usize = 8;
+/// Related stories kept per story: one more than a page shows, as one may be withdrawn later
+/// (the search's work grows with how many it keeps).
+const KEPT: usize = 5;
 /// Stories claimed at once.
 const BATCH: i64 = 50;
 /// How long a claim holds: far longer than a batch takes, so that a node that stopped

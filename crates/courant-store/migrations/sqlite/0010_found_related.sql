@@ -7,7 +7,8 @@ CREATE TABLE related_searches (
     found_at      TEXT,
     claimed_until TEXT
 );
-CREATE INDEX related_searches_found_idx ON related_searches (found_at);
+-- Claims walk it: those never found by id, newest first, then the oldest found.
+CREATE INDEX related_searches_found_idx ON related_searches (found_at, article_id);
 
 -- The stories found, best first. Kept while they are found anew.
 CREATE TABLE found_related (

@@ -1,7 +1,8 @@
-//! The page cache: public responses kept as finished bytes (identity, gzip and brotli, each
-//! compressed once), served from memory with a strong ETag, `304 Not Modified`, and headers a
-//! CDN can follow. Misses of one key render once however many requests wait (single flight);
-//! the cache holds at most a byte budget and evicts what was read least recently.
+//! The page cache: public responses kept as finished bytes (as rendered, and gzip and brotli
+//! once a page is read again), served from memory with a strong ETag, `304 Not Modified`, and
+//! headers a CDN can follow. Misses of one key render once however many requests wait (single
+//! flight); the cache holds at most a byte budget and evicts pages read once before pages read
+//! again (see [`evict`]).
 //!
 //! Entries carry tags naming what they show (`a:42` for an article, `latest` for the latest
 //! stories); [`follow_changes`] reads the store's change log and drops exactly the entries a
@@ -12,8 +13,8 @@
 //! - `pages.rs`: the page cache proper: [`PageCache`] (stored pages, the byte budget, purges,
 //!   single flight), the keys, and [`serve`], the middleware that answers hits before routing.
 //! - `encoding.rs`: a page's stored encodings: content negotiation (`Accept-Encoding`), the
-//!   gzip and brotli copies of a body with their ETags, and answers with `304 Not Modified`
-//!   per encoding.
+//!   gzip and brotli copies of a body read again with their ETags, and answers with
+//!   `304 Not Modified` per encoding.
 //! - `files.rs`: [`FileCache`], pictures and their scaled copies in memory.
 //! - `follow.rs`: the change follower: [`follow_changes`] and the [`PageCache`] methods that
 //!   read the store's change log and purge what it touches.
@@ -41,7 +42,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct CacheSettings {
     /// Serve public pages from memory. Off, every request renders.
     pub enabled: bool,
-    /// The most memory cached pages may take, in megabytes (all three encodings counted).
+    /// The most memory cached pages may take, in megabytes (every byte of them counted).
     pub budget_mb: usize,
     /// How long a page's "Others are reading now" stays current, in seconds.
     pub trending_seconds: u64,
