@@ -59,7 +59,8 @@ async fn related_stories_are_claimed_once_saved_under_the_claim_and_found_again_
 
     // A claim left by a finder that stopped runs out; found stories are looked at again a day on.
     let later = until + Duration::minutes(1);
-    let expired = t.claim_related_searches(later, later + Duration::minutes(10), stale_before, 10).await.expect("claim");
+    let expired =
+        t.claim_related_searches(later, later + Duration::minutes(10), stale_before, 10).await.expect("claim");
     assert_eq!(expired.len(), 4, "the stories claimed and never saved: {expired:?}");
     let day_on = now + Duration::days(1) + Duration::hours(1);
     let refreshed = t

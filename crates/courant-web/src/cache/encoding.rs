@@ -68,7 +68,11 @@ impl Entry {
                 headers: this.headers.clone(),
                 identity: this.identity.clone(),
                 etag: this.etag.clone(),
-                compressed: Some(Compressed { gzip: Bytes::copy_from_slice(&gzip), br: Bytes::copy_from_slice(&br), etags }),
+                compressed: Some(Compressed {
+                    gzip: Bytes::copy_from_slice(&gzip),
+                    br: Bytes::copy_from_slice(&br),
+                    etags,
+                }),
                 tags: this.tags.clone(),
                 cascade: this.cascade.clone(),
                 surrogate_key: this.surrogate_key.clone(),
@@ -189,7 +193,14 @@ const ENTRY_OVERHEAD: usize = 640;
 /// A rendered page as an entry, its identity copy only (see [`Entry::compressed`]). `hash` is
 /// the body's [`courant_media::content_hash`]; `key_len` the length of the key it will be kept
 /// under, which its size counts.
-pub(super) fn entry(headers: &HeaderMap, body: Bytes, hash: &str, tags: PageTags, epoch: u64, key_len: usize) -> Option<Entry> {
+pub(super) fn entry(
+    headers: &HeaderMap,
+    body: Bytes,
+    hash: &str,
+    tags: PageTags,
+    epoch: u64,
+    key_len: usize,
+) -> Option<Entry> {
     let mut kept = HeaderMap::new();
     for (name, value) in headers {
         let dropped = [
