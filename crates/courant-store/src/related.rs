@@ -31,7 +31,7 @@ impl Store {
         for chunk in ids.chunks(500) {
             let sql = format!(
                 "INSERT INTO related_searches (article_id) SELECT id FROM articles WHERE id IN {} \
-                 ON CONFLICT (article_id) DO UPDATE SET found_at = NULL, claimed_until = NULL",
+                 ON CONFLICT (article_id) DO UPDATE SET found_at = NULL, claim_expires_at = NULL",
                 marks(chunk.len(), 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
@@ -60,10 +60,10 @@ impl Store {
         // is released, and left.
         let claim = |which: &str, order: &str| {
             format!(
-                "UPDATE related_searches SET claimed_until = $1 \
-                 WHERE (claimed_until IS NULL OR claimed_until < $2) AND article_id IN ( \
+                "UPDATE related_searches SET claim_expires_at = $1 \
+                 WHERE (claim_expires_at IS NULL OR claim_expires_at < $2) AND article_id IN ( \
                      SELECT s.article_id FROM related_searches s JOIN articles a ON a.id = s.article_id \
-                     WHERE {which} AND (s.claimed_until IS NULL OR s.claimed_until < $2) \
+                     WHERE {which} AND (s.claim_expires_at IS NULL OR s.claim_expires_at < $2) \
                      AND a.status = 'published' ORDER BY {order} LIMIT $4) \
                  RETURNING article_id"
             )
@@ -101,8 +101,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.write.begin().await?;
         let claimed = sqlx::query(
-            "UPDATE related_searches SET found_at = $1, claimed_until = NULL \
-             WHERE article_id = $2 AND claimed_until = $3",
+            "UPDATE related_searches SET found_at = $1, claim_expires_at = NULL \
+             WHERE article_id = $2 AND claim_expires_at = $3",
         )
         .bind(ts(now))
         .bind(id.0)

@@ -5,7 +5,7 @@
 CREATE TABLE related_searches (
     article_id    INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
     found_at      TEXT,
-    claimed_until TEXT
+    claim_expires_at TEXT
 );
 -- Claims walk it: those never found by id, newest first, then the oldest found.
 CREATE INDEX related_searches_found_idx ON related_searches (found_at, article_id);
