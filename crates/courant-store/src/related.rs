@@ -26,11 +26,13 @@ impl Store {
 
     /// Marks these stories' related stories as to be found again (they changed), enlisting
     /// those never looked for, and voids any claim on them: a search begun before the change
-    /// is not saved. Their stories found so far are shown meanwhile.
+    /// is not saved. Their stories found so far are shown meanwhile. Stories not published
+    /// are left out (claims pass them over anyway).
     pub async fn research_related(&self, ids: &[ArticleId]) -> Result<(), StoreError> {
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "INSERT INTO related_searches (article_id) SELECT id FROM articles WHERE id IN {} \
+                "INSERT INTO related_searches (article_id) SELECT id FROM articles \
+                 WHERE status = 'published' AND id IN {} \
                  ON CONFLICT (article_id) DO UPDATE SET found_at = NULL, claim_expires_at = NULL",
                 marks(chunk.len(), 1)
             );
