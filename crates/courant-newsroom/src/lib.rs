@@ -15,7 +15,7 @@ pub mod secrets;
 mod users;
 
 pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, Saved};
-pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Upload};
+pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Prepared, Upload};
 pub use registry::{AuthorFields, SectionFields, SourceFields};
 pub use users::{MemberFields, NewMember, NewPassword, RESET_HOURS};
 

@@ -52,7 +52,15 @@ pub struct PictureUpdate {
 }
 
 /// A picture checked and written to the files, not yet recorded in the store.
-pub(crate) struct Prepared(NewImage);
+#[derive(Debug)]
+pub struct Prepared(NewImage);
+
+impl Prepared {
+    /// The record to store (imports store it in their own transaction).
+    pub fn into_image(self) -> NewImage {
+        self.0
+    }
+}
 
 impl Newsroom {
     /// Uploads a picture into the library. Anything but a JPEG, PNG, WebP or GIF (by content), a
@@ -86,7 +94,7 @@ impl Newsroom {
 
     /// Checks an upload and writes its files (the served copy and the original). Files are
     /// named by content, so a file written for an action that is refused later is harmless.
-    pub(crate) async fn prepare_picture(&self, upload: &Upload, texts: PictureTexts) -> Result<Prepared, Refusal> {
+    pub async fn prepare_picture(&self, upload: &Upload, texts: PictureTexts) -> Result<Prepared, Refusal> {
         let bytes = upload.bytes.clone();
         let ingested = tokio::task::spawn_blocking(move || courant_media::ingest(&bytes))
             .await

@@ -37,66 +37,10 @@ impl Store {
     /// are checked, and their rows, links and change-log entries stored, in a few statements
     /// per few hundred articles.
     pub async fn insert_articles(&self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError> {
-        for article in new {
-            article.validate()?;
-        }
         let mut tx = self.begin().await?;
-        let wanted: Vec<(Option<&str>, &str)> = new.iter().map(|a| (a.slug.as_deref(), a.headline.as_str())).collect();
-        let slugs = unique_slugs(&mut tx, SlugKind::Article, &wanted).await?;
-        let first = reserve_ids(&mut tx, "articles", new.len()).await?;
-        let ids: Vec<i64> = (first..first + new.len() as i64).collect();
-        const COLUMNS: usize = 11;
-        for (chunk, chunk_ids) in new.iter().zip(&slugs).collect::<Vec<_>>().chunks(200).zip(ids.chunks(200)) {
-            let sql = format!(
-                "INSERT INTO articles (id, slug, headline, standfirst, body, hero_image_id, section_id, status, \
-                 created_at, published_at, updated_at) VALUES {}",
-                crate::value_rows(chunk.len(), COLUMNS)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for ((article, slug), id) in chunk.iter().zip(chunk_ids) {
-                q = q
-                    .bind(id)
-                    .bind(slug.as_str())
-                    .bind(article.headline.trim())
-                    .bind(article.standfirst.trim())
-                    .bind(&article.body)
-                    .bind(article.hero_image_id.map(|i| i.0))
-                    .bind(article.section_id.0)
-                    .bind(article.status.as_str())
-                    .bind(ts(article.created_at))
-                    .bind(article.published_at.map(ts))
-                    .bind(ts(article.updated_at));
-            }
-            q.execute(&mut *tx).await.map_err(|e| missing_reference(e, "section or hero image"))?;
-        }
-        let links: Vec<(i64, [Vec<i64>; 4])> = new
-            .iter()
-            .zip(&ids)
-            .map(|(article, id)| {
-                (
-                    *id,
-                    [
-                        article.author_ids.iter().map(|x| x.0).collect(),
-                        article.tag_ids.iter().map(|x| x.0).collect(),
-                        article.source_ids.iter().map(|x| x.0).collect(),
-                        article.related_ids.iter().map(|x| x.0).collect(),
-                    ],
-                )
-            })
-            .collect();
-        insert_links_many(&mut tx, &links).await?;
-        for chunk in new.iter().zip(&ids).collect::<Vec<_>>().chunks(400) {
-            let sql =
-                format!("INSERT INTO article_changes (article_id, kind) VALUES {}", crate::value_rows(chunk.len(), 2));
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (article, id) in chunk {
-                q = q.bind(**id).bind(if article.status == Status::Published { "published" } else { "created" });
-            }
-            q.execute(&mut *tx).await?;
-        }
-        notify_change(&mut tx).await?;
+        let ids = insert_articles(&mut tx, new).await?;
         self.commit(tx).await?;
-        Ok(ids.into_iter().map(ArticleId).collect())
+        Ok(ids)
     }
 
     /// Adds many dated corrections in one transaction (imports, the demo): all or none.
@@ -509,6 +453,71 @@ impl Store {
 enum ArticleKey<'a> {
     Ids(&'a [ArticleId]),
     Slug(&'a str),
+}
+
+/// Stores many articles in a transaction (see [`Store::insert_articles`]).
+pub(crate) async fn insert_articles(
+    tx: &mut Transaction<'_, Db>,
+    new: &[NewArticle],
+) -> Result<Vec<ArticleId>, StoreError> {
+    for article in new {
+        article.validate()?;
+    }
+        let wanted: Vec<(Option<&str>, &str)> = new.iter().map(|a| (a.slug.as_deref(), a.headline.as_str())).collect();
+        let slugs = unique_slugs(tx, SlugKind::Article, &wanted).await?;
+        let first = reserve_ids(tx, "articles", new.len()).await?;
+        let ids: Vec<i64> = (first..first + new.len() as i64).collect();
+        const COLUMNS: usize = 11;
+        for (chunk, chunk_ids) in new.iter().zip(&slugs).collect::<Vec<_>>().chunks(200).zip(ids.chunks(200)) {
+            let sql = format!(
+                "INSERT INTO articles (id, slug, headline, standfirst, body, hero_image_id, section_id, status, \
+                 created_at, published_at, updated_at) VALUES {}",
+                crate::value_rows(chunk.len(), COLUMNS)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for ((article, slug), id) in chunk.iter().zip(chunk_ids) {
+                q = q
+                    .bind(id)
+                    .bind(slug.as_str())
+                    .bind(article.headline.trim())
+                    .bind(article.standfirst.trim())
+                    .bind(&article.body)
+                    .bind(article.hero_image_id.map(|i| i.0))
+                    .bind(article.section_id.0)
+                    .bind(article.status.as_str())
+                    .bind(ts(article.created_at))
+                    .bind(article.published_at.map(ts))
+                    .bind(ts(article.updated_at));
+            }
+            q.execute(&mut **tx).await.map_err(|e| missing_reference(e, "section or hero image"))?;
+        }
+        let links: Vec<(i64, [Vec<i64>; 4])> = new
+            .iter()
+            .zip(&ids)
+            .map(|(article, id)| {
+                (
+                    *id,
+                    [
+                        article.author_ids.iter().map(|x| x.0).collect(),
+                        article.tag_ids.iter().map(|x| x.0).collect(),
+                        article.source_ids.iter().map(|x| x.0).collect(),
+                        article.related_ids.iter().map(|x| x.0).collect(),
+                    ],
+                )
+            })
+            .collect();
+        insert_links_many(tx, &links).await?;
+        for chunk in new.iter().zip(&ids).collect::<Vec<_>>().chunks(400) {
+            let sql =
+                format!("INSERT INTO article_changes (article_id, kind) VALUES {}", crate::value_rows(chunk.len(), 2));
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (article, id) in chunk {
+                q = q.bind(**id).bind(if article.status == Status::Published { "published" } else { "created" });
+            }
+            q.execute(&mut **tx).await?;
+        }
+    notify_change(tx).await?;
+    Ok(ids.into_iter().map(ArticleId).collect())
 }
 
 /// Links an article to its authors, tags, sources and pinned related articles, each list in

@@ -98,6 +98,8 @@ const TABLES: &[(&str, &str)] = &[
     ("login_failures", "key"),
     ("related_searches", "article_id"),
     ("found_related", "article_id, position"),
+    ("imported", "origin, kind, key"),
+    ("redirects", "path"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

@@ -21,6 +21,8 @@ macro_rules! query_files {
         pub(crate) mod changes;
         #[path = "copying.rs"]
         pub(crate) mod copying;
+        #[path = "imports.rs"]
+        pub(crate) mod imports;
         #[path = "newsroom.rs"]
         pub(crate) mod newsroom;
         #[path = "registry.rs"]

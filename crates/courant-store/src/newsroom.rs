@@ -37,7 +37,8 @@ pub(crate) async fn audit(
     Ok(())
 }
 
-async fn tag_ids(tx: &mut Transaction<'_, Db>, names: &[String]) -> Result<Vec<i64>, StoreError> {
+/// The ids of the tags with these names, created when new; each once, in order.
+pub(crate) async fn tag_ids(tx: &mut Transaction<'_, Db>, names: &[String]) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::new();
     for name in names {
         let name = name.trim();

@@ -47,6 +47,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "listing_order", include_str!("../migrations/sqlite/0008_listing_order.sql")),
     (9, "login_failures", include_str!("../migrations/sqlite/0009_login_failures.sql")),
     (10, "found_related", include_str!("../migrations/sqlite/0010_found_related.sql")),
+    (11, "imports", include_str!("../migrations/sqlite/0011_imports.sql")),
 ];
 
 /// The publication's database in an SQLite file.

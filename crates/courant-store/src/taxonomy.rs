@@ -117,32 +117,10 @@ pub(crate) async fn unique_slugs(
 impl Store {
     /// Creates a section under its parent (or at the top).
     pub async fn insert_section(&self, new: NewSection) -> Result<Section, StoreError> {
-        if new.name.trim().is_empty() {
-            return Err(Invalid { field: "name", message: "a section needs a name".into() }.into());
-        }
         let mut tx = self.begin().await?;
-        let slug = unique_slug(&mut tx, SlugKind::Section, new.slug.as_deref(), &new.name).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sections (slug, name, description, parent_id, position) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&slug)
-        .bind(new.name.trim())
-        .bind(&new.description)
-        .bind(new.parent_id.map(|p| p.0))
-        .bind(new.position)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| missing_reference(e, "parent section"))?;
-        super::changes::log_site_change(&mut tx).await?;
+        let section = insert_section(&mut tx, new).await?;
         self.commit(tx).await?;
-        Ok(Section {
-            id: SectionId(id),
-            slug,
-            name: new.name.trim().to_string(),
-            description: new.description,
-            parent_id: new.parent_id,
-            position: new.position,
-        })
+        Ok(section)
     }
 
     /// Every section, parents before children, siblings in their order.
@@ -197,25 +175,10 @@ impl Store {
 
     /// Creates an author profile.
     pub async fn insert_author(&self, new: NewAuthor) -> Result<Author, StoreError> {
-        if new.name.trim().is_empty() {
-            return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
-        }
         let mut tx = self.begin().await?;
-        let slug = unique_slug(&mut tx, SlugKind::Author, new.slug.as_deref(), &new.name).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO authors (slug, name, title, bio, photo_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&slug)
-        .bind(new.name.trim())
-        .bind(&new.title)
-        .bind(&new.bio)
-        .bind(new.photo_id.map(|p| p.0))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| missing_reference(e, "photo"))?;
-        super::changes::log_site_change(&mut tx).await?;
+        let id = insert_author(&mut tx, new).await?;
         self.commit(tx).await?;
-        self.author_by_id(AuthorId(id)).await?.ok_or(StoreError::NotFound("author"))
+        self.author_by_id(id).await?.ok_or(StoreError::NotFound("author"))
     }
 
     async fn author_by_id(&self, id: AuthorId) -> Result<Option<Author>, StoreError> {
@@ -401,4 +364,53 @@ fn stored_image(id: ImageId, new: NewImage) -> Image {
         keywords: rows::split_keywords(&rows::join_keywords(&new.keywords)),
         focal: None,
     }
+}
+
+/// Creates a section under its parent (or at the top) under a free slug (its own when given).
+pub(crate) async fn insert_section(tx: &mut Transaction<'_, Db>, new: NewSection) -> Result<Section, StoreError> {
+    if new.name.trim().is_empty() {
+        return Err(Invalid { field: "name", message: "a section needs a name".into() }.into());
+    }
+    let slug = unique_slug(tx, SlugKind::Section, new.slug.as_deref(), &new.name).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO sections (slug, name, description, parent_id, position) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(new.name.trim())
+    .bind(&new.description)
+    .bind(new.parent_id.map(|p| p.0))
+    .bind(new.position)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| missing_reference(e, "parent section"))?;
+    super::changes::log_site_change(tx).await?;
+    Ok(Section {
+        id: SectionId(id),
+        slug,
+        name: new.name.trim().to_string(),
+        description: new.description,
+        parent_id: new.parent_id,
+        position: new.position,
+    })
+}
+
+/// Creates an author profile under a free slug (its own when given).
+pub(crate) async fn insert_author(tx: &mut Transaction<'_, Db>, new: NewAuthor) -> Result<AuthorId, StoreError> {
+    if new.name.trim().is_empty() {
+        return Err(Invalid { field: "name", message: "an author needs a name".into() }.into());
+    }
+    let slug = unique_slug(tx, SlugKind::Author, new.slug.as_deref(), &new.name).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO authors (slug, name, title, bio, photo_id) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(new.name.trim())
+    .bind(&new.title)
+    .bind(&new.bio)
+    .bind(new.photo_id.map(|p| p.0))
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| missing_reference(e, "photo"))?;
+    super::changes::log_site_change(tx).await?;
+    Ok(AuthorId(id))
 }

@@ -136,8 +136,63 @@ impl Write {
         in_tx!(self, taxonomy::insert_image_by(new, Some((by, at))))
     }
 
+    /// Records a picture whose file is stored, with no uploader (an import's).
+    pub async fn insert_image(&mut self, new: NewImage) -> Result<Image, StoreError> {
+        in_tx!(self, taxonomy::insert_image_by(new, None))
+    }
+
     /// Changes a picture's texts and focal point; the articles showing it change with it.
     pub async fn update_image(&mut self, id: ImageId, update: &ImageUpdate) -> Result<(), StoreError> {
         in_tx!(self, registry::update_image(id, update))
+    }
+
+    /// The row an item of an imported publication became, and the digest of what was imported
+    /// then. `origin` names the publication (its address), `kind` the item's kind there.
+    pub async fn imported(&mut self, origin: &str, kind: &str, key: &str) -> Result<Option<(i64, String)>, StoreError> {
+        in_tx!(self, imports::imported(origin, kind, key))
+    }
+
+    /// Remembers that an item of an imported publication became row `id`, with the digest of
+    /// what was imported.
+    pub async fn remember_imported(
+        &mut self,
+        origin: &str,
+        kind: &str,
+        key: &str,
+        id: i64,
+        digest: &str,
+    ) -> Result<(), StoreError> {
+        in_tx!(self, imports::remember_imported(origin, kind, key, id, digest))
+    }
+
+    /// Creates a section (see [`Store::insert_section`]).
+    pub async fn insert_section(&mut self, new: NewSection) -> Result<Section, StoreError> {
+        in_tx!(self, taxonomy::insert_section(new))
+    }
+
+    /// Creates an author profile (see [`Store::insert_author`]).
+    pub async fn insert_author(&mut self, new: NewAuthor) -> Result<AuthorId, StoreError> {
+        in_tx!(self, taxonomy::insert_author(new))
+    }
+
+    /// The ids of the tags with these names, created when new.
+    pub async fn tag_ids(&mut self, names: &[String]) -> Result<Vec<TagId>, StoreError> {
+        let ids = in_tx!(self, newsroom::tag_ids(names))?;
+        Ok(ids.into_iter().map(TagId).collect())
+    }
+
+    /// Stores many articles (see [`Store::insert_articles`]).
+    pub async fn insert_articles(&mut self, new: &[NewArticle]) -> Result<Vec<ArticleId>, StoreError> {
+        in_tx!(self, articles::insert_articles(new))
+    }
+
+    /// Replaces an imported article's content, status, dates and links; its address stays.
+    pub async fn replace_article(&mut self, id: ArticleId, new: &NewArticle) -> Result<(), StoreError> {
+        in_tx!(self, imports::replace_article(id, new))
+    }
+
+    /// Makes an old address (no trailing slash) redirect to an article.
+    pub async fn add_redirect(&mut self, path: &str, id: ArticleId) -> Result<(), StoreError> {
+        in_tx!(self, imports::add_redirect(path, id))
     }
 }

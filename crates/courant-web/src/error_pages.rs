@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::error::Unrendered;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -22,11 +22,23 @@ pub(crate) async fn render(State(app): State<AppState>, request: Request, next: 
                 .headers()
                 .get(header::ACCEPT)
                 .is_some_and(|v| v.to_str().is_ok_and(|a| a.starts_with("application/json"))));
+    // An address the site does not know may be an imported story's old one.
+    let old = (!newsroom && !json && matches!(*request.method(), Method::GET | Method::HEAD))
+        .then(|| request.uri().path().trim_end_matches('/').to_string());
     let mut response = next.run(request).await;
     let Some(error) = response.extensions_mut().remove::<Unrendered>() else {
         return response;
     };
     let status = response.status();
+    if status == StatusCode::NOT_FOUND
+        && let Some(old) = old
+    {
+        match crate::routes::site::old_address(&app, &old).await {
+            Ok(Some(moved)) => return moved,
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot look up old addresses"),
+        }
+    }
     if json {
         // A code clients can test, and never a page.
         let mut body = serde_json::json!({ "error": error.code, "message": error.message });

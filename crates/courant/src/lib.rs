@@ -310,6 +310,34 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::R
     Ok(accounts)
 }
 
+/// Imports a WordPress export into `store` with a progress bar (see
+/// [`courant_import::import_wordpress`]).
+pub async fn import_wordpress(
+    newsroom: &courant_newsroom::Newsroom,
+    file: &Path,
+    media: Option<&Path>,
+) -> Result<courant_import::Report, courant_import::ImportError> {
+    if let Some(media) = media
+        && !media.is_dir()
+    {
+        return Err(courant_import::ImportError::NotAnExport(format!("--media: {} is not a folder", media.display())));
+    }
+    let bar = bar("importing");
+    if let Ok(style) = ProgressStyle::with_template("{msg:18} [{bar:40}] {bytes}/{total_bytes} ({eta})") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let options = courant_import::Options { media: media.map(Path::to_path_buf) };
+    let report = courant_import::import_wordpress(newsroom, file, &options, &|done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await;
+    bar.finish_and_clear();
+    let report = report?;
+    tracing::info!(file = %file.display(), warnings = report.warnings.len(), "import done");
+    Ok(report)
+}
+
 /// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
 pub(crate) fn bar(what: &'static str) -> ProgressBar {
     let b = ProgressBar::new(0);

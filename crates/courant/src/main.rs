@@ -81,6 +81,13 @@ enum Command {
         #[arg(long, env = "COURANT_DATA")]
         data: PathBuf,
     },
+    /// Import a publication from another system: every story, author, section and tag, with
+    /// old addresses redirecting. All or nothing; importing the same file again updates what
+    /// changed and duplicates nothing. Prints a report of what was imported and what to check.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -103,6 +110,20 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// A WordPress export (WXR 1.0, 1.1 or 1.2, from Tools › Export in WordPress).
+    Wordpress {
+        /// The export file (.xml).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// A copy of the site's wp-content/uploads folder, where featured pictures are found.
+        #[arg(long)]
+        media: Option<PathBuf>,
     },
 }
 
@@ -307,6 +328,17 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
         Command::MigrateStore { from, to } => migrate_store(&from, &to).await?,
+        Command::Import { from: ImportFrom::Wordpress { file, common, media } } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
+            let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
+            let report = courant::import_wordpress(&newsroom, &file, media.as_deref()).await;
+            store.close().await;
+            let report =
+                report.with_context(|| format!("{} was not imported; the store is unchanged", file.display()))?;
+            print!("{report}");
+            println!("imported {} into {}", file.display(), loaded.config.store.location(&common.data)?);
+        }
         Command::UploadMedia { common, from } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             if loaded.config.store.bucket.is_none() {

@@ -41,7 +41,7 @@ fn migrate_then_check_is_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = courant(&["migrate"], dir.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("applied 10 migration"), "{}", text(&out));
+    assert!(text(&out).contains("applied 11 migration"), "{}", text(&out));
     let again = courant(&["migrate"], dir.path());
     assert!(text(&again).contains("applied 0 migration"), "{}", text(&again));
     let check = courant(&["check"], dir.path());

@@ -371,7 +371,11 @@ pub(crate) async fn serve(
     }
     let cache = &app.cache;
     let head = request.method() == Method::HEAD;
-    if !cache.settings.enabled || !(request.method() == Method::GET || head) || !cacheable_path(request.uri().path()) {
+    if !cache.settings.enabled
+        || !(request.method() == Method::GET || head)
+        || !cacheable_path(request.uri().path())
+        || crate::routes::site::old_post_query(request.uri()).is_some()
+    {
         return next.run(request).await;
     }
     let mut request = request;

@@ -5,7 +5,7 @@ mod assets;
 mod beacon;
 mod feeds;
 mod search;
-mod site;
+pub(crate) mod site;
 
 use crate::AppState;
 use axum::Router;

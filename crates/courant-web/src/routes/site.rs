@@ -39,8 +39,34 @@ fn page_ok(html: String) -> Response {
     html_response(StatusCode::OK, html)
 }
 
-/// `GET /`: the lead story, the latest stories, and a block per top-level section.
-async fn home(State(app): State<AppState>) -> Result<Response, AppError> {
+/// The old address of an imported WordPress story asked for on the home page (`/?p=123`,
+/// `/?page_id=7`), as its redirect is stored; none for any other request.
+pub(crate) fn old_post_query(uri: &axum::http::Uri) -> Option<String> {
+    if uri.path() != "/" {
+        return None;
+    }
+    form_urlencoded::parse(uri.query()?.as_bytes()).find_map(|(name, value)| {
+        let id = value.trim().parse::<u64>().ok()?;
+        matches!(name.as_ref(), "p" | "page_id").then(|| format!("/?{name}={id}"))
+    })
+}
+
+/// A stored old address of an imported story (see [`courant_store::Store::redirect`]): 301 to
+/// where the story is now, when it is published.
+pub(crate) async fn old_address(app: &AppState, path: &str) -> Result<Option<Response>, AppError> {
+    if path.is_empty() || path.len() > 1000 {
+        return Ok(None);
+    }
+    let moved = app.store.redirect(path).await?;
+    Ok(moved.filter(|m| m.status == Status::Published).and_then(|m| m.path()).map(redirect))
+}
+
+/// `GET /`: the lead story, the latest stories, and a block per top-level section. An old
+/// WordPress address (`/?p=123`) of an imported story redirects to it.
+async fn home(State(app): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, AppError> {
+    if let Some(old) = old_post_query(&uri) {
+        return old_address(&app, &old).await?.ok_or(AppError::NotFound);
+    }
     let sections = app.store.sections().await?;
     let newest = app.store.latest(&ArticleFilter::All, 9, 0).await?;
     let lead = newest.first();

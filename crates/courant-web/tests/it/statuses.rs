@@ -199,3 +199,30 @@ async fn every_html_answer_is_utf8_html() {
         );
     }
 }
+
+// Issue 15: the old addresses of imported stories (a WordPress permalink, `/?p=ID`) lead to
+// them with 301; an old address of a story that is not public leads nowhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn old_addresses_of_imported_stories_redirect_permanently() {
+    let app = app();
+    let f = &app.fixture;
+    let draft = app.store.article_by_slug(&f.draft_slug).await.expect("read").expect("the draft");
+    let mut write = app.store.write().await.expect("write");
+    write.add_redirect("/2019/04/02/ferry-fares-rise", f.main.id).await.expect("redirect");
+    write.add_redirect("/?p=4242", f.main.id).await.expect("redirect");
+    write.add_redirect("/2019/04/03/a-draft-never-published", draft.id).await.expect("redirect");
+    write.add_redirect("/?p=4343", draft.id).await.expect("redirect");
+    write.commit().await.expect("commit");
+    for old in ["/2019/04/02/ferry-fares-rise/", "/2019/04/02/ferry-fares-rise", "/?p=4242", "/?p=04242&utm_source=x"] {
+        let r = app.get(old).await;
+        r.expect_status(301);
+        assert_eq!(r.header("location"), Some(f.main_path.as_str()), "GET {old}: Location of the redirect");
+    }
+    for nowhere in ["/2019/04/03/a-draft-never-published/", "/?p=4343", "/?p=999999", "/2019/04/02/never-imported/"] {
+        let r = app.get(nowhere).await;
+        r.expect_status(404);
+        assert_eq!(r.header("location"), None, "GET {nowhere}");
+    }
+    // The home page itself is not disturbed by other queries.
+    app.get("/?utm_source=newsletter").await.expect_status(200);
+}
