@@ -10,6 +10,7 @@ pub mod html;
 mod report;
 mod shortcodes;
 pub mod wordpress;
+mod writer;
 pub mod wxr;
 
 pub use report::{Counts, Report, Warning};
@@ -76,4 +77,13 @@ impl ImportError {
         }
         ImportError::Malformed { offset, line, column, message }
     }
+}
+
+fn io_error(path: &std::path::Path, source: std::io::Error) -> ImportError {
+    ImportError::Io { path: path.display().to_string(), source }
+}
+
+/// A reading thread that ended without saying why (it panicked).
+fn joined(message: String) -> ImportError {
+    ImportError::Io { path: String::new(), source: std::io::Error::other(message) }
 }

@@ -7,10 +7,11 @@
 //! previous ones are written, all in one store transaction.
 
 use crate::report::Report;
+use crate::writer::{self, AHEAD, Named, Picture, Post, Writer, headline, percent_decode, plain, write_all};
 use crate::wxr::{self, Channel, Item};
-use crate::{ImportError, html};
+use crate::{ImportError, html, io_error, joined};
 use courant_core::*;
-use courant_newsroom::{Newsroom, PictureTexts, Refusal, Upload};
+use courant_newsroom::Newsroom;
 use courant_store::Write;
 use std::collections::{HashMap, HashSet};
 use std::io::BufReader;
@@ -25,27 +26,17 @@ pub struct Options {
     pub media: Option<PathBuf>,
 }
 
-/// Articles written per statement batch.
-const BATCH: usize = 200;
-
-/// Items converted ahead of the writer.
-const AHEAD: usize = 64;
-
-/// Kind names in the `imported` table.
-const POST: &str = "post";
+/// The kind of sections' keys in the `imported` table: categories' nicenames.
 const CATEGORY: &str = "category";
-const AUTHOR: &str = "author";
-const ATTACHMENT: &str = "attachment";
 
-/// Imports the WordPress export at `path` into `store`, reporting progress as bytes read of
-/// bytes in all (`progress(done, total)`). All or nothing: on any error nothing is written.
+/// Imports the WordPress export at `path`, reporting progress as bytes read of bytes in all
+/// (`progress(done, total)`). All or nothing: on any error nothing is written.
 pub async fn import_wordpress(
     newsroom: &Newsroom,
     path: &Path,
     options: &Options,
     progress: &(dyn Fn(u64, u64) + Send + Sync),
 ) -> Result<Report, ImportError> {
-    let store = newsroom.store();
     let total = std::fs::metadata(path).map_err(|e| io_error(path, e))?.len();
     let scanned = {
         let path = path.to_path_buf();
@@ -55,20 +46,20 @@ pub async fn import_wordpress(
     for (kind, n) in &scanned.left_out {
         *report.left_out.entry(kind.clone()).or_default() += n;
     }
-    let origin = origin_of(&scanned.channel);
-    let existing_tags: HashSet<String> = store.tags().await?.into_iter().map(|t| t.slug).collect();
+    let origin = format!("wordpress {}", scanned.channel.blog_url.trim_end_matches('/'));
 
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<(Post, u64)>(AHEAD);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<(Post, u64)>(AHEAD);
     let reader = {
         let path = path.to_path_buf();
         let channel = scanned.channel.clone();
+        let attachments = scanned.attachments;
         tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
             let file = std::fs::File::open(&path).map_err(|e| io_error(&path, e))?;
             wxr::read(BufReader::with_capacity(256 * 1024, file), |item, at| {
                 if item.post_type != "post" {
                     return Ok(());
                 }
-                let post = prepare(item, &channel);
+                let post = prepare(item, &channel, &attachments);
                 // The writer stopped (it failed): stop reading too.
                 sender.blocking_send((post, at)).map_err(|_| ImportError::NotAnExport(String::new()))
             })
@@ -76,54 +67,28 @@ pub async fn import_wordpress(
         })
     };
 
-    let mut write = store.write().await?;
-    let mut writer = Writer {
-        origin,
-        sections: import_sections(&mut write, &origin_of(&scanned.channel), &scanned.channel, &mut report).await?,
-        authors: import_authors(&mut write, &origin_of(&scanned.channel), &scanned.channel, &mut report).await?,
-        channel: scanned.channel,
-        attachments: scanned.attachments,
-        existing_tags,
-        new_tags: HashSet::new(),
-        old_tags: HashSet::new(),
-        batch: Vec::new(),
-        media: options.media.clone(),
-        pictures: HashMap::new(),
-        newsroom: newsroom.clone(),
-    };
-    let mut failed = None;
-    while let Some((post, at)) = receiver.recv().await {
-        if let Err(e) = writer.post(&mut write, post, &mut report).await {
-            failed = Some(e);
-            break;
-        }
-        progress(at, total);
+    let mut write = newsroom.store().write().await?;
+    let mut writer = Writer::new(newsroom, origin, options.media.clone(), "/wp-content/uploads/", CATEGORY).await?;
+    import_sections(&mut writer, &mut write, &scanned.channel, &mut report).await?;
+    for author in &scanned.channel.authors {
+        let full = format!("{} {}", author.first_name.trim(), author.last_name.trim());
+        let name = [author.display_name.trim(), full.trim(), author.login.trim()]
+            .into_iter()
+            .find(|n| !n.is_empty())
+            .unwrap_or("Staff");
+        writer
+            .author(
+                &mut write,
+                &login(&author.login),
+                NewAuthor { name: plain(name), ..Default::default() },
+                &mut report,
+            )
+            .await?;
     }
-    drop(receiver);
-    let read = reader.await.map_err(|e| joined(e.to_string()))?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    read?;
-    writer.flush(&mut write, &mut report).await?;
-    report.count("tags").imported += writer.new_tags.len() as u64;
-    report.count("tags").skipped += writer.old_tags.len() as u64;
+    write_all(writer, &mut write, receiver, reader, progress, total, &mut report).await?;
     write.commit().await?;
     progress(total, total);
     Ok(report)
-}
-
-fn io_error(path: &Path, source: std::io::Error) -> ImportError {
-    ImportError::Io { path: path.display().to_string(), source }
-}
-
-fn joined(message: String) -> ImportError {
-    ImportError::Io { path: String::new(), source: std::io::Error::other(message) }
-}
-
-/// The publication an export comes from, naming its items in the `imported` table.
-fn origin_of(channel: &Channel) -> String {
-    format!("wordpress {}", channel.blog_url.trim_end_matches('/'))
 }
 
 /// What the first reading learns.
@@ -180,35 +145,8 @@ fn scan(path: &Path) -> Result<Scan, ImportError> {
     }
 }
 
-/// A post converted, ready to be written.
-#[derive(Debug)]
-struct Post {
-    key: String,
-    label: String,
-    digest: String,
-    headline: String,
-    standfirst: String,
-    body: String,
-    slug: Option<String>,
-    status: Status,
-    created_at: OffsetDateTime,
-    published_at: Option<OffsetDateTime>,
-    updated_at: OffsetDateTime,
-    /// Category nicenames, the first one the section.
-    categories: Vec<String>,
-    tags: Vec<String>,
-    /// Author logins, in byline order.
-    authors: Vec<String>,
-    thumbnail: Option<String>,
-    /// Old addresses (no trailing slash) that should lead to it.
-    old_paths: Vec<String>,
-    warnings: Vec<String>,
-    /// Skipped (trash, auto-draft): why.
-    skip: Option<String>,
-}
-
 /// Converts an item into what the store needs. Pure, so it runs on the reading thread.
-fn prepare(item: Item, channel: &Channel) -> Post {
+fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachment>) -> Post {
     let mut warnings = Vec::new();
     let label = format!("post {} {:?}", item.post_id, item.title);
     let digest = digest(&item);
@@ -237,14 +175,11 @@ fn prepare(item: Item, channel: &Channel) -> Post {
             warnings.push("no UTC date in the export; its local date was taken as UTC".into());
             Some(local)
         });
-    let now = OffsetDateTime::now_utc();
-    let created_at = date.unwrap_or(now);
     if date.is_none() && status != Status::Draft {
         warnings.push("no date in the export; dated now and imported as a draft".into());
         status = Status::Draft;
     }
-    let published_at = (status != Status::Draft).then_some(created_at);
-    let updated_at = gmt(&item.post_modified_gmt).filter(|m| *m >= created_at).unwrap_or(created_at);
+    let published_at = if status == Status::Draft { None } else { date };
 
     let converted = html::to_markdown(&body_html(&item.content, &mut warnings));
     warnings.extend(converted.warnings);
@@ -254,24 +189,10 @@ fn prepare(item: Item, channel: &Channel) -> Post {
             converted.pictures.len()
         ));
     }
-    let mut headline = plain(&item.title);
-    if headline.is_empty() {
-        let words: Vec<&str> = converted.markdown.split_whitespace().take(8).collect();
-        headline = if words.is_empty() { "Untitled".to_string() } else { format!("{} …", words.join(" ")) };
-        headline = plain(&headline).replace(['*', '#', '\\'], "");
-        warnings.push(format!("no title; headline made from the first words: {headline:?}"));
-    }
-    if headline.chars().count() > MAX_HEADLINE_CHARS {
-        headline = headline.chars().take(MAX_HEADLINE_CHARS - 1).collect::<String>() + "…";
-        warnings.push(format!("title cut to {MAX_HEADLINE_CHARS} characters"));
-    }
-    let slug = {
-        let decoded = percent_decode(&item.post_name);
-        let slug = slugify(&decoded);
-        (!slug.is_empty()).then_some(slug)
-    };
-    let categories: Vec<String> =
-        item.terms.iter().filter(|t| t.domain == "category").map(|t| t.nicename.clone()).collect();
+    let headline = headline(&item.title, &converted.markdown, &mut warnings);
+    let slug = Some(slugify(&percent_decode(&item.post_name))).filter(|s| !s.is_empty());
+    let mut categories = item.terms.iter().filter(|t| t.domain == "category");
+    let section = categories.next().map(|t| Named { key: t.nicename.clone(), name: plain(&t.name) });
     let mut tags: Vec<String> = item
         .terms
         .iter()
@@ -280,27 +201,40 @@ fn prepare(item: Item, channel: &Channel) -> Post {
         .filter(|t| !t.is_empty())
         .collect();
     // A story has one section: further categories are kept as tags.
-    for extra in item.terms.iter().filter(|t| t.domain == "category").skip(1) {
+    for extra in categories {
         let name = plain(&extra.name);
         if !name.is_empty() && !tags.contains(&name) {
             tags.push(name);
         }
     }
     // Co-Authors Plus files bylines as terms of the `author` taxonomy (`cap-login`).
-    let mut authors: Vec<String> = item
+    let mut authors: Vec<Named> = item
         .terms
         .iter()
         .filter(|t| t.domain == "author")
-        .map(|t| t.nicename.trim_start_matches("cap-").to_string())
+        .map(|t| {
+            let key = t.nicename.trim_start_matches("cap-").to_string();
+            Named { name: if t.name.is_empty() { key.clone() } else { plain(&t.name) }, key }
+        })
         .collect();
     if authors.is_empty() {
-        authors.push(login(&item.creator));
+        let key = login(&item.creator);
+        let name = if key.is_empty() { format!("{} staff", channel.title) } else { key.clone() };
+        authors.push(Named { key, name });
     }
+    let hero = item.meta("_thumbnail_id").map(|id| match attachments.get(id) {
+        Some(a) => Picture {
+            key: id.to_string(),
+            url: a.url.clone(),
+            alt: a.alt.clone(),
+            title: a.title.clone(),
+            caption: a.caption.clone(),
+        },
+        None => Picture { key: id.to_string(), ..Picture::default() },
+    });
     let mut old_paths = Vec::new();
     if status == Status::Published {
-        if let Some(path) = path_of(&item.link, &channel.blog_url) {
-            old_paths.push(path);
-        }
+        old_paths.extend(path_of(&item.link, &channel.blog_url));
         if !item.post_id.is_empty() {
             old_paths.push(format!("/?p={}", item.post_id));
         }
@@ -314,13 +248,13 @@ fn prepare(item: Item, channel: &Channel) -> Post {
         body: converted.markdown,
         slug,
         status,
-        created_at,
+        created_at: date,
         published_at,
-        updated_at,
-        categories,
+        updated_at: gmt(&item.post_modified_gmt),
+        section,
         tags,
         authors,
-        thumbnail: item.meta("_thumbnail_id").map(str::to_string),
+        hero,
         old_paths,
         warnings,
         skip,
@@ -339,7 +273,7 @@ fn body_html(content: &str, warnings: &mut Vec<String>) -> String {
 fn digest(item: &Item) -> String {
     let terms: Vec<(&str, &str, &str)> =
         item.terms.iter().map(|t| (t.domain.as_str(), t.nicename.as_str(), t.name.as_str())).collect();
-    let fields = serde_json::json!([
+    writer::digest(&serde_json::json!([
         item.title,
         item.content,
         item.excerpt,
@@ -354,10 +288,7 @@ fn digest(item: &Item) -> String {
         item.link,
         terms,
         item.meta("_thumbnail_id"),
-    ]);
-    let bytes = fields.to_string();
-    let d = ring::digest::digest(&ring::digest::SHA256, bytes.as_bytes());
-    d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    ]))
 }
 
 /// A login as an item names its author: WordPress logins are letters, digits, spaces and
@@ -371,37 +302,6 @@ fn gmt(text: &str) -> Option<OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     let t = time::PrimitiveDateTime::parse(text.trim(), &format).ok()?;
     Some(t.assume_utc())
-}
-
-/// Text of an HTML fragment (titles, excerpts and term names carry entities and tags), its
-/// white space collapsed.
-fn plain(html: &str) -> String {
-    if !html.contains(['<', '&']) {
-        return html.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    let fragment = scraper::Html::parse_fragment(html);
-    let text: String = fragment.root_element().text().collect();
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `%xx` escapes decoded (WordPress keeps non-ASCII slugs encoded); invalid ones kept.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The path (and query) of `link` on the blog, without a trailing slash; none for another
@@ -418,32 +318,15 @@ fn path_of(link: &str, blog_url: &str) -> Option<String> {
     (!path.is_empty() && path.len() <= 1000).then(|| path.to_string())
 }
 
-/// The file of an uploaded picture in a copy of `wp-content/uploads`: its address's path
-/// after `wp-content/uploads/` (or whole, for WordPress.com's file hosts). Never outside the
-/// folder: a path with `..` or a root finds nothing.
-fn find_upload(media: &Path, url: &str) -> Option<PathBuf> {
-    let rest = url.trim().split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    let path = percent_decode(path.split(['?', '#']).next().unwrap_or_default());
-    let relative = path.split_once("/wp-content/uploads/").map_or(path.as_str(), |(_, r)| r).trim_start_matches('/');
-    let relative = Path::new(relative);
-    if !relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
-        return None;
-    }
-    let file = media.join(relative);
-    file.is_file().then_some(file)
-}
-
-/// Creates the sections of the categories not imported before, parents first; returns every
-/// category's section by nicename.
+/// Creates the sections of the categories not imported before, parents first.
 async fn import_sections(
+    writer: &mut Writer,
     write: &mut Write,
-    origin: &str,
     channel: &Channel,
     report: &mut Report,
-) -> Result<HashMap<String, SectionId>, ImportError> {
-    let mut ids: HashMap<String, SectionId> = HashMap::new();
+) -> Result<(), ImportError> {
     let known: HashSet<&str> = channel.categories.iter().map(|c| c.nicename.as_str()).collect();
+    let mut ids: HashMap<&str, SectionId> = HashMap::new();
     let mut pending: Vec<&wxr::Category> = channel.categories.iter().collect();
     let mut position = 0i64;
     while !pending.is_empty() {
@@ -453,10 +336,8 @@ async fn import_sections(
             let parent = category.parent.trim();
             let parent_id = if parent.is_empty() || !known.contains(parent) {
                 if !parent.is_empty() {
-                    report.warn(
-                        &format!("category {:?}", category.nicename),
-                        format!("its parent {parent:?} is not in the export; placed at the top"),
-                    );
+                    let item = format!("category {:?}", category.nicename);
+                    report.warn(&item, format!("its parent {parent:?} is not in the export; placed at the top"));
                 }
                 None
             } else if let Some(id) = ids.get(parent) {
@@ -465,41 +346,32 @@ async fn import_sections(
                 waiting.push(category);
                 continue;
             };
-            let id = section(write, origin, category, parent_id, position, report).await?;
+            ids.insert(&category.nicename, section(writer, write, category, parent_id, position, report).await?);
             position += 1;
-            ids.insert(category.nicename.clone(), id);
         }
         if waiting.len() == before {
             // A loop of parents: the rest go to the top.
             for category in &waiting {
                 report.warn(&format!("category {:?}", category.nicename), "its parents form a loop; placed at the top");
-                let id = section(write, origin, category, None, position, report).await?;
+                ids.insert(&category.nicename, section(writer, write, category, None, position, report).await?);
                 position += 1;
-                ids.insert(category.nicename.clone(), id);
             }
             break;
         }
         pending = waiting;
     }
-    Ok(ids)
+    Ok(())
 }
 
 async fn section(
+    writer: &mut Writer,
     write: &mut Write,
-    origin: &str,
     category: &wxr::Category,
     parent_id: Option<SectionId>,
     position: i64,
     report: &mut Report,
 ) -> Result<SectionId, ImportError> {
-    if let Some((id, _)) = write.imported(origin, CATEGORY, &category.nicename).await? {
-        report.count("sections").skipped += 1;
-        return Ok(SectionId(id));
-    }
-    let name = match plain(&category.name) {
-        n if n.is_empty() => category.nicename.clone(),
-        n => n,
-    };
+    let name = Some(plain(&category.name)).filter(|n| !n.is_empty()).unwrap_or_else(|| category.nicename.clone());
     let wanted = slugify(&percent_decode(&category.nicename));
     let new = NewSection {
         slug: (!wanted.is_empty()).then_some(wanted),
@@ -508,261 +380,7 @@ async fn section(
         parent_id,
         position,
     };
-    let created = write.insert_section(new).await?;
-    write.remember_imported(origin, CATEGORY, &category.nicename, created.id.0, "").await?;
-    report.count("sections").imported += 1;
-    Ok(created.id)
-}
-
-/// Creates the authors not imported before; returns every author by login.
-async fn import_authors(
-    write: &mut Write,
-    origin: &str,
-    channel: &Channel,
-    report: &mut Report,
-) -> Result<HashMap<String, AuthorId>, ImportError> {
-    let mut ids = HashMap::new();
-    for author in &channel.authors {
-        let full = format!("{} {}", author.first_name.trim(), author.last_name.trim());
-        let name = [author.display_name.trim(), full.trim(), author.login.trim()]
-            .into_iter()
-            .find(|n| !n.is_empty())
-            .unwrap_or("Staff")
-            .to_string();
-        let id = author_id(write, origin, &login(&author.login), &name, report).await?;
-        ids.insert(login(&author.login), id);
-    }
-    Ok(ids)
-}
-
-async fn author_id(
-    write: &mut Write,
-    origin: &str,
-    login: &str,
-    name: &str,
-    report: &mut Report,
-) -> Result<AuthorId, ImportError> {
-    if let Some((id, _)) = write.imported(origin, AUTHOR, login).await? {
-        report.count("authors").skipped += 1;
-        return Ok(AuthorId(id));
-    }
-    let id = write.insert_author(NewAuthor { name: plain(name), ..NewAuthor::default() }).await?;
-    write.remember_imported(origin, AUTHOR, login, id.0, "").await?;
-    report.count("authors").imported += 1;
-    Ok(id)
-}
-
-/// Writes posts as they come, new ones in batches.
-struct Writer {
-    origin: String,
-    channel: Channel,
-    sections: HashMap<String, SectionId>,
-    authors: HashMap<String, AuthorId>,
-    attachments: HashMap<String, Attachment>,
-    existing_tags: HashSet<String>,
-    /// Tags the posts name that were new, and that were there before (by slug).
-    new_tags: HashSet<String>,
-    old_tags: HashSet<String>,
-    /// New articles waiting for their batch, with their key, digest and old addresses.
-    batch: Vec<(NewArticle, String, String, Vec<String>)>,
-    media: Option<PathBuf>,
-    /// Pictures imported (or imported before) by attachment id.
-    pictures: HashMap<String, ImageId>,
-    newsroom: Newsroom,
-}
-
-impl Writer {
-    async fn post(&mut self, write: &mut Write, post: Post, report: &mut Report) -> Result<(), ImportError> {
-        if let Some(reason) = &post.skip {
-            report.leave_out(reason.clone());
-            return Ok(());
-        }
-        let mut seen: Vec<(&String, usize)> = Vec::new();
-        for w in &post.warnings {
-            match seen.iter_mut().find(|(s, _)| *s == w) {
-                Some((_, n)) => *n += 1,
-                None => seen.push((w, 1)),
-            }
-        }
-        for (w, n) in seen {
-            let message = if n == 1 { w.clone() } else { format!("{w} ({n} times)") };
-            report.warn(&post.label, message);
-        }
-        let section_id = self.section_of(write, &post, report).await?;
-        let mut author_ids = Vec::new();
-        for login in &post.authors {
-            let id = match self.authors.get(login) {
-                Some(id) => *id,
-                None => {
-                    let name = if login.is_empty() { self.channel.title.clone() + " staff" } else { login.clone() };
-                    report.warn(
-                        &post.label,
-                        format!("author {login:?} is not in the export's authors; created as {name:?}"),
-                    );
-                    let id = author_id(write, &self.origin, login, &name, report).await?;
-                    self.authors.insert(login.clone(), id);
-                    id
-                }
-            };
-            if !author_ids.contains(&id) {
-                author_ids.push(id);
-            }
-        }
-        for name in &post.tags {
-            let slug = slugify(name);
-            if !slug.is_empty() && !self.existing_tags.contains(&slug) {
-                self.new_tags.insert(slug);
-            } else if !slug.is_empty() {
-                self.old_tags.insert(slug);
-            }
-        }
-        let tag_ids = write.tag_ids(&post.tags).await?;
-        let hero_image_id = self.hero(write, &post, report).await?;
-        let new = NewArticle {
-            slug: post.slug.clone(),
-            headline: post.headline.clone(),
-            standfirst: post.standfirst.clone(),
-            body: post.body.clone(),
-            hero_image_id,
-            section_id,
-            author_ids,
-            tag_ids,
-            source_ids: Vec::new(),
-            related_ids: Vec::new(),
-            status: post.status,
-            created_at: post.created_at,
-            published_at: post.published_at,
-            updated_at: post.updated_at,
-        };
-        match write.imported(&self.origin, POST, &post.key).await? {
-            Some((_, digest)) if digest == post.digest => {
-                report.count("articles").skipped += 1;
-            }
-            Some((id, _)) => {
-                let id = ArticleId(id);
-                write.replace_article(id, &new).await?;
-                write.remember_imported(&self.origin, POST, &post.key, id.0, &post.digest).await?;
-                for path in &post.old_paths {
-                    write.add_redirect(path, id).await?;
-                }
-                report.count("articles").updated += 1;
-            }
-            None => {
-                self.batch.push((new, post.key, post.digest, post.old_paths));
-                if self.batch.len() >= BATCH {
-                    self.flush(write, report).await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The post's section: its first category's, else the export's "uncategorized" (created
-    /// when the export has none, as WordPress files such posts).
-    async fn section_of(
-        &mut self,
-        write: &mut Write,
-        post: &Post,
-        report: &mut Report,
-    ) -> Result<SectionId, ImportError> {
-        if let Some(id) = post.categories.iter().find_map(|c| self.sections.get(c)) {
-            return Ok(*id);
-        }
-        if let Some(c) = post.categories.first() {
-            report.warn(
-                &post.label,
-                format!("category {c:?} is not in the export's categories; filed under Uncategorized"),
-            );
-        }
-        if let Some(id) = self.sections.get("uncategorized") {
-            return Ok(*id);
-        }
-        let category =
-            wxr::Category { nicename: "uncategorized".into(), name: "Uncategorized".into(), ..Default::default() };
-        let id = section(write, &self.origin, &category, None, self.sections.len() as i64, report).await?;
-        self.sections.insert(category.nicename, id);
-        Ok(id)
-    }
-
-    /// The post's featured picture: imported once per attachment from `--media` through the
-    /// newsroom's picture checks (content, size, metadata stripped). A picture that is not
-    /// there or is refused is reported and the post has no hero; nothing is invented.
-    async fn hero(
-        &mut self,
-        write: &mut Write,
-        post: &Post,
-        report: &mut Report,
-    ) -> Result<Option<ImageId>, ImportError> {
-        let Some(thumbnail) = &post.thumbnail else { return Ok(None) };
-        if let Some(id) = self.pictures.get(thumbnail) {
-            return Ok(Some(*id));
-        }
-        if let Some((id, _)) = write.imported(&self.origin, ATTACHMENT, thumbnail).await? {
-            report.count("pictures").skipped += 1;
-            self.pictures.insert(thumbnail.clone(), ImageId(id));
-            return Ok(Some(ImageId(id)));
-        }
-        let Some(attachment) = self.attachments.get(thumbnail) else {
-            report.warn(&post.label, format!("featured picture (attachment {thumbnail}) is not in the export"));
-            return Ok(None);
-        };
-        let Some(media) = &self.media else {
-            report.warn(
-                &post.label,
-                format!("featured picture {} left out: give --media with a copy of wp-content/uploads", attachment.url),
-            );
-            return Ok(None);
-        };
-        let Some(file) = find_upload(media, &attachment.url) else {
-            report.warn(&post.label, format!("featured picture {} is not in {}", attachment.url, media.display()));
-            return Ok(None);
-        };
-        let bytes = tokio::fs::read(&file).await.map_err(|e| io_error(&file, e))?;
-        let mut alt = attachment.alt.clone();
-        if alt.is_empty() {
-            alt = attachment.title.clone();
-            report.warn(
-                &post.label,
-                format!("featured picture {} has no alt text; its title {alt:?} is used", attachment.url),
-            );
-        }
-        let texts =
-            PictureTexts { alt, caption: attachment.caption.clone(), credit: String::new(), keywords: Vec::new() };
-        let upload = Upload { file_name: file.display().to_string(), bytes: bytes.into() };
-        match self.newsroom.prepare_picture(&upload, texts).await {
-            Ok(prepared) => {
-                let image = write.insert_image(prepared.into_image()).await?;
-                write.remember_imported(&self.origin, ATTACHMENT, thumbnail, image.id.0, "").await?;
-                report.count("pictures").imported += 1;
-                self.pictures.insert(thumbnail.clone(), image.id);
-                Ok(Some(image.id))
-            }
-            Err(Refusal::Store(e)) => Err(e.into()),
-            Err(refused) => {
-                report.warn(&post.label, format!("featured picture {} refused: {refused}", file.display()));
-                Ok(None)
-            }
-        }
-    }
-
-    /// Writes the waiting new articles, remembers their keys and their old addresses.
-    async fn flush(&mut self, write: &mut Write, report: &mut Report) -> Result<(), ImportError> {
-        if self.batch.is_empty() {
-            return Ok(());
-        }
-        let batch = std::mem::take(&mut self.batch);
-        let articles: Vec<NewArticle> = batch.iter().map(|(a, ..)| a.clone()).collect();
-        let ids = write.insert_articles(&articles).await?;
-        for (id, (_, key, digest, old_paths)) in ids.iter().zip(&batch) {
-            write.remember_imported(&self.origin, POST, key, id.0, digest).await?;
-            for path in old_paths {
-                write.add_redirect(path, *id).await?;
-                report.count("redirects").imported += 1;
-            }
-        }
-        report.count("articles").imported += ids.len() as u64;
-        Ok(())
-    }
+    writer.section(write, &category.nicename, new, report).await
 }
 
 #[cfg(test)]
@@ -782,12 +400,5 @@ mod tests {
     fn wordpress_dates_are_utc_and_the_zero_date_is_none() {
         assert_eq!(gmt("2013-01-10 20:15:40"), Some(time::macros::datetime!(2013-01-10 20:15:40 UTC)));
         assert_eq!(gmt("0000-00-00 00:00:00"), None);
-    }
-
-    #[test]
-    fn slugs_and_titles_are_decoded() {
-        assert_eq!(percent_decode("caf%c3%a9-cr%C3%A8me"), "café-crème");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(plain("Fish &amp; chips &#8217;<em>now</em>"), "Fish & chips ’now");
     }
 }
