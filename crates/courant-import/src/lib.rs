@@ -1,4 +1,4 @@
-//! Publications moving in: a WordPress export read into Courant's store, with a report of
+//! Publications moving in: a WordPress or Ghost export read into Courant's store, with a report of
 //! everything imported, updated, left out and worth a look.
 //!
 //! An import is all or nothing: the file is read whole once before anything is written (a
@@ -6,6 +6,8 @@
 //! transaction. Items are keyed by where they came from (the blog's address and their id
 //! there), so the same file imported again updates what changed and duplicates nothing.
 
+pub mod ghost;
+mod ghost_body;
 pub mod html;
 mod report;
 mod shortcodes;
@@ -13,8 +15,17 @@ pub mod wordpress;
 mod writer;
 pub mod wxr;
 
+pub use ghost::import_ghost;
 pub use report::{Counts, Report, Warning};
-pub use wordpress::{Options, import_wordpress};
+pub use wordpress::import_wordpress;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// A copy of the folder the site kept its pictures in (WordPress's `wp-content/uploads`,
+    /// Ghost's `content/images`), where featured pictures are looked for.
+    pub media: Option<std::path::PathBuf>,
+}
 
 use courant_store::StoreError;
 

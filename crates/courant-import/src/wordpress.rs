@@ -9,22 +9,15 @@
 use crate::report::Report;
 use crate::writer::{self, AHEAD, Named, Picture, Post, Writer, headline, percent_decode, plain, write_all};
 use crate::wxr::{self, Channel, Item};
-use crate::{ImportError, html, io_error, joined};
+use crate::{ImportError, Options, html, io_error, joined};
 use courant_core::*;
 use courant_newsroom::Newsroom;
 use courant_store::Write;
 use std::collections::{HashMap, HashSet};
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
-
-/// How to import.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// A copy of the site's `wp-content/uploads`, where featured pictures are looked for.
-    pub media: Option<PathBuf>,
-}
 
 /// The kind of sections' keys in the `imported` table: categories' nicenames.
 const CATEGORY: &str = "category";

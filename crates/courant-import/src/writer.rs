@@ -478,7 +478,7 @@ mod tests {
         let marker = "/wp-content/uploads/";
         let found = find_upload(dir.path(), marker, "https://a.example/wp-content/uploads/2024/03/boat.jpg");
         assert_eq!(found, Some(dir.path().join("2024/03/boat.jpg")));
-        assert_eq!(find_upload(dir.path(), marker, "https://files.example/2024/03/boat.jpg?w=300").is_some(), true);
+        assert!(find_upload(dir.path(), marker, "https://files.example/2024/03/boat.jpg?w=300").is_some());
         assert_eq!(find_upload(dir.path(), marker, "https://a.example/wp-content/uploads/../../etc/passwd"), None);
         assert_eq!(
             find_upload(dir.path(), marker, "https://a.example/wp-content/uploads/2024/03/%2e%2e/03/boat.jpg"),

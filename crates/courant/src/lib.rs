@@ -310,9 +310,17 @@ pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::R
     Ok(accounts)
 }
 
-/// Imports a WordPress export into `store` with a progress bar (see
-/// [`courant_import::import_wordpress`]).
-pub async fn import_wordpress(
+/// The kinds of export `courant import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Wordpress,
+    Ghost,
+}
+
+/// Imports an export into the newsroom's store with a progress bar (see
+/// [`courant_import::import_wordpress`] and [`courant_import::import_ghost`]).
+pub async fn import(
+    format: Export,
     newsroom: &courant_newsroom::Newsroom,
     file: &Path,
     media: Option<&Path>,
@@ -323,15 +331,22 @@ pub async fn import_wordpress(
         return Err(courant_import::ImportError::NotAnExport(format!("--media: {} is not a folder", media.display())));
     }
     let bar = bar("importing");
-    if let Ok(style) = ProgressStyle::with_template("{msg:18} [{bar:40}] {bytes}/{total_bytes} ({eta})") {
+    let template = match format {
+        Export::Wordpress => "{msg:18} [{bar:40}] {bytes}/{total_bytes} ({eta})",
+        Export::Ghost => "{msg:18} [{bar:40}] {pos}/{len} posts ({eta})",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
     let options = courant_import::Options { media: media.map(Path::to_path_buf) };
-    let report = courant_import::import_wordpress(newsroom, file, &options, &|done, total| {
+    let progress = |done, total| {
         bar.set_length(total);
         bar.set_position(done);
-    })
-    .await;
+    };
+    let report = match format {
+        Export::Wordpress => courant_import::import_wordpress(newsroom, file, &options, &progress).await,
+        Export::Ghost => courant_import::import_ghost(newsroom, file, &options, &progress).await,
+    };
     bar.finish_and_clear();
     let report = report?;
     tracing::info!(file = %file.display(), warnings = report.warnings.len(), "import done");

@@ -125,6 +125,16 @@ enum ImportFrom {
         #[arg(long)]
         media: Option<PathBuf>,
     },
+    /// A Ghost export (the JSON file of Settings › Labs › Export, Ghost 2 to 6).
+    Ghost {
+        /// The export file (.json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// A copy of the site's content/images folder, where feature images are found.
+        #[arg(long)]
+        media: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -328,11 +338,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
         Command::MigrateStore { from, to } => migrate_store(&from, &to).await?,
-        Command::Import { from: ImportFrom::Wordpress { file, common, media } } => {
+        Command::Import { from } => {
+            let (format, file, common, media) = match from {
+                ImportFrom::Wordpress { file, common, media } => (courant::Export::Wordpress, file, common, media),
+                ImportFrom::Ghost { file, common, media } => (courant::Export::Ghost, file, common, media),
+            };
             let loaded = config::load(&common.data, common.config.as_deref())?;
             let store = courant::open_store(&common.data, &loaded.config, true).await?;
             let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
-            let report = courant::import_wordpress(&newsroom, &file, media.as_deref()).await;
+            let report = courant::import(format, &newsroom, &file, media.as_deref()).await;
             store.close().await;
             let report =
                 report.with_context(|| format!("{} was not imported; the store is unchanged", file.display()))?;
