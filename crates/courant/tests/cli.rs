@@ -473,3 +473,40 @@ fn metrics_time_the_store_on_their_own_address() {
         .unwrap_or_else(|| panic!("no store timing in:\n{scrape}"));
     assert!(count > 0, "the store's statements are timed: {count}");
 }
+
+fn shared_testdata(name: &str) -> std::path::PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata").join(name);
+    assert!(path.is_file(), "the shared test data is missing: {}", path.display());
+    path
+}
+
+// Issue 15: `courant import wordpress` prints its report, refuses a broken file with its place
+// and a non-zero status, and the imported stories' old addresses redirect once served.
+#[test]
+fn import_wordpress_reports_refuses_bad_files_and_old_addresses_redirect() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = shared_testdata("themeunittestdata.wordpress.xml");
+    let out = courant(&["import", "wordpress", export.to_str().expect("path")], dir.path());
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("articles        58 imported       0 updated       0 skipped"), "{said}");
+    assert!(said.contains("left out        21 pages"), "{said}");
+
+    let broken = dir.path().join("broken.xml");
+    let theme = std::fs::read(&export).expect("read");
+    std::fs::write(&broken, &theme[..theme.len() / 3]).expect("write");
+    let out = courant(&["import", "wordpress", broken.to_str().expect("path")], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("was not imported; the store is unchanged: line "), "{}", text(&out));
+
+    let (running, address, _logs) = start(&["serve"], dir.path());
+    for old in ["/2013/01/11/markup-html-tags-and-formatting/", "/?p=1178"] {
+        let (status, response) = http_get(&address, old);
+        assert_eq!(status, 301, "GET {old}: {response}");
+        assert!(
+            response.to_ascii_lowercase().contains("location: /classic/2013/01/12/markup-html-tags-and-formatting\r\n"),
+            "GET {old}: {response}"
+        );
+    }
+    stop(running);
+}
