@@ -72,7 +72,7 @@ pub(crate) struct Table {
 
 /// Every table of a publication, in an order where what a row refers to is copied before it,
 /// with the columns that order its rows (its primary key).
-const TABLES: &[(&str, &str)] = &[
+pub(crate) const TABLES: &[(&str, &str)] = &[
     ("images", "id"),
     ("authors", "id"),
     ("users", "id"),
@@ -123,7 +123,7 @@ pub struct TableCopy {
 /// The tables to copy with their columns, from the source's schema. A table this list does not
 /// know (a migration added it, and this list was not told) stops the copy rather than be left
 /// behind.
-fn tables(schema: &Schema) -> Result<Vec<Table>, StoreError> {
+pub(crate) fn tables(schema: &Schema) -> Result<Vec<Table>, StoreError> {
     let mut known: Vec<&str> = schema.columns.iter().map(|c| c.0.as_str()).collect();
     known.dedup();
     if let Some(missing) = known.iter().find(|t| !TABLES.iter().any(|(name, _)| name == *t)) {

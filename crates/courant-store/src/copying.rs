@@ -88,7 +88,7 @@ impl Store {
     }
 
     /// Inserts `rows` of `columns` into `table`, a few hundred to a statement.
-    async fn insert_rows(
+    pub(crate) async fn insert_rows(
         tx: &mut Transaction<'static, Db>,
         table: &str,
         columns: &[Column],
@@ -118,7 +118,7 @@ impl Store {
     }
 
     /// Sets one column of one row (a reference copied after what it refers to).
-    async fn set_value(
+    pub(crate) async fn set_value(
         tx: &mut Transaction<'static, Db>,
         table: &str,
         column: &str,
@@ -140,7 +140,7 @@ impl Store {
 
     /// Moves PostgreSQL's identity sequence of `table.column` past the highest value copied in,
     /// so that new rows do not collide with copied ones (SQLite needs nothing).
-    async fn follow_identity(tx: &mut Transaction<'static, Db>, table: &str, column: &str) -> Result<(), StoreError> {
+    pub(crate) async fn follow_identity(tx: &mut Transaction<'static, Db>, table: &str, column: &str) -> Result<(), StoreError> {
         if dialect::POSTGRES {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE(MAX({column}), 1), \

@@ -29,6 +29,9 @@ pub enum StoreError {
     /// A copy was to go into a store that already holds a publication.
     #[error("the destination store is not empty: a publication is copied only into a new, empty store")]
     NotEmpty,
+    /// A document given to import is not a whole export of this version; says what is wrong.
+    #[error("{0}")]
+    BadExport(String),
     /// A row holds a value this version of Courant cannot read.
     #[error("unreadable row: {0}")]
     Corrupt(String),

@@ -58,6 +58,7 @@ macro_rules! on_backend {
 mod api;
 mod copy;
 mod error;
+mod export;
 mod postgres;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -67,6 +68,7 @@ mod write;
 
 pub use copy::TableCopy;
 pub use error::StoreError;
+pub use export::{EXPORT_FORMAT, LEFT_OUT, TableRows};
 pub use postgres::PgSettings;
 pub use types::*;
 pub use write::Write;

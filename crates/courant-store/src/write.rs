@@ -195,4 +195,30 @@ impl Write {
     pub async fn add_redirect(&mut self, path: &str, id: ArticleId) -> Result<(), StoreError> {
         in_tx!(self, imports::add_redirect(path, id))
     }
+
+    /// Inserts rows of `columns` into `table` (a publication read back from an export).
+    pub(crate) async fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[crate::copy::Column],
+        rows: &[Vec<crate::copy::Value>],
+    ) -> Result<(), StoreError> {
+        in_tx!(self, Store::insert_rows(table, columns, rows))
+    }
+
+    /// Sets one column of the row `id` of `table`.
+    pub(crate) async fn set_value(
+        &mut self,
+        table: &str,
+        column: &str,
+        id: i64,
+        value: &crate::copy::Value,
+    ) -> Result<(), StoreError> {
+        in_tx!(self, Store::set_value(table, column, id, value))
+    }
+
+    /// Moves `table`'s identity past the highest `column` written (PostgreSQL).
+    pub(crate) async fn follow_identity(&mut self, table: &str, column: &str) -> Result<(), StoreError> {
+        in_tx!(self, Store::follow_identity(table, column))
+    }
 }

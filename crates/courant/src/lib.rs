@@ -353,6 +353,59 @@ pub async fn import(
     Ok(report)
 }
 
+/// Writes the publication as one JSON document to `out` (a new file) or standard output, with
+/// a progress bar.
+pub async fn export(store: &Store, out: Option<&Path>) -> anyhow::Result<courant_store::TableRows> {
+    if !store.pending_migrations().await?.is_empty() {
+        anyhow::bail!("the store is not up to date: run `courant migrate` first (an export is of the current schema)");
+    }
+    let bar = bar("exporting");
+    let progress = |table: &str, done, total| {
+        bar.set_message(table.to_string());
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let written = match out {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .with_context(|| format!("cannot create {} (it must be a new file)", path.display()))?;
+            let mut file = std::io::BufWriter::new(file);
+            let written = store.export(&mut file, &progress).await;
+            if written.is_err() {
+                // Half a document is of no use to anyone.
+                let _ = std::fs::remove_file(path);
+            }
+            written
+        }
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout());
+            store.export(&mut stdout, &progress).await
+        }
+    };
+    bar.finish_and_clear();
+    Ok(written.context("the export failed")?)
+}
+
+/// Reads a Courant export into `store`, which must hold nothing, with a progress bar.
+pub async fn import_courant(store: &Store, file: &Path) -> anyhow::Result<courant_store::TableRows> {
+    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bar = bar("importing");
+    if let Ok(style) = ProgressStyle::with_template("{msg:22} {pos} rows") {
+        bar.set_style(style);
+    }
+    let imported = store
+        .import_export(Box::new(input), &|table, rows| {
+            bar.set_message(table.to_string());
+            bar.set_position(rows);
+        })
+        .await;
+    bar.finish_and_clear();
+    Ok(imported?)
+}
+
 /// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
 pub(crate) fn bar(what: &'static str) -> ProgressBar {
     let b = ProgressBar::new(0);

@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use courant::config;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Courant: a news publishing platform in one binary.
 #[derive(Parser)]
@@ -88,6 +88,17 @@ enum Command {
         #[command(subcommand)]
         from: ImportFrom,
     },
+    /// Write everything the publication holds (stories with their revisions and corrections,
+    /// authors, sections, tags, sources, pictures' records, users without their passwords,
+    /// settings, old addresses) as one JSON document; `courant import courant` reads it back
+    /// into a new data folder. The format: docs/export.md.
+    Export {
+        #[command(flatten)]
+        common: Common,
+        /// The file to write (a new file); standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Rebuild the search index from the store.
     Reindex {
         #[command(flatten)]
@@ -124,6 +135,13 @@ enum ImportFrom {
         /// A copy of the site's wp-content/uploads folder, where featured pictures are found.
         #[arg(long)]
         media: Option<PathBuf>,
+    },
+    /// A Courant export (`courant export`), into a new, empty data folder.
+    Courant {
+        /// The export file (.json).
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
     },
     /// A Ghost export (the JSON file of Settings › Labs › Export, Ghost 2 to 6).
     Ghost {
@@ -338,21 +356,26 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("applied {} migration(s); the store at {location} is up to date", pending.len());
         }
         Command::MigrateStore { from, to } => migrate_store(&from, &to).await?,
-        Command::Import { from } => {
-            let (format, file, common, media) = match from {
-                ImportFrom::Wordpress { file, common, media } => (courant::Export::Wordpress, file, common, media),
-                ImportFrom::Ghost { file, common, media } => (courant::Export::Ghost, file, common, media),
-            };
+        Command::Export { common, out } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
-            let store = courant::open_store(&common.data, &loaded.config, true).await?;
-            let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
-            let report = courant::import(format, &newsroom, &file, media.as_deref()).await;
+            let store = courant::open_store(&common.data, &loaded.config, false).await?;
+            let exported = courant::export(&store, out.as_deref()).await;
             store.close().await;
-            let report =
-                report.with_context(|| format!("{} was not imported; the store is unchanged", file.display()))?;
-            print!("{report}");
-            println!("imported {} into {}", file.display(), loaded.config.store.location(&common.data)?);
+            let tables = exported?;
+            let rows: u64 = tables.iter().map(|(_, n)| n).sum();
+            if let Some(out) = &out {
+                eprintln!("exported {} tables ({rows} rows) to {}", tables.len(), out.display());
+            }
         }
+        Command::Import { from } => match from {
+            ImportFrom::Courant { file, common } => import_courant(&file, &common).await?,
+            ImportFrom::Wordpress { file, common, media } => {
+                import(courant::Export::Wordpress, &file, &common, media.as_deref()).await?
+            }
+            ImportFrom::Ghost { file, common, media } => {
+                import(courant::Export::Ghost, &file, &common, media.as_deref()).await?
+            }
+        },
         Command::UploadMedia { common, from } => {
             let loaded = config::load(&common.data, common.config.as_deref())?;
             if loaded.config.store.bucket.is_none() {
@@ -479,6 +502,41 @@ async fn serve(
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
     courant::serve_with(listener, state, config.clone(), courant::shutdown_signal()).await
+}
+
+/// `courant import wordpress|ghost FILE`: the import and its report.
+async fn import(format: courant::Export, file: &Path, common: &Common, media: Option<&Path>) -> anyhow::Result<()> {
+    let loaded = config::load(&common.data, common.config.as_deref())?;
+    let store = courant::open_store(&common.data, &loaded.config, true).await?;
+    let newsroom = courant::newsroom(&common.data, &loaded.config, &store)?;
+    let report = courant::import(format, &newsroom, file, media).await;
+    store.close().await;
+    let report = report.with_context(|| format!("{} was not imported; the store is unchanged", file.display()))?;
+    print!("{report}");
+    println!("imported {} into {}", file.display(), loaded.config.store.location(&common.data)?);
+    Ok(())
+}
+
+/// `courant import courant FILE`: a Courant export read into a new, empty store.
+async fn import_courant(file: &Path, common: &Common) -> anyhow::Result<()> {
+    let loaded = config::load(&common.data, common.config.as_deref())?;
+    let store = courant::open_store(&common.data, &loaded.config, true).await?;
+    let imported = courant::import_courant(&store, file).await;
+    store.close().await;
+    let tables = imported.with_context(|| format!("{} was not imported; the store is unchanged", file.display()))?;
+    for (table, rows) in &tables {
+        println!("{table:<22} {rows:>9} rows");
+    }
+    let users = tables.iter().find(|(t, _)| t == "users").map_or(0, |(_, n)| *n);
+    match users {
+        0 => {}
+        1 => println!("1 user came without a password: `courant user reset --email E` gives a link to choose one"),
+        n => {
+            println!("{n} users came without passwords: `courant user reset --email E` gives each a link to choose one")
+        }
+    }
+    println!("imported {} into {}", file.display(), loaded.config.store.location(&common.data)?);
+    Ok(())
 }
 
 /// `courant migrate-store`: copies, checks, and says what to do next.

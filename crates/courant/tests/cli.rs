@@ -481,9 +481,10 @@ fn shared_testdata(name: &str) -> std::path::PathBuf {
 }
 
 // Issue 15: `courant import wordpress` prints its report, refuses a broken file with its place
-// and a non-zero status, and the imported stories' old addresses redirect once served.
+// and a non-zero status; `courant export` read back by `courant import courant` into a new
+// folder exports the same document; the imported stories' old addresses redirect once served.
 #[test]
-fn import_wordpress_reports_refuses_bad_files_and_old_addresses_redirect() {
+fn import_wordpress_reports_refuses_bad_files_exports_round_trip_and_old_addresses_redirect() {
     let dir = tempfile::tempdir().expect("tempdir");
     let export = shared_testdata("themeunittestdata.wordpress.xml");
     let out = courant(&["import", "wordpress", export.to_str().expect("path")], dir.path());
@@ -498,6 +499,26 @@ fn import_wordpress_reports_refuses_bad_files_and_old_addresses_redirect() {
     let out = courant(&["import", "wordpress", broken.to_str().expect("path")], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("was not imported; the store is unchanged: line "), "{}", text(&out));
+
+    // Export, read into a new folder, export again: the same document.
+    let first = dir.path().join("first.json");
+    let out = courant(&["export", "--out", first.to_str().expect("path")], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let again = courant(&["export", "--out", first.to_str().expect("path")], dir.path());
+    assert!(!again.status.success() && text(&again).contains("new file"), "{}", text(&again));
+    let moved = tempfile::tempdir().expect("tempdir");
+    let out = courant(&["import", "courant", first.to_str().expect("path")], moved.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("articles                      58 rows"), "{}", text(&out));
+    let second = dir.path().join("second.json");
+    let out = courant(&["export", "--out", second.to_str().expect("path")], moved.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        std::fs::read(&first).expect("read") == std::fs::read(&second).expect("read"),
+        "the round trip changed the document"
+    );
+    let out = courant(&["import", "courant", first.to_str().expect("path")], moved.path());
+    assert_eq!(out.status.code(), Some(1), "a folder with a publication must be refused: {}", text(&out));
 
     let (running, address, _logs) = start(&["serve"], dir.path());
     for old in ["/2013/01/11/markup-html-tags-and-formatting/", "/?p=1178"] {
