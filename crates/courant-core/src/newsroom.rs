@@ -257,6 +257,8 @@ pub enum AuditAction {
     Deleted,
     Merged,
     SettingsChanged,
+    /// A WordPress or Ghost export was imported.
+    Imported,
 }
 
 impl AuditAction {
@@ -281,6 +283,7 @@ impl AuditAction {
             AuditAction::Deleted => "deleted",
             AuditAction::Merged => "merged",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::Imported => "imported",
         }
     }
 

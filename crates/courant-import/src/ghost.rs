@@ -166,6 +166,7 @@ pub async fn import_ghost(
         Ok(())
     });
     write_all(writer, &mut write, receiver, reader, progress, total, &mut report).await?;
+    writer::audit(&mut write, options, path, &report).await?;
     write.commit().await?;
     Ok(report)
 }

@@ -25,6 +25,10 @@ pub struct Options {
     /// A copy of the folder the site kept its pictures in (WordPress's `wp-content/uploads`,
     /// Ghost's `content/images`), where featured pictures are looked for.
     pub media: Option<std::path::PathBuf>,
+    /// Who imports (for the audit log; none at the command line).
+    pub by: Option<courant_core::UserId>,
+    /// The file as the audit log names it; its path when empty.
+    pub file_name: String,
 }
 
 use courant_store::StoreError;

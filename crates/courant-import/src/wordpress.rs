@@ -79,6 +79,7 @@ pub async fn import_wordpress(
             .await?;
     }
     write_all(writer, &mut write, receiver, reader, progress, total, &mut report).await?;
+    writer::audit(&mut write, options, path, &report).await?;
     write.commit().await?;
     progress(total, total);
     Ok(report)

@@ -395,6 +395,23 @@ pub(crate) async fn write_all(
     writer.finish(write, report).await
 }
 
+/// Records the import in the audit log, inside its transaction: who, which file, how many
+/// articles came in new and changed.
+pub(crate) async fn audit(
+    write: &mut Write,
+    options: &crate::Options,
+    path: &Path,
+    report: &Report,
+) -> Result<(), ImportError> {
+    let articles = report.counts.get("articles").copied().unwrap_or_default();
+    let name = if options.file_name.is_empty() { path.display().to_string() } else { options.file_name.clone() };
+    let detail =
+        format!("{} articles imported, {} updated, {} skipped", articles.imported, articles.updated, articles.skipped);
+    let at = OffsetDateTime::now_utc();
+    write.audit(at, options.by, AuditAction::Imported, None, &name, &detail).await?;
+    Ok(())
+}
+
 /// The file of a picture in a copy of the folder the site kept them in: its address's path
 /// after `marker` (`/wp-content/uploads/`), or whole when the address does not hold it
 /// (WordPress.com's file hosts). Never outside the folder: a path with `..` or a root finds

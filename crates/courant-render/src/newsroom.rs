@@ -13,6 +13,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/login.html", include_str!("../../../templates/newsroom/login.html")),
     ("newsroom/reset.html", include_str!("../../../templates/newsroom/reset.html")),
     ("newsroom/account.html", include_str!("../../../templates/newsroom/account.html")),
+    ("newsroom/import.html", include_str!("../../../templates/newsroom/import.html")),
     ("newsroom/dashboard.html", include_str!("../../../templates/newsroom/dashboard.html")),
     ("newsroom/articles.html", include_str!("../../../templates/newsroom/articles.html")),
     ("newsroom/editor.html", include_str!("../../../templates/newsroom/editor.html")),

@@ -86,6 +86,8 @@ pub struct Inner {
     pub media: cache::FileCache,
     /// The `Cache-Control` of public pages: browsers revalidate, CDNs keep them a while.
     pub cache_control: axum::http::HeaderValue,
+    /// The import admins started from the newsroom on this node.
+    pub imports: newsroom::Imports,
 }
 
 impl AppState {
@@ -129,6 +131,7 @@ impl AppState {
             cache,
             media,
             cache_control,
+            imports: newsroom::Imports::default(),
         })))
     }
 

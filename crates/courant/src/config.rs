@@ -254,6 +254,11 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if !(1..=1024).contains(&config.newsroom.max_upload_mb) {
         bail!("key `newsroom.max_upload_mb`: expected the largest upload in megabytes, from 1 to 1024");
     }
+    if !(1..=2048).contains(&config.newsroom.max_import_mb) {
+        bail!(
+            "key `newsroom.max_import_mb`: expected the largest export imported from the newsroom in megabytes, from 1 to 2048"
+        );
+    }
     if let Some((key, what)) = config.cdn.problem() {
         bail!("key `{key}`: {what}");
     }

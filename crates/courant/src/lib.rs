@@ -338,7 +338,7 @@ pub async fn import(
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    let options = courant_import::Options { media: media.map(Path::to_path_buf) };
+    let options = courant_import::Options { media: media.map(Path::to_path_buf), ..Default::default() };
     let progress = |done, total| {
         bar.set_length(total);
         bar.set_position(done);

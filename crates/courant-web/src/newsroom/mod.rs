@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod editor;
 pub(crate) mod form;
+mod import;
 mod media;
 mod people;
 mod registry;
@@ -14,6 +15,7 @@ mod revisions;
 mod writing;
 
 pub use auth::throttle;
+pub use import::Imports;
 
 use crate::{AppError, AppState};
 use axum::Router;
@@ -32,6 +34,9 @@ use std::sync::Arc;
 pub struct NewsroomSettings {
     /// The largest picture upload, in megabytes.
     pub max_upload_mb: usize,
+    /// The largest export admins may import from the browser, in megabytes (held in memory
+    /// while it arrives; import larger ones with `courant import`).
+    pub max_import_mb: usize,
     /// How long a login lasts, in days.
     pub session_days: i64,
     /// Send cookies only over HTTPS. Set from the site's address when it is `https://`.
@@ -41,7 +46,7 @@ pub struct NewsroomSettings {
 
 impl Default for NewsroomSettings {
     fn default() -> Self {
-        NewsroomSettings { max_upload_mb: 20, session_days: 14, secure_cookies: false }
+        NewsroomSettings { max_upload_mb: 20, max_import_mb: 100, session_days: 14, secure_cookies: false }
     }
 }
 
@@ -126,6 +131,8 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("GET", "/newsroom/users/{id}", Staff(Admin), get(people::user)),
         r("POST", "/newsroom/users/{id}", Staff(Admin), post(people::update_user)),
         r("POST", "/newsroom/users/{id}/reset", Staff(Admin), post(people::reset_link)),
+        r("GET", "/newsroom/import", Staff(Admin), get(import::page)),
+        r("POST", "/newsroom/import", Staff(Admin), post(import::start)),
         r("GET", "/newsroom/settings", Staff(Admin), get(people::settings)),
         r("POST", "/newsroom/settings", Staff(Admin), post(people::save_settings)),
     ]
@@ -251,13 +258,21 @@ async fn guard(
         // Only logged-in users send pictures; forms open to all are small.
         let multipart =
             parts.headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+        let importing = parts.uri.path() == "/newsroom/import";
         let limit = match access {
             Access::Anyone => 64 * 1024,
+            Access::Staff(_) if multipart && importing => (app.newsroom_settings.max_import_mb + 1) * 1024 * 1024,
             Access::Staff(_) if multipart => (app.newsroom_settings.max_upload_mb + 2) * 1024 * 1024,
             Access::Staff(_) => 4 * 1024 * 1024,
         };
         let form = match form::Form::read(&parts.headers, body, limit).await {
             Ok(f) => f,
+            Err(form::FormError::TooLarge) if importing => {
+                return Err(AppError::TooLarge(format!(
+                    "Exports imported here may be at most {} MB: import larger ones with `courant import` on the server.",
+                    app.newsroom_settings.max_import_mb
+                )));
+            }
             Err(form::FormError::TooLarge) => {
                 return Err(AppError::TooLarge(format!(
                     "Too much was sent at once: pictures may be at most {} MB, and forms without one 4 MB.",
@@ -272,7 +287,7 @@ async fn guard(
             }
         };
         let most = app.newsroom_settings.max_upload_mb * 1024 * 1024;
-        if let Some(big) = form.files.iter().find(|f| f.bytes.len() > most) {
+        if let Some(big) = form.files.iter().find(|f| f.bytes.len() > most && !importing) {
             return Err(AppError::TooLarge(format!(
                 "The file {:?} is {:.1} MB; pictures may be at most {} MB.",
                 big.file_name.chars().filter(|c| !c.is_control()).take(80).collect::<String>(),

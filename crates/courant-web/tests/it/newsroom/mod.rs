@@ -16,10 +16,12 @@
 //! area: `roles.rs` (every route's role check, CSRF, what contributors may not do), `editing.rs`
 //! (conflicts, the publishing checklist, publishing and unpublishing, scheduling, restoring a
 //! revision), `uploads.rs`, `accounts.rs` (logging in and out, reset links, the publication's
-//! settings) and `validity.rs` (the Nu Html Checker).
+//! settings), `imports.rs` (importing an export from the newsroom) and `validity.rs` (the Nu
+//! Html Checker).
 
 mod accounts;
 mod editing;
+mod imports;
 mod roles;
 mod server;
 mod text;

@@ -50,6 +50,7 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
         ("user", format!("/newsroom/users/{}", admin.id), &session),
         ("audit", "/newsroom/audit".into(), &session),
         ("settings", "/newsroom/settings".into(), &session),
+        ("import", "/newsroom/import".into(), &session),
         ("account", "/newsroom/account".into(), &session),
         ("not-found", "/newsroom/articles/999999999".into(), &session),
     ];
