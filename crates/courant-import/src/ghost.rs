@@ -4,9 +4,9 @@
 //! feature image and old address (`/slug/`). Bodies come from `html`, else from `lexical`
 //! (Ghost 5 and 6) or `mobiledoc` (Ghost 1 to 4), and are converted to Markdown.
 //!
-//! The file is read whole before anything is written (only the fields imported are kept);
-//! posts are then converted on a thread of their own while the previous ones are written, all
-//! in one store transaction.
+//! The file is read twice, as a stream: once whole, to check it and learn its tags, staff and
+//! which post has which, keeping no post's body; then post by post, each converted on a thread
+//! of its own while the previous ones are written, all in one store transaction.
 
 use crate::report::Report;
 use crate::writer::{self, AHEAD, Named, Picture, Post, Writer, headline, plain, write_all};
@@ -35,10 +35,11 @@ struct Database {
     data: Data,
 }
 
+/// What the first reading keeps: everything but the posts' bodies and texts.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Data {
-    posts: Vec<GhostPost>,
+    posts: Vec<PostHead>,
     users: Vec<User>,
     tags: Vec<Tag>,
     posts_tags: Vec<PostTag>,
@@ -46,6 +47,18 @@ struct Data {
     posts_meta: Vec<PostMeta>,
 }
 
+/// What the first reading keeps of a post: what relates it to the rest.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PostHead {
+    id: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    page: Option<Value>,
+    author_id: Option<String>,
+}
+
+/// A post as the second reading hands it over, one at a time.
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
 #[serde(default)]
 struct GhostPost {
@@ -154,17 +167,18 @@ pub async fn import_ghost(
 
     let total = data.posts.len() as u64;
     let (sender, receiver) = tokio::sync::mpsc::channel::<(Post, u64)>(AHEAD);
-    let reader = tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
-        let site = Site::of(&data);
-        for (n, post) in data.posts.iter().enumerate() {
-            let post = prepare(post, &site);
-            // The writer stopped (it failed): stop converting too.
-            if sender.blocking_send((post, n as u64 + 1)).is_err() {
-                break;
-            }
-        }
-        Ok(())
-    });
+    let reader = {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || -> Result<(), ImportError> {
+            let site = Site::of(&data);
+            let mut n = 0u64;
+            stream_posts(&path, &mut |post| {
+                n += 1;
+                // The writer stopped (it failed): stop reading too.
+                sender.blocking_send((prepare(&post, &site), n)).is_ok()
+            })
+        })
+    };
     write_all(writer, &mut write, receiver, reader, progress, total, &mut report).await?;
     writer::audit(&mut write, options, path, &report).await?;
     write.commit().await?;
@@ -197,6 +211,96 @@ fn read(path: &Path) -> Result<Data, ImportError> {
             "the JSON has neither `db` nor `data`: not a Ghost export (export from Settings › Labs › Export in Ghost)"
                 .into(),
         )),
+    }
+}
+
+/// Reads the posts of the export one at a time (the second reading), handing each to `each`
+/// until it answers false.
+fn stream_posts(path: &Path, each: &mut dyn FnMut(GhostPost) -> bool) -> Result<(), ImportError> {
+    use serde::de::DeserializeSeed;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, file));
+    let read = Stream { each, level: Level::Root }.deserialize(&mut de);
+    match read {
+        Err(e) if e.to_string().starts_with(STOPPED) => Ok(()),
+        // The first reading found the file whole: this is the disk failing under us.
+        Err(e) => Err(io_error(path, std::io::Error::other(e.to_string()))),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// The error that ends the second reading when the writer has stopped.
+const STOPPED: &str = "the import stopped";
+
+/// A seed that walks to the posts (under `db[0].data` or `data`) and hands each one over:
+/// `level` says where in the document it stands.
+struct Stream<'a> {
+    each: &'a mut dyn FnMut(GhostPost) -> bool,
+    level: Level,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// The document: `db` or `data`.
+    Root,
+    /// The list of databases: the first one's.
+    Databases,
+    /// A database: its `data`.
+    Database,
+    /// The data: its `posts`.
+    Data,
+    /// The list of posts.
+    Posts,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Stream<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        match self.level {
+            Level::Databases | Level::Posts => d.deserialize_seq(self),
+            _ => d.deserialize_map(self),
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Stream<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a Ghost export")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let next = match (self.level, key.as_str()) {
+                (Level::Root, "db") => Some(Level::Databases),
+                (Level::Root | Level::Database, "data") => Some(Level::Data),
+                (Level::Data, "posts") => Some(Level::Posts),
+                _ => None,
+            };
+            match next {
+                Some(level) => map.next_value_seed(Stream { each: &mut *self.each, level })?,
+                None => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        if self.level == Level::Databases {
+            // The first database only, as the first reading.
+            seq.next_element_seed(Stream { each: &mut *self.each, level: Level::Database })?;
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        while let Some(post) = seq.next_element::<GhostPost>()? {
+            if !(self.each)(post) {
+                return Err(A::Error::custom(STOPPED));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -240,7 +344,7 @@ impl<'a> Site<'a> {
         }
         let meta = data.posts_meta.iter().map(|m| (m.post_id.as_str(), m)).collect();
         let mut site = Site { tags_of, authors_of, meta, primary: HashMap::new(), wrote: HashMap::new() };
-        for post in data.posts.iter().filter(|p| !is_page(p)) {
+        for post in data.posts.iter().filter(|p| !is_page(&p.kind, &p.page)) {
             if let Some(tag) = site.public_tags(&post.id).first() {
                 site.primary.insert(tag.id.as_str(), ());
             }
@@ -263,10 +367,10 @@ impl<'a> Site<'a> {
     }
 }
 
-fn is_page(post: &GhostPost) -> bool {
-    post.kind.as_deref() == Some("page")
-        || matches!(&post.page, Some(Value::Bool(true)))
-        || matches!(&post.page, Some(Value::Number(n)) if n.as_i64() == Some(1))
+fn is_page(kind: &Option<String>, page: &Option<Value>) -> bool {
+    kind.as_deref() == Some("page")
+        || matches!(page, Some(Value::Bool(true)))
+        || matches!(page, Some(Value::Number(n)) if n.as_i64() == Some(1))
 }
 
 /// A date as Ghost exports write it: RFC 3339 (`2025-01-01T00:00:00.000Z`), `YYYY-MM-DD
@@ -302,7 +406,7 @@ fn prepare(post: &GhostPost, site: &Site<'_>) -> Post {
         .flatten()
         .map(|u| Named { key: u.id.clone(), name: u.name.as_deref().map(plain).unwrap_or_else(|| u.id.clone()) })
         .collect();
-    let skip = is_page(post).then(|| "pages (Courant has no static pages yet)".to_string());
+    let skip = is_page(&post.kind, &post.page).then(|| "pages (Courant has no static pages yet)".to_string());
     let mut status = match post.status.as_deref() {
         Some("published") => Status::Published,
         Some("scheduled") => Status::Scheduled,
