@@ -56,7 +56,7 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
 
 fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events = drop_unsafe_links(Parser::new_ext(markdown, options).map(neutralise));
+    let events = drop_unsafe_links(pictures(Parser::new_ext(markdown, options).map(neutralise)).into_iter());
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;
@@ -120,6 +120,117 @@ fn drop_unsafe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'
         kept.push(event);
     }
     kept
+}
+
+/// Pictures in a body. A picture of the library alone in its paragraph
+/// (`![alt](/media/ab/cdef.jpg#1200x800 "caption")`, the size after `#`) becomes a figure with
+/// its caption, scaled copies and size; any other picture (another site's, or one inside a
+/// sentence) becomes a link to it reading "Picture: alt", so nothing is lost and no reader's
+/// browser is sent to another site to fetch it.
+fn pictures<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let events: Vec<Event<'a>> = events.collect();
+    let mut out = Vec::with_capacity(events.len());
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        if depth == 0
+            && let Some((figure, used)) = lone_picture(&events[i..])
+        {
+            out.push(Event::Html(CowStr::from(figure)));
+            i += used;
+            continue;
+        }
+        match &events[i] {
+            Event::Start(Tag::Image { dest_url, title, id, .. }) => {
+                out.push(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url: dest_url.clone(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                let has_alt = matches!(events.get(i + 1), Some(e) if !matches!(e, Event::End(TagEnd::Image)));
+                out.push(Event::Text(CowStr::from(if has_alt { "Picture: " } else { "Picture" })));
+                depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                out.push(Event::End(TagEnd::Link));
+                depth = depth.saturating_sub(1);
+            }
+            e => {
+                match e {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                out.push(e.clone());
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A paragraph holding nothing but a picture of the library, as a figure; and how many events
+/// it took.
+fn lone_picture(events: &[Event<'_>]) -> Option<(String, usize)> {
+    let [Event::Start(Tag::Paragraph), Event::Start(Tag::Image { dest_url, title, .. }), rest @ ..] = events else {
+        return None;
+    };
+    let end = rest.iter().position(|e| matches!(e, Event::End(TagEnd::Image)))?;
+    if !matches!(rest.get(end + 1), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let alt: String = rest[..end]
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let figure = picture_figure(dest_url, &alt, title)?;
+    Some((figure, end + 4))
+}
+
+/// The figure of a library picture at `url` (`/media/FILE#WIDTHxHEIGHT`); none for any other
+/// address.
+fn picture_figure(url: &str, alt: &str, caption: &str) -> Option<String> {
+    let rest = url.strip_prefix("/media/")?;
+    let (file, size) = rest.split_once('#').map_or((rest, None), |(f, s)| (f, Some(s)));
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '-' | '_');
+    if file.is_empty() || !file.chars().all(safe) || file.contains("..") {
+        return None;
+    }
+    let size =
+        size.and_then(|s| s.split_once('x')).and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)));
+    let mut img = format!("<img src=\"{}\"", crate::view::media_url(file));
+    if let Some((width, height)) = size.filter(|(w, h)| *w > 0 && *h > 0) {
+        let image = courant_core::Image {
+            id: courant_core::ImageId(0),
+            file: file.to_string(),
+            width,
+            height,
+            alt: String::new(),
+            caption: String::new(),
+            credit: String::new(),
+            keywords: Vec::new(),
+            focal: None,
+        };
+        let figure = crate::view::figure(&image);
+        if !figure.srcset.is_empty() {
+            img.push_str(&format!(" srcset=\"{}\" sizes=\"(min-width: 48rem) 44rem, 100vw\"", figure.srcset));
+        }
+        img.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    img.push_str(&format!(" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", escape(alt)));
+    let caption = caption.trim();
+    let caption =
+        if caption.is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape(caption)) };
+    Some(format!("<figure class=\"picture\">{img}{caption}</figure>"))
+}
+
+/// Text for HTML: `& < > "` escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// True for http, https and mailto addresses and for relative ones.
@@ -254,11 +365,18 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
             "sup",
             "sub",
         ])
+        .add_tags(["img"])
         .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("img", ["src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"])
+        // Pictures come from the library only (they are made here, never typed as HTML).
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img", "src" | "srcset") if !value.starts_with("/media/") => None,
+            _ => Some(value.into()),
+        })
         .add_tag_attributes("ol", ["start"])
         .add_tag_attributes("th", ["align"])
         .add_tag_attributes("td", ["align"])
-        .add_allowed_classes("figure", ["quote"])
+        .add_allowed_classes("figure", ["quote", "picture"])
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some("noopener noreferrer"));
         b
@@ -357,6 +475,29 @@ mod tests {
         assert!(out.contains("href=\"/world\""), "{out}");
         assert!(!out.contains("<a rel"), "no link without an address: {out}");
         assert!(is_safe_url("https://e.org/a:b") && is_safe_url("page#x:y") && !is_safe_url(" JavaScript:x"));
+    }
+
+    #[test]
+    fn library_pictures_become_figures_and_others_links() {
+        let out =
+            html("Before.\n\n![A ferry at the quay](/media/ab/cdef.jpg#1600x900 \"The morning ferry\")\n\nAfter.");
+        let doc = scraper::Html::parse_fragment(&out);
+        let img = doc.select(&scraper::Selector::parse("figure.picture > img").expect("css")).next().expect("a figure");
+        assert_eq!(img.value().attr("src"), Some("/media/ab/cdef.jpg"));
+        assert_eq!(img.value().attr("alt"), Some("A ferry at the quay"));
+        assert_eq!((img.value().attr("width"), img.value().attr("height")), (Some("1600"), Some("900")));
+        assert!(img.value().attr("srcset").is_some_and(|s| s.contains("/media/ab/cdef.jpg.w640.jpg 640w")), "{out}");
+        assert!(out.contains("<figcaption>The morning ferry</figcaption>"), "{out}");
+
+        // Another site's picture, or one inside a sentence: a link, never an <img>.
+        let out = html("![Chart](https://other.example/c.png)\n\nSee ![this](/media/ab/x.jpg) here.");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(out.contains("href=\"https://other.example/c.png\""), "{out}");
+        assert!(out.contains(">Picture: Chart</a>"), "{out}");
+        assert!(out.contains(">Picture: this</a>"), "{out}");
+        // A picture address that is not a file of the library is not one.
+        let out = html("![x](/media/../../etc/passwd)\n\n![y](javascript:alert(1))");
+        assert!(!out.contains("<img") && !out.contains("javascript:"), "{out}");
     }
 
     #[test]
