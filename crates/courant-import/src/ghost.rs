@@ -448,12 +448,6 @@ fn prepare(post: &GhostPost, site: &Site<'_>) -> Post {
     };
     let converted = html::to_markdown(&body_html);
     warnings.extend(converted.warnings);
-    if !converted.pictures.is_empty() {
-        warnings.push(format!(
-            "{} picture(s) in the body kept as Markdown images; the article page does not show pictures inside the body yet",
-            converted.pictures.len()
-        ));
-    }
     let hero = post.feature_image.as_ref().filter(|u| !u.trim().is_empty()).map(|url| {
         let meta = site.meta.get(post.id.as_str());
         let url = url.replace("__GHOST_URL__", "");
@@ -489,6 +483,7 @@ fn prepare(post: &GhostPost, site: &Site<'_>) -> Post {
         // The writer reports the author it makes for a post without one.
         authors: if authors.is_empty() { vec![Named { key: "staff".into(), name: "Staff".into() }] } else { authors },
         hero,
+        pictures: converted.pictures,
         old_paths,
         warnings,
         skip,

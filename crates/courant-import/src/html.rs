@@ -8,13 +8,25 @@
 
 use scraper::{ElementRef, Html, Node};
 
+/// A picture a body shows: its address as written in the Markdown (`](address`) and its
+/// description, as plain text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BodyPicture {
+    /// The address in the HTML.
+    pub url: String,
+    /// The address as the Markdown writes it.
+    pub markdown_url: String,
+    pub alt: String,
+    pub caption: String,
+}
+
 /// A body converted from HTML.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Converted {
     /// The body in Courant's Markdown dialect, blocks separated by one blank line.
     pub markdown: String,
-    /// Addresses of the pictures the body shows (img src), in order, each once.
-    pub pictures: Vec<String>,
+    /// The pictures the body shows, in order, each address once.
+    pub pictures: Vec<BodyPicture>,
     /// What could not be kept as it was, in words for the report ("dropped a <script>", "embed kept as a link: https://…", "form left out").
     pub warnings: Vec<String>,
 }
@@ -270,7 +282,7 @@ fn flows_inline(el: ElementRef<'_>) -> bool {
 /// The state of one conversion: what the report needs besides the Markdown.
 #[derive(Default)]
 struct Converter {
-    pictures: Vec<String>,
+    pictures: Vec<BodyPicture>,
     warnings: Vec<String>,
 }
 
@@ -611,10 +623,16 @@ impl Converter {
             }
             return None;
         };
-        if !self.pictures.contains(&src) {
-            self.pictures.push(src.clone());
+        let plain_alt = collapse_whitespace(element.attr("alt").unwrap_or("")).trim().to_string();
+        if !self.pictures.iter().any(|p| p.url == src) {
+            self.pictures.push(BodyPicture {
+                url: src.clone(),
+                markdown_url: encode_address(&src),
+                alt: plain_alt.clone(),
+                caption: title.map(|t| collapse_whitespace(t).trim().to_string()).unwrap_or_default(),
+            });
         }
-        let alt = escape_text(collapse_whitespace(element.attr("alt").unwrap_or("")).trim(), false);
+        let alt = escape_text(&plain_alt, false);
         let title = title.map(|t| format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))).unwrap_or_default();
         Some(format!("![{alt}]({}{title})", encode_address(&src)))
     }
@@ -1111,7 +1129,7 @@ mod tests {
         let c =
             to_markdown("<p><a href=\"https://e.org/big.jpg\"><img src=\"https://e.org/small.jpg\" alt=\"A\"></a></p>");
         assert_eq!(c.markdown, "![A](https://e.org/small.jpg)");
-        assert_eq!(c.pictures, ["https://e.org/small.jpg"]);
+        assert_eq!(c.pictures.iter().map(|p| p.url.as_str()).collect::<Vec<_>>(), ["https://e.org/small.jpg"]);
     }
 
     #[test]
@@ -1153,7 +1171,8 @@ mod tests {
             "<figure class=\"wp-block-image\"><img src=\"https://e.org/p.jpg\" alt=\"Alt\"><figcaption>The \"caption\"</figcaption></figure>",
         );
         assert_eq!(c.markdown, "![Alt](https://e.org/p.jpg \"The \\\"caption\\\"\")");
-        assert_eq!(c.pictures, ["https://e.org/p.jpg"]);
+        assert_eq!(c.pictures.iter().map(|p| p.url.as_str()).collect::<Vec<_>>(), ["https://e.org/p.jpg"]);
+        assert_eq!(c.pictures[0].alt, "Alt");
     }
 
     #[test]
@@ -1171,7 +1190,7 @@ mod tests {
             "<p><img src=\"/a.jpg\"></p><p><img src=\"/a.jpg\"><img src=\"data:image/png;base64,xx\"><img alt=x></p>",
         );
         assert_eq!(c.markdown, "![](/a.jpg)\n\n![](/a.jpg)");
-        assert_eq!(c.pictures, ["/a.jpg"]);
+        assert_eq!(c.pictures.iter().map(|p| p.url.as_str()).collect::<Vec<_>>(), ["/a.jpg"]);
         assert_eq!(c.warnings, ["inline data picture left out"]);
     }
 

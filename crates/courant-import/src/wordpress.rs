@@ -177,12 +177,6 @@ fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachme
 
     let converted = html::to_markdown(&body_html(&item.content, &mut warnings));
     warnings.extend(converted.warnings);
-    if !converted.pictures.is_empty() {
-        warnings.push(format!(
-            "{} picture(s) in the body kept as Markdown images; the article page does not show pictures inside the body yet",
-            converted.pictures.len()
-        ));
-    }
     let headline = headline(&item.title, &converted.markdown, &mut warnings);
     let slug = Some(slugify(&percent_decode(&item.post_name))).filter(|s| !s.is_empty());
     let mut categories = item.terms.iter().filter(|t| t.domain == "category");
@@ -217,8 +211,9 @@ fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachme
         authors.push(Named { key, name });
     }
     let hero = item.meta("_thumbnail_id").map(|id| match attachments.get(id) {
+        // Keyed by address, so a picture that is also in the body is imported once.
         Some(a) => Picture {
-            key: id.to_string(),
+            key: if a.url.is_empty() { id.to_string() } else { a.url.clone() },
             url: a.url.clone(),
             alt: a.alt.clone(),
             title: a.title.clone(),
@@ -249,6 +244,7 @@ fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachme
         tags,
         authors,
         hero,
+        pictures: converted.pictures,
         old_paths,
         warnings,
         skip,

@@ -63,6 +63,8 @@ pub(crate) struct Post {
     /// Bylines in order.
     pub authors: Vec<Named>,
     pub hero: Option<Picture>,
+    /// The pictures the body shows (their addresses as in `body`).
+    pub pictures: Vec<crate::html::BodyPicture>,
     /// Old addresses (no trailing slash) that lead to it.
     pub old_paths: Vec<String>,
     pub warnings: Vec<String>,
@@ -82,7 +84,7 @@ pub(crate) struct Writer {
     section_kind: &'static str,
     sections: HashMap<String, SectionId>,
     authors: HashMap<String, AuthorId>,
-    pictures: HashMap<String, ImageId>,
+    pictures: HashMap<String, Image>,
     existing_tags: HashSet<String>,
     /// Tags the posts name that were new, and that were there before (by slug).
     new_tags: HashSet<String>,
@@ -235,16 +237,17 @@ impl Writer {
         }
         let tag_ids = write.tag_ids(&post.tags).await?;
         let hero_image_id = match &post.hero {
-            Some(picture) => self.hero(write, &post.label, picture, report).await?,
+            Some(picture) => self.picture(write, &post.label, picture, "featured picture", report).await?.map(|i| i.id),
             None => None,
         };
+        let body = self.body_pictures(write, &post, report).await?;
         let now = OffsetDateTime::now_utc();
         let created_at = post.created_at.unwrap_or(now);
         let new = NewArticle {
             slug: post.slug.clone(),
             headline: post.headline.clone(),
             standfirst: post.standfirst.clone(),
-            body: post.body.clone(),
+            body,
             hero_image_id,
             section_id,
             author_ids,
@@ -279,45 +282,83 @@ impl Writer {
         Ok(())
     }
 
-    /// The post's featured picture: imported once per picture from the media folder through
-    /// the newsroom's picture checks (content, size, metadata stripped). A picture that is not
-    /// there or is refused is reported and the post has no hero; nothing is invented.
-    async fn hero(
+    /// The post's body with its pictures imported into the library and shown from there
+    /// (`/media/FILE#WxH`). Pictures not imported keep their address: the page links to them.
+    async fn body_pictures(
+        &mut self,
+        write: &mut Write,
+        post: &Post,
+        report: &mut Report,
+    ) -> Result<String, ImportError> {
+        let mut body = post.body.clone();
+        if self.media.is_none() {
+            if !post.pictures.is_empty() {
+                let folder = self.media_marker.trim_matches('/');
+                report.warn(
+                    &post.label,
+                    format!(
+                        "{} picture(s) in the body left on the old site (the page links to them): give --media with a copy of {folder}",
+                        post.pictures.len()
+                    ),
+                );
+            }
+            return Ok(body);
+        }
+        for shown in &post.pictures {
+            let picture = Picture {
+                key: shown.url.clone(),
+                url: shown.url.clone(),
+                alt: shown.alt.clone(),
+                title: String::new(),
+                caption: shown.caption.clone(),
+            };
+            if let Some(image) = self.picture(write, &post.label, &picture, "picture", report).await? {
+                let local = format!("](/media/{}#{}x{}", image.file, image.width, image.height);
+                body = body.replace(&format!("]({}", shown.markdown_url), &local);
+            }
+        }
+        Ok(body)
+    }
+
+    /// A picture of the post: imported once per picture from the media folder through the
+    /// newsroom's picture checks (content, size, metadata stripped). A picture that is not
+    /// there or is refused is reported, and none is given; nothing is invented.
+    async fn picture(
         &mut self,
         write: &mut Write,
         label: &str,
         picture: &Picture,
+        what: &str,
         report: &mut Report,
-    ) -> Result<Option<ImageId>, ImportError> {
-        if let Some(id) = self.pictures.get(&picture.key) {
-            return Ok(Some(*id));
+    ) -> Result<Option<Image>, ImportError> {
+        if let Some(image) = self.pictures.get(&picture.key) {
+            return Ok(Some(image.clone()));
         }
         if let Some((id, _)) = write.imported(&self.origin, PICTURE, &picture.key).await? {
-            report.count("pictures").skipped += 1;
-            self.pictures.insert(picture.key.clone(), ImageId(id));
-            return Ok(Some(ImageId(id)));
+            if let Some(stored) = self.newsroom.store().image(ImageId(id)).await? {
+                report.count("pictures").skipped += 1;
+                self.pictures.insert(picture.key.clone(), stored.image.clone());
+                return Ok(Some(stored.image));
+            }
         }
         if picture.url.is_empty() {
-            report.warn(label, format!("featured picture {} is not in the export", picture.key));
+            report.warn(label, format!("{what} {} is not in the export", picture.key));
             return Ok(None);
         }
         let Some(media) = &self.media else {
             let folder = self.media_marker.trim_matches('/');
-            report.warn(
-                label,
-                format!("featured picture {} left out: give --media with a copy of {folder}", picture.url),
-            );
+            report.warn(label, format!("{what} {} left out: give --media with a copy of {folder}", picture.url));
             return Ok(None);
         };
         let Some(file) = find_upload(media, self.media_marker, &picture.url) else {
-            report.warn(label, format!("featured picture {} is not in {}", picture.url, media.display()));
+            report.warn(label, format!("{what} {} is not in {}", picture.url, media.display()));
             return Ok(None);
         };
         let bytes = tokio::fs::read(&file).await.map_err(|e| crate::io_error(&file, e))?;
         let mut alt = picture.alt.clone();
         if alt.is_empty() {
             alt = if picture.title.is_empty() { picture.caption.clone() } else { picture.title.clone() };
-            report.warn(label, format!("featured picture {} has no alt text; {alt:?} is used", picture.url));
+            report.warn(label, format!("{what} {} has no alt text; {alt:?} is used", picture.url));
         }
         let texts = PictureTexts { alt, caption: picture.caption.clone(), credit: String::new(), keywords: Vec::new() };
         let upload = Upload { file_name: file.display().to_string(), bytes: bytes.into() };
@@ -326,12 +367,12 @@ impl Writer {
                 let image = write.insert_image(prepared.into_image()).await?;
                 write.remember_imported(&self.origin, PICTURE, &picture.key, image.id.0, "").await?;
                 report.count("pictures").imported += 1;
-                self.pictures.insert(picture.key.clone(), image.id);
-                Ok(Some(image.id))
+                self.pictures.insert(picture.key.clone(), image.clone());
+                Ok(Some(image))
             }
             Err(Refusal::Store(e)) => Err(e.into()),
             Err(refused) => {
-                report.warn(label, format!("featured picture {} refused: {refused}", file.display()));
+                report.warn(label, format!("{what} {} refused: {refused}", file.display()));
                 Ok(None)
             }
         }

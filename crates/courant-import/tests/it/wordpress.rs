@@ -165,9 +165,15 @@ async fn featured_pictures_come_from_the_media_folder_through_the_picture_checks
     let media = dir.path().join("uploads");
     std::fs::create_dir_all(media.join("2024/03")).expect("mkdir");
     std::fs::write(media.join("2024/03/boat.jpg"), jpeg()).expect("write");
-    let export_file = file(dir.path(), "export.xml", &export("Ferry fares rise", "<p>Fares rise.</p>"));
+    let body = r#"<p>Fares rise.</p>
+<figure class="wp-block-image"><img src="https://harbour.example/wp-content/uploads/2024/03/boat.jpg" alt="The ferry from the quay"/><figcaption>At dawn</figcaption></figure>
+<p>More.</p>
+<figure class="wp-block-image"><img src="https://harbour.example/wp-content/uploads/2024/03/gone.jpg" alt="A lost picture"/></figure>"#;
+    let export_file = file(dir.path(), "export.xml", &export("Ferry fares rise", body));
     let report = site.import(&export_file, Some(&media)).await.expect("imports");
+    // The featured picture is also in the body: one picture in the library.
     assert_eq!(report.counts["pictures"], counts(1, 0, 0), "{report}");
+    assert!(report.warnings.iter().any(|w| w.message.contains("gone.jpg is not in")), "{report}");
     let article = site.store().article_by_slug("ferry-fares").await.expect("read").expect("there");
     let hero = article.hero.expect("the featured picture is the hero");
     assert_eq!(hero.alt, "A white ferry at the quay");
@@ -175,6 +181,15 @@ async fn featured_pictures_come_from_the_media_folder_through_the_picture_checks
     assert_eq!((hero.width, hero.height), (64, 48));
     let written = site.files.0.lock().expect("files").clone();
     assert!(written.iter().any(|f| f == &hero.file), "the served file is written: {written:?}");
+    // The body shows it from the library, with its size; the missing one stays a link.
+    let local = format!("](/media/{}#64x48 \"At dawn\")", hero.file);
+    assert!(article.body.contains(&local), "{}", article.body);
+    let html = courant_render::markdown::render_body_html(&article.body);
+    let page = scraper::Html::parse_fragment(&html);
+    let img = page.select(&scraper::Selector::parse("figure.picture img").expect("css")).next().expect("a figure");
+    assert_eq!(img.value().attr("src"), Some(format!("/media/{}", hero.file).as_str()));
+    assert_eq!(img.value().attr("alt"), Some("The ferry from the quay"));
+    assert!(html.contains(">Picture: A lost picture</a>"), "{html}");
 
     // A picture that is not a picture is refused by the checks and reported; the post stays.
     let dir = tempfile::tempdir().expect("tempdir");
