@@ -371,7 +371,9 @@ impl NewArticle {
         if self.author_ids.is_empty() {
             return Err(Invalid::new("authors", "at least one author is required"));
         }
-        if self.status != Status::Draft && self.published_at.is_none() {
+        if matches!(self.status, Status::Published | Status::Scheduled | Status::Unpublished)
+            && self.published_at.is_none()
+        {
             return Err(Invalid::new("published_at", "a publication date is required"));
         }
         if let Some(slug) = &self.slug

@@ -153,6 +153,8 @@ fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachme
     let mut status = match item.status.as_str() {
         "publish" => Status::Published,
         "future" => Status::Scheduled,
+        // Submitted for review in WordPress: waiting for an editor here too.
+        "pending" => Status::Review,
         "private" => {
             warnings.push("private post imported as a draft".into());
             Status::Draft
@@ -169,11 +171,11 @@ fn prepare(item: Item, channel: &Channel, attachments: &HashMap<String, Attachme
             warnings.push("no UTC date in the export; its local date was taken as UTC".into());
             Some(local)
         });
-    if date.is_none() && status != Status::Draft {
+    if date.is_none() && matches!(status, Status::Published | Status::Scheduled) {
         warnings.push("no date in the export; dated now and imported as a draft".into());
         status = Status::Draft;
     }
-    let published_at = if status == Status::Draft { None } else { date };
+    let published_at = if matches!(status, Status::Draft | Status::Review) { None } else { date };
 
     let converted = html::to_markdown(&body_html(&item.content, &mut warnings));
     warnings.extend(converted.warnings);

@@ -260,3 +260,17 @@ async fn malformed_and_hostile_files_are_refused_whole_and_change_nothing() {
     // The refusals did not hide the publication.
     assert!(site.store().article(ArticleId(1)).await.expect("read").is_some());
 }
+
+#[tokio::test]
+async fn a_post_pending_review_waits_for_an_editor() {
+    let site = Site::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = export("Ferry fares rise", "<p>Fares rise.</p>")
+        .replace("<wp:status>publish</wp:status>", "<wp:status>pending</wp:status>");
+    let report = site.import(&file(dir.path(), "pending.xml", &text), None).await.expect("imports");
+    assert_eq!(report.counts["articles"], counts(1, 0, 0), "{report}");
+    assert_eq!(report.counts.get("redirects"), None, "a story not public has no old address: {report}");
+    let article = site.store().article_by_slug("ferry-fares").await.expect("read").expect("there");
+    assert_eq!(article.status, Status::Review);
+    assert_eq!(article.published_at, None);
+}
