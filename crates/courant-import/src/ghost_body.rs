@@ -470,7 +470,7 @@ fn at<'a>(items: &'a [Value], index: &Value) -> Option<&'a Value> {
 }
 
 /// Text escaped for HTML text and double-quoted attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

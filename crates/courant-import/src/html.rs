@@ -1302,11 +1302,6 @@ mod tests {
         let body = "Intro line\nsecond\n\n<h2>Title</h2>\n\n<pre>x\n\ny</pre>\n\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n\nEnd";
         assert_eq!(md(&autop(body)), "Intro line\\\nsecond\n\n## Title\n\n```\nx\n\ny\n```\n\n- one\n- two\n\nEnd");
     }
-}
-
-#[cfg(test)]
-mod nested_list_tests {
-    use super::*;
 
     #[test]
     fn a_list_inside_an_item_after_its_text_nests_under_it() {

@@ -140,7 +140,7 @@ fn render(tag: &Open<'_>, inner: Option<&str>, warnings: &mut Vec<String>) -> Op
             warnings.push(format!("[{name}] without an address left out"));
             return Some(String::new());
         }
-        return Some(format!("<p><iframe src=\"{}\"></iframe></p>", attribute_text(&url)));
+        return Some(format!("<p><iframe src=\"{}\"></iframe></p>", crate::ghost_body::escape(&url)));
     }
     if let Some((_, message)) = DROPPED.iter().find(|(n, _)| *n == name) {
         warnings.push((*message).to_string());
@@ -153,10 +153,6 @@ fn render(tag: &Open<'_>, inner: Option<&str>, warnings: &mut Vec<String>) -> Op
     let inner = inner?;
     warnings.push(format!("unknown shortcode [{name}] removed, its text kept"));
     Some(inner.to_string())
-}
-
-fn attribute_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
 
 #[cfg(test)]

@@ -221,16 +221,14 @@ fn picture_figure(url: &str, alt: &str, caption: &str) -> Option<String> {
         }
         img.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
     }
-    img.push_str(&format!(" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", escape(alt)));
+    img.push_str(&format!(" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", crate::newsroom::escape(alt)));
     let caption = caption.trim();
-    let caption =
-        if caption.is_empty() { String::new() } else { format!("<figcaption>{}</figcaption>", escape(caption)) };
+    let caption = if caption.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption>{}</figcaption>", crate::newsroom::escape(caption))
+    };
     Some(format!("<figure class=\"picture\">{img}{caption}</figure>"))
-}
-
-/// Text for HTML: `& < > "` escaped.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// True for http, https and mailto addresses and for relative ones.

@@ -90,7 +90,8 @@ pub fn diff_html(old: &str, new: &str) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
+/// Text for HTML text and quoted attribute values.
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
