@@ -3,7 +3,7 @@
 //! enlists stories, claims a batch at a time (several nodes share the work), finds them in the
 //! index and saves them; a story that changes is enlisted again.
 
-use super::Store;
+use super::{Store, dialect};
 use crate::{StoreError, marks, ts};
 use courant_core::ArticleId;
 use sqlx::AssertSqlSafe;
@@ -57,16 +57,18 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ArticleId>, StoreError> {
         // Each walks the index on (found_at, article_id) for as many rows as it takes, rather
-        // than sorting every candidate. The claim is tested again outside the sub-query: on
-        // PostgreSQL, a row another node claimed meanwhile is seen as it now is once its lock
-        // is released, and left.
+        // than sorting every candidate. On PostgreSQL, rows another node is claiming right now
+        // are skipped (not waited for, which would leave this claim empty once that one
+        // commits); SQLite has one writer at a time. The claim is tested again outside the
+        // sub-query all the same.
+        let skip_locked = if dialect::POSTGRES { " FOR UPDATE OF s SKIP LOCKED" } else { "" };
         let claim = |which: &str, order: &str| {
             format!(
                 "UPDATE related_searches SET claim_expires_at = $1 \
                  WHERE (claim_expires_at IS NULL OR claim_expires_at < $2) AND article_id IN ( \
                      SELECT s.article_id FROM related_searches s JOIN articles a ON a.id = s.article_id \
                      WHERE {which} AND (s.claim_expires_at IS NULL OR s.claim_expires_at < $2) \
-                     AND a.status = 'published' ORDER BY {order} LIMIT $4) \
+                     AND a.status = 'published' ORDER BY {order} LIMIT $4{skip_locked}) \
                  RETURNING article_id"
             )
         };
