@@ -5,8 +5,10 @@ pub mod model;
 pub mod newsroom;
 pub mod slug;
 pub mod text;
+pub mod wire;
 
 pub use model::*;
 pub use newsroom::*;
 pub use slug::slugify;
 pub use text::{clean_text, forbidden_in_xml};
+pub use wire::WireItem;

@@ -100,6 +100,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("found_related", "article_id, position"),
     ("imported", "origin, kind, key"),
     ("redirects", "path"),
+    ("wire_items", "id"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

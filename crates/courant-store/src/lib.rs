@@ -41,6 +41,8 @@ macro_rules! query_files {
         pub(crate) mod users;
         #[path = "webhooks.rs"]
         pub(crate) mod webhooks;
+        #[path = "wire.rs"]
+        pub(crate) mod wire;
     };
 }
 

@@ -44,6 +44,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "login_failures", include_str!("../migrations/postgres/0009_login_failures.sql")),
     (10, "found_related", include_str!("../migrations/postgres/0010_found_related.sql")),
     (11, "imports", include_str!("../migrations/postgres/0011_imports.sql")),
+    (12, "wire", include_str!("../migrations/postgres/0012_wire.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").

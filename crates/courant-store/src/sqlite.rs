@@ -48,6 +48,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "login_failures", include_str!("../migrations/sqlite/0009_login_failures.sql")),
     (10, "found_related", include_str!("../migrations/sqlite/0010_found_related.sql")),
     (11, "imports", include_str!("../migrations/sqlite/0011_imports.sql")),
+    (12, "wire", include_str!("../migrations/sqlite/0012_wire.sql")),
 ];
 
 /// The publication's database in an SQLite file.

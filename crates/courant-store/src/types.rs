@@ -425,3 +425,29 @@ pub struct NewDelivery {
     pub article: ArticleId,
     pub payload: String,
 }
+
+/// A wire item as the desk keeps it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredWireItem {
+    pub id: i64,
+    pub item: courant_core::WireItem,
+    /// The format it came in ("IPTC ninjs").
+    pub format: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// When a newer version last replaced it (its arrival for a first version).
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// What ingesting one wire item did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireOutcome {
+    /// Never seen before: stored.
+    New,
+    /// A newer version of an item seen before: it replaced the older one in place.
+    Updated,
+    /// The same version again, or an older one: left as it was.
+    Unchanged,
+}

@@ -406,6 +406,51 @@ pub async fn import_courant(store: &Store, file: &Path) -> anyhow::Result<couran
     Ok(imported?)
 }
 
+/// The source credited for wire items that name none, when `--source` is not given.
+pub const UNNAMED_SOURCE: &str = "Unnamed wire";
+
+/// Ingests files of wire copy, each whole or not at all, printing what each gave; returns how
+/// many were refused.
+pub async fn ingest_files(store: &Store, files: &[PathBuf], source: Option<&str>) -> anyhow::Result<usize> {
+    let mut refused = 0;
+    for file in files {
+        let name = file.display();
+        let bytes = match std::fs::read(file) {
+            Ok(b) => b,
+            Err(e) => {
+                println!("{name}: refused: cannot read it: {e}");
+                refused += 1;
+                continue;
+            }
+        };
+        // Not the file's name: a newer version of an item arrives in another file, and must be
+        // known as the same item.
+        let (format, items) = match courant_ingest::read(&bytes, source.unwrap_or(UNNAMED_SOURCE)) {
+            Ok(read) => read,
+            Err(e) => {
+                println!("{name}: refused: {e}");
+                tracing::warn!(file = %name, error = %e, "wire file refused");
+                refused += 1;
+                continue;
+            }
+        };
+        let outcomes = store
+            .ingest_wire_items(&items, format.name(), time::OffsetDateTime::now_utc())
+            .await
+            .with_context(|| format!("{name}: the store failed; nothing of it was kept"))?;
+        let count = |o: courant_store::WireOutcome| outcomes.iter().filter(|(_, x)| *x == o).count();
+        println!(
+            "{name}: {} items ({}): {} new, {} updated, {} unchanged",
+            items.len(),
+            format.name(),
+            count(courant_store::WireOutcome::New),
+            count(courant_store::WireOutcome::Updated),
+            count(courant_store::WireOutcome::Unchanged)
+        );
+    }
+    Ok(refused)
+}
+
 /// A progress bar on stderr; hidden when stderr is not a terminal (logs, CI).
 pub(crate) fn bar(what: &'static str) -> ProgressBar {
     let b = ProgressBar::new(0);

@@ -41,7 +41,7 @@ fn migrate_then_check_is_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = courant(&["migrate"], dir.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("applied 11 migration"), "{}", text(&out));
+    assert!(text(&out).contains("applied 12 migration"), "{}", text(&out));
     let again = courant(&["migrate"], dir.path());
     assert!(text(&again).contains("applied 0 migration"), "{}", text(&again));
     let check = courant(&["check"], dir.path());
@@ -530,4 +530,31 @@ fn import_wordpress_reports_refuses_bad_files_exports_round_trip_and_old_address
         );
     }
     stop(running);
+}
+
+// Issue 16: `courant wire ingest` reads each file whole, says what it gave, ingests a newer
+// version in place, and exits 1 when a file was refused, after ingesting the good ones.
+#[test]
+fn wire_ingest_says_what_each_file_gave_and_fails_when_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ninjs = shared_testdata("wire/ninjs/3.1_004_simple_text_article.json");
+    let feed = shared_testdata("feeds/wellformed/feed-rs__rss_2.0_spec_1.xml");
+    let broken = shared_testdata("feeds/malformed/feedparser__rss_incomplete_cdata.xml");
+    let paths = [ninjs.to_str().expect("path"), broken.to_str().expect("path"), feed.to_str().expect("path")];
+    let out = courant(&["wire", "ingest", paths[0], paths[1], paths[2]], dir.path());
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("3.1_004_simple_text_article.json: 1 items (IPTC ninjs): 1 new"), "{said}");
+    assert!(said.contains("feedparser__rss_incomplete_cdata.xml: refused: line 14"), "{said}");
+    assert!(said.contains("feed-rs__rss_2.0_spec_1.xml: 2 items (RSS): 2 new"), "{said}");
+
+    // A newer version of the item replaces it; the same again changes nothing.
+    let newer = dir.path().join("newer.json");
+    let text_of = std::fs::read_to_string(&ninjs).expect("read");
+    std::fs::write(&newer, text_of.replacen("\"uri\"", "\"version\": \"2\", \"uri\"", 1)).expect("write");
+    let out = courant(&["wire", "ingest", newer.to_str().expect("path")], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("0 new, 1 updated, 0 unchanged"), "{}", text(&out));
+    let out = courant(&["wire", "ingest", newer.to_str().expect("path")], dir.path());
+    assert!(text(&out).contains("0 new, 0 updated, 1 unchanged"), "{}", text(&out));
 }

@@ -12,3 +12,4 @@ mod taxonomy;
 mod trending;
 mod users;
 mod webhooks;
+mod wire;

@@ -15,4 +15,5 @@ mod related;
 mod slugs;
 mod status;
 mod taxonomy;
+mod wire;
 mod writes;

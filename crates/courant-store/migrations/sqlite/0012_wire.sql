@@ -1,0 +1,30 @@
+-- The wire desk (issue 16): agency copy and feed entries as they arrive, one row per item in
+-- the last version received. An item is known by its source and its id there (`guid`); a
+-- higher version, or the same version made later, replaces it in place.
+CREATE TABLE wire_items (
+    id                 INTEGER PRIMARY KEY,
+    source             TEXT NOT NULL,
+    guid               TEXT NOT NULL,
+    version            INTEGER NOT NULL,
+    headline           TEXT NOT NULL,
+    byline             TEXT NOT NULL,
+    dateline           TEXT NOT NULL,
+    first_created_at   TEXT,
+    version_created_at TEXT,
+    embargo_at         TEXT,
+    -- JSON arrays of strings.
+    subjects           TEXT NOT NULL,
+    pictures           TEXT NOT NULL,
+    body_html          TEXT NOT NULL,
+    urgency            INTEGER,
+    link               TEXT NOT NULL,
+    language           TEXT NOT NULL,
+    -- RSS, Atom, JSON Feed, IPTC ninjs, IPTC NewsML-G2.
+    format             TEXT NOT NULL,
+    received_at        TEXT NOT NULL,
+    -- When a newer version last replaced it (its arrival for a first version).
+    updated_at         TEXT NOT NULL,
+    CONSTRAINT wire_items_identity UNIQUE (source, guid)
+);
+-- The desk lists the newest first.
+CREATE INDEX wire_items_updated_idx ON wire_items (updated_at, id);

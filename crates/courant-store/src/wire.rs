@@ -1,0 +1,155 @@
+//! The wire desk's items: a file's items stored in one transaction (a newer version replacing
+//! the older one in place, the same version twice ignored), and read back for the desk.
+
+use super::{DbRow, Store};
+use crate::types::{StoredWireItem, WireOutcome};
+use crate::{StoreError, ts};
+use courant_core::WireItem;
+use sqlx::{AssertSqlSafe, Row};
+use time::OffsetDateTime;
+
+const COLUMNS: &str = "id, source, guid, version, headline, byline, dateline, first_created_at, version_created_at, \
+                       embargo_at, subjects, pictures, body_html, urgency, link, language, format, received_at, updated_at";
+
+impl Store {
+    /// Stores the items of one file or one answer of a feed, received `at`, all or none; says
+    /// for each what was done, in order.
+    pub(crate) async fn ingest_wire_items(
+        &self,
+        items: &[WireItem],
+        format: &str,
+        at: OffsetDateTime,
+    ) -> Result<Vec<(i64, WireOutcome)>, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut outcomes = Vec::with_capacity(items.len());
+        for item in items {
+            let known: Option<(i64, i64, Option<OffsetDateTime>)> = sqlx::query_as(
+                "SELECT id, version, version_created_at FROM wire_items WHERE source = $1 AND guid = $2",
+            )
+            .bind(&item.source)
+            .bind(&item.guid)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let subjects = serde_json::to_string(&item.subjects).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let pictures = serde_json::to_string(&item.pictures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let outcome = match known {
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO wire_items (source, guid, version, headline, byline, dateline, first_created_at, \
+                         version_created_at, embargo_at, subjects, pictures, body_html, urgency, link, language, format, \
+                         received_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+                    )
+                    .bind(&item.source)
+                    .bind(&item.guid)
+                    .bind(item.version)
+                    .bind(&item.headline)
+                    .bind(&item.byline)
+                    .bind(&item.dateline)
+                    .bind(item.first_created.map(ts))
+                    .bind(item.version_created.map(ts))
+                    .bind(item.embargo.map(ts))
+                    .bind(&subjects)
+                    .bind(&pictures)
+                    .bind(&item.body_html)
+                    .bind(item.urgency)
+                    .bind(&item.link)
+                    .bind(&item.language)
+                    .bind(format)
+                    .bind(ts(at))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    (id, WireOutcome::New)
+                }
+                Some((id, version, made)) if newer(item, version, made) => {
+                    sqlx::query(
+                        "UPDATE wire_items SET version = $1, headline = $2, byline = $3, dateline = $4, \
+                         first_created_at = COALESCE($5, first_created_at), version_created_at = $6, embargo_at = $7, \
+                         subjects = $8, pictures = $9, body_html = $10, urgency = $11, link = $12, language = $13, \
+                         format = $14, updated_at = $15 WHERE id = $16",
+                    )
+                    .bind(item.version)
+                    .bind(&item.headline)
+                    .bind(&item.byline)
+                    .bind(&item.dateline)
+                    .bind(item.first_created.map(ts))
+                    .bind(item.version_created.map(ts))
+                    .bind(item.embargo.map(ts))
+                    .bind(&subjects)
+                    .bind(&pictures)
+                    .bind(&item.body_html)
+                    .bind(item.urgency)
+                    .bind(&item.link)
+                    .bind(&item.language)
+                    .bind(format)
+                    .bind(ts(at))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    (id, WireOutcome::Updated)
+                }
+                Some((id, ..)) => (id, WireOutcome::Unchanged),
+            };
+            outcomes.push(outcome);
+        }
+        self.commit(tx).await?;
+        Ok(outcomes)
+    }
+
+    /// The newest items first (by their last version), at most `limit`, before item `before`
+    /// when given (for the next page).
+    pub(crate) async fn wire_items(&self, limit: i64, before: Option<i64>) -> Result<Vec<StoredWireItem>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM wire_items w WHERE $2 IS NULL OR (w.updated_at, w.id) < \
+             (SELECT updated_at, id FROM wire_items WHERE id = $2) ORDER BY w.updated_at DESC, w.id DESC LIMIT $1"
+        );
+        let rows =
+            sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(before).fetch_all(&mut *self.read.get().await?).await?;
+        rows.iter().map(stored).collect()
+    }
+
+    /// One item.
+    pub(crate) async fn wire_item(&self, id: i64) -> Result<Option<StoredWireItem>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM wire_items WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.get().await?).await?;
+        row.as_ref().map(stored).transpose()
+    }
+}
+
+/// Whether `item` replaces the stored version `version` made at `made`: a higher version, or
+/// the same one made later.
+fn newer(item: &WireItem, version: i64, made: Option<OffsetDateTime>) -> bool {
+    item.version > version
+        || (item.version == version
+            && matches!((item.version_created, made), (Some(new), Some(old)) if new > old))
+}
+
+fn stored(row: &DbRow) -> Result<StoredWireItem, StoreError> {
+    let list = |column: &str| -> Result<Vec<String>, StoreError> {
+        let text: String = row.try_get(column)?;
+        serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("wire_items.{column}: {e}")))
+    };
+    Ok(StoredWireItem {
+        id: row.try_get("id")?,
+        item: WireItem {
+            source: row.try_get("source")?,
+            guid: row.try_get("guid")?,
+            version: row.try_get("version")?,
+            headline: row.try_get("headline")?,
+            byline: row.try_get("byline")?,
+            dateline: row.try_get("dateline")?,
+            first_created: row.try_get("first_created_at")?,
+            version_created: row.try_get("version_created_at")?,
+            embargo: row.try_get("embargo_at")?,
+            subjects: list("subjects")?,
+            body_html: row.try_get("body_html")?,
+            pictures: list("pictures")?,
+            urgency: row.try_get("urgency")?,
+            link: row.try_get("link")?,
+            language: row.try_get("language")?,
+        },
+        format: row.try_get("format")?,
+        received_at: row.try_get("received_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}

@@ -1,0 +1,75 @@
+//! The wire desk's items (issue 16): stored once, replaced in place by a newer version, left
+//! alone by the same version or an older one, listed newest first. Run on every backend.
+
+use crate::support::*;
+use courant_core::WireItem;
+use courant_store::WireOutcome;
+use time::macros::datetime;
+
+fn item(guid: &str, version: i64, headline: &str) -> WireItem {
+    WireItem {
+        source: "Harbour Wire".into(),
+        guid: guid.into(),
+        version,
+        headline: headline.into(),
+        byline: "Ada Quill".into(),
+        dateline: "PORTSMOUTH".into(),
+        first_created: Some(datetime!(2026-12-01 08:00 UTC)),
+        version_created: Some(datetime!(2026-12-01 08:00 UTC)),
+        embargo: Some(datetime!(2026-12-01 12:00 UTC)),
+        subjects: vec!["Transport".into(), "Ports".into()],
+        body_html: "<p>The ferry runs again.</p>".into(),
+        pictures: vec!["https://wire.example/p/1.jpg".into()],
+        urgency: Some(3),
+        link: "https://wire.example/items/1".into(),
+        language: "en".into(),
+    }
+}
+
+#[tokio::test]
+async fn newer_versions_replace_items_in_place_and_the_same_version_is_ignored() {
+    let t = TestStore::new().await;
+    let at = datetime!(2026-12-01 08:01 UTC);
+    let first = t
+        .ingest_wire_items(
+            &[item("urn:1", 1, "Ferry runs again"), item("urn:2", 1, "Port strike ends")],
+            "IPTC ninjs",
+            at,
+        )
+        .await
+        .expect("ingest");
+    assert_eq!(first.iter().map(|(_, o)| *o).collect::<Vec<_>>(), [WireOutcome::New, WireOutcome::New]);
+    let (id, _) = first[0];
+    let stored = t.wire_item(id).await.expect("read").expect("there");
+    assert_eq!(stored.item, item("urn:1", 1, "Ferry runs again"), "every field comes back");
+    assert_eq!(stored.format, "IPTC ninjs");
+    assert_eq!(stored.received_at, at);
+
+    // The same version again, and an older one: left alone.
+    let again =
+        t.ingest_wire_items(&[item("urn:1", 1, "Ferry runs again (repeat)")], "IPTC ninjs", at).await.expect("ingest");
+    assert_eq!(again, [(id, WireOutcome::Unchanged)]);
+    // A newer version: the same row, new content.
+    let later = datetime!(2026-12-01 09:00 UTC);
+    let mut v2 = item("urn:1", 2, "Ferry runs again after repairs");
+    v2.version_created = Some(later);
+    let updated = t.ingest_wire_items(&[v2.clone()], "IPTC ninjs", later).await.expect("ingest");
+    assert_eq!(updated, [(id, WireOutcome::Updated)]);
+    let stored = t.wire_item(id).await.expect("read").expect("there");
+    assert_eq!(stored.item.headline, "Ferry runs again after repairs");
+    assert_eq!((stored.received_at, stored.updated_at), (at, later));
+    let older = t.ingest_wire_items(&[item("urn:1", 1, "Old copy")], "IPTC ninjs", later).await.expect("ingest");
+    assert_eq!(older, [(id, WireOutcome::Unchanged)]);
+    // The same version made later (a feed's entry updated) replaces it too.
+    let mut v2b = v2.clone();
+    v2b.version_created = Some(datetime!(2026-12-01 09:30 UTC));
+    v2b.headline = "Ferry runs again, timetable inside".into();
+    let updated = t.ingest_wire_items(&[v2b], "IPTC ninjs", later).await.expect("ingest");
+    assert_eq!(updated, [(id, WireOutcome::Updated)]);
+
+    // Newest first: the item just replaced leads.
+    let listed = t.wire_items(10, None).await.expect("list");
+    assert_eq!(listed.iter().map(|s| s.item.guid.as_str()).collect::<Vec<_>>(), ["urn:1", "urn:2"]);
+    let next = t.wire_items(10, Some(listed[0].id)).await.expect("list");
+    assert_eq!(next.iter().map(|s| s.item.guid.as_str()).collect::<Vec<_>>(), ["urn:2"]);
+}
