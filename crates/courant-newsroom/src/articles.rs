@@ -533,6 +533,17 @@ async fn finish(
             ));
         }
     }
+    if refused.is_none() && matches!(to, Status::Published | Status::Scheduled) {
+        // Wire copy under embargo holds the story until the embargo ends.
+        let held = crate::wire::embargoes(&mut write, id, when.unwrap_or(now)).await?;
+        if !held.is_empty() {
+            refused = Some(format!(
+                "Saved, but not {}: {}.",
+                if to == Status::Scheduled { "scheduled then" } else { "published" },
+                held.join("; ")
+            ));
+        }
+    }
     if refused.is_none() {
         write.move_article(id, to, Some(by.id), now, when).await.map_err(Refusal::from_store)?;
     }

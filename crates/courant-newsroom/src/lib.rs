@@ -13,6 +13,7 @@ mod pictures;
 mod registry;
 pub mod secrets;
 mod users;
+mod wire;
 
 pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, Saved};
 pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Prepared, Upload};

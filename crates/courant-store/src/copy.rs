@@ -101,6 +101,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("imported", "origin, kind, key"),
     ("redirects", "path"),
     ("wire_items", "id"),
+    ("article_wire_items", "article_id, wire_item_id"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

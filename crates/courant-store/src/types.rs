@@ -451,3 +451,14 @@ pub enum WireOutcome {
     /// The same version again, or an older one: left as it was.
     Unchanged,
 }
+
+/// Which wire items the desk lists.
+#[derive(Debug, Clone, Default)]
+pub struct WireFilter {
+    /// From this source only.
+    pub source: Option<String>,
+    /// With this subject (exactly, in any case).
+    pub subject: Option<String>,
+    /// Received or updated since then.
+    pub since: Option<OffsetDateTime>,
+}

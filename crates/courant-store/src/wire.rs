@@ -1,11 +1,11 @@
 //! The wire desk's items: a file's items stored in one transaction (a newer version replacing
 //! the older one in place, the same version twice ignored), and read back for the desk.
 
-use super::{DbRow, Store};
-use crate::types::{StoredWireItem, WireOutcome};
+use super::{Db, DbRow, Store, dialect, rows};
+use crate::types::{StoredWireItem, WireFilter, WireOutcome};
 use crate::{StoreError, ts};
-use courant_core::WireItem;
-use sqlx::{AssertSqlSafe, Row};
+use courant_core::{ArticleId, ArticleSummary, WireItem};
+use sqlx::{AssertSqlSafe, Row, Transaction};
 use time::OffsetDateTime;
 
 const COLUMNS: &str = "id, source, guid, version, headline, byline, dateline, first_created_at, version_created_at, \
@@ -96,16 +96,61 @@ impl Store {
         Ok(outcomes)
     }
 
-    /// The newest items first (by their last version), at most `limit`, before item `before`
-    /// when given (for the next page).
-    pub(crate) async fn wire_items(&self, limit: i64, before: Option<i64>) -> Result<Vec<StoredWireItem>, StoreError> {
+    /// The newest items first (by their last version) that `filter` lets through, at most
+    /// `limit`, after item `before` of the previous page when given.
+    pub(crate) async fn wire_items(
+        &self,
+        filter: &WireFilter,
+        limit: i64,
+        before: Option<i64>,
+    ) -> Result<Vec<StoredWireItem>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM wire_items w WHERE $2 IS NULL OR (w.updated_at, w.id) < \
-             (SELECT updated_at, id FROM wire_items WHERE id = $2) ORDER BY w.updated_at DESC, w.id DESC LIMIT $1"
+            "SELECT {COLUMNS} FROM wire_items w WHERE ($2 IS NULL OR (w.updated_at, w.id) < \
+             (SELECT updated_at, id FROM wire_items WHERE id = $2)) \
+             AND ($3 IS NULL OR w.source = $3) AND ($4 IS NULL OR w.subjects {} $4 ESCAPE '\\') \
+             AND ($5 IS NULL OR w.updated_at >= $5) \
+             ORDER BY w.updated_at DESC, w.id DESC LIMIT $1",
+            dialect::ILIKE
         );
-        let rows =
-            sqlx::query(AssertSqlSafe(sql)).bind(limit).bind(before).fetch_all(&mut *self.read.get().await?).await?;
+        // Subjects are stored as a JSON list: a subject is a quoted string in it.
+        let subject = filter.subject.as_deref().map(|s| format!("%\"{}\"%", escape_like(s)));
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(limit)
+            .bind(before)
+            .bind(filter.source.as_deref())
+            .bind(subject)
+            .bind(filter.since.map(ts))
+            .fetch_all(&mut *self.read.get().await?)
+            .await?;
         rows.iter().map(stored).collect()
+    }
+
+    /// Every source items came from, by name.
+    pub(crate) async fn wire_sources(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT DISTINCT source FROM wire_items ORDER BY source")
+            .fetch_all(&mut *self.read.get().await?)
+            .await?)
+    }
+
+    /// The stories written from an item, newest first.
+    pub(crate) async fn stories_from_wire(&self, item: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+        let sql = format!(
+            "{} JOIN article_wire_items l ON l.article_id = a.id WHERE l.wire_item_id = $1 ORDER BY a.id DESC",
+            rows::summary_select()
+        );
+        let found = sqlx::query(AssertSqlSafe(sql)).bind(item).fetch_all(&mut *self.read.get().await?).await?;
+        found.iter().map(rows::summary).collect()
+    }
+
+    /// The items a story was written from, in the order they were linked.
+    pub(crate) async fn wire_items_of(&self, article: ArticleId) -> Result<Vec<StoredWireItem>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM wire_items w JOIN article_wire_items l ON l.wire_item_id = w.id \
+             WHERE l.article_id = $1 ORDER BY w.id",
+            COLUMNS.split(", ").map(|c| format!("w.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let found = sqlx::query(AssertSqlSafe(sql)).bind(article.0).fetch_all(&mut *self.read.get().await?).await?;
+        found.iter().map(stored).collect()
     }
 
     /// One item.
@@ -114,6 +159,40 @@ impl Store {
         let row = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *self.read.get().await?).await?;
         row.as_ref().map(stored).transpose()
     }
+}
+
+/// Links a story to an item it was written from.
+pub(crate) async fn link_wire_item(
+    tx: &mut Transaction<'_, Db>,
+    article: ArticleId,
+    item: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO article_wire_items (article_id, wire_item_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(article.0)
+        .bind(item)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| super::taxonomy::missing_reference(e, "wire item"))?;
+    Ok(())
+}
+
+/// The embargoes of the items a story was written from: headline, source and end of each.
+pub(crate) async fn wire_embargoes(
+    tx: &mut Transaction<'_, Db>,
+    article: ArticleId,
+) -> Result<Vec<(String, String, OffsetDateTime)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT w.headline, w.source, w.embargo_at FROM wire_items w JOIN article_wire_items l ON l.wire_item_id = w.id \
+         WHERE l.article_id = $1 AND w.embargo_at IS NOT NULL ORDER BY w.embargo_at DESC",
+    )
+    .bind(article.0)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// `%`, `_` and `\` of a LIKE pattern's text, escaped with `\`.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// Whether `item` replaces the stored version `version` made at `made`: a higher version, or

@@ -221,4 +221,17 @@ impl Write {
     pub(crate) async fn follow_identity(&mut self, table: &str, column: &str) -> Result<(), StoreError> {
         in_tx!(self, Store::follow_identity(table, column))
     }
+
+    /// Links a story to a wire item it was written from.
+    pub async fn link_wire_item(&mut self, article: ArticleId, item: i64) -> Result<(), StoreError> {
+        in_tx!(self, wire::link_wire_item(article, item))
+    }
+
+    /// The embargoes of the wire items a story was written from: headline, source and end.
+    pub async fn wire_embargoes(
+        &mut self,
+        article: ArticleId,
+    ) -> Result<Vec<(String, String, OffsetDateTime)>, StoreError> {
+        in_tx!(self, wire::wire_embargoes(article))
+    }
 }

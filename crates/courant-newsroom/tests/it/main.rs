@@ -8,3 +8,4 @@ mod support;
 mod articles;
 mod pictures;
 mod registry;
+mod wire;

@@ -28,3 +28,12 @@ CREATE TABLE wire_items (
 );
 -- The desk lists the newest first.
 CREATE INDEX wire_items_updated_idx ON wire_items (updated_at, id);
+
+-- The wire items a story was written from: its provenance, shown to editors, and the embargoes
+-- its publication must wait for.
+CREATE TABLE article_wire_items (
+    article_id   INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    wire_item_id INTEGER NOT NULL REFERENCES wire_items (id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, wire_item_id)
+);
+CREATE INDEX article_wire_items_item_idx ON article_wire_items (wire_item_id);

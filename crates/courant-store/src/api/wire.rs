@@ -1,8 +1,8 @@
 //! The wire desk's items. The SQL is in `src/wire.rs`.
 
-use crate::types::{StoredWireItem, WireOutcome};
+use crate::types::{StoredWireItem, WireFilter, WireOutcome};
 use crate::{Backend, Store, StoreError};
-use courant_core::WireItem;
+use courant_core::{ArticleId, ArticleSummary, WireItem};
 use time::OffsetDateTime;
 
 impl Store {
@@ -19,10 +19,30 @@ impl Store {
         on_backend!(self, b => b.ingest_wire_items(items, format, at).await)
     }
 
-    /// The newest items first (by their last version), at most `limit`, after the item `before`
-    /// of the previous page when given.
-    pub async fn wire_items(&self, limit: i64, before: Option<i64>) -> Result<Vec<StoredWireItem>, StoreError> {
-        on_backend!(self, b => b.wire_items(limit, before).await)
+    /// The newest items first (by their last version) that `filter` lets through, at most
+    /// `limit`, after the item `before` of the previous page when given.
+    pub async fn wire_items(
+        &self,
+        filter: &WireFilter,
+        limit: i64,
+        before: Option<i64>,
+    ) -> Result<Vec<StoredWireItem>, StoreError> {
+        on_backend!(self, b => b.wire_items(filter, limit, before).await)
+    }
+
+    /// Every source items came from, by name.
+    pub async fn wire_sources(&self) -> Result<Vec<String>, StoreError> {
+        on_backend!(self, b => b.wire_sources().await)
+    }
+
+    /// The stories written from an item, newest first.
+    pub async fn stories_from_wire(&self, item: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+        on_backend!(self, b => b.stories_from_wire(item).await)
+    }
+
+    /// The items a story was written from (its provenance).
+    pub async fn wire_items_of(&self, article: ArticleId) -> Result<Vec<StoredWireItem>, StoreError> {
+        on_backend!(self, b => b.wire_items_of(article).await)
     }
 
     /// One item.

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use courant_core::WireItem;
-use courant_store::WireOutcome;
+use courant_store::{WireFilter, WireOutcome};
 use time::macros::datetime;
 
 fn item(guid: &str, version: i64, headline: &str) -> WireItem {
@@ -68,8 +68,27 @@ async fn newer_versions_replace_items_in_place_and_the_same_version_is_ignored()
     assert_eq!(updated, [(id, WireOutcome::Updated)]);
 
     // Newest first: the item just replaced leads.
-    let listed = t.wire_items(10, None).await.expect("list");
+    let all = WireFilter::default();
+    let listed = t.wire_items(&all, 10, None).await.expect("list");
     assert_eq!(listed.iter().map(|s| s.item.guid.as_str()).collect::<Vec<_>>(), ["urn:1", "urn:2"]);
-    let next = t.wire_items(10, Some(listed[0].id)).await.expect("list");
+    let next = t.wire_items(&all, 10, Some(listed[0].id)).await.expect("list");
     assert_eq!(next.iter().map(|s| s.item.guid.as_str()).collect::<Vec<_>>(), ["urn:2"]);
+
+    // Filters: by source, by subject (whole, any case; `%` is not a wildcard), by time.
+    let mut other = item("urn:3", 1, "Rail fares rise");
+    other.source = "Rail Wire".into();
+    other.subjects = vec!["Rail".into(), "100%".into()];
+    t.ingest_wire_items(&[other], "RSS", later).await.expect("ingest");
+    let guids = |items: Vec<courant_store::StoredWireItem>| items.into_iter().map(|s| s.item.guid).collect::<Vec<_>>();
+    let by_source = WireFilter { source: Some("Rail Wire".into()), ..WireFilter::default() };
+    assert_eq!(guids(t.wire_items(&by_source, 10, None).await.expect("list")), ["urn:3"]);
+    let by_subject = WireFilter { subject: Some("ports".into()), ..WireFilter::default() };
+    assert_eq!(guids(t.wire_items(&by_subject, 10, None).await.expect("list")), ["urn:1", "urn:2"]);
+    let wild = WireFilter { subject: Some("%".into()), ..WireFilter::default() };
+    assert!(t.wire_items(&wild, 10, None).await.expect("list").is_empty());
+    let percent = WireFilter { subject: Some("100%".into()), ..WireFilter::default() };
+    assert_eq!(guids(t.wire_items(&percent, 10, None).await.expect("list")), ["urn:3"]);
+    let since = WireFilter { since: Some(datetime!(2026-12-01 08:30 UTC)), ..WireFilter::default() };
+    assert_eq!(guids(t.wire_items(&since, 10, None).await.expect("list")), ["urn:3", "urn:1"]);
+    assert_eq!(t.wire_sources().await.expect("sources"), ["Harbour Wire", "Rail Wire"]);
 }
