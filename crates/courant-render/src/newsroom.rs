@@ -14,6 +14,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/reset.html", include_str!("../../../templates/newsroom/reset.html")),
     ("newsroom/account.html", include_str!("../../../templates/newsroom/account.html")),
     ("newsroom/import.html", include_str!("../../../templates/newsroom/import.html")),
+    ("newsroom/wire.html", include_str!("../../../templates/newsroom/wire.html")),
+    ("newsroom/wire_item.html", include_str!("../../../templates/newsroom/wire_item.html")),
     ("newsroom/dashboard.html", include_str!("../../../templates/newsroom/dashboard.html")),
     ("newsroom/articles.html", include_str!("../../../templates/newsroom/articles.html")),
     ("newsroom/editor.html", include_str!("../../../templates/newsroom/editor.html")),

@@ -32,6 +32,8 @@ struct EditorView {
     autosave_url: Option<String>,
     preview_url: &'static str,
     revisions_url: Option<String>,
+    /// The wire copy the story was written from: its page and how to name it.
+    wire: Vec<(String, String)>,
     timezone: String,
     conflict: Option<ConflictView>,
 }
@@ -318,6 +320,21 @@ impl<'a> Editor<'a> {
         let hero = hero_image.as_ref().map(super::media::ImageView::of);
         let related = app.store.articles(&draft.related_ids).await?;
         let article = self.article.as_ref();
+        let wire = match article {
+            Some(a) => app.store.wire_items_of(a.id).await?,
+            None => Vec::new(),
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let wire = wire
+            .iter()
+            .map(|w| {
+                let embargo = match w.item.embargo.filter(|e| *e > now) {
+                    Some(e) => format!(", under embargo until {}", app.renderer().format_time(e)),
+                    None => String::new(),
+                };
+                (format!("/newsroom/wire/{}", w.id), format!("{} ({}{embargo})", w.item.headline, w.item.source))
+            })
+            .collect();
         let user = &self.me.user;
         let intents = intents(user, self.meta.as_ref().and_then(|m| m.owner_id), article.map(|a| a.status));
         let editable_live = article.is_some_and(|a| matches!(a.status, Status::Draft | Status::Review));
@@ -385,6 +402,7 @@ impl<'a> Editor<'a> {
                 .then(|| format!("/newsroom/articles/{}/autosave", article.map_or(0, |a| a.id.0))),
             preview_url: "/newsroom/preview",
             revisions_url: article.map(|a| format!("/newsroom/articles/{}/revisions", a.id)),
+            wire,
             timezone: app.renderer().site().timezone.clone(),
             conflict,
         };

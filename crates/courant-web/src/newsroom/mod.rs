@@ -12,6 +12,7 @@ mod media;
 mod people;
 mod registry;
 mod revisions;
+mod wire;
 mod writing;
 
 pub use auth::throttle;
@@ -102,6 +103,9 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(writing::restore)),
         r("POST", "/newsroom/preview", Staff(Contributor), post(writing::preview)),
         r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
+        r("GET", "/newsroom/wire", Staff(Contributor), get(wire::desk)),
+        r("GET", "/newsroom/wire/{id}", Staff(Contributor), get(wire::item)),
+        r("POST", "/newsroom/wire/{id}/write", Staff(Contributor), post(wire::write)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
         r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),
@@ -413,6 +417,7 @@ fn done_message(code: &str) -> Option<&'static str> {
         "corrected" => "Correction published.",
         "restored" => "Revision restored as a new version.",
         "uploaded" => "Picture uploaded.",
+        "from_wire" => "A draft from the wire copy: rewrite it in your words; the agency is among its sources.",
         "merged" => "Tags merged.",
         "password" => "Password changed.",
         _ => return None,

@@ -94,12 +94,10 @@ pub(super) async fn desk(
         format!("/newsroom/wire?{}", query.finish())
     });
     let mut sources = vec![Choice::new("", "All agencies", source.is_none())];
-    sources.extend(
-        app.store.wire_sources().await?.into_iter().map(|s| {
-            let chosen = source.as_deref() == Some(s.as_str());
-            Choice::new(&s, s.clone(), chosen)
-        }),
-    );
+    sources.extend(app.store.wire_sources().await?.into_iter().map(|s| {
+        let chosen = source.as_deref() == Some(s.as_str());
+        Choice::new(&s, s.clone(), chosen)
+    }));
     let mut windows = vec![Choice::new("", "Any time", hours.is_none())];
     windows.extend(WINDOWS.iter().map(|(h, label)| Choice::new(h, *label, hours == Some(*h))));
     let view = DeskView {

@@ -27,6 +27,7 @@ mod server;
 mod text;
 mod uploads;
 mod validity;
+mod wire;
 
 use crate::support::*;
 use courant_core::ArticleId;

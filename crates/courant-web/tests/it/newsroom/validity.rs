@@ -26,6 +26,23 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
     let revisions = server.store(move |s| async move { s.revisions(id).await }).await.expect("revisions");
     let (newest, oldest) = (revisions[0].id, revisions[revisions.len() - 1].id);
     let hero = f.main.hero.as_ref().expect("fixture hero").id;
+    let wire = server
+        .store(|s| async move {
+            let item = courant_core::WireItem {
+                source: "Validity Wire".into(),
+                guid: unique("vnu-wire"),
+                version: 1,
+                headline: "Harbour reopens".into(),
+                body_html: "<p>The harbour reopens.</p>".into(),
+                subjects: vec!["Ports".into()],
+                embargo: Some(time::OffsetDateTime::now_utc() + time::Duration::hours(1)),
+                ..Default::default()
+            };
+            s.ingest_wire_items(&[item], "IPTC ninjs", time::OffsetDateTime::now_utc()).await
+        })
+        .await
+        .expect("a wire item")[0]
+        .0;
     let anonymous = Session::anonymous();
     let pages: Vec<(&str, String, &Session)> = vec![
         ("login", "/newsroom/login".into(), &anonymous),
@@ -51,6 +68,8 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
         ("audit", "/newsroom/audit".into(), &session),
         ("settings", "/newsroom/settings".into(), &session),
         ("import", "/newsroom/import".into(), &session),
+        ("wire", "/newsroom/wire".into(), &session),
+        ("wire-item", format!("/newsroom/wire/{wire}"), &session),
         ("account", "/newsroom/account".into(), &session),
         ("not-found", "/newsroom/articles/999999999".into(), &session),
     ];
