@@ -328,5 +328,6 @@ struct Ids {
     source: i64,
     image: i64,
     user: i64,
+    wire: i64,
     token: String,
 }

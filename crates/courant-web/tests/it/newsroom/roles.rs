@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 /// A route's path with its parameters filled in (and two revisions to compare for a diff).
 fn concrete(spec_path: &str, ids: &Ids) -> String {
-    let families: [(&str, i64); 7] = [
+    let families: [(&str, i64); 8] = [
         ("/newsroom/articles/", ids.article),
         ("/newsroom/media/", ids.image),
         ("/newsroom/sections/", ids.section),
@@ -21,6 +21,7 @@ fn concrete(spec_path: &str, ids: &Ids) -> String {
         ("/newsroom/authors/", ids.author),
         ("/newsroom/sources/", ids.source),
         ("/newsroom/users/", ids.user),
+        ("/newsroom/wire/", ids.wire),
     ];
     let mut path = spec_path.to_string();
     if path.contains("{id}") {
@@ -86,6 +87,21 @@ async fn every_route_checks_its_role() {
     let revisions = server.store(move |s| async move { s.revisions(article).await }).await.expect("revisions");
     let revision = revisions.first().map(|r| r.id).expect("a new draft has its first revision");
     let hero = f.main.hero.as_ref().expect("fixture: the main article has a hero").id;
+    let wire = server
+        .store(|s| async move {
+            let item = courant_core::WireItem {
+                source: "Route Wire".into(),
+                guid: unique("routes-wire"),
+                version: 1,
+                headline: "Route check copy".into(),
+                body_html: "<p>Copy.</p>".into(),
+                ..Default::default()
+            };
+            s.ingest_wire_items(&[item], "RSS", OffsetDateTime::now_utc()).await
+        })
+        .await
+        .expect("a wire item")[0]
+        .0;
     let ids = Ids {
         article: article.0,
         revision,
@@ -95,6 +111,7 @@ async fn every_route_checks_its_role() {
         source: f.sources[0].id.0,
         image: hero.0,
         user: owner.0,
+        wire,
         token: "0123456789abcdef".repeat(4),
     };
 
