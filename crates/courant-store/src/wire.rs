@@ -153,6 +153,19 @@ impl Store {
         found.iter().map(stored).collect()
     }
 
+    /// Deletes items last changed before `before` that no story was written from; says how
+    /// many.
+    pub(crate) async fn delete_wire_items_before(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM wire_items WHERE updated_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM article_wire_items l WHERE l.wire_item_id = wire_items.id)",
+        )
+        .bind(ts(before))
+        .execute(&self.write)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// One item.
     pub(crate) async fn wire_item(&self, id: i64) -> Result<Option<StoredWireItem>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM wire_items WHERE id = $1");

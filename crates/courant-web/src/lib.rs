@@ -19,6 +19,7 @@ pub mod server;
 pub mod tasks;
 pub mod trending;
 pub mod webhooks;
+pub mod wire;
 
 pub use error::AppError;
 pub use limit::{ApiSettings, RateLimiter};

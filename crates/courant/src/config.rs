@@ -26,6 +26,7 @@ pub struct Config {
     pub search: SearchConfig,
     pub trending: courant_web::trending::TrendingSettings,
     pub webhooks: courant_web::webhooks::WebhookSettings,
+    pub wire: courant_web::wire::WireSettings,
     pub newsroom: courant_web::newsroom::NewsroomSettings,
     pub cache: courant_web::cache::CacheSettings,
     pub cdn: courant_web::cdn::CdnSettings,
@@ -257,6 +258,17 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if !(1..=2048).contains(&config.newsroom.max_import_mb) {
         bail!(
             "key `newsroom.max_import_mb`: expected the largest export imported from the newsroom in megabytes, from 1 to 2048"
+        );
+    }
+    if !(1..=3650).contains(&config.wire.retention_days) {
+        bail!("key `wire.retention_days`: expected how many days wire copy is kept, from 1 to 3650");
+    }
+    if let Some(dir) = &config.wire.drop_dir
+        && !dir.is_dir()
+    {
+        bail!(
+            "key `wire.drop_dir`: {} is not a folder; create it, or leave the key out for no drop folder",
+            dir.display()
         );
     }
     if let Some((key, what)) = config.cdn.problem() {

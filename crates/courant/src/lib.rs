@@ -529,6 +529,7 @@ pub async fn serve_with(
     let store = state.store.clone();
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let relater = tokio::spawn(courant_web::related::run(store.clone(), state.search.clone()));
+    let wire = tokio::spawn(courant_web::wire::run(store.clone(), config.wire.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
@@ -563,6 +564,7 @@ pub async fn serve_with(
     }
     follower.abort();
     relater.abort();
+    wire.abort();
     counter.abort();
     scheduler.abort();
     purger.abort();

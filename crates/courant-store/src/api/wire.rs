@@ -45,6 +45,12 @@ impl Store {
         on_backend!(self, b => b.wire_items_of(article).await)
     }
 
+    /// Deletes the items last changed before `before` that no story was written from (wire
+    /// copy is kept for a while under its licence); says how many.
+    pub async fn delete_wire_items_before(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        on_backend!(self, b => b.delete_wire_items_before(before).await)
+    }
+
     /// One item.
     pub async fn wire_item(&self, id: i64) -> Result<Option<StoredWireItem>, StoreError> {
         on_backend!(self, b => b.wire_item(id).await)

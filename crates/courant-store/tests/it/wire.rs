@@ -92,3 +92,23 @@ async fn newer_versions_replace_items_in_place_and_the_same_version_is_ignored()
     assert_eq!(guids(t.wire_items(&since, 10, None).await.expect("list")), ["urn:3", "urn:1"]);
     assert_eq!(t.wire_sources().await.expect("sources"), ["Harbour Wire", "Rail Wire"]);
 }
+
+#[tokio::test]
+async fn old_copy_goes_unless_a_story_was_written_from_it() {
+    let t = TestStore::new().await;
+    let f = fixture(&t).await;
+    let at = datetime!(2026-11-01 08:00 UTC);
+    let stored = t
+        .ingest_wire_items(&[item("urn:old:1", 1, "Old copy"), item("urn:old:2", 1, "Old copy used")], "RSS", at)
+        .await
+        .expect("ingest");
+    let story = insert(&t, &new_draft(&f, "A story from the wire")).await;
+    let mut write = t.write().await.expect("write");
+    write.link_wire_item(story, stored[1].0).await.expect("link");
+    write.commit().await.expect("commit");
+    assert_eq!(t.delete_wire_items_before(datetime!(2026-11-01 07:00 UTC)).await.expect("delete"), 0, "not old yet");
+    assert_eq!(t.delete_wire_items_before(datetime!(2026-12-01 00:00 UTC)).await.expect("delete"), 1);
+    assert!(t.wire_item(stored[0].0).await.expect("read").is_none());
+    assert!(t.wire_item(stored[1].0).await.expect("read").is_some(), "a story's provenance is kept");
+    assert_eq!(t.wire_items_of(story).await.expect("read").len(), 1);
+}

@@ -82,3 +82,56 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
     assert_eq!(value_of(&fields, "headline"), "Ferry runs again after repairs");
     assert!(value_of(&fields, "body").starts_with("PORTSMOUTH (HW)"), "{fields:?}");
 }
+
+/// Sets a file's modification time back, so the drop folder takes it as settled.
+fn settle(path: &std::path::Path) {
+    let file = std::fs::File::options().write(true).open(path).expect("open");
+    file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).expect("set mtime");
+}
+
+// Issue 16: the drop folder ingests each settled file whole, moves it to done/ or to failed/
+// with NAME.error saying why, and leaves files still arriving alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drop_folder_ingests_files_and_says_why_it_refused_others() {
+    let store = courant_store::testing::TestStore::new().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let drop = dir.path();
+    let testdata = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata");
+    std::fs::copy(testdata.join("wire/ninjs/3.1_004_simple_text_article.json"), drop.join("item.json")).expect("copy");
+    std::fs::copy(testdata.join("feeds/malformed/feedparser__rss_incomplete_cdata.xml"), drop.join("cut.xml"))
+        .expect("copy");
+    std::fs::write(
+        drop.join("laughs.xml"),
+        "<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY a \"lol\"><!ENTITY b \"&a;&a;&a;\">]><rss><channel><title>&b;</title></channel></rss>",
+    )
+    .expect("write");
+    std::fs::write(drop.join(".arriving.json"), "{").expect("write");
+    for name in ["item.json", "cut.xml", "laughs.xml"] {
+        settle(&drop.join(name));
+    }
+    std::fs::write(drop.join("fresh.json"), "{").expect("write");
+
+    let handled = courant_web::wire::drop_folder(&store, drop, "Drop Wire").await.expect("the folder is read");
+    assert_eq!(handled, 3, "the settled files, not the hidden one or the one still being written");
+    assert!(drop.join("done/item.json").is_file());
+    let reason = std::fs::read_to_string(drop.join("failed/cut.xml.error")).expect("why cut.xml failed");
+    assert!(reason.contains("line 14"), "{reason}");
+    let reason = std::fs::read_to_string(drop.join("failed/laughs.xml.error")).expect("why laughs.xml failed");
+    assert!(reason.contains("declares entities"), "{reason}");
+    assert!(drop.join(".arriving.json").is_file() && drop.join("fresh.json").is_file());
+    let items = store.wire_items(&courant_store::WireFilter::default(), 10, None).await.expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.headline, "Captain of wrecked cruise ship on trial in Italy");
+    assert_eq!(items[0].item.source, "Drop Wire", "an item naming no source gets the folder's");
+
+    // The same file dropped again is known: nothing new, and it is kept as done/item.json.1.
+    std::fs::copy(testdata.join("wire/ninjs/3.1_004_simple_text_article.json"), drop.join("item.json")).expect("copy");
+    settle(&drop.join("item.json"));
+    courant_web::wire::drop_folder(&store, drop, "Drop Wire").await.expect("the folder is read");
+    assert!(drop.join("done/item.json.1").is_file());
+    assert_eq!(store.wire_items(&courant_store::WireFilter::default(), 10, None).await.expect("items").len(), 1);
+
+    // Retention: copy no story uses goes after its time (the store's tests keep used copy).
+    let gone = store.delete_wire_items_before(OffsetDateTime::now_utc() + Duration::days(1)).await.expect("retention");
+    assert_eq!(gone, 1);
+}
