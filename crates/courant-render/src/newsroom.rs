@@ -16,6 +16,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/import.html", include_str!("../../../templates/newsroom/import.html")),
     ("newsroom/wire.html", include_str!("../../../templates/newsroom/wire.html")),
     ("newsroom/wire_item.html", include_str!("../../../templates/newsroom/wire_item.html")),
+    ("newsroom/wire_feeds.html", include_str!("../../../templates/newsroom/wire_feeds.html")),
     ("newsroom/dashboard.html", include_str!("../../../templates/newsroom/dashboard.html")),
     ("newsroom/articles.html", include_str!("../../../templates/newsroom/articles.html")),
     ("newsroom/editor.html", include_str!("../../../templates/newsroom/editor.html")),

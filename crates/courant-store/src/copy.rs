@@ -100,6 +100,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("found_related", "article_id, position"),
     ("imported", "origin, kind, key"),
     ("redirects", "path"),
+    ("wire_feeds", "id"),
     ("wire_items", "id"),
     ("article_wire_items", "article_id, wire_item_id"),
 ];
@@ -109,7 +110,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
 pub(crate) const LATER: &[(&str, &str)] = &[("images", "uploaded_by"), ("sections", "parent_id")];
 
 /// Columns stored as INTEGER in SQLite and BOOLEAN in PostgreSQL.
-const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict"];
+const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict", "paused"];
 
 /// Rows read to a page while copying and comparing.
 pub(crate) const PAGE: i64 = 2000;

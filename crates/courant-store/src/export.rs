@@ -50,6 +50,7 @@ pub const LEFT_OUT: &[(&str, &str)] = &[
     ("login_failures", "sign-in throttling"),
     ("related_searches", "found again by the search index"),
     ("found_related", "found again by the search index"),
+    ("wire_feeds", "the desk's feeds and their polling state"),
     ("wire_items", "agency copy, kept for a few weeks under its licence"),
     ("article_wire_items", "links to wire items, which are left out"),
 ];

@@ -43,6 +43,8 @@ macro_rules! query_files {
         pub(crate) mod webhooks;
         #[path = "wire.rs"]
         pub(crate) mod wire;
+        #[path = "wire_feeds.rs"]
+        pub(crate) mod wire_feeds;
     };
 }
 

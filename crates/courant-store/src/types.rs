@@ -462,3 +462,44 @@ pub struct WireFilter {
     /// Received or updated since then.
     pub since: Option<OffsetDateTime>,
 }
+
+/// A feed for the wire desk to poll, as an editor adds it.
+#[derive(Debug, Clone)]
+pub struct NewWireFeed {
+    pub url: String,
+    /// The source its items credit when they name none.
+    pub source: String,
+    pub interval_seconds: i64,
+}
+
+/// A feed the wire desk polls, with what its last polls found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireFeed {
+    pub id: i64,
+    pub url: String,
+    pub source: String,
+    pub interval_seconds: i64,
+    pub paused: bool,
+    /// What its server last answered, to send back (`If-None-Match`, `If-Modified-Since`).
+    pub etag: String,
+    pub last_modified: String,
+    pub next_poll_at: OffsetDateTime,
+    pub last_success_at: Option<OffsetDateTime>,
+    /// The last failure, in words.
+    pub last_error: String,
+    pub last_error_at: Option<OffsetDateTime>,
+    /// Failed polls in a row.
+    pub failures: i64,
+    pub created_at: OffsetDateTime,
+}
+
+/// What a poll of a feed found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WirePoll {
+    /// An answer, read and ingested.
+    Fetched { etag: String, last_modified: String, next: OffsetDateTime },
+    /// 304: nothing new.
+    Unchanged { next: OffsetDateTime },
+    /// No answer, a refused answer or an unreadable one: why, in words.
+    Failed { error: String, next: OffsetDateTime },
+}

@@ -19,6 +19,7 @@ impl Store {
         items: &[WireItem],
         format: &str,
         at: OffsetDateTime,
+        feed: Option<i64>,
     ) -> Result<Vec<(i64, WireOutcome)>, StoreError> {
         let mut tx = self.begin().await?;
         let mut outcomes = Vec::with_capacity(items.len());
@@ -37,8 +38,8 @@ impl Store {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO wire_items (source, guid, version, headline, byline, dateline, first_created_at, \
                          version_created_at, embargo_at, subjects, pictures, body_html, urgency, link, language, format, \
-                         received_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+                         received_at, updated_at, feed_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id",
                     )
                     .bind(&item.source)
                     .bind(&item.guid)
@@ -57,6 +58,7 @@ impl Store {
                     .bind(&item.language)
                     .bind(format)
                     .bind(ts(at))
+                    .bind(feed)
                     .fetch_one(&mut *tx)
                     .await?;
                     (id, WireOutcome::New)
@@ -66,7 +68,7 @@ impl Store {
                         "UPDATE wire_items SET version = $1, headline = $2, byline = $3, dateline = $4, \
                          first_created_at = COALESCE($5, first_created_at), version_created_at = $6, embargo_at = $7, \
                          subjects = $8, pictures = $9, body_html = $10, urgency = $11, link = $12, language = $13, \
-                         format = $14, updated_at = $15 WHERE id = $16",
+                         format = $14, updated_at = $15, feed_id = COALESCE($17, feed_id) WHERE id = $16",
                     )
                     .bind(item.version)
                     .bind(&item.headline)
@@ -84,6 +86,7 @@ impl Store {
                     .bind(format)
                     .bind(ts(at))
                     .bind(id)
+                    .bind(feed)
                     .execute(&mut *tx)
                     .await?;
                     (id, WireOutcome::Updated)

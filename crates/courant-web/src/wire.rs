@@ -1,12 +1,16 @@
-//! The wire desk's background work: the drop folder agencies deliver files to (FTP, SFTP),
-//! watched and emptied, and the retention of wire copy.
+//! The wire desk's background work: the feeds it polls, the drop folder agencies deliver files
+//! to (FTP, SFTP), watched and emptied, and the retention of wire copy.
+//!
+//! Feeds are polled when due, each by one node at a time (a lease in the store), with the
+//! server's `ETag` and `Last-Modified` sent back, a timeout, a size limit, and a wait that
+//! doubles with each failure in a row (to an hour); what failed is kept on the feed, in words.
 //!
 //! Each file dropped is claimed by moving it into `processing/` (a rename: of several nodes
 //! sharing the folder, one wins), read whole, ingested in one transaction, and moved to
 //! `done/`, or to `failed/` with `NAME.error` saying why. A file still being written (changed
 //! in the last two seconds) is left for the next look.
 
-use courant_store::Store;
+use courant_store::{Store, WirePoll};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,11 +26,18 @@ pub struct WireSettings {
     pub drop_source: String,
     /// Wire copy older than this many days is deleted, unless a story was written from it.
     pub retention_days: u32,
+    /// How long a feed's server has to answer, in seconds.
+    pub feed_timeout_seconds: u64,
 }
 
 impl Default for WireSettings {
     fn default() -> Self {
-        WireSettings { drop_dir: None, drop_source: "Unnamed wire".into(), retention_days: 30 }
+        WireSettings {
+            drop_dir: None,
+            drop_source: "Unnamed wire".into(),
+            retention_days: 30,
+            feed_timeout_seconds: 20,
+        }
     }
 }
 
@@ -38,11 +49,23 @@ const RETAIN_EVERY: Duration = Duration::from_secs(3600);
 const SETTLE: Duration = Duration::from_secs(2);
 /// The largest file ingested; larger ones fail.
 const MAX_FILE: u64 = 32 * 1024 * 1024;
+/// The largest answer of a feed read; larger ones fail.
+const MAX_FEED: usize = 5 * 1024 * 1024;
+/// Feeds polled at once by a node.
+const POLLS_AT_ONCE: usize = 4;
+/// The longest wait after failures in a row.
+const MAX_BACKOFF_SECONDS: i64 = 3600;
 
-/// Watches the drop folder and deletes old copy, until the task is aborted.
+/// Polls feeds, watches the drop folder and deletes old copy, until the task is aborted.
 pub async fn run(store: Store, settings: WireSettings) {
     let mut last_retention: Option<std::time::Instant> = None;
+    let client = feed_client(&settings);
     loop {
+        if let Some(client) = &client
+            && let Err(e) = poll_feeds(&store, client).await
+        {
+            tracing::warn!(error = %e, "wire feeds could not be polled");
+        }
         if let Some(dir) = &settings.drop_dir
             && let Err(e) = drop_folder(&store, dir, &settings.drop_source).await
         {
@@ -128,4 +151,127 @@ async fn move_to(from: &Path, folder: &Path, name: &str) -> std::io::Result<Path
     }
     tokio::fs::rename(from, &to).await?;
     Ok(to)
+}
+
+/// The HTTP client feeds are polled with; none (and no polling) if it cannot be made.
+pub fn feed_client(settings: &WireSettings) -> Option<reqwest::Client> {
+    crate::webhooks::ensure_tls();
+    let built = reqwest::Client::builder()
+        .timeout(Duration::from_secs(settings.feed_timeout_seconds.max(1)))
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .user_agent(concat!("Courant wire desk/", env!("CARGO_PKG_VERSION")))
+        .build();
+    match built {
+        Ok(client) => Some(client),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot make the client feeds are polled with; feeds are not polled");
+            None
+        }
+    }
+}
+
+/// Polls the feeds due now that no other node holds; says how many.
+pub async fn poll_feeds(store: &Store, client: &reqwest::Client) -> Result<usize, courant_store::StoreError> {
+    use futures_util::StreamExt;
+    let now = OffsetDateTime::now_utc();
+    // Held long enough for a slow answer and its ingest; released when recorded.
+    let until = now + time::Duration::minutes(5);
+    let feeds = store.claim_wire_feeds(now, until, 16).await?;
+    let n = feeds.len();
+    futures_util::stream::iter(feeds)
+        .for_each_concurrent(POLLS_AT_ONCE, |feed| async move { poll_one(store, client, &feed).await })
+        .await;
+    Ok(n)
+}
+
+/// What asking a feed's server gave.
+enum Answer {
+    NotModified,
+    Body { bytes: Vec<u8>, etag: String, last_modified: String },
+}
+
+async fn poll_one(store: &Store, client: &reqwest::Client, feed: &courant_store::WireFeed) {
+    let now = OffsetDateTime::now_utc();
+    let next = now + time::Duration::seconds(feed.interval_seconds);
+    let poll = match fetch(client, feed).await {
+        Ok(Answer::NotModified) => WirePoll::Unchanged { next },
+        Ok(Answer::Body { bytes, etag, last_modified }) => match courant_ingest::read(&bytes, &feed.source) {
+            Ok((format, items)) => match store.ingest_feed_items(&items, format.name(), now, feed.id).await {
+                Ok(outcomes) => {
+                    let new = outcomes.iter().filter(|(_, o)| *o == courant_store::WireOutcome::New).count();
+                    tracing::debug!(feed = %feed.url, items = items.len(), new, "feed polled");
+                    WirePoll::Fetched { etag, last_modified, next }
+                }
+                Err(e) => {
+                    tracing::warn!(feed = %feed.url, error = %e, "a feed's items could not be stored");
+                    failed(feed, now, "its items could not be stored; the next poll tries again".into())
+                }
+            },
+            Err(e) => failed(feed, now, e.to_string()),
+        },
+        Err(why) => failed(feed, now, why),
+    };
+    if let WirePoll::Failed { error, .. } = &poll {
+        tracing::info!(feed = %feed.url, error = %error, "a feed failed");
+    }
+    if let Err(e) = store.record_wire_poll(feed.id, &poll, now).await {
+        tracing::warn!(feed = %feed.url, error = %e, "a feed's poll could not be recorded");
+    }
+}
+
+/// A failure, and the next poll after a wait that doubles with each failure in a row.
+fn failed(feed: &courant_store::WireFeed, now: OffsetDateTime, error: String) -> WirePoll {
+    // Twice the interval after one failure, four times after two, and so on.
+    let doubled = feed.interval_seconds.saturating_mul(1i64 << (feed.failures + 1).clamp(1, 11));
+    let wait = doubled.clamp(feed.interval_seconds, MAX_BACKOFF_SECONDS.max(feed.interval_seconds));
+    WirePoll::Failed { error, next: now + time::Duration::seconds(wait) }
+}
+
+/// Asks a feed's server for its answer (conditionally), read up to [`MAX_FEED`] bytes.
+async fn fetch(client: &reqwest::Client, feed: &courant_store::WireFeed) -> Result<Answer, String> {
+    use reqwest::header;
+    let mut request = client.get(&feed.url);
+    if !feed.etag.is_empty() {
+        request = request.header(header::IF_NONE_MATCH, &feed.etag);
+    }
+    if !feed.last_modified.is_empty() {
+        request = request.header(header::IF_MODIFIED_SINCE, &feed.last_modified);
+    }
+    let mut response = request.send().await.map_err(|e| {
+        if e.is_timeout() {
+            "no answer in time (the server is slow or down)".to_string()
+        } else if e.is_connect() {
+            "the server could not be reached".to_string()
+        } else {
+            format!("the request failed: {e}")
+        }
+    })?;
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_MODIFIED {
+        return Ok(Answer::NotModified);
+    }
+    if !status.is_success() {
+        return Err(format!("the server answered {status}"));
+    }
+    if response.content_length().is_some_and(|n| n > MAX_FEED as u64) {
+        return Err(format!("the answer is over {} MB", MAX_FEED / (1024 * 1024)));
+    }
+    let text = |name: header::HeaderName| {
+        response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+    };
+    let (etag, last_modified) = (text(header::ETAG), text(header::LAST_MODIFIED));
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        if e.is_timeout() {
+            "the answer did not arrive in time".to_string()
+        } else {
+            format!("the answer broke off: {e}")
+        }
+    })? {
+        if bytes.len() + chunk.len() > MAX_FEED {
+            return Err(format!("the answer is over {} MB", MAX_FEED / (1024 * 1024)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Answer::Body { bytes, etag, last_modified })
 }

@@ -263,6 +263,11 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
     if !(1..=3650).contains(&config.wire.retention_days) {
         bail!("key `wire.retention_days`: expected how many days wire copy is kept, from 1 to 3650");
     }
+    if !(1..=300).contains(&config.wire.feed_timeout_seconds) {
+        bail!(
+            "key `wire.feed_timeout_seconds`: expected how long a feed's server has to answer, from 1 to 300 seconds"
+        );
+    }
     if let Some(dir) = &config.wire.drop_dir
         && !dir.is_dir()
     {

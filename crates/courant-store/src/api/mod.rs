@@ -13,3 +13,4 @@ mod trending;
 mod users;
 mod webhooks;
 mod wire;
+mod wire_feeds;

@@ -16,7 +16,19 @@ impl Store {
         format: &str,
         at: OffsetDateTime,
     ) -> Result<Vec<(i64, WireOutcome)>, StoreError> {
-        on_backend!(self, b => b.ingest_wire_items(items, format, at).await)
+        on_backend!(self, b => b.ingest_wire_items(items, format, at, None).await)
+    }
+
+    /// [`Store::ingest_wire_items`] for an answer of feed `feed` (its items count as the
+    /// feed's).
+    pub async fn ingest_feed_items(
+        &self,
+        items: &[WireItem],
+        format: &str,
+        at: OffsetDateTime,
+        feed: i64,
+    ) -> Result<Vec<(i64, WireOutcome)>, StoreError> {
+        on_backend!(self, b => b.ingest_wire_items(items, format, at, Some(feed)).await)
     }
 
     /// The newest items first (by their last version) that `filter` lets through, at most

@@ -112,3 +112,52 @@ async fn old_copy_goes_unless_a_story_was_written_from_it() {
     assert!(t.wire_item(stored[1].0).await.expect("read").is_some(), "a story's provenance is kept");
     assert_eq!(t.wire_items_of(story).await.expect("read").len(), 1);
 }
+
+#[tokio::test]
+async fn feeds_are_claimed_by_one_poller_at_a_time_and_keep_their_health() {
+    use courant_store::{NewWireFeed, WirePoll};
+    let t = TestStore::new().await;
+    let at = datetime!(2026-12-01 08:00 UTC);
+    let new = |url: &str| NewWireFeed { url: url.into(), source: "Harbour Wire".into(), interval_seconds: 300 };
+    let id = t.add_wire_feed(&new("https://wire.example/feed.xml"), at).await.expect("add");
+    let refused = t.add_wire_feed(&new("https://wire.example/feed.xml"), at).await;
+    assert!(matches!(refused, Err(courant_store::StoreError::Invalid(e)) if e.field == "url"), "no feed twice");
+    assert!(t.add_wire_feed(&new("ftp://wire.example/x"), at).await.is_err());
+    let mut slow = new("https://wire.example/slow.xml");
+    slow.interval_seconds = 10;
+    assert!(t.add_wire_feed(&slow, at).await.is_err(), "at most once a minute");
+
+    // Two pollers at once: one gets it.
+    let until = at + time::Duration::minutes(1);
+    let (a, b) = tokio::join!(t.claim_wire_feeds(at, until, 5), t.claim_wire_feeds(at, until, 5));
+    let (a, b) = (a.expect("claim"), b.expect("claim"));
+    assert_eq!(a.len() + b.len(), 1, "{a:?} {b:?}");
+    assert!(t.claim_wire_feeds(at, until, 5).await.expect("claim").is_empty(), "held");
+
+    // A poll's outcome is its health; the next poll waits for its time.
+    let next = at + time::Duration::minutes(5);
+    let poll = WirePoll::Fetched { etag: "\"v1\"".into(), last_modified: "Tue, 01 Dec 2026 08:00:00 GMT".into(), next };
+    t.record_wire_poll(id, &poll, at).await.expect("record");
+    assert!(t.claim_wire_feeds(at + time::Duration::minutes(2), until, 5).await.expect("claim").is_empty(), "not due");
+    let due = t.claim_wire_feeds(next, next + time::Duration::minutes(1), 5).await.expect("claim");
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].etag.as_str(), due[0].last_success_at), ("\"v1\"", Some(at)));
+    let failed = WirePoll::Failed { error: "the server answered 500".into(), next: next + time::Duration::minutes(10) };
+    t.record_wire_poll(id, &failed, next).await.expect("record");
+    let listed = t.wire_feeds(at).await.expect("feeds");
+    assert_eq!(listed.len(), 1);
+    let (feed, recent) = &listed[0];
+    assert_eq!((feed.failures, feed.last_error.as_str(), *recent), (1, "the server answered 500", 0));
+
+    // Items a feed gave count as its; paused feeds are not polled; removing keeps the items.
+    let mut one = item("urn:feed:1", 1, "From the feed");
+    one.source = "Harbour Wire".into();
+    t.ingest_feed_items(&[one], "RSS", next, id).await.expect("ingest");
+    assert_eq!(t.wire_feeds(at).await.expect("feeds")[0].1, 1);
+    t.pause_wire_feed(id, true, next).await.expect("pause");
+    let later = next + time::Duration::hours(2);
+    assert!(t.claim_wire_feeds(later, later + time::Duration::minutes(1), 5).await.expect("claim").is_empty());
+    t.delete_wire_feed(id).await.expect("delete");
+    assert!(t.wire_feeds(at).await.expect("feeds").is_empty());
+    assert_eq!(t.wire_items(&WireFilter::default(), 10, None).await.expect("items").len(), 1);
+}

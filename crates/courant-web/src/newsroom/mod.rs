@@ -13,6 +13,7 @@ mod people;
 mod registry;
 mod revisions;
 mod wire;
+mod wire_feeds;
 mod writing;
 
 pub use auth::throttle;
@@ -104,6 +105,11 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/preview", Staff(Contributor), post(writing::preview)),
         r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
         r("GET", "/newsroom/wire", Staff(Contributor), get(wire::desk)),
+        r("GET", "/newsroom/wire/feeds", Staff(Editor), get(wire_feeds::feeds)),
+        r("POST", "/newsroom/wire/feeds", Staff(Editor), post(wire_feeds::add)),
+        r("POST", "/newsroom/wire/feeds/{id}/pause", Staff(Editor), post(wire_feeds::pause)),
+        r("POST", "/newsroom/wire/feeds/{id}/resume", Staff(Editor), post(wire_feeds::resume)),
+        r("POST", "/newsroom/wire/feeds/{id}/delete", Staff(Editor), post(wire_feeds::delete)),
         r("GET", "/newsroom/wire/{id}", Staff(Contributor), get(wire::item)),
         r("POST", "/newsroom/wire/{id}/write", Staff(Contributor), post(wire::write)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
@@ -417,6 +423,10 @@ fn done_message(code: &str) -> Option<&'static str> {
         "corrected" => "Correction published.",
         "restored" => "Revision restored as a new version.",
         "uploaded" => "Picture uploaded.",
+        "feed_added" => "Feed added; it is polled within a few seconds.",
+        "feed_paused" => "Feed paused.",
+        "feed_resumed" => "Feed resumed; it is polled within a few seconds.",
+        "feed_removed" => "Feed removed; the items it gave stay on the wire.",
         "from_wire" => "A draft from the wire copy: rewrite it in your words; the agency is among its sources.",
         "merged" => "Tags merged.",
         "password" => "Password changed.",

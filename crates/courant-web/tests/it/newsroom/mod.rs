@@ -329,5 +329,6 @@ struct Ids {
     image: i64,
     user: i64,
     wire: i64,
+    feed: i64,
     token: String,
 }

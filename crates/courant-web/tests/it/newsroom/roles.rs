@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 /// A route's path with its parameters filled in (and two revisions to compare for a diff).
 fn concrete(spec_path: &str, ids: &Ids) -> String {
-    let families: [(&str, i64); 8] = [
+    let families: [(&str, i64); 9] = [
         ("/newsroom/articles/", ids.article),
         ("/newsroom/media/", ids.image),
         ("/newsroom/sections/", ids.section),
@@ -21,6 +21,7 @@ fn concrete(spec_path: &str, ids: &Ids) -> String {
         ("/newsroom/authors/", ids.author),
         ("/newsroom/sources/", ids.source),
         ("/newsroom/users/", ids.user),
+        ("/newsroom/wire/feeds/", ids.feed),
         ("/newsroom/wire/", ids.wire),
     ];
     let mut path = spec_path.to_string();
@@ -102,6 +103,20 @@ async fn every_route_checks_its_role() {
         .await
         .expect("a wire item")[0]
         .0;
+    let feed = server
+        .store(|s| async move {
+            // Loopback, and paused at once: the test server polls feeds, and tests send
+            // nothing off this machine.
+            let new = courant_store::NewWireFeed {
+                url: format!("http://127.0.0.1:9/{}.xml", unique("feed")),
+                source: "Route Wire".into(),
+                interval_seconds: 86_400,
+            };
+            let id = s.add_wire_feed(&new, OffsetDateTime::now_utc()).await?;
+            s.pause_wire_feed(id, true, OffsetDateTime::now_utc()).await.map(|()| id)
+        })
+        .await
+        .expect("a feed");
     let ids = Ids {
         article: article.0,
         revision,
@@ -112,6 +127,7 @@ async fn every_route_checks_its_role() {
         image: hero.0,
         user: owner.0,
         wire,
+        feed,
         token: "0123456789abcdef".repeat(4),
     };
 

@@ -70,6 +70,7 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
         ("import", "/newsroom/import".into(), &session),
         ("wire", "/newsroom/wire".into(), &session),
         ("wire-item", format!("/newsroom/wire/{wire}"), &session),
+        ("wire-feeds", "/newsroom/wire/feeds".into(), &session),
         ("account", "/newsroom/account".into(), &session),
         ("not-found", "/newsroom/articles/999999999".into(), &session),
     ];

@@ -81,6 +81,44 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
     let fields = form_fields(&editor.body, "#editor-form");
     assert_eq!(value_of(&fields, "headline"), "Ferry runs again after repairs");
     assert!(value_of(&fields, "body").starts_with("PORTSMOUTH (HW)"), "{fields:?}");
+
+    // Editors manage the feeds the desk polls (loopback only: tests send nothing away).
+    assert_eq!(server.get(&session, "/newsroom/wire/feeds").await.status, 403, "writers do not");
+    let (_, editor_email) = server.new_user(Role::Editor, "wire-editor").await;
+    let editor = server.login(&editor_email, PASSWORD).await;
+    let page = server.get(&editor, "/newsroom/wire/feeds").await;
+    let form = form_fields(&page.body, "form[action=\"/newsroom/wire/feeds\"]");
+    let bad = server
+        .post_form(&editor, "/newsroom/wire/feeds", &with(form.clone(), &[("url", "ftp://x"), ("source", "X")]))
+        .await;
+    assert_eq!(bad.status, 422, "{}", show(&bad));
+    assert!(errors_of(&bad).contains("Address"), "{}", errors_of(&bad));
+    let url = "http://127.0.0.1:9/wire.xml";
+    let added = server
+        .post_form(
+            &editor,
+            "/newsroom/wire/feeds",
+            &with(form, &[("url", url), ("source", "Loop Wire"), ("minutes", "5")]),
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", show(&added));
+    let listed = server.get(&editor, "/newsroom/wire/feeds").await.html();
+    let urls: Vec<String> = select_all(&listed, ".feeds-table tbody th").into_iter().map(text).collect();
+    assert_eq!(urls, [url]);
+    let feeds = server.store(|s| async move { s.wire_feeds(OffsetDateTime::now_utc()).await }).await.expect("feeds");
+    let id = feeds[0].0.id;
+    let paused =
+        server.post_form(&editor, &format!("/newsroom/wire/feeds/{id}/pause"), &[("csrf", editor.csrf.as_str())]).await;
+    assert_eq!(paused.status, 303, "{}", show(&paused));
+    let listed = server.get(&editor, "/newsroom/wire/feeds").await.html();
+    assert_eq!(select_all(&listed, ".feeds-table .badge").into_iter().map(text).collect::<Vec<_>>(), ["paused"]);
+    let removed = server
+        .post_form(&editor, &format!("/newsroom/wire/feeds/{id}/delete"), &[("csrf", editor.csrf.as_str())])
+        .await;
+    assert_eq!(removed.status, 303, "{}", show(&removed));
+    assert!(
+        server.store(|s| async move { s.wire_feeds(OffsetDateTime::now_utc()).await }).await.expect("feeds").is_empty()
+    );
 }
 
 /// Sets a file's modification time back, so the drop folder takes it as settled.
@@ -134,4 +172,89 @@ async fn the_drop_folder_ingests_files_and_says_why_it_refused_others() {
     // Retention: copy no story uses goes after its time (the store's tests keep used copy).
     let gone = store.delete_wire_items_before(OffsetDateTime::now_utc() + Duration::days(1)).await.expect("retention");
     assert_eq!(gone, 1);
+}
+
+/// A feed server on loopback: `/feed.xml` (with an ETag, 304 when it is sent back), `/broken`
+/// (500), `/slow` (answers after 3 s) and `/big` (6 MB). Counts the conditional requests.
+async fn feed_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::{HeaderMap, StatusCode, header};
+    use axum::routing::get;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let conditional = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = conditional.clone();
+    let rss = r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Loopback Wire</title>
+<item><title>Harbour opens at dawn</title><guid>urn:lw:1</guid><link>http://127.0.0.1/1</link><description>The harbour opens.</description></item>
+<item><title>Ferries run late</title><guid>urn:lw:2</guid><link>http://127.0.0.1/2</link><description>Ferries run late.</description></item>
+</channel></rss>"#;
+    let app = axum::Router::new()
+        .route(
+            "/feed.xml",
+            get(move |headers: HeaderMap| {
+                let seen = seen.clone();
+                async move {
+                    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == "\"v1\"") {
+                        seen.fetch_add(1, Ordering::SeqCst);
+                        return (StatusCode::NOT_MODIFIED, [(header::ETAG, "\"v1\"")], String::new());
+                    }
+                    (StatusCode::OK, [(header::ETAG, "\"v1\"")], rss.to_string())
+                }
+            }),
+        )
+        .route("/broken", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "down") }))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                "late"
+            }),
+        )
+        .route("/big", get(|| async { "x".repeat(6 * 1024 * 1024) }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, conditional)
+}
+
+// Issue 16: polled feeds: items come in, the server's ETag is sent back (304: nothing new),
+// and a 500, a slow answer and an oversize one are kept on the feed in words, with a longer
+// wait before the next try.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_are_polled_conditionally_and_failures_are_kept_in_words() {
+    let store = courant_store::testing::TestStore::new().await;
+    let (base, conditional) = feed_server().await;
+    let now = OffsetDateTime::now_utc();
+    let mut ids = Vec::new();
+    for path in ["/feed.xml", "/broken", "/slow", "/big"] {
+        let new = courant_store::NewWireFeed {
+            url: format!("{base}{path}"),
+            source: "Loopback Wire".into(),
+            interval_seconds: 60,
+        };
+        ids.push(store.add_wire_feed(&new, now).await.expect("add"));
+    }
+    let settings = courant_web::wire::WireSettings { feed_timeout_seconds: 1, ..Default::default() };
+    let client = courant_web::wire::feed_client(&settings).expect("a client");
+    assert_eq!(courant_web::wire::poll_feeds(&store, &client).await.expect("poll"), 4);
+    assert_eq!(courant_web::wire::poll_feeds(&store, &client).await.expect("poll"), 0, "none due again yet");
+
+    let feeds = store.wire_feeds(now - Duration::hours(1)).await.expect("feeds");
+    let by_url = |path: &str| feeds.iter().find(|(f, _)| f.url.ends_with(path)).expect("the feed").clone();
+    let (good, recent) = by_url("/feed.xml");
+    assert_eq!((good.failures, good.etag.as_str(), recent), (0, "\"v1\"", 2), "{good:?}");
+    assert!(good.last_success_at.is_some());
+    let (broken, _) = by_url("/broken");
+    assert_eq!(broken.last_error, "the server answered 500 Internal Server Error");
+    assert_eq!(broken.failures, 1);
+    assert!(broken.next_poll_at > good.next_poll_at, "a failure waits longer: {broken:?} {good:?}");
+    assert_eq!(by_url("/slow").0.last_error, "no answer in time (the server is slow or down)");
+    assert_eq!(by_url("/big").0.last_error, "the answer is over 5 MB");
+    let items = store.wire_items(&courant_store::WireFilter::default(), 10, None).await.expect("items");
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|i| i.item.source == "Loopback Wire"));
+
+    // Polled again: the ETag goes back, the server says 304, nothing changes.
+    store.pause_wire_feed(ids[0], false, OffsetDateTime::now_utc()).await.expect("due now");
+    assert_eq!(courant_web::wire::poll_feeds(&store, &client).await.expect("poll"), 1);
+    assert_eq!(conditional.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(store.wire_items(&courant_store::WireFilter::default(), 10, None).await.expect("items").len(), 2);
 }
