@@ -8,36 +8,53 @@ use courant_store::Write;
 use time::OffsetDateTime;
 
 impl Newsroom {
-    /// Starts a draft owned by `by` in `section` from wire item `item`. The item's agency
-    /// becomes a source (found by name, else added as an agency); the item is linked to the
-    /// story. Anyone in the newsroom may.
-    pub async fn write_from_wire(&self, by: &User, item: i64, section: SectionId) -> Result<ArticleId, Refusal> {
-        let stored = self.store.wire_item(item).await?.ok_or(Refusal::NotFound("wire item"))?;
+    /// Starts a draft owned by `by` in `section` from wire items `items`: the first one's
+    /// headline and first paragraph, each item's agency as a source (found by name, else added
+    /// as an agency), and every item linked to the story. Anyone in the newsroom may.
+    pub async fn write_from_wire(&self, by: &User, items: &[i64], section: SectionId) -> Result<ArticleId, Refusal> {
+        if items.is_empty() {
+            return Err(Refusal::invalid("Wire copy", "choose the items to write from."));
+        }
+        let mut stored = Vec::with_capacity(items.len());
+        for item in items {
+            stored.push(self.store.wire_item(*item).await?.ok_or(Refusal::NotFound("wire item"))?);
+        }
         if !self.store.sections().await?.iter().any(|s| s.id == section) {
             return Err(Refusal::invalid("Section", "choose one of the sections."));
         }
         let now = OffsetDateTime::now_utc();
         let mut write = self.store.write().await?;
-        let source = agency(&mut write, &self.store.sources().await?, &stored.item.source).await?;
+        let mut known = self.store.sources().await?;
+        let mut source_ids = Vec::new();
+        for item in &stored {
+            if let Some(id) = agency(&mut write, &mut known, &item.item.source).await?
+                && !source_ids.contains(&id)
+            {
+                source_ids.push(id);
+            }
+        }
+        let first = &stored[0].item;
         let draft = ArticleDraft {
-            headline: stored.item.headline.chars().take(MAX_HEADLINE_CHARS).collect(),
-            body: first_paragraph(&stored.item.body_html),
+            headline: first.headline.chars().take(MAX_HEADLINE_CHARS).collect(),
+            body: first_paragraph(&first.body_html),
             section_id: Some(section),
             author_ids: by.author_id.into_iter().collect(),
-            source_ids: source.into_iter().collect(),
+            source_ids,
             ..ArticleDraft::default()
         };
         let id = write.create_article(&draft, by.id, now).await.map_err(Refusal::from_store)?;
-        write.link_wire_item(id, item).await?;
+        for item in &stored {
+            write.link_wire_item(id, item.id).await?;
+        }
         write.commit().await?;
-        tracing::info!(article = id.0, wire_item = item, user = by.id.0, "story started from wire copy");
+        tracing::info!(article = id.0, wire_items = items.len(), user = by.id.0, "story started from wire copy");
         Ok(id)
     }
 }
 
-/// The source crediting `name`: the registry's of that name, else a new agency. None for an
-/// item without a source.
-async fn agency(write: &mut Write, sources: &[Source], name: &str) -> Result<Option<SourceId>, Refusal> {
+/// The source crediting `name`: the registry's of that name (`sources`), else a new agency,
+/// added to `sources` for the next item. None for an item without a source.
+async fn agency(write: &mut Write, sources: &mut Vec<Source>, name: &str) -> Result<Option<SourceId>, Refusal> {
     let name = name.trim();
     if name.is_empty() {
         return Ok(None);
@@ -46,7 +63,10 @@ async fn agency(write: &mut Write, sources: &[Source], name: &str) -> Result<Opt
         return Ok(Some(known.id));
     }
     let new = NewSource { name: name.to_string(), kind: "agency".into(), ..NewSource::default() };
-    Ok(Some(write.insert_source(new).await.map_err(Refusal::from_store)?.id))
+    let source = write.insert_source(new).await.map_err(Refusal::from_store)?;
+    let id = source.id;
+    sources.push(source);
+    Ok(Some(id))
 }
 
 /// The first paragraph of sanitised HTML as Markdown text: tags dropped, entities read, the

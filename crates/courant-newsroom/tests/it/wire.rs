@@ -27,7 +27,7 @@ async fn a_story_from_wire_copy_credits_the_agency_and_waits_for_the_embargo() {
     let stored = store.ingest_wire_items(&[wire_item(Some(until))], "IPTC ninjs", now).await.expect("ingest");
     let item = stored[0].0;
 
-    let id = desk.newsroom.write_from_wire(&desk.writer, item, desk.section.id).await.expect("a draft");
+    let id = desk.newsroom.write_from_wire(&desk.writer, &[item], desk.section.id).await.expect("a draft");
     let article = store.article(id).await.expect("read").expect("there");
     assert_eq!(article.status, Status::Draft);
     assert_eq!(article.headline, "Ferry runs again after repairs");
@@ -39,7 +39,7 @@ async fn a_story_from_wire_copy_credits_the_agency_and_waits_for_the_embargo() {
     assert_eq!(store.wire_items_of(id).await.expect("read").iter().map(|s| s.id).collect::<Vec<_>>(), [item]);
     assert_eq!(store.stories_from_wire(item).await.expect("read").iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
     // A second story from the same agency reuses its source.
-    let other = desk.newsroom.write_from_wire(&desk.writer, item, desk.section.id).await.expect("a draft");
+    let other = desk.newsroom.write_from_wire(&desk.writer, &[item], desk.section.id).await.expect("a draft");
     let sources = store.sources().await.expect("sources");
     assert_eq!(sources.iter().filter(|s| s.name == "Harbour Wire").count(), 1);
     assert_ne!(other, id);
@@ -70,7 +70,24 @@ async fn a_story_from_wire_copy_credits_the_agency_and_waits_for_the_embargo() {
 
     // An unknown item, or a section that does not exist, is refused and writes nothing.
     let before = desk.written().await;
-    assert!(desk.newsroom.write_from_wire(&desk.writer, 999_999, desk.section.id).await.is_err());
-    assert!(desk.newsroom.write_from_wire(&desk.writer, item, SectionId(999_999)).await.is_err());
+    assert!(desk.newsroom.write_from_wire(&desk.writer, &[999_999], desk.section.id).await.is_err());
+    assert!(desk.newsroom.write_from_wire(&desk.writer, &[item], SectionId(999_999)).await.is_err());
+    assert!(desk.newsroom.write_from_wire(&desk.writer, &[], desk.section.id).await.is_err());
     assert_eq!(desk.written().await, before);
+
+    // Several items feed one story: the first's words, every agency a source, all linked.
+    let mut rail = wire_item(None);
+    rail.source = "Rail Wire".into();
+    rail.guid = "urn:rail:1".into();
+    rail.headline = "Trains replace the ferry".into();
+    let mut again = wire_item(None);
+    again.guid = "urn:harbour:2".into();
+    let more = store.ingest_wire_items(&[rail, again], "RSS", now).await.expect("ingest");
+    let ids = [item, more[0].0, more[1].0];
+    let story = desk.newsroom.write_from_wire(&desk.writer, &ids, desk.section.id).await.expect("a draft");
+    let article = store.article(story).await.expect("read").expect("there");
+    assert_eq!(article.headline, "Ferry runs again after repairs");
+    let names: Vec<&str> = article.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Harbour Wire", "Rail Wire"], "each agency once");
+    assert_eq!(store.wire_items_of(story).await.expect("read").len(), 3);
 }

@@ -25,6 +25,7 @@ const WINDOWS: &[(i64, &str)] = &[(1, "Last hour"), (6, "Last 6 hours"), (24, "L
 
 #[derive(Serialize)]
 struct Row {
+    id: i64,
     url: String,
     headline: String,
     source: String,
@@ -38,6 +39,8 @@ struct Row {
 #[derive(Serialize)]
 struct DeskView {
     items: Vec<Row>,
+    /// The sections a story from the chosen items may go in.
+    sections: Vec<Choice>,
     sources: Vec<Choice>,
     windows: Vec<Choice>,
     subject: String,
@@ -67,6 +70,7 @@ pub(super) async fn desk(
     let rows = items
         .iter()
         .map(|s| Row {
+            id: s.id,
             url: format!("/newsroom/wire/{}", s.id),
             headline: s.item.headline.clone(),
             source: s.item.source.clone(),
@@ -102,6 +106,7 @@ pub(super) async fn desk(
     windows.extend(WINDOWS.iter().map(|(h, label)| Choice::new(h, *label, hours == Some(*h))));
     let view = DeskView {
         items: rows,
+        sections: super::articles::section_choices(&app.store.sections().await?, None),
         sources,
         windows,
         subject: subject.clone().unwrap_or_default(),
@@ -200,7 +205,7 @@ pub(super) async fn write(
 ) -> Result<Response, AppError> {
     let section = form.get("section").parse::<i64>().ok().map(SectionId);
     let written = match section {
-        Some(section) => app.newsroom.write_from_wire(&me.user, id, section).await,
+        Some(section) => app.newsroom.write_from_wire(&me.user, &[id], section).await,
         None => Err(Refusal::invalid("Section", "choose the section the story goes in.")),
     };
     match written {
@@ -215,6 +220,45 @@ pub(super) async fn write(
                 Page::within("wire_item", "wire", &stored.item.headline).html(&app, &me, view, errors.clone(), None)?;
             Err(AppError::invalid(errors).with_page(page))
         }
+        Err(refusal) => Err(refusal.into()),
+    }
+}
+
+/// The most items one story is started from.
+const MOST_ITEMS: usize = 20;
+
+/// `POST /newsroom/wire/write`: starts one draft from the items chosen on the desk (the first
+/// one's headline and first paragraph, every agency a source, every item its provenance).
+pub(super) async fn write_selected(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+) -> Result<Response, AppError> {
+    let mut errors = Vec::new();
+    let mut items: Vec<i64> = Vec::new();
+    for value in form.all("item") {
+        match value.parse::<i64>() {
+            Ok(id) if !items.contains(&id) => items.push(id),
+            Ok(_) => {}
+            Err(_) => errors.push(format!("Wire copy: {value:?} is not an item of the desk.")),
+        }
+    }
+    if items.is_empty() {
+        errors.push("Wire copy: tick the items to write from.".into());
+    }
+    if items.len() > MOST_ITEMS {
+        errors.push(format!("Wire copy: a story is started from at most {MOST_ITEMS} items."));
+    }
+    let section = form.get("section").parse::<i64>().ok().map(SectionId);
+    if section.is_none() {
+        errors.push("Section: choose the section the story goes in.".into());
+    }
+    let Some(section) = section.filter(|_| errors.is_empty()) else {
+        return Err(AppError::invalid(errors));
+    };
+    match app.newsroom.write_from_wire(&me.user, &items, section).await {
+        Ok(article) => Ok(redirect(&format!("/newsroom/articles/{article}?done=from_wire"))),
+        Err(Refusal::Invalid(errors)) => Err(AppError::invalid(super::messages(&errors))),
         Err(refusal) => Err(refusal.into()),
     }
 }

@@ -82,6 +82,22 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
     assert_eq!(value_of(&fields, "headline"), "Ferry runs again after repairs");
     assert!(value_of(&fields, "body").starts_with("PORTSMOUTH (HW)"), "{fields:?}");
 
+    // Several ticked items make one story, with every agency among its sources.
+    let rail = stored[1].0;
+    let desk_form = form_fields(&server.get(&session, "/newsroom/wire").await.body, "form.wire-pick");
+    let mut picked = with(desk_form, &[("section", chosen.as_str())]);
+    picked.retain(|(k, _)| k != "item");
+    picked.push(("item".into(), ferry.to_string()));
+    picked.push(("item".into(), rail.to_string()));
+    let written = server.post_form(&session, "/newsroom/wire/write", &picked).await;
+    assert_eq!(written.status, 303, "{}", show(&written));
+    let editor_page = server.get(&session, written.header("location").unwrap_or_default()).await.html();
+    assert_eq!(select_all(&editor_page, ".provenance a").len(), 2);
+    let nothing = server
+        .post_form(&session, "/newsroom/wire/write", &[("csrf", session.csrf.as_str()), ("section", chosen.as_str())])
+        .await;
+    assert_eq!(nothing.status, 422, "{}", show(&nothing));
+
     // Editors manage the feeds the desk polls (loopback only: tests send nothing away).
     assert_eq!(server.get(&session, "/newsroom/wire/feeds").await.status, 403, "writers do not");
     let (_, editor_email) = server.new_user(Role::Editor, "wire-editor").await;
