@@ -6,6 +6,22 @@
 use std::borrow::Cow;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+/// Text for HTML text and quoted attribute values: `& < > " '` escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Whether XML 1.0 forbids the character anywhere in a document: the C0 controls but tab,
 /// newline and carriage return, and the non-characters U+FFFE and U+FFFF.
 pub fn forbidden_in_xml(c: char) -> bool {

@@ -86,9 +86,9 @@ fn lexical_node(node: &Value, out: &mut String, warnings: &mut Vec<String>) {
                 out.push_str(&inner);
             } else {
                 if inner.is_empty() {
-                    inner = escape(url);
+                    inner = courant_core::escape_html(url);
                 }
-                out.push_str(&format!("<a href=\"{}\">{inner}</a>", escape(url)));
+                out.push_str(&format!("<a href=\"{}\">{inner}</a>", courant_core::escape_html(url)));
             }
         }
         _ => {
@@ -127,7 +127,7 @@ fn text_node(node: &Value, out: &mut String) {
     for tag in &tags {
         out.push_str(&format!("<{tag}>"));
     }
-    out.push_str(&escape(text));
+    out.push_str(&courant_core::escape_html(text));
     for tag in tags.iter().rev() {
         out.push_str(&format!("</{tag}>"));
     }
@@ -194,7 +194,7 @@ impl Mobiledoc<'_> {
             }
             Some(2) => match parts.get(1).and_then(Value::as_str).map(str::trim) {
                 Some(src) if !src.is_empty() => {
-                    out.push_str(&format!("<figure><img src=\"{}\"></figure>", escape(src)));
+                    out.push_str(&format!("<figure><img src=\"{}\"></figure>", courant_core::escape_html(src)));
                 }
                 _ => warnings.push("an image section without a picture left out".to_string()),
             },
@@ -241,7 +241,7 @@ impl Mobiledoc<'_> {
                 open.push(close);
             }
             match (kind, rest.get(2)) {
-                (Some(0), Some(Value::String(text))) => out.push_str(&escape(text)),
+                (Some(0), Some(Value::String(text))) => out.push_str(&courant_core::escape_html(text)),
                 (Some(1), Some(index)) => out.push_str(&self.atom(index)),
                 _ => warnings.push("a mobiledoc marker left out".to_string()),
             }
@@ -281,7 +281,7 @@ impl Mobiledoc<'_> {
                 && !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                html.push_str(&format!(" {}=\"{}\"", name.to_ascii_lowercase(), escape(value)));
+                html.push_str(&format!(" {}=\"{}\"", name.to_ascii_lowercase(), courant_core::escape_html(value)));
             }
         }
         html.push('>');
@@ -295,7 +295,7 @@ impl Mobiledoc<'_> {
         };
         match atom.first().and_then(Value::as_str) {
             Some("soft-return") => "<br>".to_string(),
-            _ => escape(atom.get(1).and_then(Value::as_str).unwrap_or("")),
+            _ => courant_core::escape_html(atom.get(1).and_then(Value::as_str).unwrap_or("")),
         }
     }
 }
@@ -343,12 +343,12 @@ fn card(name: &str, data: &Value, warnings: &mut Vec<String>) -> Option<String> 
             let class = if language.is_empty() || language.contains(char::is_whitespace) {
                 String::new()
             } else {
-                format!(" class=\"language-{}\"", escape(language))
+                format!(" class=\"language-{}\"", courant_core::escape_html(language))
             };
-            format!("<pre><code{class}>{}</code></pre>", escape(field(data, "code"))) + &caption
+            format!("<pre><code{class}>{}</code></pre>", courant_core::escape_html(field(data, "code"))) + &caption
         }
         "callout" => {
-            let emoji = escape(field(data, "calloutEmoji").trim());
+            let emoji = courant_core::escape_html(field(data, "calloutEmoji").trim());
             let text = field(data, "calloutText").trim();
             if starts_with_block(text) {
                 element("p", &emoji) + text
@@ -394,10 +394,14 @@ fn image(data: &Value, warnings: &mut Vec<String>) -> String {
         warnings.push("an image card without a picture left out".to_string());
         return String::new();
     }
-    let mut img = format!("<img src=\"{}\" alt=\"{}\">", escape(src), escape(field(data, "alt")));
+    let mut img = format!(
+        "<img src=\"{}\" alt=\"{}\">",
+        courant_core::escape_html(src),
+        courant_core::escape_html(field(data, "alt"))
+    );
     let href = field(data, "href").trim();
     if !href.is_empty() {
-        img = format!("<a href=\"{}\">{img}</a>", escape(href));
+        img = format!("<a href=\"{}\">{img}</a>", courant_core::escape_html(href));
     }
     let caption = field(data, "caption").trim();
     if caption.is_empty() {
@@ -409,7 +413,7 @@ fn image(data: &Value, warnings: &mut Vec<String>) -> String {
 
 /// A paragraph holding one link; `url` and `text` are plain text, escaped here.
 fn link_paragraph(url: &str, text: &str) -> String {
-    format!("<p><a href=\"{}\">{}</a></p>", escape(url), escape(text))
+    format!("<p><a href=\"{}\">{}</a></p>", courant_core::escape_html(url), courant_core::escape_html(text))
 }
 
 /// `<tag>inner</tag>`, or nothing when `inner` is empty (an empty block only adds space).
@@ -467,21 +471,6 @@ fn list(value: Option<&Value>) -> &[Value] {
 /// The item of `items` at a JSON index, if the index is a number in range.
 fn at<'a>(items: &'a [Value], index: &Value) -> Option<&'a Value> {
     items.get(usize::try_from(index.as_u64()?).ok()?)
-}
-
-/// Text escaped for HTML text and double-quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

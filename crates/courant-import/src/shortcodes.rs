@@ -140,7 +140,7 @@ fn render(tag: &Open<'_>, inner: Option<&str>, warnings: &mut Vec<String>) -> Op
             warnings.push(format!("[{name}] without an address left out"));
             return Some(String::new());
         }
-        return Some(format!("<p><iframe src=\"{}\"></iframe></p>", crate::ghost_body::escape(&url)));
+        return Some(format!("<p><iframe src=\"{}\"></iframe></p>", courant_core::escape_html(&url)));
     }
     if let Some((_, message)) = DROPPED.iter().find(|(n, _)| *n == name) {
         warnings.push((*message).to_string());

@@ -264,13 +264,12 @@ fn first_words(html: &str) -> String {
 /// Text as HTML paragraphs: escaped, split on blank lines (or on lines when there are none).
 pub(crate) fn text_paragraphs(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
     let blocks: Vec<&str> = if text.contains("\n\n") { text.split("\n\n").collect() } else { text.lines().collect() };
     blocks
         .into_iter()
         .map(str::trim)
         .filter(|b| !b.is_empty())
-        .map(|b| format!("<p>{}</p>", escape(b)))
+        .map(|b| format!("<p>{}</p>", courant_core::escape_html(b)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -244,22 +244,7 @@ fn paragraphs(plain: &str) -> String {
     } else {
         lines.iter().map(|line| (*line).to_owned()).collect()
     };
-    blocks.iter().map(|block| format!("<p>{}</p>", escape(block))).collect()
-}
-
-/// Escapes the characters that would otherwise be read as markup.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    blocks.iter().map(|block| format!("<p>{}</p>", courant_core::escape_html(block))).collect()
 }
 
 /// For each picture association: its largest web rendition, else its own web `uri`.

@@ -221,12 +221,12 @@ fn picture_figure(url: &str, alt: &str, caption: &str) -> Option<String> {
         }
         img.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
     }
-    img.push_str(&format!(" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", crate::newsroom::escape(alt)));
+    img.push_str(&format!(" alt=\"{}\" loading=\"lazy\" decoding=\"async\">", courant_core::escape_html(alt)));
     let caption = caption.trim();
     let caption = if caption.is_empty() {
         String::new()
     } else {
-        format!("<figcaption>{}</figcaption>", crate::newsroom::escape(caption))
+        format!("<figcaption>{}</figcaption>", courant_core::escape_html(caption))
     };
     Some(format!("<figure class=\"picture\">{img}{caption}</figure>"))
 }

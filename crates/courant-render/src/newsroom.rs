@@ -75,7 +75,7 @@ pub fn diff_html(old: &str, new: &str) -> String {
     let diff = TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_unicode_words(old, new);
     let mut out = String::with_capacity(old.len().max(new.len()) + 64);
     for change in diff.iter_all_changes() {
-        let text = escape(change.value());
+        let text = courant_core::escape_html(change.value());
         match change.tag() {
             ChangeTag::Equal => out.push_str(&text),
             ChangeTag::Delete => {
@@ -88,22 +88,6 @@ pub fn diff_html(old: &str, new: &str) -> String {
                 out.push_str(&text);
                 out.push_str("</ins>");
             }
-        }
-    }
-    out
-}
-
-/// Text for HTML text and quoted attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
         }
     }
     out
