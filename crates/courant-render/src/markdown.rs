@@ -56,7 +56,7 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
 
 fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
     let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events = drop_unsafe_links(pictures(Parser::new_ext(markdown, options).map(neutralise)).into_iter());
+    let events = drop_unsafe_links(pictures(Parser::new_ext(markdown, options).map(neutralise)));
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;
@@ -100,26 +100,19 @@ pub fn render_body_html(markdown: &str) -> String {
 /// Links to anything but the web, mail or a path on the site (`javascript:`, `data:` ...) lose
 /// their link and keep their text: the sanitiser would strip the address anyway, and a link
 /// without one is neither useful nor valid HTML.
-fn drop_unsafe_links<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
-    let mut kept = Vec::new();
+fn drop_unsafe_links(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // In place: the events were just gathered, a second list is not needed.
     let mut open: Vec<bool> = Vec::new();
-    for event in events {
-        match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let safe = is_safe_url(dest_url);
-                open.push(safe);
-                if !safe {
-                    continue;
-                }
-            }
-            Event::End(TagEnd::Link) if !open.pop().unwrap_or(true) => {
-                continue;
-            }
-            _ => {}
+    events.retain(|event| match event {
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let safe = is_safe_url(dest_url);
+            open.push(safe);
+            safe
         }
-        kept.push(event);
-    }
-    kept
+        Event::End(TagEnd::Link) => open.pop().unwrap_or(true),
+        _ => true,
+    });
+    events
 }
 
 /// Pictures in a body. A picture of the library alone in its paragraph

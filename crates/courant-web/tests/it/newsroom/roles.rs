@@ -88,21 +88,13 @@ async fn every_route_checks_its_role() {
     let revisions = server.store(move |s| async move { s.revisions(article).await }).await.expect("revisions");
     let revision = revisions.first().map(|r| r.id).expect("a new draft has its first revision");
     let hero = f.main.hero.as_ref().expect("fixture: the main article has a hero").id;
-    let wire = server
-        .store(|s| async move {
-            let item = courant_core::WireItem {
-                source: "Route Wire".into(),
-                guid: unique("routes-wire"),
-                version: 1,
-                headline: "Route check copy".into(),
-                body_html: "<p>Copy.</p>".into(),
-                ..Default::default()
-            };
-            s.ingest_wire_items(&[item], "RSS", OffsetDateTime::now_utc()).await
-        })
-        .await
-        .expect("a wire item")[0]
-        .0;
+    let copy = courant_core::WireItem {
+        source: "Route Wire".into(),
+        headline: "Route check copy".into(),
+        body_html: "<p>Copy.</p>".into(),
+        ..Default::default()
+    };
+    let wire = server.wire_item("routes-wire", copy).await;
     let feed = server
         .store(|s| async move {
             // Loopback, and paused at once: the test server polls feeds, and tests send

@@ -313,6 +313,16 @@ impl Server {
             .unwrap_or_else(|| panic!("article {id} does not exist"))
     }
 
+    /// Ingests one wire item (a unique guid from `tag`) and answers its id.
+    pub(super) async fn wire_item(&self, tag: &str, item: courant_core::WireItem) -> i64 {
+        let item = courant_core::WireItem { guid: unique(tag), version: 1, ..item };
+        let stored = self
+            .store(|s| async move { s.ingest_wire_items(&[item], "IPTC ninjs", OffsetDateTime::now_utc()).await })
+            .await
+            .expect("a wire item");
+        stored[0].0
+    }
+
     pub(super) async fn image_count(&self) -> i64 {
         self.store(|s| async move { s.counts().await }).await.expect("count what the store holds").images
     }

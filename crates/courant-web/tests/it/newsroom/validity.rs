@@ -26,23 +26,15 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
     let revisions = server.store(move |s| async move { s.revisions(id).await }).await.expect("revisions");
     let (newest, oldest) = (revisions[0].id, revisions[revisions.len() - 1].id);
     let hero = f.main.hero.as_ref().expect("fixture hero").id;
-    let wire = server
-        .store(|s| async move {
-            let item = courant_core::WireItem {
-                source: "Validity Wire".into(),
-                guid: unique("vnu-wire"),
-                version: 1,
-                headline: "Harbour reopens".into(),
-                body_html: "<p>The harbour reopens.</p>".into(),
-                subjects: vec!["Ports".into()],
-                embargo: Some(time::OffsetDateTime::now_utc() + time::Duration::hours(1)),
-                ..Default::default()
-            };
-            s.ingest_wire_items(&[item], "IPTC ninjs", time::OffsetDateTime::now_utc()).await
-        })
-        .await
-        .expect("a wire item")[0]
-        .0;
+    let copy = courant_core::WireItem {
+        source: "Validity Wire".into(),
+        headline: "Harbour reopens".into(),
+        body_html: "<p>The harbour reopens.</p>".into(),
+        subjects: vec!["Ports".into()],
+        embargo: Some(time::OffsetDateTime::now_utc() + time::Duration::hours(1)),
+        ..Default::default()
+    };
+    let wire = server.wire_item("vnu-wire", copy).await;
     let anonymous = Session::anonymous();
     let pages: Vec<(&str, String, &Session)> = vec![
         ("login", "/newsroom/login".into(), &anonymous),
