@@ -1,5 +1,6 @@
 // Courant newsroom enhancements. Every page works by plain form posts without this script;
-// it only adds drag and drop, the live preview, autosave and the focal point picker.
+// it only adds drag and drop, the live preview, autosave, the focal point picker and the wire
+// desk's new items.
 "use strict";
 
 (() => {
@@ -273,5 +274,67 @@
       fx.addEventListener("input", typed);
       fy.addEventListener("input", typed);
     }
+  }
+
+  // ---------- 5. Wire desk: new items appear at the top as they come in ----------
+  const desk = document.getElementById("wire-desk");
+  if (desk && desk.dataset.rows) wireDesk(desk);
+
+  function wireDesk(desk) {
+    const note = document.getElementById("wire-new");
+    let arrived = 0;
+    let since = desk.dataset.since;
+    const say = (text, reload) => {
+      note.textContent = text;
+      if (reload) {
+        const a = document.createElement("a");
+        a.href = location.href;
+        a.textContent = "Show them";
+        note.append(" ", a);
+      }
+      note.hidden = false;
+    };
+    const poll = async () => {
+      const url = new URL(desk.dataset.rows, location.href);
+      const top = desk.querySelector("tbody tr[data-at]");
+      url.searchParams.set("after", top ? top.dataset.at : since);
+      let html;
+      try {
+        const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        // Logged out, or the server restarting: the next poll tries again.
+        if (!res.ok) return;
+        html = await res.text();
+      } catch (e) {
+        return;
+      }
+      const parsed = document.createElement("template");
+      parsed.innerHTML = "<table><tbody>" + html + "</tbody></table>";
+      const rows = [...parsed.content.querySelectorAll("tr[data-item]")];
+      if (!rows.length) return;
+      arrived += rows.length;
+      const body = desk.querySelector("tbody");
+      const words = arrived === 1 ? "1 new item" : arrived + " new items";
+      if (!body) {
+        // The desk was empty: no table to add to yet.
+        since = rows[0].dataset.at;
+        say(words + " came in.", true);
+        return;
+      }
+      // Oldest first, each on top: the newest ends first. A newer version of an item on the
+      // desk replaces its row and keeps its tick.
+      for (const row of rows.reverse()) {
+        const old = body.querySelector('tr[data-item="' + row.dataset.item + '"]');
+        if (old) {
+          const ticked = old.querySelector('input[type="checkbox"]');
+          const tick = row.querySelector('input[type="checkbox"]');
+          if (ticked && tick) tick.checked = ticked.checked;
+          old.remove();
+        }
+        row.classList.add("wire-fresh");
+        body.prepend(row);
+      }
+      say(words + " since you opened the desk, marked at the top.", rows.length >= 50);
+    };
+    setInterval(poll, (Number(desk.dataset.every) || 10) * 1000);
   }
 })();

@@ -10,5 +10,5 @@ pub mod wire;
 pub use model::*;
 pub use newsroom::*;
 pub use slug::slugify;
-pub use text::{clean_text, escape_html, forbidden_in_xml};
+pub use text::{clean_text, escape_html, forbidden_in_xml, html_words, push_search_words};
 pub use wire::WireItem;

@@ -45,9 +45,79 @@ pub fn clean_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(if composed { kept.collect() } else { kept.nfc().collect() })
 }
 
+/// Appends the words of `text` to `out` as a search matches them: lowercased, without accents
+/// (letters decomposed and their combining marks dropped), one space before each word; anything
+/// but a letter or a digit separates words. The store's own full-text indexes (the wire desk's)
+/// index these words, and a query is folded the same way, so both dialects find the same items.
+pub fn push_search_words(text: &str, out: &mut String) {
+    let mut in_word = false;
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if !in_word {
+                out.push(' ');
+                in_word = true;
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            in_word = false;
+        }
+    }
+}
+
+/// The text of an HTML fragment for [`push_search_words`]: tags and named entities become
+/// spaces, numeric character references their character.
+pub fn html_words(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        out.push(' ');
+        let after = &rest[i..];
+        let end = if after.starts_with('<') { after.find('>') } else { after.find(';').filter(|&e| e <= 12) };
+        match end {
+            Some(e) => {
+                if let Some(number) = after[..e].strip_prefix("&#") {
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => number.parse().ok(),
+                    };
+                    out.extend(code.and_then(char::from_u32));
+                }
+                rest = &after[e + 1..];
+            }
+            None => rest = &after[1..],
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words(text: &str) -> String {
+        let mut out = String::new();
+        push_search_words(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn search_words_fold_case_accents_and_punctuation() {
+        assert_eq!(words("Café OWNERS, l'été — Covid-19!"), " cafe owners l ete covid 19");
+        assert_eq!(words("Ёлка Straße ÅSE"), " елка straße ase");
+        assert_eq!(words(" ... "), "");
+    }
+
+    #[test]
+    fn html_words_drop_markup_and_keep_text() {
+        let html = "<p class=\"x\">Port<strong>s</strong> &amp; ferries</p><p>caf&#233; &#x41;B &bogus</p>";
+        assert_eq!(words(&html_words(html)), " port s ferries cafe ab bogus");
+        assert_eq!(words(&html_words("a < b and c")), " a b and c", "a lone < is not a tag");
+    }
 
     #[test]
     fn controls_go_and_characters_compose() {

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/account.html", include_str!("../../../templates/newsroom/account.html")),
     ("newsroom/import.html", include_str!("../../../templates/newsroom/import.html")),
     ("newsroom/wire.html", include_str!("../../../templates/newsroom/wire.html")),
+    ("newsroom/wire_rows.html", include_str!("../../../templates/newsroom/wire_rows.html")),
     ("newsroom/wire_item.html", include_str!("../../../templates/newsroom/wire_item.html")),
     ("newsroom/wire_feeds.html", include_str!("../../../templates/newsroom/wire_feeds.html")),
     ("newsroom/dashboard.html", include_str!("../../../templates/newsroom/dashboard.html")),

@@ -27,6 +27,16 @@ pub(crate) mod dialect {
     pub(crate) fn year_month(column: &str) -> String {
         format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM')")
     }
+    /// The condition that a wire item (`w`) has every word of the query bound as `$n`
+    /// ([`wire_query`]): the GIN index's expression.
+    pub(crate) fn wire_match(n: usize) -> String {
+        format!("to_tsvector('simple', w.search_text) @@ to_tsquery('simple', ${n})")
+    }
+    /// The query for [`wire_match`]: every word, each as a prefix (the words are letters and
+    /// digits only, see `courant_core::push_search_words`).
+    pub(crate) fn wire_query(words: &[&str]) -> String {
+        words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & ")
+    }
 }
 
 query_files!();
@@ -45,6 +55,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "found_related", include_str!("../migrations/postgres/0010_found_related.sql")),
     (11, "imports", include_str!("../migrations/postgres/0011_imports.sql")),
     (12, "wire", include_str!("../migrations/postgres/0012_wire.sql")),
+    (13, "wire_search", include_str!("../migrations/postgres/0013_wire_search.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").

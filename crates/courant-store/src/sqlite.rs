@@ -24,6 +24,16 @@ pub(crate) mod dialect {
     pub(crate) fn year_month(column: &str) -> String {
         format!("substr({column}, 1, 7)")
     }
+    /// The condition that a wire item (`w`) has every word of the query bound as `$n`
+    /// ([`wire_query`]): FTS5's index.
+    pub(crate) fn wire_match(n: usize) -> String {
+        format!("w.id IN (SELECT rowid FROM wire_items_search_idx WHERE wire_items_search_idx MATCH ${n})")
+    }
+    /// The query for [`wire_match`]: every word, each as a prefix (the words are letters and
+    /// digits only, see `courant_core::push_search_words`).
+    pub(crate) fn wire_query(words: &[&str]) -> String {
+        words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
+    }
 }
 
 #[path = "readers.rs"]
@@ -49,6 +59,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "found_related", include_str!("../migrations/sqlite/0010_found_related.sql")),
     (11, "imports", include_str!("../migrations/sqlite/0011_imports.sql")),
     (12, "wire", include_str!("../migrations/sqlite/0012_wire.sql")),
+    (13, "wire_search", include_str!("../migrations/sqlite/0013_wire_search.sql")),
 ];
 
 /// The publication's database in an SQLite file.
@@ -153,15 +164,21 @@ impl Store {
     /// dialects' migrations.
     pub(crate) async fn schema(&self) -> Result<crate::Schema, StoreError> {
         let columns: Vec<(String, String, String, bool)> = sqlx::query_as(
-            "SELECT m.name, p.name, upper(p.type), p.\"notnull\" OR p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' ORDER BY 1, 2",
+            "SELECT m.name, p.name, upper(p.type), p.\"notnull\" OR p.pk \
+             FROM sqlite_master m JOIN pragma_table_list t ON t.name = m.name AND t.schema = 'main', pragma_table_info(m.name) p \
+             WHERE t.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' ORDER BY 1, 2",
         )
         .fetch_all(&mut *self.read.get().await?)
         .await?;
-        let indexes: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1")
-                .fetch_all(&mut *self.read.get().await?)
-                .await?;
+        // A full-text index is a virtual table here (FTS5), an index in PostgreSQL (GIN): both
+        // count as indexes, and FTS5's own tables as neither.
+        let indexes: Vec<String> = sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m JOIN pragma_table_list t ON t.name = m.name AND t.schema = 'main' \
+             WHERE t.type = 'virtual' \
+             UNION SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY 1",
+        )
+        .fetch_all(&mut *self.read.get().await?)
+        .await?;
         Ok(crate::Schema { columns, indexes })
     }
 

@@ -461,6 +461,11 @@ pub struct WireFilter {
     pub subject: Option<String>,
     /// Received or updated since then.
     pub since: Option<OffsetDateTime>,
+    /// Received or updated strictly after then (what a desk showing items up to then lacks).
+    pub after: Option<OffsetDateTime>,
+    /// With every word of this text (each as a word's start) in the headline, byline, dateline,
+    /// subjects or copy, whatever the case and accents.
+    pub text: Option<String>,
 }
 
 /// A feed for the wire desk to poll, as an editor adds it.

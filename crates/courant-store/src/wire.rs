@@ -38,8 +38,9 @@ impl Store {
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO wire_items (source, guid, version, headline, byline, dateline, first_created_at, \
                          version_created_at, embargo_at, subjects, pictures, body_html, urgency, link, language, format, \
-                         received_at, updated_at, feed_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id",
+                         received_at, updated_at, feed_id, search_text) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) \
+                         RETURNING id",
                     )
                     .bind(&item.source)
                     .bind(&item.guid)
@@ -59,6 +60,7 @@ impl Store {
                     .bind(format)
                     .bind(ts(at))
                     .bind(feed)
+                    .bind(search_text(item))
                     .fetch_one(&mut *tx)
                     .await?;
                     (id, WireOutcome::New)
@@ -68,7 +70,7 @@ impl Store {
                         "UPDATE wire_items SET version = $1, headline = $2, byline = $3, dateline = $4, \
                          first_created_at = COALESCE($5, first_created_at), version_created_at = $6, embargo_at = $7, \
                          subjects = $8, pictures = $9, body_html = $10, urgency = $11, link = $12, language = $13, \
-                         format = $14, updated_at = $15, feed_id = COALESCE($17, feed_id) WHERE id = $16",
+                         format = $14, updated_at = $15, feed_id = COALESCE($17, feed_id), search_text = $18 WHERE id = $16",
                     )
                     .bind(item.version)
                     .bind(&item.headline)
@@ -87,6 +89,7 @@ impl Store {
                     .bind(ts(at))
                     .bind(id)
                     .bind(feed)
+                    .bind(search_text(item))
                     .execute(&mut *tx)
                     .await?;
                     (id, WireOutcome::Updated)
@@ -107,24 +110,31 @@ impl Store {
         limit: i64,
         before: Option<i64>,
     ) -> Result<Vec<StoredWireItem>, StoreError> {
+        let mut words = String::new();
+        courant_core::push_search_words(filter.text.as_deref().unwrap_or(""), &mut words);
+        let words: Vec<&str> = words.split_whitespace().take(MOST_SEARCH_WORDS).collect();
+        let matching = if words.is_empty() { "TRUE".to_string() } else { dialect::wire_match(7) };
         let sql = format!(
             "SELECT {COLUMNS} FROM wire_items w WHERE ($2 IS NULL OR (w.updated_at, w.id) < \
              (SELECT updated_at, id FROM wire_items WHERE id = $2)) \
              AND ($3 IS NULL OR w.source = $3) AND ($4 IS NULL OR w.subjects {} $4 ESCAPE '\\') \
-             AND ($5 IS NULL OR w.updated_at >= $5) \
+             AND ($5 IS NULL OR w.updated_at >= $5) AND ($6 IS NULL OR w.updated_at > $6) AND {matching} \
              ORDER BY w.updated_at DESC, w.id DESC LIMIT $1",
             dialect::ILIKE
         );
         // Subjects are stored as a JSON list: a subject is a quoted string in it.
         let subject = filter.subject.as_deref().map(|s| format!("%\"{}\"%", escape_like(s)));
-        let rows = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(limit)
             .bind(before)
             .bind(filter.source.as_deref())
             .bind(subject)
             .bind(filter.since.map(ts))
-            .fetch_all(&mut *self.read.get().await?)
-            .await?;
+            .bind(filter.after.map(ts));
+        if !words.is_empty() {
+            query = query.bind(dialect::wire_query(&words));
+        }
+        let rows = query.fetch_all(&mut *self.read.get().await?).await?;
         rows.iter().map(stored).collect()
     }
 
@@ -204,6 +214,28 @@ pub(crate) async fn wire_embargoes(
     .bind(article.0)
     .fetch_all(&mut **tx)
     .await?)
+}
+
+/// The most words of a desk search that count.
+const MOST_SEARCH_WORDS: usize = 16;
+
+/// The most bytes of an item's words that are indexed (PostgreSQL's `tsvector` holds at most
+/// 1 MB; the start of a story says what it is about).
+const MOST_SEARCH_BYTES: usize = 64 * 1024;
+
+/// What the desk's search finds an item by: its headline, byline, dateline, subjects and copy,
+/// folded into words (see `courant_core::push_search_words`).
+fn search_text(item: &WireItem) -> String {
+    let mut words = String::new();
+    for part in [&item.headline, &item.byline, &item.dateline].into_iter().chain(&item.subjects) {
+        courant_core::push_search_words(part, &mut words);
+    }
+    courant_core::push_search_words(&courant_core::html_words(&item.body_html), &mut words);
+    if words.len() > MOST_SEARCH_BYTES {
+        let cut = words[..MOST_SEARCH_BYTES].rfind(' ').unwrap_or(0);
+        words.truncate(cut);
+    }
+    words
 }
 
 /// `%`, `_` and `\` of a LIKE pattern's text, escaped with `\`.

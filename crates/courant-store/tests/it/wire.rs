@@ -161,3 +161,56 @@ async fn feeds_are_claimed_by_one_poller_at_a_time_and_keep_their_health() {
     assert!(t.wire_feeds(at).await.expect("feeds").is_empty());
     assert_eq!(t.wire_items(&WireFilter::default(), 10, None).await.expect("items").len(), 1);
 }
+
+/// The desk's search: every word, each as a word's start, in the headline, byline, dateline,
+/// subjects or copy (not its markup), whatever the case and accents; a newer version is found by
+/// its new words only; deleted copy is found no more; the public search never sees any of it.
+#[tokio::test]
+async fn the_desk_searches_words_of_the_copy_in_any_case_and_accent() {
+    let t = TestStore::new().await;
+    let at = datetime!(2026-12-01 08:01 UTC);
+    let mut ferry = item("urn:s:1", 1, "Ferry runs again");
+    ferry.body_html = "<p>The <strong>café</strong> by the pier reopened &amp; queues formed.</p>".into();
+    let mut strike = item("urn:s:2", 1, "Port strike ends");
+    strike.body_html = "<p>Dockers voted to return on Monday.</p><p class=\"strong\">Covid-19 rules end.</p>".into();
+    strike.dateline = "SÉTE".into();
+    let stored = t.ingest_wire_items(&[ferry, strike.clone()], "IPTC ninjs", at).await.expect("ingest");
+    let (ferry_id, strike_id) = (stored[0].0, stored[1].0);
+    let found = |text: &'static str| {
+        let t = &t;
+        async move {
+            let filter = WireFilter { text: Some(text.into()), ..WireFilter::default() };
+            t.wire_items(&filter, 10, None).await.expect("search").into_iter().map(|s| s.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("CAFE").await, [ferry_id], "case and accents folded");
+    assert_eq!(found("quill sete").await, [strike_id], "byline and dateline");
+    assert_eq!(found("dock mond").await, [strike_id], "each word as a word's start");
+    assert_eq!(found("covid 19").await, [strike_id]);
+    assert!(found("strong").await.is_empty(), "markup is not copy");
+    assert!(found("ferry dockers").await.is_empty(), "every word must be there");
+    assert_eq!(found("transport").await, [strike_id, ferry_id], "subjects, newest first (then by id)");
+    assert_eq!(found("  ,;:'\" ").await.len(), 2, "no words: no search");
+    assert_eq!(found("\"* ( ) : ^ -- & | ! <-> '").await.len(), 2, "query syntax is only punctuation");
+    assert!(found("or near and not").await.is_empty(), "operators are words like any other");
+
+    // A newer version is found by its new words, not its old ones.
+    let later = datetime!(2026-12-01 09:00 UTC);
+    let mut v2 = strike;
+    v2.version = 2;
+    v2.body_html = "<p>Dockers went back to work at the container terminal.</p>".into();
+    t.ingest_wire_items(&[v2], "IPTC ninjs", later).await.expect("ingest");
+    assert_eq!(found("terminal").await, [strike_id]);
+    assert!(found("covid").await.is_empty(), "the old version's words are gone");
+
+    // What came after a time, as the desk asks every few seconds.
+    let after = WireFilter { after: Some(at), ..WireFilter::default() };
+    let newer: Vec<i64> = t.wire_items(&after, 10, None).await.expect("after").into_iter().map(|s| s.id).collect();
+    assert_eq!(newer, [strike_id], "only what changed after the time");
+    let after = WireFilter { after: Some(later), ..WireFilter::default() };
+    assert!(t.wire_items(&after, 10, None).await.expect("after").is_empty(), "strictly after");
+
+    // Deleted copy is found no more.
+    assert_eq!(t.delete_wire_items_before(datetime!(2026-12-02 00:00 UTC)).await.expect("delete"), 2);
+    assert!(found("terminal").await.is_empty() && found("cafe").await.is_empty());
+}

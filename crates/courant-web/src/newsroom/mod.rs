@@ -105,6 +105,7 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/preview", Staff(Contributor), post(writing::preview)),
         r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
         r("GET", "/newsroom/wire", Staff(Contributor), get(wire::desk)),
+        r("GET", "/newsroom/wire/rows", Staff(Contributor), get(wire::new_rows)),
         r("POST", "/newsroom/wire/write", Staff(Contributor), post(wire::write_selected)),
         r("GET", "/newsroom/wire/feeds", Staff(Editor), get(wire_feeds::feeds)),
         r("POST", "/newsroom/wire/feeds", Staff(Editor), post(wire_feeds::add)),

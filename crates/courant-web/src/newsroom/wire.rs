@@ -43,31 +43,82 @@ struct DeskView {
     sections: Vec<Choice>,
     sources: Vec<Choice>,
     windows: Vec<Choice>,
+    q: String,
     subject: String,
+    this_url: String,
+    /// Where the desk's script asks for newer items (none on pages of older items).
+    rows_url: Option<String>,
+    /// The desk's time when it has no items yet: the script asks for items after it.
+    since: String,
     older_url: Option<String>,
     filtered: bool,
+    empty: &'static str,
 }
 
-/// `GET /newsroom/wire?source=S&subject=T&hours=H&before=ID`: the desk, newest first. The page
-/// reloads itself every minute, so new items appear without a click.
-pub(super) async fn desk(
-    State(app): State<AppState>,
-    Extension(me): Extension<Me>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let now = OffsetDateTime::now_utc();
-    let source = q.get("source").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let subject = q.get("subject").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-    let hours = q.get("hours").and_then(|h| h.parse::<i64>().ok()).filter(|h| WINDOWS.iter().any(|(w, _)| w == h));
-    let before = q.get("before").and_then(|b| b.parse::<i64>().ok());
-    let filter = WireFilter {
-        source: source.clone(),
-        subject: subject.clone(),
-        since: hours.map(|h| now - time::Duration::hours(h)),
-    };
-    let items = app.store.wire_items(&filter, PER_PAGE, before).await?;
+/// The desk's filters, from its query string.
+struct DeskQuery {
+    q: Option<String>,
+    source: Option<String>,
+    subject: Option<String>,
+    hours: Option<i64>,
+    before: Option<i64>,
+}
+
+impl DeskQuery {
+    fn parse(q: &HashMap<String, String>) -> DeskQuery {
+        let text = |name: &str| {
+            let value: String = q.get(name)?.trim().chars().take(200).collect();
+            (!value.is_empty()).then_some(value)
+        };
+        DeskQuery {
+            q: text("q"),
+            source: text("source"),
+            subject: text("subject"),
+            hours: q.get("hours").and_then(|h| h.parse::<i64>().ok()).filter(|h| WINDOWS.iter().any(|(w, _)| w == h)),
+            before: q.get("before").and_then(|b| b.parse::<i64>().ok()),
+        }
+    }
+
+    fn filter(&self, now: OffsetDateTime, after: Option<OffsetDateTime>) -> WireFilter {
+        WireFilter {
+            source: self.source.clone(),
+            subject: self.subject.clone(),
+            since: self.hours.map(|h| now - time::Duration::hours(h)),
+            after,
+            text: self.q.clone(),
+        }
+    }
+
+    fn filtered(&self) -> bool {
+        self.q.is_some() || self.source.is_some() || self.subject.is_some() || self.hours.is_some()
+    }
+
+    /// `path` with these filters (not the page) and then `more`.
+    fn url(&self, path: &str, more: &[(&str, String)]) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [("q", &self.q), ("source", &self.source), ("subject", &self.subject)] {
+            if let Some(v) = value {
+                query.append_pair(name, v);
+            }
+        }
+        if let Some(h) = self.hours {
+            query.append_pair("hours", &h.to_string());
+        }
+        for (name, value) in more {
+            query.append_pair(name, value);
+        }
+        let query = query.finish();
+        if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn rows(app: &AppState, items: &[StoredWireItem], now: OffsetDateTime) -> Vec<Row> {
     let renderer = app.renderer();
-    let rows = items
+    items
         .iter()
         .map(|s| Row {
             id: s.id,
@@ -75,45 +126,76 @@ pub(super) async fn desk(
             headline: s.item.headline.clone(),
             source: s.item.source.clone(),
             when: renderer.format_time(s.updated_at),
-            iso: s.updated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            iso: rfc3339(s.updated_at),
             urgency: s.item.urgency,
             embargoed: s.item.embargo.filter(|e| *e > now).map(|e| renderer.format_time(e)),
             updated: s.updated_at > s.received_at,
         })
-        .collect();
-    let older_url = (items.len() as i64 == PER_PAGE).then(|| {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if let Some(s) = &source {
-            query.append_pair("source", s);
-        }
-        if let Some(s) = &subject {
-            query.append_pair("subject", s);
-        }
-        if let Some(h) = hours {
-            query.append_pair("hours", &h.to_string());
-        }
-        if let Some(last) = items.last() {
-            query.append_pair("before", &last.id.to_string());
-        }
-        format!("/newsroom/wire?{}", query.finish())
-    });
-    let mut sources = vec![Choice::new("", "All agencies", source.is_none())];
+        .collect()
+}
+
+/// `GET /newsroom/wire?q=WORDS&source=S&subject=T&hours=H&before=ID`: the desk, newest first;
+/// its script adds new items at the top as they come (see [`new_rows`]).
+pub(super) async fn desk(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let query = DeskQuery::parse(&q);
+    let items = app.store.wire_items(&query.filter(now, None), PER_PAGE, query.before).await?;
+    let older_url = (items.len() as i64 == PER_PAGE)
+        .then(|| items.last().map(|last| query.url("/newsroom/wire", &[("before", last.id.to_string())])))
+        .flatten();
+    let mut sources = vec![Choice::new("", "All agencies", query.source.is_none())];
     sources.extend(app.store.wire_sources().await?.into_iter().map(|s| {
-        let chosen = source.as_deref() == Some(s.as_str());
+        let chosen = query.source.as_deref() == Some(s.as_str());
         Choice::new(&s, s.clone(), chosen)
     }));
-    let mut windows = vec![Choice::new("", "Any time", hours.is_none())];
-    windows.extend(WINDOWS.iter().map(|(h, label)| Choice::new(h, *label, hours == Some(*h))));
+    let mut windows = vec![Choice::new("", "Any time", query.hours.is_none())];
+    windows.extend(WINDOWS.iter().map(|(h, label)| Choice::new(h, *label, query.hours == Some(*h))));
     let view = DeskView {
-        items: rows,
+        items: rows(&app, &items, now),
         sections: super::articles::section_choices(&app.store.sections().await?, None),
         sources,
         windows,
-        subject: subject.clone().unwrap_or_default(),
+        q: query.q.clone().unwrap_or_default(),
+        subject: query.subject.clone().unwrap_or_default(),
+        this_url: query.url("/newsroom/wire", &[]),
+        rows_url: query.before.is_none().then(|| query.url("/newsroom/wire/rows", &[])),
+        since: rfc3339(now),
         older_url,
-        filtered: source.is_some() || subject.is_some() || hours.is_some(),
+        filtered: query.filtered(),
+        empty: if query.filtered() {
+            "No item matches: try fewer words or another filter."
+        } else {
+            "No wire copy yet: add files with courant wire ingest, the drop folder or a feed."
+        },
     };
     Page::of("wire", "Wire").response(&app, &me, view, Vec::new(), None)
+}
+
+/// `GET /newsroom/wire/rows?after=TIME&q=...`: the desk's rows of the items received or updated
+/// after `after` that its filters let through, newest first (at most a page), for the desk's
+/// script to put at the top.
+pub(super) async fn new_rows(
+    State(app): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let after = q.get("after").map(|a| {
+        OffsetDateTime::parse(a, &time::format_description::well_known::Rfc3339)
+            .map_err(|_| AppError::BadRequest(format!("after: {a:?} is not an RFC 3339 time")))
+    });
+    let after = after.transpose()?;
+    let query = DeskQuery::parse(&q);
+    let items = app.store.wire_items(&query.filter(now, after), PER_PAGE, None).await?;
+    #[derive(Serialize)]
+    struct RowsView {
+        items: Vec<Row>,
+    }
+    let html = app.newsroom_templates.render("wire_rows", &RowsView { items: rows(&app, &items, now) })?;
+    Ok(crate::respond::html(axum::http::StatusCode::OK, html))
 }
 
 #[derive(Serialize)]

@@ -34,7 +34,7 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
             guid: "urn:rw:1".into(),
             version: 1,
             headline: "Signal fault delays trains".into(),
-            body_html: "<p>Trains are late.</p>".into(),
+            body_html: "<p>Trains are late at Brindlecombe junction.</p>".into(),
             ..WireItem::default()
         },
     ];
@@ -53,6 +53,47 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
     let filtered = server.get(&session, "/newsroom/wire?source=Harbour+Wire").await.html();
     let headlines: Vec<String> = select_all(&filtered, ".wire-table tbody th a").into_iter().map(text).collect();
     assert_eq!(headlines, ["Ferry runs again after repairs"]);
+
+    // Words of the copy find it on the desk, never in the public search.
+    let searched = server.get(&session, "/newsroom/wire?q=brindlecomb").await.html();
+    let headlines: Vec<String> = select_all(&searched, ".wire-table tbody th a").into_iter().map(text).collect();
+    assert_eq!(headlines, ["Signal fault delays trains"]);
+    let rows_url: Vec<String> = select_all(&searched, "#wire-desk").into_iter().map(|d| attr(d, "data-rows")).collect();
+    assert_eq!(rows_url, ["/newsroom/wire/rows?q=brindlecomb"], "the desk's script keeps the search");
+    let none = server.get(&session, "/newsroom/wire?q=brindlecombe+ferry").await.html();
+    assert!(
+        select_all(&none, ".wire-table").is_empty()
+            && text(select_all(&none, "p.empty")[0]).contains("No item matches")
+    );
+    let public = server.get(&Session::anonymous(), "/search?q=Brindlecombe").await;
+    assert_eq!(public.status, 200, "{}", show(&public));
+    assert!(!public.body.contains("Signal fault") && !public.body.contains("/newsroom/wire"), "{}", public.body);
+
+    // What came in after the desk's newest row, as its script asks: the rows only.
+    let later = now + Duration::seconds(1);
+    let newer = vec![WireItem {
+        source: "Rail Wire".into(),
+        guid: "urn:rw:2".into(),
+        version: 1,
+        headline: "Trains run again at Brindlecombe".into(),
+        ..WireItem::default()
+    }];
+    server.store(move |s| async move { s.ingest_wire_items(&newer, "RSS", later).await }).await.expect("ingest");
+    let after = time::format_description::well_known::Rfc3339;
+    let after = now.format(&after).expect("format");
+    let path = format!(
+        "/newsroom/wire/rows?q=brindlecomb&after={}",
+        form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>()
+    );
+    let rows = server.get(&session, &path).await;
+    assert_eq!(rows.status, 200, "{}", show(&rows));
+    assert!(!rows.body.contains("<html"), "a fragment, not a page");
+    let fragment = scraper::Html::parse_fragment(&format!("<table><tbody>{}</tbody></table>", rows.body));
+    let headlines: Vec<String> = select_all(&fragment, "tr[data-item] th a").into_iter().map(text).collect();
+    assert_eq!(headlines, ["Trains run again at Brindlecombe"], "{}", rows.body);
+    let bad = server.get(&session, "/newsroom/wire/rows?after=yesterday").await;
+    assert_eq!(bad.status, 400, "{}", show(&bad));
+    assert!(to_login(&server.get(&Session::anonymous(), "/newsroom/wire/rows").await), "not for readers");
 
     let page = server.get(&session, &format!("/newsroom/wire/{ferry}")).await;
     assert_eq!(page.status, 200, "{}", show(&page));
