@@ -452,3 +452,124 @@ async fn drafts_save_themselves_while_typing() {
     assert!(revisions.iter().all(|r| !r.conflict), "no conflict with one's own autosave: {revisions:?}");
     assert!(revisions.iter().any(|r| r.note == "autosave"), "{revisions:?}");
 }
+
+/// Issue 16 in a browser: an editor searches the wire desk, sees an item that comes in while
+/// the desk is open appear at the top (the ticked one stays ticked), opens the first item,
+/// writes a story from it, illustrates and publishes it; the public page's "Sources:" line
+/// names the agency.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_turns_wire_copy_into_a_published_story() {
+    let server = server();
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-wire").await;
+    let (section, _, author) = section_and_author(&store).await;
+    let agency = format!("Quarry Wire {}", std::process::id());
+    let item = |guid: &str, headline: &str, body: &str| courant_core::WireItem {
+        source: agency.clone(),
+        guid: guid.into(),
+        version: 1,
+        headline: headline.into(),
+        body_html: body.into(),
+        subjects: vec!["Environment".into()],
+        ..courant_core::WireItem::default()
+    };
+    let first = item(
+        "urn:quarry:1",
+        "Quarrymoor pit to close after flooding",
+        "<p>QUARRYMOOR -- The old pit will close for good after winter floods, its owners said.</p>\
+         <p>About forty people work there.</p>",
+    );
+    let other = item("urn:quarry:0", "Bus timetable changes in the valley", "<p>Buses run later.</p>");
+    let received = OffsetDateTime::now_utc() - time::Duration::minutes(5);
+    let stored = store.ingest_wire_items(&[other, first], "IPTC ninjs", received).await.expect("ingest the wire copy");
+    let first_id = stored[1].0;
+    let picture = picture_file(7);
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    goto(&c, &format!("{base}/newsroom/wire")).await;
+    type_into(&c, "#w-q", "quarrymoor").await;
+    click(&c, "form.filters button[type=submit]").await;
+    wait_for_url(&c, "the desk's search", |u| u.contains("q=quarrymoor")).await;
+    let headlines = || async {
+        js(
+            &c,
+            "return [...document.querySelectorAll('.wire-table tbody th a')].map(a => a.textContent.trim());",
+            vec![],
+        )
+        .await
+    };
+    assert_eq!(headlines().await, json!(["Quarrymoor pit to close after flooding"]), "{}", page_says(&c).await);
+    click(&c, &format!("#pick-{first_id}")).await;
+
+    // Copy that comes in while the desk is open appears at the top without a reload.
+    let update = item("urn:quarry:2", "Quarrymoor workers offered jobs at the new depot", "<p>Jobs offered.</p>");
+    store.ingest_wire_items(&[update], "IPTC ninjs", OffsetDateTime::now_utc()).await.expect("ingest the new copy");
+    let started = Instant::now();
+    while headlines().await.as_array().map_or(0, Vec::len) < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no new item on the desk after 30 s: {}",
+            page_says(&c).await
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        headlines().await,
+        json!(["Quarrymoor workers offered jobs at the new depot", "Quarrymoor pit to close after flooding"])
+    );
+    let state = js(
+        &c,
+        "return { ticked: document.querySelector(arguments[0]).checked, \
+                  note: document.getElementById('wire-new').hidden ? '' : document.getElementById('wire-new').textContent };",
+        vec![json!(format!("#pick-{first_id}"))],
+    )
+    .await;
+    assert_eq!(state["ticked"], json!(true), "the tick survives the new row: {state}");
+    assert!(state["note"].as_str().is_some_and(|n| n.contains("1 new item")), "{state}");
+
+    // The item's page, and a story from it.
+    click(&c, &format!("a[href=\"/newsroom/wire/{first_id}\"]")).await;
+    wait_for_url(&c, "the item's page", |u| u.ends_with(&format!("/newsroom/wire/{first_id}"))).await;
+    choose(&c, "#w-section", &section.to_string()).await;
+    click(&c, &format!("form[action=\"/newsroom/wire/{first_id}/write\"] button[type=submit]")).await;
+    wait_for_url(&c, "the draft's editor", |u| u.contains("done=from_wire")).await;
+    let headline = wait_for(&c, "#f-headline").await.prop("value").await.expect("headline").unwrap_or_default();
+    assert_eq!(headline, "Quarrymoor pit to close after flooding");
+    let rewritten = format!("Flooded Quarrymoor pit will not reopen {}", std::process::id());
+    type_into(&c, "#f-headline", &rewritten).await;
+    type_into(&c, "#f-standfirst", "The owners of the flooded pit say repairs would cost more than it earns.").await;
+    choose(&c, "#f-author-1", &author.to_string()).await;
+    let path = picture.path().to_str().expect("the temporary file's path is text");
+    wait_for(&c, "#f-hero-file").await.send_keys(path).await.expect("choose the picture");
+    type_into(&c, "#f-hero-alt", "Water filling a quarry pit").await;
+    type_into(&c, "#f-hero-caption", "The flooded pit in December").await;
+    type_into(&c, "#f-hero-credit", "Photo: Test Agency").await;
+    click(&c, "button[name=intent][value=publish]").await;
+    let url = wait_for_url(&c, "the editor after Publish now", |u| u.contains("done=published")).await;
+    let id = url
+        .split("/newsroom/articles/")
+        .nth(1)
+        .and_then(|rest| rest.split(['?', '/']).next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("after publishing the browser is at {url}"));
+    let public = public_path(&store, ArticleId(id)).await;
+
+    goto(&c, &format!("{base}{public}")).await;
+    let page = js(
+        &c,
+        "const q = (s) => document.querySelector(s);
+         return { h1: q('h1.headline') ? q('h1.headline').textContent.trim() : null,
+                  sources: q('p.sources') ? q('p.sources').textContent.trim() : null };",
+        vec![],
+    )
+    .await;
+    c.close().await.expect("close the browser");
+    assert_eq!(page["h1"], json!(rewritten), "{public}: {page}");
+    assert!(
+        page["sources"].as_str().is_some_and(|s| s.starts_with("Sources:") && s.contains(&agency)),
+        "{public}: the Sources line names the agency: {page}"
+    );
+}
