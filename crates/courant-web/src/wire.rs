@@ -56,32 +56,39 @@ const POLLS_AT_ONCE: usize = 4;
 /// The longest wait after failures in a row.
 const MAX_BACKOFF_SECONDS: i64 = 3600;
 
-/// Polls feeds, watches the drop folder and deletes old copy, until the task is aborted.
+/// Polls feeds, watches the drop folder and deletes old copy, until the task is aborted. Feeds
+/// and files go on side by side: a slow feed server never holds up a delivered file.
 pub async fn run(store: Store, settings: WireSettings) {
-    let mut last_retention: Option<std::time::Instant> = None;
-    let client = feed_client(&settings);
-    loop {
-        if let Some(client) = &client
-            && let Err(e) = poll_feeds(&store, client).await
-        {
-            tracing::warn!(error = %e, "wire feeds could not be polled");
-        }
-        if let Some(dir) = &settings.drop_dir
-            && let Err(e) = drop_folder(&store, dir, &settings.drop_source).await
-        {
-            tracing::warn!(error = %e, dir = %dir.display(), "the wire drop folder could not be read");
-        }
-        if last_retention.is_none_or(|t| t.elapsed() >= RETAIN_EVERY) {
-            last_retention = Some(std::time::Instant::now());
-            let before = OffsetDateTime::now_utc() - time::Duration::days(i64::from(settings.retention_days));
-            match store.delete_wire_items_before(before).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(deleted = n, days = settings.retention_days, "old wire copy deleted"),
-                Err(e) => tracing::warn!(error = %e, "old wire copy could not be deleted"),
+    let feeds = async {
+        let Some(client) = feed_client(&settings) else { return };
+        loop {
+            if let Err(e) = poll_feeds(&store, &client).await {
+                tracing::warn!(error = %e, "wire feeds could not be polled");
             }
+            tokio::time::sleep(LOOK_EVERY).await;
         }
-        tokio::time::sleep(LOOK_EVERY).await;
-    }
+    };
+    let files = async {
+        let mut last_retention: Option<std::time::Instant> = None;
+        loop {
+            if let Some(dir) = &settings.drop_dir
+                && let Err(e) = drop_folder(&store, dir, &settings.drop_source).await
+            {
+                tracing::warn!(error = %e, dir = %dir.display(), "the wire drop folder could not be read");
+            }
+            if last_retention.is_none_or(|t| t.elapsed() >= RETAIN_EVERY) {
+                last_retention = Some(std::time::Instant::now());
+                let before = OffsetDateTime::now_utc() - time::Duration::days(i64::from(settings.retention_days));
+                match store.delete_wire_items_before(before).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, days = settings.retention_days, "old wire copy deleted"),
+                    Err(e) => tracing::warn!(error = %e, "old wire copy could not be deleted"),
+                }
+            }
+            tokio::time::sleep(LOOK_EVERY).await;
+        }
+    };
+    tokio::join!(feeds, files);
 }
 
 /// Ingests every settled file of `dir`; returns how many were handled.

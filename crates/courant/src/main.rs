@@ -175,6 +175,26 @@ enum WireAction {
         #[arg(long)]
         source: Option<String>,
     },
+    /// Add a feed for the desk to poll (as editors do at /newsroom/wire/feeds); it is polled
+    /// at once by the running server.
+    AddFeed {
+        /// The feed's address (http or https).
+        url: String,
+        /// The source its items credit when they name none.
+        #[arg(long)]
+        source: String,
+        /// Minutes between polls.
+        #[arg(long, default_value_t = 5)]
+        minutes: i64,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the feeds the desk polls with their health: last success, last error, items in the
+    /// last 24 hours.
+    Feeds {
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -396,6 +416,42 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             store.close().await;
             if refused? > 0 {
                 return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        Command::Wire { action: WireAction::AddFeed { url, source, minutes, common } } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
+            let new = courant_store::NewWireFeed { url, source, interval_seconds: minutes.saturating_mul(60) };
+            let added = store.add_wire_feed(&new, time::OffsetDateTime::now_utc()).await;
+            store.close().await;
+            match added {
+                Ok(id) => println!("feed {id} added: {} for {}, every {minutes} min", new.url, new.source),
+                Err(courant_store::StoreError::Invalid(e)) => anyhow::bail!("{}: {}", e.field, e.message),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Command::Wire { action: WireAction::Feeds { common } } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let store = courant::open_store(&common.data, &loaded.config, true).await?;
+            let now = time::OffsetDateTime::now_utc();
+            let feeds = store.wire_feeds(now - time::Duration::hours(24)).await;
+            store.close().await;
+            for (feed, items) in feeds? {
+                let when = |t: Option<time::OffsetDateTime>| t.map_or_else(|| "never".to_string(), |t| t.to_string());
+                println!(
+                    "{} {}{} ({}, every {} min): {items} items in 24 h; last success {}{}",
+                    feed.id,
+                    feed.url,
+                    if feed.paused { " [paused]" } else { "" },
+                    feed.source,
+                    feed.interval_seconds / 60,
+                    when(feed.last_success_at),
+                    if feed.last_error.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; last error {}: {}", when(feed.last_error_at), feed.last_error)
+                    }
+                );
             }
         }
         Command::Import { from } => match from {

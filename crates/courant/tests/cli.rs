@@ -558,3 +558,22 @@ fn wire_ingest_says_what_each_file_gave_and_fails_when_one_is_refused() {
     let out = courant(&["wire", "ingest", newer.to_str().expect("path")], dir.path());
     assert!(text(&out).contains("0 new, 0 updated, 1 unchanged"), "{}", text(&out));
 }
+
+// `courant wire add-feed` adds a feed as editors do in the newsroom, refusing a bad address in
+// words; `courant wire feeds` lists them with their health.
+#[test]
+fn wire_feeds_are_added_and_listed_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = "http://127.0.0.1:9/agency.xml";
+    let out = courant(&["wire", "add-feed", url, "--source", "Loop Agency", "--minutes", "2"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains(&format!("added: {url} for Loop Agency, every 2 min")), "{}", text(&out));
+    let out = courant(&["wire", "add-feed", "ftp://127.0.0.1/x", "--source", "Loop Agency"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("url"), "the refusal names the field: {}", text(&out));
+    let out = courant(&["wire", "feeds"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains(url) && said.contains("Loop Agency") && said.contains("last success never"), "{said}");
+    assert_eq!(said.lines().filter(|l| l.contains("http://")).count(), 1, "the refused feed is not there: {said}");
+}
