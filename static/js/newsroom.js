@@ -283,7 +283,7 @@
   function wireDesk(desk) {
     const note = document.getElementById("wire-new");
     let arrived = 0;
-    let since = desk.dataset.since;
+    const since = desk.dataset.since;
     const say = (text, reload) => {
       note.textContent = text;
       if (reload) {
@@ -309,14 +309,20 @@
       }
       const parsed = document.createElement("template");
       parsed.innerHTML = "<table><tbody>" + html + "</tbody></table>";
-      const rows = [...parsed.content.querySelectorAll("tr[data-item]")];
+      // Times are kept to the second: rows of the newest second come again, and are skipped
+      // when the desk shows them as they are.
+      const shown = (row) => {
+        const old = desk.querySelector('tbody tr[data-item="' + row.dataset.item + '"]');
+        return old && old.dataset.at === row.dataset.at;
+      };
+      const rows = [...parsed.content.querySelectorAll("tr[data-item]")].filter((row) => !shown(row));
       if (!rows.length) return;
       arrived += rows.length;
       const body = desk.querySelector("tbody");
       const words = arrived === 1 ? "1 new item" : arrived + " new items";
       if (!body) {
-        // The desk was empty: no table to add to yet.
-        since = rows[0].dataset.at;
+        // The desk was empty: no table to add to yet; a reload shows them.
+        clearInterval(timer);
         say(words + " came in.", true);
         return;
       }
@@ -335,6 +341,6 @@
       }
       say(words + " since you opened the desk, marked at the top.", rows.length >= 50);
     };
-    setInterval(poll, (Number(desk.dataset.every) || 10) * 1000);
+    const timer = setInterval(poll, (Number(desk.dataset.every) || 10) * 1000);
   }
 })();

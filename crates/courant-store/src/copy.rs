@@ -103,6 +103,12 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("wire_feeds", "id"),
     ("wire_items", "id"),
     ("article_wire_items", "article_id, wire_item_id"),
+    ("newsletter_lists", "id"),
+    ("subscribers", "id"),
+    ("subscriptions", "subscriber_id, list_id"),
+    ("editions", "id"),
+    ("deliveries", "id"),
+    ("secrets", "name"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as
@@ -110,7 +116,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
 pub(crate) const LATER: &[(&str, &str)] = &[("images", "uploaded_by"), ("sections", "parent_id")];
 
 /// Columns stored as INTEGER in SQLite and BOOLEAN in PostgreSQL.
-const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict", "paused"];
+const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict", "paused", "active"];
 
 /// Rows read to a page while copying and comparing.
 pub(crate) const PAGE: i64 = 2000;

@@ -23,6 +23,8 @@ macro_rules! query_files {
         pub(crate) mod copying;
         #[path = "imports.rs"]
         pub(crate) mod imports;
+        #[path = "newsletters.rs"]
+        pub(crate) mod newsletters;
         #[path = "newsroom.rs"]
         pub(crate) mod newsroom;
         #[path = "registry.rs"]

@@ -60,6 +60,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "imports", include_str!("../migrations/sqlite/0011_imports.sql")),
     (12, "wire", include_str!("../migrations/sqlite/0012_wire.sql")),
     (13, "wire_search", include_str!("../migrations/sqlite/0013_wire_search.sql")),
+    (14, "newsletters", include_str!("../migrations/sqlite/0014_newsletters.sql")),
 ];
 
 /// The publication's database in an SQLite file.

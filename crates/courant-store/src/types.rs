@@ -461,7 +461,8 @@ pub struct WireFilter {
     pub subject: Option<String>,
     /// Received or updated since then.
     pub since: Option<OffsetDateTime>,
-    /// Received or updated strictly after then (what a desk showing items up to then lacks).
+    /// Received or updated at or after then (what a desk showing items up to then may lack:
+    /// times are kept to the second, so the items of that second come again).
     pub after: Option<OffsetDateTime>,
     /// With every word of this text (each as a word's start) in the headline, byline, dateline,
     /// subjects or copy, whatever the case and accents.
@@ -507,4 +508,216 @@ pub enum WirePoll {
     Unchanged { next: OffsetDateTime },
     /// No answer, a refused answer or an unreadable one: why, in words.
     Failed { error: String, next: OffsetDateTime },
+}
+
+/// What a list's scheduled editions hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListRule {
+    /// The newest published stories (of the list's section and its subsections, or of the site).
+    Latest,
+    /// The most read stories of the last day.
+    MostRead,
+}
+
+impl ListRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListRule::Latest => "latest",
+            ListRule::MostRead => "most_read",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ListRule> {
+        match s {
+            "latest" => Some(ListRule::Latest),
+            "most_read" => Some(ListRule::MostRead),
+            _ => None,
+        }
+    }
+}
+
+/// A newsletter readers subscribe to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewsletterList {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub rule: ListRule,
+    pub section_id: Option<SectionId>,
+    /// How many stories a scheduled edition holds.
+    pub stories: i64,
+    /// Minutes after midnight, in the site's time zone; none: editions by hand only.
+    pub send_minute: Option<i64>,
+    /// ISO weekdays it goes out on (Monday 1 to Sunday 7).
+    pub days: Vec<u8>,
+    /// When the next scheduled edition is made and sent.
+    pub next_edition_at: Option<OffsetDateTime>,
+    /// Offered to readers and sent on schedule.
+    pub active: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// A list as an editor saves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListDraft {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub rule: ListRule,
+    pub section_id: Option<SectionId>,
+    pub stories: i64,
+    pub send_minute: Option<i64>,
+    pub days: Vec<u8>,
+    pub active: bool,
+}
+
+/// Where an address stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriberState {
+    /// Asked to subscribe, not confirmed: nothing is sent to it but the confirmation.
+    Pending,
+    Confirmed,
+    Unsubscribed,
+    /// A mail server refused it for good.
+    Bounced,
+}
+
+impl SubscriberState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriberState::Pending => "pending",
+            SubscriberState::Confirmed => "confirmed",
+            SubscriberState::Unsubscribed => "unsubscribed",
+            SubscriberState::Bounced => "bounced",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubscriberState> {
+        match s {
+            "pending" => Some(SubscriberState::Pending),
+            "confirmed" => Some(SubscriberState::Confirmed),
+            "unsubscribed" => Some(SubscriberState::Unsubscribed),
+            "bounced" => Some(SubscriberState::Bounced),
+            _ => None,
+        }
+    }
+}
+
+/// An address and what it receives: all a subscriber is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subscriber {
+    pub id: i64,
+    pub email: String,
+    pub state: SubscriberState,
+    /// When it last confirmed (its consent).
+    pub consented_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    /// The lists it receives, by id.
+    pub lists: Vec<i64>,
+    /// The permanent failure that bounced it, in the mail server's words.
+    pub bounce: String,
+}
+
+/// Where an edition stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditionState {
+    Draft,
+    Scheduled,
+    /// Queued: its deliveries go out.
+    Sending,
+    Sent,
+}
+
+impl EditionState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EditionState::Draft => "draft",
+            EditionState::Scheduled => "scheduled",
+            EditionState::Sending => "sending",
+            EditionState::Sent => "sent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EditionState> {
+        match s {
+            "draft" => Some(EditionState::Draft),
+            "scheduled" => Some(EditionState::Scheduled),
+            "sending" => Some(EditionState::Sending),
+            "sent" => Some(EditionState::Sent),
+            _ => None,
+        }
+    }
+}
+
+/// One issue of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edition {
+    pub id: i64,
+    pub list_id: i64,
+    pub subject: String,
+    pub intro: String,
+    pub articles: Vec<ArticleId>,
+    pub state: EditionState,
+    pub send_at: Option<OffsetDateTime>,
+    pub queued_at: Option<OffsetDateTime>,
+    pub sent_at: Option<OffsetDateTime>,
+    pub created_by: Option<UserId>,
+    pub created_at: OffsetDateTime,
+}
+
+/// An edition's content as an editor or the planner writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditionDraft {
+    pub subject: String,
+    pub intro: String,
+    pub articles: Vec<ArticleId>,
+}
+
+/// A message to send: an edition to an address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailDelivery {
+    pub id: i64,
+    pub edition_id: i64,
+    pub subscriber_id: i64,
+    pub email: String,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// What became of a delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MailOutcome {
+    Sent,
+    /// A temporary failure (4xx): try again then.
+    Retry {
+        error: String,
+        at: OffsetDateTime,
+    },
+    /// Temporary failures until the sender gave up.
+    Failed {
+        error: String,
+    },
+    /// A permanent failure (5xx): the address is marked and gets nothing more.
+    Bounced {
+        error: String,
+    },
+}
+
+/// How far an edition's sending has gone: deliveries per state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditionProgress {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub bounced: i64,
+    pub unsure: i64,
+    pub cancelled: i64,
+}
+
+impl EditionProgress {
+    pub fn total(&self) -> i64 {
+        self.pending + self.sending + self.sent + self.failed + self.bounced + self.unsure + self.cancelled
+    }
 }

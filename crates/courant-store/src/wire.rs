@@ -118,7 +118,7 @@ impl Store {
             "SELECT {COLUMNS} FROM wire_items w WHERE ($2 IS NULL OR (w.updated_at, w.id) < \
              (SELECT updated_at, id FROM wire_items WHERE id = $2)) \
              AND ($3 IS NULL OR w.source = $3) AND ($4 IS NULL OR w.subjects {} $4 ESCAPE '\\') \
-             AND ($5 IS NULL OR w.updated_at >= $5) AND ($6 IS NULL OR w.updated_at > $6) AND {matching} \
+             AND ($5 IS NULL OR w.updated_at >= $5) AND ($6 IS NULL OR w.updated_at >= $6) AND {matching} \
              ORDER BY w.updated_at DESC, w.id DESC LIMIT $1",
             dialect::ILIKE
         );

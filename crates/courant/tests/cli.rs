@@ -41,7 +41,13 @@ fn migrate_then_check_is_clean() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = courant(&["migrate"], dir.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("applied 12 migration"), "{}", text(&out));
+    let applied = text(&out)
+        .split("applied ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    assert!(applied >= 13, "a new store gets every migration: {}", text(&out));
     let again = courant(&["migrate"], dir.path());
     assert!(text(&again).contains("applied 0 migration"), "{}", text(&again));
     let check = courant(&["check"], dir.path());

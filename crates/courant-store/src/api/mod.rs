@@ -4,6 +4,7 @@
 
 mod articles;
 mod imports;
+mod newsletters;
 mod newsroom;
 mod registry;
 mod related;

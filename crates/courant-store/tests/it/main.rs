@@ -10,6 +10,7 @@ mod articles;
 mod copy;
 mod listing;
 mod migrations;
+mod newsletters;
 mod newsroom;
 mod related;
 mod slugs;

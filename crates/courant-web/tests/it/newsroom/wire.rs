@@ -80,7 +80,7 @@ async fn writers_read_the_wire_and_start_a_story_from_an_item() {
     }];
     server.store(move |s| async move { s.ingest_wire_items(&newer, "RSS", later).await }).await.expect("ingest");
     let after = time::format_description::well_known::Rfc3339;
-    let after = now.format(&after).expect("format");
+    let after = later.format(&after).expect("format");
     let path = format!(
         "/newsroom/wire/rows?q=brindlecomb&after={}",
         form_urlencoded::byte_serialize(after.as_bytes()).collect::<String>()
