@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod distribution;
+pub mod email;
 pub mod jsonld;
 pub mod markdown;
 pub mod newsroom;

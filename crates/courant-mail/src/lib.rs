@@ -1,0 +1,293 @@
+//! Email for newsletters: a message with an HTML and a plain-text part
+//! (`multipart/alternative`), `Date`, `Message-ID`, `From`, `Reply-To` and, for a list's
+//! editions, `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 8058: one click, no login).
+//! It leaves through SMTP ([`Mailer::Smtp`], STARTTLS or TLS with a login, pooled connections)
+//! or, with no SMTP server configured, is written to the outbox folder as an `.eml` file
+//! ([`Mailer::Outbox`]) and sent nowhere.
+//!
+//! [`links`] signs the addresses the messages link to (confirm, preferences, unsubscribe).
+
+pub mod links;
+
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `[mail]` in `courant.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    /// The SMTP server: `smtps://USER:PASSWORD@HOST:465` (TLS) or
+    /// `smtp://USER:PASSWORD@HOST:587?tls=required` (STARTTLS); absent: messages go to
+    /// `DATA/outbox/` and are not sent.
+    pub smtp: Option<String>,
+    /// Who newsletters come from, as `Name <address>`.
+    pub from: String,
+    /// Where replies go, when not to `from`.
+    pub reply_to: Option<String>,
+    /// Messages sent a second, at most.
+    pub per_second: u32,
+    /// How long the SMTP server has to answer, in seconds.
+    pub timeout_seconds: u64,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            smtp: None,
+            from: "Courant newsletters <newsletters@localhost>".into(),
+            reply_to: None,
+            per_second: 20,
+            timeout_seconds: 30,
+        }
+    }
+}
+
+impl MailSettings {
+    /// Checks what can be checked without sending: the addresses and the server's URL. The
+    /// error says which key is wrong and what to write; it never repeats a password.
+    pub fn check(&self) -> Result<(), String> {
+        self.from.parse::<Mailbox>().map_err(|e| {
+            format!("key `mail.from`: {:?} is not an address ({e}); write \"Name <address@example.org>\"", self.from)
+        })?;
+        if let Some(r) = &self.reply_to {
+            r.parse::<Mailbox>().map_err(|e| format!("key `mail.reply_to`: {r:?} is not an address ({e})"))?;
+        }
+        if self.per_second == 0 {
+            return Err("key `mail.per_second`: send at least 1 message a second".into());
+        }
+        if let Some(url) = &self.smtp {
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+                format!(
+                    "key `mail.smtp`: not an SMTP server's address ({e}); write smtps://USER:PASSWORD@HOST:465 \
+                     or smtp://USER:PASSWORD@HOST:587?tls=required"
+                )
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A message to one address.
+#[derive(Debug, Clone, Default)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    /// The HTML part (CSS inlined, links absolute).
+    pub html: String,
+    /// The plain-text part.
+    pub text: String,
+    /// For a list's editions: the one-click unsubscribe address (`List-Unsubscribe`,
+    /// `List-Unsubscribe-Post`).
+    pub unsubscribe: Option<String>,
+    /// For a list's editions: `List-Id`, as `Name <slug.host>`.
+    pub list_id: Option<String>,
+    /// The left part of the `Message-ID` (unique per message; the domain is `from`'s).
+    pub id: String,
+}
+
+/// Why a message did not leave.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Failure {
+    /// The server said try later (4xx), or could not be reached or did not answer.
+    #[error("{0}")]
+    Temporary(String),
+    /// The server refused it for good (5xx): the address or the message.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// Where messages go.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+        reply_to: Option<Mailbox>,
+    },
+    /// `.eml` files in this folder; nothing is sent.
+    Outbox {
+        dir: PathBuf,
+        from: Mailbox,
+        reply_to: Option<Mailbox>,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    // Never the transport: its URL may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mailer::Smtp { .. } => f.write_str("Mailer::Smtp"),
+            Mailer::Outbox { dir, .. } => write!(f, "Mailer::Outbox({})", dir.display()),
+        }
+    }
+}
+
+impl Mailer {
+    /// The mailer `settings` describe; the outbox is `data/outbox`.
+    pub fn new(settings: &MailSettings, data: &Path) -> Result<Mailer, String> {
+        settings.check()?;
+        let parse = |s: &str| s.parse::<Mailbox>().map_err(|e| e.to_string());
+        let from = parse(&settings.from)?;
+        let reply_to = settings.reply_to.as_deref().map(parse).transpose()?;
+        Ok(match &settings.smtp {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("key `mail.smtp`: {e}"))?
+                    .timeout(Some(Duration::from_secs(settings.timeout_seconds.max(1))))
+                    .build();
+                Mailer::Smtp { transport, from, reply_to }
+            }
+            None => Mailer::Outbox { dir: data.join("outbox"), from, reply_to },
+        })
+    }
+
+    /// Whether messages really leave (an SMTP server is configured).
+    pub fn sends(&self) -> bool {
+        matches!(self, Mailer::Smtp { .. })
+    }
+
+    /// The outbox folder, when messages are written there instead of sent.
+    pub fn outbox(&self) -> Option<&Path> {
+        match self {
+            Mailer::Outbox { dir, .. } => Some(dir),
+            Mailer::Smtp { .. } => None,
+        }
+    }
+
+    /// Builds and sends (or writes) one message.
+    pub async fn send(&self, mail: &Mail) -> Result<(), Failure> {
+        let (from, reply_to) = match self {
+            Mailer::Smtp { from, reply_to, .. } | Mailer::Outbox { from, reply_to, .. } => (from, reply_to),
+        };
+        let message = build(mail, from, reply_to.as_ref()).map_err(Failure::Permanent)?;
+        match self {
+            Mailer::Smtp { transport, .. } => match transport.send(message).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.is_permanent() => Err(Failure::Permanent(words(&e))),
+                Err(e) => Err(Failure::Temporary(words(&e))),
+            },
+            Mailer::Outbox { dir, .. } => write_eml(dir, &mail.id, &message.formatted())
+                .await
+                .map_err(|e| Failure::Temporary(format!("the outbox {} could not be written: {e}", dir.display()))),
+        }
+    }
+}
+
+/// An SMTP error in words: the server's code and text when it answered.
+fn words(e: &lettre::transport::smtp::Error) -> String {
+    match e.status() {
+        Some(code) => format!("the mail server answered {code}: {e}"),
+        None if e.is_timeout() => "the mail server did not answer in time".into(),
+        None => format!("the mail server could not be reached: {e}"),
+    }
+}
+
+/// The message `mail` describes, from `from`.
+pub fn build(mail: &Mail, from: &Mailbox, reply_to: Option<&Mailbox>) -> Result<Message, String> {
+    let to: Mailbox = mail.to.parse().map_err(|e| format!("{:?} is not an address: {e}", mail.to))?;
+    let domain = from.email.domain().to_string();
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(mail.subject.clone())
+        .date(std::time::SystemTime::now())
+        .message_id(Some(format!("<{}@{domain}>", mail.id)));
+    if let Some(r) = reply_to {
+        builder = builder.reply_to(r.clone());
+    }
+    if let Some(url) = &mail.unsubscribe {
+        builder = builder
+            .raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{url}>")))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    if let Some(id) = &mail.list_id {
+        builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Id"), id.clone()));
+    }
+    builder
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone()))
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone())),
+        )
+        .map_err(|e| format!("the message could not be built: {e}"))
+}
+
+/// Writes a message into the outbox as `ID.eml` (whole or not at all).
+async fn write_eml(dir: &Path, id: &str, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let name: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+    let tmp = dir.join(format!(".{name}.eml.tmp"));
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, dir.join(format!("{name}.eml"))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail() -> Mail {
+        Mail {
+            to: "reader@example.org".into(),
+            subject: "Morning briefing: the ferry is back".into(),
+            html: "<p>Hello</p>".into(),
+            text: "Hello".into(),
+            unsubscribe: Some("https://news.example/newsletters/unsubscribe?t=abc".into()),
+            list_id: Some("Morning briefing <briefing.news.example>".into()),
+            id: "edition-1-2".into(),
+        }
+    }
+
+    #[test]
+    fn a_message_has_both_parts_and_the_list_headers() {
+        let from: Mailbox = "The Courant <letters@news.example>".parse().expect("from");
+        let reply: Mailbox = "desk@news.example".parse().expect("reply");
+        let text = String::from_utf8(build(&mail(), &from, Some(&reply)).expect("build").formatted()).expect("utf-8");
+        for needle in [
+            "From: \"The Courant\" <letters@news.example>",
+            "Reply-To: desk@news.example",
+            "To: reader@example.org",
+            "Message-ID: <edition-1-2@news.example>",
+            "List-Unsubscribe: <https://news.example/newsletters/unsubscribe?t=abc>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "List-Id: Morning briefing <briefing.news.example>",
+            "Content-Type: multipart/alternative",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Type: text/html; charset=utf-8",
+            "Date: ",
+        ] {
+            assert!(text.contains(needle), "no {needle:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn settings_are_checked_without_repeating_a_password() {
+        let bad = MailSettings { smtp: Some("ftp://user:hunter2@host".into()), ..MailSettings::default() };
+        let err = bad.check().expect_err("refused");
+        assert!(err.contains("mail.smtp") && !err.contains("hunter2"), "{err}");
+        let bad = MailSettings { from: "not an address".into(), ..MailSettings::default() };
+        assert!(bad.check().expect_err("refused").contains("mail.from"));
+        assert!(MailSettings::default().check().is_ok());
+        let tls = MailSettings { smtp: Some("smtps://u:p@smtp.example.org:465".into()), ..MailSettings::default() };
+        assert!(tls.check().is_ok());
+    }
+
+    #[tokio::test]
+    async fn without_a_server_messages_go_to_the_outbox() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mailer = Mailer::new(&MailSettings::default(), dir.path()).expect("mailer");
+        assert!(!mailer.sends());
+        mailer.send(&mail()).await.expect("written");
+        let eml = std::fs::read_to_string(dir.path().join("outbox/edition-1-2.eml")).expect("the .eml file");
+        assert!(eml.contains("Subject: Morning briefing: the ferry is back"), "{eml}");
+        let refused = Mail { to: "nobody".into(), ..mail() };
+        assert!(matches!(mailer.send(&refused).await, Err(Failure::Permanent(_))));
+    }
+}
