@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("listing.html", include_str!("../../../templates/site/listing.html")),
     ("error.html", include_str!("../../../templates/site/error.html")),
     ("search.html", include_str!("../../../templates/site/search.html")),
+    ("newsletters.html", include_str!("../../../templates/site/newsletters.html")),
     ("feeds/rss.xml", include_str!("../../../templates/feeds/rss.xml")),
     ("feeds/atom.xml", include_str!("../../../templates/feeds/atom.xml")),
     ("feeds/sitemap-index.xml", include_str!("../../../templates/feeds/sitemap-index.xml")),
@@ -98,6 +99,34 @@ pub struct SearchHit {
     pub story: ArticleSummary,
     /// Safe HTML: escaped text with the matched words in `<mark>`.
     pub snippet_html: String,
+}
+
+/// A reader's newsletter page (see [`Renderer::newsletters_page`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NewslettersPage {
+    /// signup, sent, confirm, confirmed, manage, saved, unsubscribed, invalid or unavailable.
+    pub state: &'static str,
+    pub title: String,
+    pub message: String,
+    pub lists: Vec<NewsletterChoice>,
+    /// The address typed (sign-up) or the subscriber's (preferences).
+    pub email: String,
+    /// The signed token of the link the reader came with.
+    pub token: String,
+    /// The list an unsubscribe link names.
+    pub list: Option<i64>,
+    pub errors: Vec<String>,
+}
+
+/// A list a reader may choose.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewsletterChoice {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    /// When it goes out, in words ("Weekdays at 07:00").
+    pub when: String,
+    pub checked: bool,
 }
 
 /// A page of search results, or the empty form.
@@ -546,6 +575,22 @@ impl Renderer {
             ..PageMeta::default()
         };
         self.render("search.html", nav, meta, ctx)
+    }
+
+    /// A reader's newsletter page: the lists and the sign-up form, "check your inbox", a
+    /// confirmation to press, preferences from a signed link, and what was done. Pages reached
+    /// from a link carrying a token are kept out of search engines.
+    pub fn newsletters_page(&self, p: &NewslettersPage, nav: &[Section]) -> Result<String, RenderError> {
+        let mut meta = PageMeta {
+            title: format!("{} | {}", p.title, self.settings.site.title),
+            description: p.message.clone(),
+            canonical: self.canonical("/newsletters"),
+            ..PageMeta::default()
+        };
+        if p.state != "signup" {
+            meta.meta.push(("name", "robots".into(), "noindex".into()));
+        }
+        self.render("newsletters.html", nav, meta, context! { p => Value::from(Serde(p)) })
     }
 
     /// An error page for `status` (404, 410 or 500), with a way back through the sections.

@@ -10,6 +10,7 @@ pub mod files;
 pub mod indexer;
 mod limit;
 pub mod metrics;
+pub mod newsletters;
 pub mod newsroom;
 pub mod proxy;
 pub mod related;
@@ -89,6 +90,8 @@ pub struct Inner {
     pub cache_control: axum::http::HeaderValue,
     /// The import admins started from the newsroom on this node.
     pub imports: newsroom::Imports,
+    /// Newsletters: where mail goes, the email templates, the links' key.
+    pub newsletters: newsletters::Newsletters,
 }
 
 impl AppState {
@@ -104,6 +107,7 @@ impl AppState {
         trending: trending::TrendingSettings,
         newsroom_settings: newsroom::NewsroomSettings,
         cache: cache::CacheSettings,
+        newsletters: newsletters::Newsletters,
     ) -> Result<AppState, courant_render::RenderError> {
         let api_limiter = RateLimiter::new(api.requests_per_minute);
         let beacon_limiter = RateLimiter::new(60);
@@ -133,6 +137,7 @@ impl AppState {
             media,
             cache_control,
             imports: newsroom::Imports::default(),
+            newsletters,
         })))
     }
 

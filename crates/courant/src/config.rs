@@ -27,6 +27,7 @@ pub struct Config {
     pub trending: courant_web::trending::TrendingSettings,
     pub webhooks: courant_web::webhooks::WebhookSettings,
     pub wire: courant_web::wire::WireSettings,
+    pub mail: courant_mail::MailSettings,
     pub newsroom: courant_web::newsroom::NewsroomSettings,
     pub cache: courant_web::cache::CacheSettings,
     pub cdn: courant_web::cdn::CdnSettings,
@@ -259,6 +260,9 @@ pub fn validate(config: &Config) -> anyhow::Result<()> {
         bail!(
             "key `newsroom.max_import_mb`: expected the largest export imported from the newsroom in megabytes, from 1 to 2048"
         );
+    }
+    if let Err(what) = config.mail.check() {
+        bail!("{what}");
     }
     if !(1..=3650).contains(&config.wire.retention_days) {
         bail!("key `wire.retention_days`: expected how many days wire copy is kept, from 1 to 3650");

@@ -159,10 +159,20 @@ pub async fn open(data_dir: &Path, config: &Config) -> anyhow::Result<AppState> 
         config.trending.clone(),
         newsroom,
         config.cache.clone(),
+        newsletters(data_dir, config)?,
     )?;
     courant_web::tasks::load_trending(&state).await?;
     state.cache.start(&state.store).await?;
     Ok(state)
+}
+
+/// Where this node's newsletters go: the SMTP server of `[mail]`, or `DATA/outbox/`.
+pub fn newsletters(data_dir: &Path, config: &Config) -> anyhow::Result<courant_web::newsletters::Newsletters> {
+    let mailer = courant_mail::Mailer::new(&config.mail, data_dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(outbox) = mailer.outbox() {
+        tracing::info!(outbox = %outbox.display(), "no SMTP server in [mail]: emails are written to the outbox, not sent");
+    }
+    Ok(courant_web::newsletters::Newsletters::new(mailer, config.mail.per_second)?)
 }
 
 /// Rebuilds the search index from the store, with a progress bar on a terminal.
@@ -530,6 +540,7 @@ pub async fn serve_with(
     let follower = tokio::spawn(courant_web::indexer::follow(store.clone(), state.search.clone()));
     let relater = tokio::spawn(courant_web::related::run(store.clone(), state.search.clone()));
     let wire = tokio::spawn(courant_web::wire::run(store.clone(), config.wire.clone()));
+    let mail = tokio::spawn(courant_web::newsletters::run(state.clone()));
     let counter = tokio::spawn(courant_web::tasks::keep_trending(state.clone()));
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
@@ -565,6 +576,7 @@ pub async fn serve_with(
     follower.abort();
     relater.abort();
     wire.abort();
+    mail.abort();
     counter.abort();
     scheduler.abort();
     purger.abort();

@@ -20,6 +20,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .merge(feeds::routes())
         .merge(search::routes())
         .merge(crate::newsroom::routes(state.clone()))
+        .merge(crate::newsletters::public::routes())
         .merge(site::routes())
 }
 

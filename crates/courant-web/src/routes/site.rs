@@ -282,7 +282,7 @@ fn page_number(query: Option<&str>) -> Result<i64, AppError> {
 }
 
 /// The section and every section below it.
-pub(super) fn descendants(sections: &[Section], root: SectionId) -> Vec<SectionId> {
+pub(crate) fn descendants(sections: &[Section], root: SectionId) -> Vec<SectionId> {
     let mut ids = vec![root];
     let mut i = 0;
     while i < ids.len() {
