@@ -142,6 +142,10 @@ pub struct Labels {
     pub search_results: String,
     pub nothing_found: String,
     pub nothing_found_text: String,
+    /// The sign-up box at the foot of pages and articles.
+    pub newsletter_pitch: String,
+    pub email_address: String,
+    pub subscribe: String,
     /// Month names, January first.
     pub months: Vec<String>,
     /// How a date and time read: `{day}`, `{month}`, `{year}`, `{hour}` (00-23), `{minute}`.
@@ -211,6 +215,9 @@ impl Default for Labels {
             search_results: "{count} results for “{query}”".into(),
             nothing_found: "Nothing found".into(),
             nothing_found_text: "Check the spelling, use fewer words, or try one of these stories:".into(),
+            newsletter_pitch: "Our stories in your inbox: choose a newsletter.".into(),
+            email_address: "Your email address".into(),
+            subscribe: "Subscribe".into(),
             months: months.iter().map(|m| m.to_string()).collect(),
             datetime_format: "{day} {month} {year}, {hour}:{minute}".into(),
             date_format: "{day} {month} {year}".into(),

@@ -99,6 +99,11 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Newsletters: send a list's edition now (for cron and tests).
+    Newsletter {
+        #[command(subcommand)]
+        action: NewsletterAction,
+    },
     /// The wire desk: agency copy and feeds.
     Wire {
         #[command(subcommand)]
@@ -157,6 +162,20 @@ enum ImportFrom {
         /// A copy of the site's content/images folder, where feature images are found.
         #[arg(long)]
         media: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewsletterAction {
+    /// Send the list's edition now: the one going out (resumed after a stop, nobody gets it
+    /// twice), else a new one made by the list's rule; through [mail] smtp, or into
+    /// DATA/outbox/ without one.
+    Send {
+        /// The list's address (its slug), as in /newsroom/newsletters.
+        #[arg(long)]
+        list: String,
+        #[command(flatten)]
+        common: Common,
     },
 }
 
@@ -376,6 +395,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 tracing::info!(data = %common.data.display(), "the data folder already holds a publication; serving it");
             }
             courant::simulate_readers(&state).await?;
+            courant::demo_newsletters(&state).await?;
             let accounts = courant::demo_accounts(&state.store).await?;
             let base = loaded.config.site.url.clone();
             println!("\nDemo newsroom at {base}/newsroom/login (new passwords on every start):");
@@ -416,6 +436,31 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             store.close().await;
             if refused? > 0 {
                 return Ok(std::process::ExitCode::FAILURE);
+            }
+        }
+        Command::Newsletter { action: NewsletterAction::Send { list, common } } => {
+            let loaded = config::load(&common.data, common.config.as_deref())?;
+            let state = courant::open(&common.data, &loaded.config).await?;
+            let sent = courant::send_newsletter(&state, &list).await;
+            let progress = match &sent {
+                Ok((edition, _, _)) => Some(state.store.edition_progress(*edition).await?),
+                Err(_) => None,
+            };
+            let outbox = state.newsletters.mailer.outbox().map(|p| p.display().to_string());
+            state.store.close().await;
+            let (edition, queued, sent) = sent?;
+            let p = progress.unwrap_or_default();
+            println!(
+                "edition {edition} of {list}: {queued} recipients queued now; {sent} messages sent by this run; \
+                 in all {} sent, {} bounced, {} failed, {} waiting to be retried, {} interrupted (not sent again)",
+                p.sent,
+                p.bounced,
+                p.failed,
+                p.pending,
+                p.unsure + p.sending
+            );
+            if let Some(outbox) = outbox {
+                println!("no SMTP server is configured ([mail] smtp): the messages were written to {outbox}, not sent");
             }
         }
         Command::Wire { action: WireAction::AddFeed { url, source, minutes, common } } => {

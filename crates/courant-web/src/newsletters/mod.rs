@@ -72,7 +72,12 @@ impl Newsletters {
 
 /// The next time a list with `send_minute` (minutes after midnight, the site's time) on
 /// `days` (ISO weekdays) goes out after `after`; none if it has no time or no day.
-pub fn next_edition(clock: &SiteClock, send_minute: Option<i64>, days: &[u8], after: OffsetDateTime) -> Option<OffsetDateTime> {
+pub fn next_edition(
+    clock: &SiteClock,
+    send_minute: Option<i64>,
+    days: &[u8],
+    after: OffsetDateTime,
+) -> Option<OffsetDateTime> {
     let minute = send_minute.filter(|m| (0..24 * 60).contains(m))?;
     let time = time::Time::from_hms((minute / 60) as u8, (minute % 60) as u8, 0).ok()?;
     let today = clock.local(after).date();
@@ -100,7 +105,11 @@ impl Prepared {
         let manage = format!("{}/newsletters/manage?t={token}", self.site_url);
         let unsubscribe = format!("{}/newsletters/unsubscribe?t={token}&list={}", self.site_url, self.list.id);
         let fill = |text: &str, escape: bool| {
-            let (m, u) = if escape { (escape_html(&manage), escape_html(&unsubscribe)) } else { (manage.clone(), unsubscribe.clone()) };
+            let (m, u) = if escape {
+                (escape_html(&manage), escape_html(&unsubscribe))
+            } else {
+                (manage.clone(), unsubscribe.clone())
+            };
             text.replace(MANAGE_STAND_IN, &m).replace(UNSUBSCRIBE_STAND_IN, &u)
         };
         Mail {
@@ -109,7 +118,12 @@ impl Prepared {
             html: fill(&self.html, true),
             text: fill(&self.text, false),
             unsubscribe: Some(unsubscribe.clone()),
-            list_id: Some(format!("{} <{}.{}>", self.list.name.replace(['<', '>', '"'], ""), self.list.slug, self.host)),
+            list_id: Some(format!(
+                "{} <{}.{}>",
+                self.list.name.replace(['<', '>', '"'], ""),
+                self.list.slug,
+                self.host
+            )),
             id,
         }
     }
@@ -146,7 +160,8 @@ pub async fn prepare(app: &AppState, edition: &Edition, list: &NewsletterList) -
         unsubscribe_url: UNSUBSCRIBE_STAND_IN.into(),
     };
     let (html, text) = app.newsletters.emails.edition(&view)?;
-    let host = site_url.split("://").nth(1).unwrap_or("localhost").split(['/', ':']).next().unwrap_or("localhost").to_string();
+    let host =
+        site_url.split("://").nth(1).unwrap_or("localhost").split(['/', ':']).next().unwrap_or("localhost").to_string();
     Ok(Prepared { subject: edition.subject.clone(), html, text, list: list.clone(), site_url, host })
 }
 
@@ -163,7 +178,11 @@ fn email_picture(image: &courant_core::Image) -> String {
 
 /// The stories a list's rule picks now: the newest of its section (or of the site), or the
 /// most read of the last day.
-pub async fn stories_by_rule(app: &AppState, list: &NewsletterList, now: OffsetDateTime) -> Result<Vec<ArticleId>, StoreError> {
+pub async fn stories_by_rule(
+    app: &AppState,
+    list: &NewsletterList,
+    now: OffsetDateTime,
+) -> Result<Vec<ArticleId>, StoreError> {
     let n = list.stories.clamp(1, 30);
     match list.rule {
         ListRule::Latest => {
@@ -185,7 +204,11 @@ pub async fn stories_by_rule(app: &AppState, list: &NewsletterList, now: OffsetD
 }
 
 /// An edition of `list` by its rule, as of now: its newest story's headline as the subject.
-pub async fn edition_by_rule(app: &AppState, list: &NewsletterList, now: OffsetDateTime) -> Result<EditionDraft, StoreError> {
+pub async fn edition_by_rule(
+    app: &AppState,
+    list: &NewsletterList,
+    now: OffsetDateTime,
+) -> Result<EditionDraft, StoreError> {
     let articles = stories_by_rule(app, list, now).await?;
     let first = app.store.published_summaries(&articles[..articles.len().min(1)]).await?;
     let subject = match first.first() {
@@ -292,7 +315,12 @@ pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
         };
         let outcome = match edition {
             Ok(p) => {
-                let mail = p.mail_for(&key, d.subscriber_id, &d.email, format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts));
+                let mail = p.mail_for(
+                    &key,
+                    d.subscriber_id,
+                    &d.email,
+                    format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts),
+                );
                 outcome(&d, app.newsletters.mailer.send(&mail).await)
             }
             Err(why) => MailOutcome::Failed { error: why },
@@ -308,12 +336,7 @@ pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
 }
 
 async fn prepare_delivery(app: &AppState, d: &MailDelivery, lists: &[NewsletterList]) -> Result<Arc<Prepared>, String> {
-    let edition = app
-        .store
-        .edition(d.edition_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("the edition was deleted")?;
+    let edition = app.store.edition(d.edition_id).await.map_err(|e| e.to_string())?.ok_or("the edition was deleted")?;
     let list = lists.iter().find(|l| l.id == edition.list_id).ok_or("the newsletter was deleted")?;
     prepare(app, &edition, list).await.map(Arc::new).map_err(|e| format!("the edition could not be rendered: {e}"))
 }
@@ -351,7 +374,8 @@ pub async fn ask_to_confirm(app: &AppState, email: &str, lists: &[NewsletterList
     if !may {
         return Ok(false);
     }
-    let key = app.newsletters.key(&app.store).await.map_err(|e| unavailable("the signing key could not be read", &e))?;
+    let key =
+        app.newsletters.key(&app.store).await.map_err(|e| unavailable("the signing key could not be read", &e))?;
     let ids: Vec<i64> = lists.iter().map(|l| l.id).collect();
     let expires = (now + time::Duration::hours(CONFIRM_HOURS)).unix_timestamp();
     let token = links::sign(key, Purpose::Confirm, email, subscriber.id, Some((&ids, expires)));
@@ -366,8 +390,11 @@ pub async fn ask_to_confirm(app: &AppState, email: &str, lists: &[NewsletterList
         confirm_url: format!("{site_url}/newsletters/confirm?t={token}"),
         hours: CONFIRM_HOURS,
     };
-    let (html, text) =
-        app.newsletters.emails.confirmation(&view).map_err(|e| unavailable("a confirmation could not be rendered", &e))?;
+    let (html, text) = app
+        .newsletters
+        .emails
+        .confirmation(&view)
+        .map_err(|e| unavailable("a confirmation could not be rendered", &e))?;
     let mail = Mail {
         to: email.to_string(),
         subject: format!("Confirm your subscription to {}", site.title),
@@ -393,9 +420,15 @@ mod tests {
         let weekdays = [1, 2, 3, 4, 5];
         let at = datetime!(2026-12-01 06:00 UTC);
         assert_eq!(next_edition(&utc, Some(7 * 60), &weekdays, at), Some(datetime!(2026-12-01 07:00 UTC)));
-        assert_eq!(next_edition(&utc, Some(7 * 60), &weekdays, datetime!(2026-12-01 07:00 UTC)), Some(datetime!(2026-12-02 07:00 UTC)));
+        assert_eq!(
+            next_edition(&utc, Some(7 * 60), &weekdays, datetime!(2026-12-01 07:00 UTC)),
+            Some(datetime!(2026-12-02 07:00 UTC))
+        );
         // Friday after seven: Monday.
-        assert_eq!(next_edition(&utc, Some(7 * 60), &weekdays, datetime!(2026-12-04 08:00 UTC)), Some(datetime!(2026-12-07 07:00 UTC)));
+        assert_eq!(
+            next_edition(&utc, Some(7 * 60), &weekdays, datetime!(2026-12-04 08:00 UTC)),
+            Some(datetime!(2026-12-07 07:00 UTC))
+        );
         assert_eq!(next_edition(&utc, None, &weekdays, at), None, "by hand only");
         assert_eq!(next_edition(&utc, Some(7 * 60), &[], at), None, "no day");
     }

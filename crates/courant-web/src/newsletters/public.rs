@@ -81,7 +81,9 @@ pub fn when(list: &NewsletterList) -> String {
         [1, 2, 3, 4, 5, 6, 7] => "Daily".to_string(),
         [1, 2, 3, 4, 5] => "Weekdays".to_string(),
         [6, 7] => "Weekends".to_string(),
-        d => d.iter().filter_map(|n| names.get(usize::from(*n).wrapping_sub(1))).copied().collect::<Vec<_>>().join(", "),
+        d => {
+            d.iter().filter_map(|n| names.get(usize::from(*n).wrapping_sub(1))).copied().collect::<Vec<_>>().join(", ")
+        }
     };
     format!("{which} at {at}")
 }

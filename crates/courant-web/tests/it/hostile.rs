@@ -334,7 +334,7 @@ async fn hostile_requests_are_answered_below_500_and_the_server_lives_on() {
     config.api.requests_per_minute = 0;
     let mut options = courant_demo::DemoOptions::new(4, OffsetDateTime::now_utc());
     options.picture_pool = 1;
-    let Spawned { base, store } = spawn_server(config, options);
+    let Spawned { base, store, .. } = spawn_server(config, options);
     let client = hostile_client();
 
     // An admin to post the newsroom's forms, and a member whose account those forms change

@@ -11,6 +11,7 @@ mod hostile;
 mod limits;
 mod listings;
 mod metrics;
+mod newsletters;
 mod newsroom;
 mod site;
 mod statuses;

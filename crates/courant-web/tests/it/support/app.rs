@@ -108,6 +108,8 @@ pub fn app() -> &'static TestApp {
 pub struct Spawned {
     pub base: String,
     pub store: Store,
+    /// Its data folder (kept until the test binary ends).
+    pub data: PathBuf,
 }
 
 pub fn spawn_server(config: courant::Config, options: courant_demo::DemoOptions) -> Spawned {
@@ -125,7 +127,7 @@ pub fn spawn_server(config: courant::Config, options: courant_demo::DemoOptions)
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             let base = format!("http://{}", listener.local_addr().expect("addr"));
             tokio::spawn(courant::serve_with(listener, state, config.clone(), std::future::pending()));
-            tx.send(Spawned { base, store }).expect("send");
+            tx.send(Spawned { base, store, data: dir.path().to_path_buf() }).expect("send");
             let _keep = dir;
             std::future::pending::<()>().await;
         });
