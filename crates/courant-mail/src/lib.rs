@@ -32,6 +32,9 @@ pub struct MailSettings {
     pub per_second: u32,
     /// How long the SMTP server has to answer, in seconds.
     pub timeout_seconds: u64,
+    /// The wait before a message the server put off (4xx) is tried again, in seconds; it
+    /// doubles with each attempt.
+    pub retry_seconds: u64,
 }
 
 impl Default for MailSettings {
@@ -42,6 +45,7 @@ impl Default for MailSettings {
             reply_to: None,
             per_second: 20,
             timeout_seconds: 30,
+            retry_seconds: 60,
         }
     }
 }
@@ -55,6 +59,11 @@ impl MailSettings {
         })?;
         if let Some(r) = &self.reply_to {
             r.parse::<Mailbox>().map_err(|e| format!("key `mail.reply_to`: {r:?} is not an address ({e})"))?;
+        }
+        if !(1..=86_400).contains(&self.retry_seconds) {
+            return Err(
+                "key `mail.retry_seconds`: wait from 1 second to a day before trying a put-off message again".into()
+            );
         }
         if self.per_second == 0 {
             return Err("key `mail.per_second`: send at least 1 message a second".into());

@@ -172,7 +172,7 @@ pub fn newsletters(data_dir: &Path, config: &Config) -> anyhow::Result<courant_w
     if let Some(outbox) = mailer.outbox() {
         tracing::info!(outbox = %outbox.display(), "no SMTP server in [mail]: emails are written to the outbox, not sent");
     }
-    Ok(courant_web::newsletters::Newsletters::new(mailer, config.mail.per_second)?)
+    Ok(courant_web::newsletters::Newsletters::new(mailer, &config.mail)?)
 }
 
 /// Rebuilds the search index from the store, with a progress bar on a terminal.

@@ -40,6 +40,8 @@ const UNSUBSCRIBE_STAND_IN: &str = "https://courant.invalid/unsubscribe-link";
 pub struct Newsletters {
     pub mailer: Mailer,
     pub per_second: u32,
+    /// The first wait before a put-off message is tried again (it doubles each time).
+    pub retry_after: time::Duration,
     pub emails: EmailTemplates,
     key: tokio::sync::OnceCell<Vec<u8>>,
     /// Sign-up requests per reader address a minute.
@@ -47,10 +49,14 @@ pub struct Newsletters {
 }
 
 impl Newsletters {
-    pub fn new(mailer: Mailer, per_second: u32) -> Result<Newsletters, courant_render::RenderError> {
+    pub fn new(
+        mailer: Mailer,
+        settings: &courant_mail::MailSettings,
+    ) -> Result<Newsletters, courant_render::RenderError> {
         Ok(Newsletters {
             mailer,
-            per_second: per_second.max(1),
+            per_second: settings.per_second.max(1),
+            retry_after: time::Duration::seconds(settings.retry_seconds.clamp(1, 86_400) as i64),
             emails: EmailTemplates::new()?,
             key: tokio::sync::OnceCell::new(),
             signups: crate::limit::RateLimiter::new(10),
@@ -321,7 +327,7 @@ pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
                     &d.email,
                     format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts),
                 );
-                outcome(&d, app.newsletters.mailer.send(&mail).await)
+                outcome(&d, app.newsletters.mailer.send(&mail).await, app.newsletters.retry_after)
             }
             Err(why) => MailOutcome::Failed { error: why },
         };
@@ -341,15 +347,15 @@ async fn prepare_delivery(app: &AppState, d: &MailDelivery, lists: &[NewsletterL
     prepare(app, &edition, list).await.map(Arc::new).map_err(|e| format!("the edition could not be rendered: {e}"))
 }
 
-/// What a send's result means for the delivery: sent, tried again later (with a wait that
-/// grows: 1, 2, 4... minutes), given up after [`MAX_ATTEMPTS`], or refused for good.
-fn outcome(d: &MailDelivery, sent: Result<(), Failure>) -> MailOutcome {
+/// What a send's result means for the delivery: sent, tried again later (after `retry`, then
+/// twice that, four times...), given up after [`MAX_ATTEMPTS`], or refused for good.
+fn outcome(d: &MailDelivery, sent: Result<(), Failure>, retry: time::Duration) -> MailOutcome {
     match sent {
         Ok(()) => MailOutcome::Sent,
         Err(Failure::Permanent(error)) => MailOutcome::Bounced { error },
         Err(Failure::Temporary(error)) if d.attempts >= MAX_ATTEMPTS => MailOutcome::Failed { error },
         Err(Failure::Temporary(error)) => {
-            let wait = time::Duration::minutes(1 << (d.attempts - 1).clamp(0, 6));
+            let wait = retry * (1i32 << (d.attempts - 1).clamp(0, 6));
             MailOutcome::Retry { error, at: OffsetDateTime::now_utc() + wait }
         }
     }
