@@ -30,6 +30,8 @@ pub struct MailSettings {
     pub reply_to: Option<String>,
     /// Messages sent a second, at most.
     pub per_second: u32,
+    /// Messages in flight at once, each on a connection of its own to the SMTP server.
+    pub connections: u32,
     /// How long the SMTP server has to answer, in seconds.
     pub timeout_seconds: u64,
     /// The wait before a message the server put off (4xx) is tried again, in seconds; it
@@ -44,6 +46,7 @@ impl Default for MailSettings {
             from: "Courant newsletters <newsletters@localhost>".into(),
             reply_to: None,
             per_second: 20,
+            connections: 4,
             timeout_seconds: 30,
             retry_seconds: 60,
         }
@@ -64,6 +67,9 @@ impl MailSettings {
             return Err(
                 "key `mail.retry_seconds`: wait from 1 second to a day before trying a put-off message again".into()
             );
+        }
+        if !(1..=32).contains(&self.connections) {
+            return Err("key `mail.connections`: send over 1 to 32 connections at once".into());
         }
         if self.per_second == 0 {
             return Err("key `mail.per_second`: send at least 1 message a second".into());
@@ -147,6 +153,7 @@ impl Mailer {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("key `mail.smtp`: {e}"))?
                     .timeout(Some(Duration::from_secs(settings.timeout_seconds.max(1))))
+                    .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(settings.connections.max(1)))
                     .build();
                 Mailer::Smtp { transport, from, reply_to }
             }

@@ -35,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/users.html", include_str!("../../../templates/newsroom/users.html")),
     ("newsroom/user.html", include_str!("../../../templates/newsroom/user.html")),
     ("newsroom/audit.html", include_str!("../../../templates/newsroom/audit.html")),
+    ("newsroom/newsletters.html", include_str!("../../../templates/newsroom/newsletters.html")),
+    ("newsroom/newsletter.html", include_str!("../../../templates/newsroom/newsletter.html")),
+    ("newsroom/edition.html", include_str!("../../../templates/newsroom/edition.html")),
+    ("newsroom/subscribers.html", include_str!("../../../templates/newsroom/subscribers.html")),
     ("newsroom/settings.html", include_str!("../../../templates/newsroom/settings.html")),
     ("newsroom/message.html", include_str!("../../../templates/newsroom/message.html")),
 ];

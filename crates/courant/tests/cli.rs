@@ -583,3 +583,41 @@ fn wire_feeds_are_added_and_listed_from_the_command_line() {
     assert!(said.contains(url) && said.contains("Loop Agency") && said.contains("last success never"), "{said}");
     assert_eq!(said.lines().filter(|l| l.contains("http://")).count(), 1, "the refused feed is not there: {said}");
 }
+
+// Issue 20: `courant demo` comes with newsletters and no SMTP server: `courant newsletter send`
+// writes each message to DATA/outbox/ and says plainly that nothing was sent.
+#[test]
+fn the_demo_writes_newsletters_to_the_outbox() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = courant(&["demo", "--no-serve", "--articles", "10"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let store = courant_store::Store::open(dir.path()).await.expect("open");
+        let lists = store.newsletter_lists().await.expect("lists");
+        let slugs: Vec<&str> = lists.iter().map(|l| l.slug.as_str()).collect();
+        assert_eq!(slugs, ["morning-briefing", "weekend-reads"], "the demo's newsletters, by name");
+        assert!(lists.iter().all(|l| l.active && l.next_edition_at.is_some()), "scheduled: {lists:?}");
+        let now = time::OffsetDateTime::now_utc();
+        let (s, _) =
+            store.request_subscription("reader@example.org", now, time::Duration::minutes(1), 5).await.expect("ask");
+        store.confirm_subscription(s.id, &[lists[0].id], now).await.expect("confirm");
+        store.close().await;
+    });
+    let out = courant(&["newsletter", "send", "--list", "morning-briefing"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("1 recipients queued now; 1 messages sent by this run"), "{said}");
+    assert!(said.contains("no SMTP server is configured") && said.contains("outbox"), "{said}");
+    let eml: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+        .expect("the outbox")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(eml.len(), 1, "one message in the outbox");
+    let message = std::fs::read_to_string(eml[0].path()).expect("read");
+    assert!(message.contains("To: reader@example.org") && message.contains("List-Unsubscribe:"), "{message}");
+    let out = courant(&["newsletter", "send", "--list", "no-such-list"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("morning-briefing, weekend-reads"), "names the lists there are: {}", text(&out));
+}

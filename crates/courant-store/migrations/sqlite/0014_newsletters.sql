@@ -83,7 +83,8 @@ CREATE INDEX deliveries_subscriber_idx ON deliveries (subscriber_id);
 CREATE INDEX deliveries_edition_idx ON deliveries (edition_id, state);
 
 -- Keys the server signs links with (the newsletters' confirmation, preferences and
--- unsubscribe links), shared by every node; never exported.
+-- unsubscribe links), shared by every node; exported with the publication, so the links of
+-- emails sent before a move still work.
 CREATE TABLE secrets (
     name       TEXT PRIMARY KEY,
     value      TEXT NOT NULL,

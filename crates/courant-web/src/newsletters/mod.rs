@@ -40,6 +40,8 @@ const UNSUBSCRIBE_STAND_IN: &str = "https://courant.invalid/unsubscribe-link";
 pub struct Newsletters {
     pub mailer: Mailer,
     pub per_second: u32,
+    /// Messages in flight at once (SMTP connections).
+    pub connections: u32,
     /// The first wait before a put-off message is tried again (it doubles each time).
     pub retry_after: time::Duration,
     pub emails: EmailTemplates,
@@ -56,6 +58,7 @@ impl Newsletters {
         Ok(Newsletters {
             mailer,
             per_second: settings.per_second.max(1),
+            connections: settings.connections.clamp(1, 32),
             retry_after: time::Duration::seconds(settings.retry_seconds.clamp(1, 86_400) as i64),
             emails: EmailTemplates::new()?,
             key: tokio::sync::OnceCell::new(),
@@ -296,37 +299,68 @@ pub async fn plan(app: &AppState, now: OffsetDateTime) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Sends the deliveries due, paced to `[mail] per_second`, until none is left. Says how many
-/// went.
+/// Sends the deliveries due, paced to `[mail] per_second` over `[mail] connections` messages
+/// in flight at once, until none is left. Says how many went.
 pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
     let key = app.newsletters.key(&app.store).await?.to_vec();
-    let pace = Duration::from_secs_f64(1.0 / f64::from(app.newsletters.per_second));
-    let mut prepared: HashMap<i64, Result<Arc<Prepared>, String>> = HashMap::new();
-    let mut lists: Option<Vec<NewsletterList>> = None;
+    let shared = Sending {
+        key,
+        pace: Duration::from_secs_f64(1.0 / f64::from(app.newsletters.per_second)),
+        next_slot: std::sync::Mutex::new(tokio::time::Instant::now()),
+        prepared: tokio::sync::Mutex::new(HashMap::new()),
+    };
+    let workers = (0..app.newsletters.connections).map(|_| sender(app, &shared));
     let mut sent = 0;
-    let started = tokio::time::Instant::now();
+    for done in futures_util::future::join_all(workers).await {
+        sent += done?;
+    }
+    Ok(sent)
+}
+
+/// What the senders of one [`send_due`] share: the links' key, the pace, and each edition
+/// rendered once.
+struct Sending {
+    key: Vec<u8>,
+    pace: Duration,
+    next_slot: std::sync::Mutex<tokio::time::Instant>,
+    prepared: tokio::sync::Mutex<HashMap<i64, Result<Arc<Prepared>, String>>>,
+}
+
+impl Sending {
+    /// Waits for this sender's turn: one message every `pace`, whoever sends it.
+    async fn turn(&self) {
+        let slot = {
+            let mut next = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
+            let slot = (*next).max(tokio::time::Instant::now());
+            *next = slot + self.pace;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+
+    /// The edition of `d` rendered, rendering it the first time (once, whatever the senders).
+    async fn edition(&self, app: &AppState, d: &MailDelivery) -> Result<Arc<Prepared>, String> {
+        let mut prepared = self.prepared.lock().await;
+        if let Some(p) = prepared.get(&d.edition_id) {
+            return p.clone();
+        }
+        let p = prepare_delivery(app, d).await;
+        prepared.insert(d.edition_id, p.clone());
+        p
+    }
+}
+
+/// One sender: takes a delivery, sends it, records what happened and takes the next, until
+/// none is due.
+async fn sender(app: &AppState, shared: &Sending) -> Result<u64, StoreError> {
+    let mut sent = 0;
     let mut next = app.store.delivery_step(None, OffsetDateTime::now_utc()).await?;
     while let Some(d) = next {
-        let edition = match prepared.get(&d.edition_id) {
-            Some(p) => p.clone(),
-            None => {
-                let lists = match &lists {
-                    Some(l) => l,
-                    None => lists.insert(app.store.newsletter_lists().await?),
-                };
-                let p = prepare_delivery(app, &d, lists).await;
-                prepared.insert(d.edition_id, p.clone());
-                p
-            }
-        };
-        let outcome = match edition {
+        shared.turn().await;
+        let outcome = match shared.edition(app, &d).await {
             Ok(p) => {
-                let mail = p.mail_for(
-                    &key,
-                    d.subscriber_id,
-                    &d.email,
-                    format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts),
-                );
+                let id = format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts);
+                let mail = p.mail_for(&shared.key, d.subscriber_id, &d.email, id);
                 outcome(&d, app.newsletters.mailer.send(&mail).await, app.newsletters.retry_after)
             }
             Err(why) => MailOutcome::Failed { error: why },
@@ -334,15 +368,14 @@ pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
         if outcome == MailOutcome::Sent {
             sent += 1;
         }
-        // Paced from the start, so a slow message is made up for by the next ones.
-        tokio::time::sleep_until(started + pace * (sent as u32).max(1)).await;
         next = app.store.delivery_step(Some((&d, &outcome)), OffsetDateTime::now_utc()).await?;
     }
     Ok(sent)
 }
 
-async fn prepare_delivery(app: &AppState, d: &MailDelivery, lists: &[NewsletterList]) -> Result<Arc<Prepared>, String> {
+async fn prepare_delivery(app: &AppState, d: &MailDelivery) -> Result<Arc<Prepared>, String> {
     let edition = app.store.edition(d.edition_id).await.map_err(|e| e.to_string())?.ok_or("the edition was deleted")?;
+    let lists = app.store.newsletter_lists().await.map_err(|e| e.to_string())?;
     let list = lists.iter().find(|l| l.id == edition.list_id).ok_or("the newsletter was deleted")?;
     prepare(app, &edition, list).await.map(Arc::new).map_err(|e| format!("the edition could not be rendered: {e}"))
 }

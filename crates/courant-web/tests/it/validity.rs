@@ -21,6 +21,22 @@ fn vnu_jar() -> PathBuf {
 async fn every_page_kind_passes_the_nu_html_checker() {
     let app = app();
     let f = &app.fixture;
+    // A newsletter, so the sign-up page shows its form.
+    app.with_store(|s| async move {
+        let draft = courant_store::ListDraft {
+            slug: format!("checked-{}", std::process::id()),
+            name: "Checked briefing".into(),
+            description: "The morning's stories.".into(),
+            rule: courant_store::ListRule::Latest,
+            section_id: None,
+            stories: 3,
+            send_minute: Some(7 * 60),
+            days: vec![1, 2, 3, 4, 5],
+            active: true,
+        };
+        s.save_newsletter_list(None, &draft, None, time::OffsetDateTime::now_utc()).await.expect("a newsletter")
+    })
+    .await;
     let pages = [
         ("home", "/".to_string(), 200),
         ("section", format!("/{}", f.news.slug), 200),
@@ -33,6 +49,8 @@ async fn every_page_kind_passes_the_nu_html_checker() {
         ("hostile-article", f.hostile_path.clone(), 200),
         ("search", "/search?q=harbour".to_string(), 200),
         ("search-nothing", "/search?q=xylophonic".to_string(), 200),
+        ("newsletters", "/newsletters?email=reader%40example.org".to_string(), 200),
+        ("newsletters-bad-link", "/newsletters/manage?t=1.abc".to_string(), 404),
         ("not-found", "/no/such/page".to_string(), 404),
         ("gone", f.unpublished_path.clone(), 410),
     ];

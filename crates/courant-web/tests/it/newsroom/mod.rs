@@ -22,6 +22,7 @@
 mod accounts;
 mod editing;
 mod imports;
+mod newsletters;
 mod roles;
 mod server;
 mod text;
@@ -330,5 +331,8 @@ struct Ids {
     user: i64,
     wire: i64,
     feed: i64,
+    newsletter: i64,
+    edition: i64,
+    subscriber: i64,
     token: String,
 }

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 /// A route's path with its parameters filled in (and two revisions to compare for a diff).
 fn concrete(spec_path: &str, ids: &Ids) -> String {
-    let families: [(&str, i64); 9] = [
+    let families: [(&str, i64); 12] = [
         ("/newsroom/articles/", ids.article),
         ("/newsroom/media/", ids.image),
         ("/newsroom/sections/", ids.section),
@@ -23,6 +23,9 @@ fn concrete(spec_path: &str, ids: &Ids) -> String {
         ("/newsroom/users/", ids.user),
         ("/newsroom/wire/feeds/", ids.feed),
         ("/newsroom/wire/", ids.wire),
+        ("/newsroom/newsletters/", ids.newsletter),
+        ("/newsroom/editions/", ids.edition),
+        ("/newsroom/subscribers/", ids.subscriber),
     ];
     let mut path = spec_path.to_string();
     if path.contains("{id}") {
@@ -53,7 +56,7 @@ async fn every_route_checks_its_role() {
     // log and corrections for editors; only logging in and reset links are open to all.
     for spec in &specs {
         let needs = |prefixes: &[&str]| prefixes.iter().any(|p| spec.path.starts_with(p));
-        let expected = if needs(&["/newsroom/users", "/newsroom/settings"]) {
+        let expected = if needs(&["/newsroom/users", "/newsroom/settings", "/newsroom/subscribers"]) {
             Some(Access::Staff(Role::Admin))
         } else if needs(&[
             "/newsroom/sections",
@@ -61,6 +64,8 @@ async fn every_route_checks_its_role() {
             "/newsroom/authors",
             "/newsroom/sources",
             "/newsroom/audit",
+            "/newsroom/newsletters",
+            "/newsroom/editions",
         ]) || spec.path.ends_with("/corrections")
         {
             Some(Access::Staff(Role::Editor))
@@ -109,6 +114,32 @@ async fn every_route_checks_its_role() {
         })
         .await
         .expect("a feed");
+    // A newsletter with a draft edition and a confirmed subscriber: what its routes act on.
+    let (newsletter, edition, subscriber) = server
+        .store(|s| async move {
+            let now = OffsetDateTime::now_utc();
+            let draft = courant_store::ListDraft {
+                slug: unique("route-letter"),
+                name: "Route check letter".into(),
+                description: String::new(),
+                rule: courant_store::ListRule::Latest,
+                section_id: None,
+                stories: 3,
+                send_minute: None,
+                days: vec![],
+                active: true,
+            };
+            let list = s.save_newsletter_list(None, &draft, None, now).await?;
+            let content =
+                courant_store::EditionDraft { subject: "Route check".into(), intro: String::new(), articles: vec![] };
+            let edition = s.create_edition(list, &content, None, now).await?;
+            let email = format!("{}@example.org", unique("route-reader"));
+            let (reader, _) = s.request_subscription(&email, now, time::Duration::minutes(1), 5).await?;
+            s.confirm_subscription(reader.id, &[list], now).await?;
+            Ok::<_, courant_store::StoreError>((list, edition, reader.id))
+        })
+        .await
+        .expect("a newsletter");
     let ids = Ids {
         article: article.0,
         revision,
@@ -120,6 +151,9 @@ async fn every_route_checks_its_role() {
         user: owner.0,
         wire,
         feed,
+        newsletter,
+        edition,
+        subscriber,
         token: "0123456789abcdef".repeat(4),
     };
 

@@ -366,6 +366,10 @@ impl Server {
                     "articles with the marked headline",
                     format!("{:?}", s.newsroom_articles(&marked, 5, 0).await.expect("articles").total),
                 ),
+                ("newsletters", format!("{:?}", s.newsletter_lists().await.expect("newsletters"))),
+                ("edition", format!("{:?}", s.edition(ids.edition).await.expect("edition"))),
+                ("edition's deliveries", format!("{:?}", s.edition_progress(ids.edition).await.expect("progress"))),
+                ("subscriber", format!("{:?}", s.subscriber(ids.subscriber).await.expect("subscriber"))),
             ]
         })
         .await

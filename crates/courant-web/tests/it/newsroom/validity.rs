@@ -35,8 +35,45 @@ async fn newsroom_pages_pass_the_nu_html_checker() {
         ..Default::default()
     };
     let wire = server.wire_item("vnu-wire", copy).await;
+    let (letter, edition) = server
+        .store(|s| async move {
+            let now = time::OffsetDateTime::now_utc();
+            let draft = courant_store::ListDraft {
+                slug: unique("vnu-letter"),
+                name: "Checked letter".into(),
+                description: "Checked.".into(),
+                rule: courant_store::ListRule::Latest,
+                section_id: None,
+                stories: 3,
+                send_minute: Some(7 * 60),
+                days: vec![1, 2, 3, 4, 5],
+                active: true,
+            };
+            let list = s.save_newsletter_list(None, &draft, None, now).await?;
+            let articles =
+                s.latest(&courant_store::ArticleFilter::All, 2, 0).await?.into_iter().map(|a| a.id).collect();
+            let content =
+                courant_store::EditionDraft { subject: "Checked edition".into(), intro: "Hello.".into(), articles };
+            let edition = s.create_edition(list, &content, None, now).await?;
+            let (reader, _) = s
+                .request_subscription(
+                    &format!("{}@example.org", unique("vnu-reader")),
+                    now,
+                    time::Duration::minutes(1),
+                    5,
+                )
+                .await?;
+            s.confirm_subscription(reader.id, &[list], now).await?;
+            Ok::<_, courant_store::StoreError>((list, edition))
+        })
+        .await
+        .expect("a newsletter");
     let anonymous = Session::anonymous();
     let pages: Vec<(&str, String, &Session)> = vec![
+        ("newsletters", "/newsroom/newsletters".into(), &session),
+        ("newsletter", format!("/newsroom/newsletters/{letter}"), &session),
+        ("edition", format!("/newsroom/editions/{edition}"), &session),
+        ("subscribers", "/newsroom/subscribers".into(), &session),
         ("login", "/newsroom/login".into(), &anonymous),
         ("dashboard", "/newsroom/".into(), &session),
         ("articles", "/newsroom/articles?status=draft".into(), &session),
