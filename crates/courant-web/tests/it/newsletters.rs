@@ -218,3 +218,42 @@ async fn a_reader_signs_up_confirms_receives_an_edition_and_leaves_in_one_click(
     assert_eq!(r.status(), 200);
     assert_eq!(store.subscriber(subscriber.id).await.expect("read").expect("there").state, SubscriberState::Confirmed);
 }
+
+/// A newsletter's scheduled time makes its edition by the rule and sends it, once, and the
+/// newsletter moves on to its next time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_newsletter_goes_out_at_its_time_once() {
+    let mut options = courant_demo::DemoOptions::new(8, time::OffsetDateTime::now_utc());
+    options.picture_pool = 2;
+    let server = spawn_server(courant::Config::default(), options);
+    let (store, data) = (server.store.clone(), server.data.clone());
+    let now = time::OffsetDateTime::now_utc();
+    let draft = ListDraft {
+        slug: "daily".into(),
+        name: "Daily".into(),
+        description: String::new(),
+        rule: ListRule::Latest,
+        section_id: None,
+        stories: 2,
+        send_minute: Some(6 * 60),
+        days: vec![1, 2, 3, 4, 5, 6, 7],
+        active: true,
+    };
+    // Its time came a minute ago (the server was down, say).
+    let list =
+        store.save_newsletter_list(None, &draft, Some(now - time::Duration::minutes(1)), now).await.expect("list");
+    let (reader, _) =
+        store.request_subscription("daily@example.org", now, time::Duration::minutes(1), 5).await.expect("ask");
+    store.confirm_subscription(reader.id, &[list], now).await.expect("confirm");
+    let mail = wait_for_mail(&data, "daily@example.org", 1).await.remove(0);
+    let newest = store.latest(&courant_store::ArticleFilter::All, 1, 0).await.expect("latest").remove(0);
+    // Long headers are folded onto several lines.
+    let unfolded = mail.replace("\r\n ", " ");
+    assert!(unfolded.contains(&format!("Subject: Daily: {}", newest.headline)), "the rule's newest story: {mail}");
+    let editions = store.editions(list, 10).await.expect("editions");
+    assert_eq!(editions.len(), 1, "one edition for the time");
+    let moved = store.newsletter_lists().await.expect("lists").into_iter().find(|l| l.id == list).expect("the list");
+    assert!(moved.next_edition_at.is_some_and(|t| t > now), "the next time is ahead: {:?}", moved.next_edition_at);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(outbox_to(&data, "daily@example.org").len(), 1, "sent once");
+}
