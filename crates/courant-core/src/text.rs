@@ -74,22 +74,22 @@ pub fn html_words(html: &str) -> String {
     let mut rest = html;
     while let Some(i) = rest.find(['<', '&']) {
         out.push_str(&rest[..i]);
-        out.push(' ');
         let after = &rest[i..];
         let end = if after.starts_with('<') { after.find('>') } else { after.find(';').filter(|&e| e <= 12) };
-        match end {
-            Some(e) => {
-                if let Some(number) = after[..e].strip_prefix("&#") {
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => number.parse().ok(),
-                    };
-                    out.extend(code.and_then(char::from_u32));
-                }
-                rest = &after[e + 1..];
-            }
-            None => rest = &after[1..],
+        let number = end.and_then(|e| after[..e].strip_prefix("&#"));
+        let code = number.and_then(|n| match n.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => n.parse().ok(),
+        });
+        // A character reference is part of its word; a tag or a named entity separates words.
+        match code.and_then(char::from_u32) {
+            Some(c) => out.push(c),
+            None => out.push(' '),
         }
+        rest = match end {
+            Some(e) => &after[e + 1..],
+            None => &after[1..],
+        };
     }
     out.push_str(rest);
     out
