@@ -37,6 +37,65 @@ pub struct MailSettings {
     /// The wait before a message the server put off (4xx) is tried again, in seconds; it
     /// doubles with each attempt.
     pub retry_seconds: u64,
+    /// `[mail.dkim]`: sign every message; absent: unsigned.
+    pub dkim: Option<DkimSettings>,
+}
+
+/// `[mail.dkim]`: every message signed with DKIM, so receivers can trust its `From` and its
+/// one-click unsubscribe headers (RFC 8058 asks for them to be signed).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DkimSettings {
+    /// The key's selector, as published in DNS at `SELECTOR._domainkey.DOMAIN`.
+    pub selector: String,
+    /// The signing domain (usually `from`'s).
+    pub domain: String,
+    /// The private key's file: RSA in PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`), or an
+    /// Ed25519 key as the base64 of its 32 bytes.
+    pub key_file: PathBuf,
+    /// "rsa" (the default) or "ed25519".
+    #[serde(default = "rsa")]
+    pub algorithm: String,
+}
+
+fn rsa() -> String {
+    "rsa".into()
+}
+
+/// The headers a signature covers: who, what, when, and the list headers.
+const SIGNED: &[&str] =
+    &["From", "To", "Subject", "Date", "Message-ID", "Reply-To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"];
+
+impl DkimSettings {
+    /// The signing configuration, the key read from its file. Errors name the key of
+    /// `courant.toml` and never repeat the private key.
+    pub fn load(&self) -> Result<lettre::message::dkim::DkimConfig, String> {
+        use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
+        let algorithm = match self.algorithm.as_str() {
+            "rsa" => DkimSigningAlgorithm::Rsa,
+            "ed25519" => DkimSigningAlgorithm::Ed25519,
+            other => return Err(format!("key `mail.dkim.algorithm`: {other:?}; write \"rsa\" or \"ed25519\"")),
+        };
+        if self.selector.is_empty() || self.domain.is_empty() {
+            return Err("keys `mail.dkim.selector` and `mail.dkim.domain`: both are needed to sign".into());
+        }
+        let text = std::fs::read_to_string(&self.key_file)
+            .map_err(|e| format!("key `mail.dkim.key_file`: cannot read {}: {e}", self.key_file.display()))?;
+        let key = DkimSigningKey::new(text.trim(), algorithm).map_err(|_| {
+            format!(
+                "key `mail.dkim.key_file`: {} is not an {} private key (RSA: PKCS#1 PEM; Ed25519: base64 of 32 bytes)",
+                self.key_file.display(),
+                self.algorithm
+            )
+        })?;
+        Ok(DkimConfig::new(
+            self.selector.clone(),
+            self.domain.clone(),
+            key,
+            SIGNED.iter().map(|h| HeaderName::new_from_ascii_str(h)).collect(),
+            DkimCanonicalization { header: DkimCanonicalizationType::Relaxed, body: DkimCanonicalizationType::Relaxed },
+        ))
+    }
 }
 
 impl Default for MailSettings {
@@ -49,6 +108,7 @@ impl Default for MailSettings {
             connections: 4,
             timeout_seconds: 30,
             retry_seconds: 60,
+            dkim: None,
         }
     }
 }
@@ -73,6 +133,9 @@ impl MailSettings {
         }
         if self.per_second == 0 {
             return Err("key `mail.per_second`: send at least 1 message a second".into());
+        }
+        if let Some(dkim) = &self.dkim {
+            dkim.load()?;
         }
         if let Some(url) = &self.smtp {
             AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
@@ -118,27 +181,17 @@ pub enum Failure {
 /// Where messages go.
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-        reply_to: Option<Mailbox>,
-    },
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, sender: Sender },
     /// `.eml` files in this folder; nothing is sent.
-    Outbox {
-        dir: PathBuf,
-        from: Mailbox,
-        reply_to: Option<Mailbox>,
-    },
+    Outbox { dir: PathBuf, sender: Sender },
 }
 
-impl std::fmt::Debug for Mailer {
-    // Never the transport: its URL may hold a password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Mailer::Smtp { .. } => f.write_str("Mailer::Smtp"),
-            Mailer::Outbox { dir, .. } => write!(f, "Mailer::Outbox({})", dir.display()),
-        }
-    }
+/// Who messages come from, and how they are signed.
+#[derive(Clone)]
+pub struct Sender {
+    pub from: Mailbox,
+    pub reply_to: Option<Mailbox>,
+    pub dkim: Option<std::sync::Arc<lettre::message::dkim::DkimConfig>>,
 }
 
 impl Mailer {
@@ -146,8 +199,11 @@ impl Mailer {
     pub fn new(settings: &MailSettings, data: &Path) -> Result<Mailer, String> {
         settings.check()?;
         let parse = |s: &str| s.parse::<Mailbox>().map_err(|e| e.to_string());
-        let from = parse(&settings.from)?;
-        let reply_to = settings.reply_to.as_deref().map(parse).transpose()?;
+        let sender = Sender {
+            from: parse(&settings.from)?,
+            reply_to: settings.reply_to.as_deref().map(parse).transpose()?,
+            dkim: settings.dkim.as_ref().map(DkimSettings::load).transpose()?.map(std::sync::Arc::new),
+        };
         Ok(match &settings.smtp {
             Some(url) => {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -155,9 +211,9 @@ impl Mailer {
                     .timeout(Some(Duration::from_secs(settings.timeout_seconds.max(1))))
                     .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(settings.connections.max(1)))
                     .build();
-                Mailer::Smtp { transport, from, reply_to }
+                Mailer::Smtp { transport, sender }
             }
-            None => Mailer::Outbox { dir: data.join("outbox"), from, reply_to },
+            None => Mailer::Outbox { dir: data.join("outbox"), sender },
         })
     }
 
@@ -176,10 +232,13 @@ impl Mailer {
 
     /// Builds and sends (or writes) one message.
     pub async fn send(&self, mail: &Mail) -> Result<(), Failure> {
-        let (from, reply_to) = match self {
-            Mailer::Smtp { from, reply_to, .. } | Mailer::Outbox { from, reply_to, .. } => (from, reply_to),
+        let sender = match self {
+            Mailer::Smtp { sender, .. } | Mailer::Outbox { sender, .. } => sender,
         };
-        let message = build(mail, from, reply_to.as_ref()).map_err(Failure::Permanent)?;
+        let mut message = build(mail, &sender.from, sender.reply_to.as_ref()).map_err(Failure::Permanent)?;
+        if let Some(dkim) = &sender.dkim {
+            message.sign(dkim);
+        }
         match self {
             Mailer::Smtp { transport, .. } => match transport.send(message).await {
                 Ok(_) => Ok(()),
@@ -293,6 +352,36 @@ mod tests {
         assert!(MailSettings::default().check().is_ok());
         let tls = MailSettings { smtp: Some("smtps://u:p@smtp.example.org:465".into()), ..MailSettings::default() };
         assert!(tls.check().is_ok());
+    }
+
+    #[tokio::test]
+    async fn messages_are_signed_with_dkim_over_the_list_headers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = dir.path().join("dkim.key");
+        // An Ed25519 key: the base64 of 32 bytes.
+        std::fs::write(&key, "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=").expect("key");
+        let dkim = DkimSettings {
+            selector: "letters".into(),
+            domain: "news.example".into(),
+            key_file: key.clone(),
+            algorithm: "ed25519".into(),
+        };
+        let settings = MailSettings { dkim: Some(dkim.clone()), ..MailSettings::default() };
+        let mailer = Mailer::new(&settings, dir.path()).expect("mailer");
+        mailer.send(&mail()).await.expect("written");
+        let eml = std::fs::read_to_string(dir.path().join("outbox/edition-1-2.eml")).expect("the .eml file");
+        let signature: String = eml
+            .split("\r\n")
+            .skip_while(|l| !l.starts_with("DKIM-Signature:"))
+            .take_while(|l| l.starts_with("DKIM-Signature:") || l.starts_with(' ') || l.starts_with('\t'))
+            .collect();
+        assert!(signature.contains("a=ed25519-sha256") && signature.contains("d=news.example"), "{eml}");
+        assert!(signature.contains("s=letters"), "{signature}");
+        let signed = signature.split("h=").nth(1).unwrap_or("").to_ascii_lowercase();
+        assert!(signed.contains("list-unsubscribe") && signed.contains("list-unsubscribe-post"), "{signature}");
+        std::fs::write(&key, "not a key").expect("key");
+        let err = MailSettings { dkim: Some(dkim), ..MailSettings::default() }.check().expect_err("refused");
+        assert!(err.contains("mail.dkim.key_file") && !err.contains("not a key"), "{err}");
     }
 
     #[tokio::test]
