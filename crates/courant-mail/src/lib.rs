@@ -63,14 +63,25 @@ fn rsa() -> String {
 }
 
 /// The headers a signature covers: who, what, when, and the list headers.
-const SIGNED: &[&str] =
-    &["From", "To", "Subject", "Date", "Message-ID", "Reply-To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"];
+const SIGNED: &[&str] = &[
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "Reply-To",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
 
 impl DkimSettings {
     /// The signing configuration, the key read from its file. Errors name the key of
     /// `courant.toml` and never repeat the private key.
     pub fn load(&self) -> Result<lettre::message::dkim::DkimConfig, String> {
-        use lettre::message::dkim::{DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
+        use lettre::message::dkim::{
+            DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey,
+        };
         let algorithm = match self.algorithm.as_str() {
             "rsa" => DkimSigningAlgorithm::Rsa,
             "ed25519" => DkimSigningAlgorithm::Ed25519,
@@ -181,9 +192,15 @@ pub enum Failure {
 /// Where messages go.
 #[derive(Clone)]
 pub enum Mailer {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, sender: Sender },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        sender: Sender,
+    },
     /// `.eml` files in this folder; nothing is sent.
-    Outbox { dir: PathBuf, sender: Sender },
+    Outbox {
+        dir: PathBuf,
+        sender: Sender,
+    },
 }
 
 /// Who messages come from, and how they are signed.

@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Row, Transaction};
 use time::OffsetDateTime;
 
 const LIST_COLUMNS: &str = "id, slug, name, description, rule, section_id, stories, send_minute, days, next_edition_at, \
-                            active, created_at";
+                            active, picks, created_at";
 const EDITION_COLUMNS: &str =
     "id, list_id, subject, intro, articles, state, send_at, queued_at, sent_at, created_by, created_at";
 
@@ -39,7 +39,8 @@ impl Store {
             None => {
                 sqlx::query_scalar(
                     "INSERT INTO newsletter_lists (slug, name, description, rule, section_id, stories, send_minute, days, \
-                     next_edition_at, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                     next_edition_at, active, picks, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '[]', $11) \
+                     RETURNING id",
                 )
                 .bind(&draft.slug)
                 .bind(&draft.name)
@@ -92,6 +93,19 @@ impl Store {
     /// Deletes a list with its editions and their deliveries; subscribers keep their other lists.
     pub(crate) async fn delete_newsletter_list(&self, id: i64) -> Result<(), StoreError> {
         let done = sqlx::query("DELETE FROM newsletter_lists WHERE id = $1").bind(id).execute(&self.write).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("newsletter"));
+        }
+        Ok(())
+    }
+
+    /// The stories editors picked for `list`'s next edition, in order.
+    pub(crate) async fn set_newsletter_picks(&self, list: i64, picks: &[ArticleId]) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE newsletter_lists SET picks = $1 WHERE id = $2")
+            .bind(articles_json(picks)?)
+            .bind(list)
+            .execute(&self.write)
+            .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("newsletter"));
         }
@@ -454,7 +468,10 @@ impl Store {
         at: OffsetDateTime,
     ) -> Result<Option<(i64, i64)>, StoreError> {
         let mut tx = self.begin().await?;
-        let moved = sqlx::query("UPDATE newsletter_lists SET next_edition_at = $1 WHERE id = $2 AND next_edition_at = $3")
+        // The picks go into this edition: the next one starts with none.
+        let moved = sqlx::query(
+            "UPDATE newsletter_lists SET next_edition_at = $1, picks = '[]' WHERE id = $2 AND next_edition_at = $3",
+        )
             .bind(next.map(ts))
             .bind(list)
             .bind(ts(slot))
@@ -715,6 +732,7 @@ fn list(row: &DbRow) -> Result<NewsletterList, StoreError> {
         days: days.split(',').filter_map(|d| d.trim().parse().ok()).collect(),
         next_edition_at: row.try_get("next_edition_at")?,
         active: row.try_get("active")?,
+        picks: ids_of(&row.try_get::<String, _>("picks")?, "newsletter_lists.picks")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -722,14 +740,12 @@ fn list(row: &DbRow) -> Result<NewsletterList, StoreError> {
 fn edition(row: &DbRow) -> Result<Edition, StoreError> {
     let state: String = row.try_get("state")?;
     let articles: String = row.try_get("articles")?;
-    let ids: Vec<i64> =
-        serde_json::from_str(&articles).map_err(|e| StoreError::Corrupt(format!("editions.articles: {e}")))?;
     Ok(Edition {
         id: row.try_get("id")?,
         list_id: row.try_get("list_id")?,
         subject: row.try_get("subject")?,
         intro: row.try_get("intro")?,
-        articles: ids.into_iter().map(ArticleId).collect(),
+        articles: ids_of(&articles, "editions.articles")?,
         state: EditionState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("editions.state: {state:?}")))?,
         send_at: row.try_get("send_at")?,
         queued_at: row.try_get("queued_at")?,
@@ -737,6 +753,12 @@ fn edition(row: &DbRow) -> Result<Edition, StoreError> {
         created_by: row.try_get::<Option<i64>, _>("created_by")?.map(UserId),
         created_at: row.try_get("created_at")?,
     })
+}
+
+/// A JSON list of article ids, as stored in `column`.
+fn ids_of(json: &str, column: &str) -> Result<Vec<ArticleId>, StoreError> {
+    let ids: Vec<i64> = serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))?;
+    Ok(ids.into_iter().map(ArticleId).collect())
 }
 
 fn articles_json(articles: &[ArticleId]) -> Result<String, StoreError> {

@@ -517,6 +517,8 @@ pub enum ListRule {
     Latest,
     /// The most read stories of the last day.
     MostRead,
+    /// The stories editors picked for the next edition.
+    Picks,
 }
 
 impl ListRule {
@@ -524,6 +526,7 @@ impl ListRule {
         match self {
             ListRule::Latest => "latest",
             ListRule::MostRead => "most_read",
+            ListRule::Picks => "picks",
         }
     }
 
@@ -531,6 +534,7 @@ impl ListRule {
         match s {
             "latest" => Some(ListRule::Latest),
             "most_read" => Some(ListRule::MostRead),
+            "picks" => Some(ListRule::Picks),
             _ => None,
         }
     }
@@ -555,6 +559,8 @@ pub struct NewsletterList {
     pub next_edition_at: Option<OffsetDateTime>,
     /// Offered to readers and sent on schedule.
     pub active: bool,
+    /// The stories editors picked for the next edition, in order (the rule `Picks` sends them).
+    pub picks: Vec<ArticleId>,
     pub created_at: OffsetDateTime,
 }
 

@@ -3,7 +3,8 @@
 -- recipient and edition, so an edition reaches each address once.
 
 -- A list: what a scheduled edition holds (`rule`: 'latest' of `section_id` or of the whole
--- site, 'most_read'), how many stories, and when it goes out: `send_minute` minutes after
+-- site, 'most_read', or 'picks': the stories editors picked for the next edition, `picks`, a
+-- JSON list of article ids emptied when an edition takes them), how many stories, and when it goes out: `send_minute` minutes after
 -- midnight in the site's time zone, on `days` (ISO weekdays, Monday 1, as "1,2,3,4,5"); no
 -- `send_minute`, editions by hand only. `next_edition_at` is the next time, in UTC.
 CREATE TABLE newsletter_lists (
@@ -18,6 +19,7 @@ CREATE TABLE newsletter_lists (
     days            TEXT NOT NULL,
     next_edition_at TIMESTAMPTZ,
     active          BOOLEAN NOT NULL,
+    picks           TEXT NOT NULL,
     created_at      TIMESTAMPTZ NOT NULL
 );
 

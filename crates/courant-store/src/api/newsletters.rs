@@ -31,6 +31,11 @@ impl Store {
         on_backend!(self, b => b.delete_newsletter_list(id).await)
     }
 
+    /// The stories editors picked for `list`'s next edition (the rule `Picks`), in order.
+    pub async fn set_newsletter_picks(&self, list: i64, picks: &[courant_core::ArticleId]) -> Result<(), StoreError> {
+        on_backend!(self, b => b.set_newsletter_picks(list, picks).await)
+    }
+
     /// Confirmed subscribers per list id.
     pub async fn list_subscriber_counts(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         on_backend!(self, b => b.list_subscriber_counts().await)

@@ -186,8 +186,12 @@ async fn a_scheduled_slot_makes_one_edition_and_the_list_moves_on() {
     assert!(t.due_lists(slot - Duration::minutes(1)).await.expect("due").is_empty());
     let due = t.due_lists(slot).await.expect("due");
     assert_eq!(due.iter().map(|l| l.id).collect::<Vec<_>>(), [list]);
+    t.set_newsletter_picks(list, &[ArticleId(7), ArticleId(3)]).await.expect("picks");
+    let picked = t.newsletter_lists().await.expect("lists").remove(0).picks;
+    assert_eq!(picked, [ArticleId(7), ArticleId(3)], "picks keep their order");
     let next = slot + Duration::days(1);
     let made = t.make_scheduled_edition(list, slot, &content("Monday"), Some(next), slot).await.expect("make");
+    assert!(t.newsletter_lists().await.expect("lists")[0].picks.is_empty(), "an edition takes the picks");
     let (edition, queued) = made.expect("made");
     assert_eq!(queued, 1);
     // A second node planning the same slot makes nothing.

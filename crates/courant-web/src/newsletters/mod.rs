@@ -204,6 +204,10 @@ pub async fn stories_by_rule(
             };
             Ok(app.store.latest(&filter, n, 0).await?.into_iter().map(|s| s.id).collect())
         }
+        ListRule::Picks => {
+            let picked = app.store.published_summaries(&list.picks).await?;
+            Ok(picked.into_iter().take(n as usize).map(|s| s.id).collect())
+        }
         ListRule::MostRead => {
             let top: Vec<ArticleId> = app.trending.top(now, None, None).into_iter().map(|(id, _)| id).collect();
             let published = app.store.published_summaries(&top).await?;

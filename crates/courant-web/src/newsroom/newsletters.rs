@@ -228,10 +228,14 @@ fn list_fields(sent: &ListForm, sections: &[Section]) -> ListFields {
         stories: sent.stories.clone(),
         send_time: sent.send_time.clone(),
         active: sent.active,
-        rules: [(ListRule::Latest, "The latest stories"), (ListRule::MostRead, "The most read of the last day")]
-            .into_iter()
-            .map(|(rule, label)| Choice::new(rule.as_str(), label, sent.rule == rule.as_str()))
-            .collect(),
+        rules: [
+            (ListRule::Latest, "The latest stories"),
+            (ListRule::MostRead, "The most read of the last day"),
+            (ListRule::Picks, "The editors' picks"),
+        ]
+        .into_iter()
+        .map(|(rule, label)| Choice::new(rule.as_str(), label, sent.rule == rule.as_str()))
+        .collect(),
         sections: super::articles::section_choices(sections, section),
         days: DAYS
             .into_iter()
@@ -285,6 +289,7 @@ fn rule_words(list: &NewsletterList, sections: &[Section]) -> String {
             None => "Latest stories".to_string(),
         },
         ListRule::MostRead => "Most read".to_string(),
+        ListRule::Picks => "Editors' picks".to_string(),
     }
 }
 
@@ -408,6 +413,9 @@ struct ListView {
     outbox: Option<String>,
     draft: ListFields,
     timezone: String,
+    /// The stories offered as picks for the next edition: those picked first, in order.
+    picks: Vec<StoryChoice>,
+    picks_url: String,
 }
 
 /// `GET /newsroom/newsletters/{id}`: editors only. The newsletter's settings, its editions
@@ -461,8 +469,52 @@ async fn list_html(
         outbox: outbox(app),
         draft: list_fields(sent, &sections),
         timezone: timezone(app),
+        picks: pick_choices(app, &list.picks).await?,
+        picks_url: format!("/newsroom/newsletters/{}/picks", list.id),
     };
     Page::within("newsletter", "newsletters", &list.name).html(app, me, view, errors, notice)
+}
+
+/// The stories an editor may pick: those picked (still published) first, in their order, then
+/// the newest published ones.
+async fn pick_choices(app: &AppState, picked: &[ArticleId]) -> Result<Vec<StoryChoice>, AppError> {
+    let chosen = app.store.published_summaries(picked).await?;
+    let latest = app.store.latest(&ArticleFilter::All, OFFERED, 0).await?;
+    let renderer = app.renderer();
+    let story = |s: &ArticleSummary, checked: bool| StoryChoice {
+        id: s.id.0,
+        headline: s.headline.clone(),
+        section: s.section_name.clone(),
+        published: s.published_at.map(|t| renderer.format_time(t)).unwrap_or_default(),
+        checked,
+    };
+    let mut stories: Vec<StoryChoice> = chosen.iter().map(|s| story(s, true)).collect();
+    stories.extend(latest.iter().filter(|s| !picked.contains(&s.id)).map(|s| story(s, false)));
+    Ok(stories)
+}
+
+/// `POST /newsroom/newsletters/{id}/picks`: editors only. The stories ticked become the picks
+/// of the newsletter's next edition (what a newsletter of editors' picks sends), in order.
+pub(super) async fn save_picks(
+    State(app): State<AppState>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let list = find_list(&app, id).await?;
+    let mut picks: Vec<ArticleId> = list.picks.clone();
+    let ticked: Vec<ArticleId> =
+        form.all("story").iter().filter_map(|v| v.trim().parse::<i64>().ok()).map(ArticleId).collect();
+    picks.retain(|p| ticked.contains(p));
+    for id in ticked {
+        if !picks.contains(&id) {
+            picks.push(id);
+        }
+    }
+    // Only published stories, and as many as an edition holds.
+    let published = app.store.published_summaries(&picks).await?;
+    let picks: Vec<ArticleId> = published.iter().map(|s| s.id).take(MAX_STORIES).collect();
+    app.store.set_newsletter_picks(list.id, &picks).await?;
+    Ok(redirect(&format!("/newsroom/newsletters/{}?done=picks_saved", list.id)))
 }
 
 /// `POST /newsroom/newsletters/{id}`: editors only. Saves the newsletter's settings and plans

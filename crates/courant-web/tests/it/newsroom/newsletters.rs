@@ -66,6 +66,26 @@ async fn editors_make_newsletters_and_send_editions_admins_keep_the_subscribers(
     assert_eq!((list.send_minute, list.days.clone(), list.stories), (Some(18 * 60 + 30), vec![1, 2, 3, 4, 5], 3));
     assert!(list.next_edition_at.is_some(), "its next edition is planned");
     let list_id = list.id;
+
+    // Editors pick stories for the next edition, in the order they tick them.
+    let page = server.get(&editor, &format!("/newsroom/newsletters/{list_id}")).await;
+    assert_eq!(page.status, 200, "{}", show(&page));
+    let offered = form_fields(&page.body, &format!("form[action=\"/newsroom/newsletters/{list_id}/picks\"]"));
+    assert!(offered.iter().all(|(k, _)| k != "story"), "nothing picked yet");
+    let doc = Html::parse_document(&page.body);
+    let ids: Vec<String> =
+        select_all(&doc, "input[name=story]").into_iter().map(|i| attr(i, "value")).take(2).collect();
+    assert_eq!(ids.len(), 2, "stories are offered");
+    let mut picks = offered.clone();
+    picks.push(("story".into(), ids[1].clone()));
+    picks.push(("story".into(), ids[0].clone()));
+    picks.push(("story".into(), "999999999".into()));
+    let saved = server.post_form(&editor, &format!("/newsroom/newsletters/{list_id}/picks"), &picks).await;
+    assert_eq!(saved.status, 303, "{}", show(&saved));
+    let stored = server.store(|s| async move { s.newsletter_lists().await }).await.expect("lists");
+    let picked: Vec<String> =
+        stored.iter().find(|l| l.id == list_id).expect("the list").picks.iter().map(|a| a.0.to_string()).collect();
+    assert_eq!(picked, [ids[1].clone(), ids[0].clone()], "published stories only, in the order picked");
     let reader = format!("{}@example.org", unique("letters-reader"));
     let reader_for_store = reader.clone();
     let subscriber = server
