@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A loopback SMTP server for Courant's mail tests and benchmarks (aiosmtpd).
 
-    smtp-sink.py DIR [--delay-ms N] [--count-only]
+    smtp-sink.py DIR [--delay-ms N] [--count-only] [--refuse-sender]
 
 Listens on a free port of 127.0.0.1 and prints "listening on PORT" once it accepts
 connections. Every message it accepts is written to DIR as NNNNNNN.eml (written whole, then
@@ -12,7 +12,8 @@ and keeps a count in DIR/count instead (for benchmarks). It answers by recipient
 - reject-...@...    550, a permanent refusal;
 - anyone else       250.
 
---delay-ms waits that long before accepting each message's data (so a sender can be stopped
+--refuse-sender answers every MAIL FROM with 550 (a server that refuses the publication's
+sender address, whoever the recipient). --delay-ms waits that long before accepting each message's data (so a sender can be stopped
 in the middle of sending). Stops on SIGTERM or SIGINT.
 """
 
@@ -28,12 +29,19 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, out, delay, count_only):
-        self.out, self.delay, self.count_only = out, delay, count_only
+    def __init__(self, out, delay, count_only, refuse_sender=False):
+        self.out, self.delay, self.count_only, self.refuse_sender = out, delay, count_only, refuse_sender
         self.seen = set()
         self.numbers = itertools.count(1)
         self.count = 0
         self.lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return "550 5.7.1 Sender address rejected: not allowed to send as this domain"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
@@ -79,9 +87,10 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--delay-ms", type=int, default=0)
     ap.add_argument("--count-only", action="store_true")
+    ap.add_argument("--refuse-sender", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    sink = Sink(args.dir, args.delay_ms / 1000, args.count_only)
+    sink = Sink(args.dir, args.delay_ms / 1000, args.count_only, args.refuse_sender)
     port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port, data_size_limit=10 * 1024 * 1024)
     controller.start()

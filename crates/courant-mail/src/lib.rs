@@ -28,7 +28,7 @@ pub struct MailSettings {
     pub from: String,
     /// Where replies go, when not to `from`.
     pub reply_to: Option<String>,
-    /// Messages sent a second, at most.
+    /// Messages sent a second, at most, by each node that sends.
     pub per_second: u32,
     /// Messages in flight at once, each on a connection of its own to the SMTP server.
     pub connections: u32,
@@ -269,6 +269,18 @@ impl Mailer {
     }
 }
 
+/// `text` with every email address in it replaced by `<address>`: what a server says about a
+/// message, fit for a log (mail servers quote the recipient).
+pub fn without_addresses(text: &str) -> String {
+    text.split_inclusive(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == ',')
+        .map(|part| {
+            let word =
+                part.trim_end_matches(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"' || c == ',');
+            if word.contains('@') { part.replacen(word, "<address>", 1) } else { part.to_string() }
+        })
+        .collect()
+}
+
 /// An SMTP error in words: the server's code and text when it answered.
 fn words(e: &lettre::transport::smtp::Error) -> String {
     match e.status() {
@@ -357,6 +369,16 @@ mod tests {
         ] {
             assert!(text.contains(needle), "no {needle:?} in\n{text}");
         }
+    }
+
+    #[test]
+    fn addresses_are_kept_out_of_what_is_logged() {
+        assert_eq!(
+            without_addresses("the mail server answered 550: 5.1.1 <reader@example.org>: no such user"),
+            "the mail server answered 550: 5.1.1 <<address>>: no such user"
+        );
+        assert_eq!(without_addresses("\"reader@example.org\" is not an address"), "\"<address>\" is not an address");
+        assert_eq!(without_addresses("no address here"), "no address here");
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub struct SearchHit {
 /// A reader's newsletter page (see [`Renderer::newsletters_page`]).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewslettersPage {
-    /// signup, sent, confirm, confirmed, manage, saved, unsubscribed, invalid or unavailable.
+    /// signup, sent, confirm, confirmed, manage, saved, unsubscribe, invalid or unavailable.
     pub state: &'static str,
     pub title: String,
     pub message: String,

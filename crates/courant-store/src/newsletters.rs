@@ -161,7 +161,7 @@ impl Store {
                 .await?;
         }
         let subscriber = subscriber_in(&mut tx, id).await?.ok_or(StoreError::NotFound("subscriber"))?;
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok((subscriber, may))
     }
 
@@ -193,7 +193,7 @@ impl Store {
             .await?;
         }
         let subscriber = subscriber_in(&mut tx, id).await?.ok_or(StoreError::NotFound("subscriber"))?;
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok(subscriber)
     }
 
@@ -236,8 +236,52 @@ impl Store {
         }
         cancel_queued(&mut tx, id, lists).await?;
         let subscriber = subscriber_in(&mut tx, id).await?.ok_or(StoreError::NotFound("subscriber"))?;
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok(subscriber)
+    }
+
+    /// A subscriber leaves one list (an unsubscribe link), whatever its state: nothing else
+    /// changes but its queued messages of that list, cancelled; with no list left, it is
+    /// unsubscribed.
+    pub(crate) async fn leave_list(&self, id: i64, list: i64) -> Result<Subscriber, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM subscriptions WHERE subscriber_id = $1 AND list_id = $2")
+            .bind(id)
+            .bind(list)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE subscribers SET state = 'unsubscribed' WHERE id = $1 AND state = 'confirmed' \
+             AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE subscriber_id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let keep: Vec<i64> = sqlx::query_scalar("SELECT list_id FROM subscriptions WHERE subscriber_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        cancel_queued(&mut tx, id, &keep).await?;
+        let subscriber = subscriber_in(&mut tx, id).await?.ok_or(StoreError::NotFound("subscriber"))?;
+        self.commit_quiet(tx).await?;
+        Ok(subscriber)
+    }
+
+    /// A scheduled time of `list` passes without an edition (nothing to send): the list moves
+    /// on to `next`, unless another node did already.
+    pub(crate) async fn skip_newsletter_slot(
+        &self,
+        list: i64,
+        slot: OffsetDateTime,
+        next: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE newsletter_lists SET next_edition_at = $1 WHERE id = $2 AND next_edition_at = $3")
+            .bind(next.map(ts))
+            .bind(list)
+            .bind(ts(slot))
+            .execute(&self.write)
+            .await?;
+        Ok(())
     }
 
     /// One subscriber.
@@ -263,7 +307,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<Subscriber>, i64), StoreError> {
-        let pattern = format!("%{}%", find.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!("%{}%", super::wire::escape_like(&find.to_lowercase()));
         let mut conn = self.read.get().await?;
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscribers WHERE email LIKE $1 ESCAPE '\\'")
             .bind(&pattern)
@@ -423,7 +467,7 @@ impl Store {
     pub(crate) async fn queue_edition(&self, id: i64, at: OffsetDateTime) -> Result<Option<i64>, StoreError> {
         let mut tx = self.begin().await?;
         let queued = queue_in(&mut tx, id, at).await?;
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok(queued)
     }
 
@@ -441,7 +485,7 @@ impl Store {
             if let Some(n) = queue_in(&mut tx, id, now).await? {
                 queued.push((id, n));
             }
-            self.commit(tx).await?;
+            self.commit_quiet(tx).await?;
         }
         Ok(queued)
     }
@@ -497,7 +541,7 @@ impl Store {
             Some(id) => queue_in(&mut tx, id, at).await?.map(|n| (id, n)),
             None => None,
         };
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok(made)
     }
 
@@ -520,6 +564,11 @@ impl Store {
         .bind(ts(now))
         .fetch_optional(&mut *tx)
         .await?;
+        if done.is_none() && next.is_none() {
+            // Nothing to record, nothing due: no write at all.
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let next = match next {
             Some((id, edition_id, subscriber_id, attempts, email)) => {
                 sqlx::query("UPDATE deliveries SET state = 'sending', started_at = $1, attempts = $2 WHERE id = $3")
@@ -532,14 +581,32 @@ impl Store {
             }
             None => None,
         };
-        self.commit(tx).await?;
+        self.commit_quiet(tx).await?;
         Ok(next)
     }
 
+    /// Records what became of a delivery, taking no other.
+    pub(crate) async fn record_delivery(
+        &self,
+        delivery: &MailDelivery,
+        outcome: &MailOutcome,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        record_in(&mut tx, delivery, outcome, now).await?;
+        self.commit_quiet(tx).await
+    }
+
     /// Deliveries left 'sending' since before `before` (their sender stopped mid-send) become
-    /// 'unsure', never sent again; editions with nothing left to send become 'sent'. Says how
-    /// many deliveries became unsure.
-    pub(crate) async fn settle_deliveries(&self, before: OffsetDateTime, now: OffsetDateTime) -> Result<u64, StoreError> {
+    /// 'unsure', never sent again; editions with nothing left to send become 'sent'; addresses
+    /// never confirmed whose last confirmation was asked before `forget_before` are forgotten.
+    /// Says how many deliveries became unsure.
+    pub(crate) async fn settle_deliveries(
+        &self,
+        before: OffsetDateTime,
+        forget_before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let unsure = sqlx::query(
             "UPDATE deliveries SET state = 'unsure', \
@@ -550,14 +617,28 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query(
+        let finished = sqlx::query(
             "UPDATE editions SET state = 'sent', sent_at = $1 WHERE state = 'sending' AND NOT EXISTS \
              (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND d.state IN ('pending', 'sending'))",
         )
         .bind(ts(now))
         .execute(&mut *tx)
-        .await?;
-        self.commit(tx).await?;
+        .await?
+        .rows_affected();
+        // Addresses typed and never confirmed are not kept once their link has expired.
+        let forgotten = sqlx::query(
+            "DELETE FROM subscribers WHERE state = 'pending' AND created_at < $1 \
+             AND (confirm_sent_at IS NULL OR confirm_sent_at < $1)",
+        )
+        .bind(ts(forget_before))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if unsure + finished + forgotten == 0 {
+            tx.rollback().await?;
+            return Ok(0);
+        }
+        self.commit_quiet(tx).await?;
         Ok(unsure)
     }
 

@@ -193,6 +193,13 @@ impl Store {
         Ok(())
     }
 
+    /// Commits a write no page shows (the newsletters' queue and subscribers): not counted,
+    /// so the page cache does not look for changes after it.
+    pub(crate) async fn commit_quiet(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A listener for the notifications of committed writes.
     pub(crate) async fn listen(&self) -> Result<sqlx::postgres::PgListener, StoreError> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.write).await?;

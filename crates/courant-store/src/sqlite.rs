@@ -195,6 +195,13 @@ impl Store {
         Ok(())
     }
 
+    /// Commits a write no page shows (the newsletters' queue and subscribers): not counted,
+    /// so the page cache does not look for changes after it.
+    pub(crate) async fn commit_quiet(&self, tx: sqlx::Transaction<'_, Db>) -> Result<(), StoreError> {
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// How many writes this process has committed.
     pub(crate) fn local_writes(&self) -> u64 {
         self.writes.load(Ordering::Acquire)

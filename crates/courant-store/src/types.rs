@@ -339,7 +339,19 @@ pub struct Delivery {
 
 /// Paths the site uses for itself; a section (whose slug is the first path segment) cannot take them.
 pub const RESERVED_SECTION_SLUGS: &[&str] = &[
-    "tag", "author", "source", "static", "media", "search", "api", "newsroom", "healthz", "feed", "sitemap", "sitemaps",
+    "tag",
+    "author",
+    "source",
+    "static",
+    "media",
+    "search",
+    "api",
+    "newsroom",
+    "healthz",
+    "feed",
+    "sitemap",
+    "sitemaps",
+    "newsletters",
 ];
 
 /// How many articles use one entry of a registry (a section, an author or a source).

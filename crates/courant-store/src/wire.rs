@@ -21,9 +21,11 @@ impl Store {
         at: OffsetDateTime,
         feed: Option<i64>,
     ) -> Result<Vec<(i64, WireOutcome)>, StoreError> {
+        // The words are made before the write begins: folding a long body holds no lock.
+        let texts: Vec<String> = items.iter().map(search_text).collect();
         let mut tx = self.begin().await?;
         let mut outcomes = Vec::with_capacity(items.len());
-        for item in items {
+        for (item, text) in items.iter().zip(&texts) {
             let known: Option<(i64, i64, Option<OffsetDateTime>)> = sqlx::query_as(
                 "SELECT id, version, version_created_at FROM wire_items WHERE source = $1 AND guid = $2",
             )
@@ -60,7 +62,7 @@ impl Store {
                     .bind(format)
                     .bind(ts(at))
                     .bind(feed)
-                    .bind(search_text(item))
+                    .bind(text)
                     .fetch_one(&mut *tx)
                     .await?;
                     (id, WireOutcome::New)
@@ -89,7 +91,7 @@ impl Store {
                     .bind(ts(at))
                     .bind(id)
                     .bind(feed)
-                    .bind(search_text(item))
+                    .bind(text)
                     .execute(&mut *tx)
                     .await?;
                     (id, WireOutcome::Updated)
@@ -232,14 +234,15 @@ fn search_text(item: &WireItem) -> String {
     }
     courant_core::push_search_words(&courant_core::html_words(&item.body_html), &mut words);
     if words.len() > MOST_SEARCH_BYTES {
-        let cut = words[..MOST_SEARCH_BYTES].rfind(' ').unwrap_or(0);
+        // At a space (ASCII, so never inside a character of another script).
+        let cut = words.as_bytes()[..MOST_SEARCH_BYTES].iter().rposition(|&b| b == b' ').unwrap_or(0);
         words.truncate(cut);
     }
     words
 }
 
 /// `%`, `_` and `\` of a LIKE pattern's text, escaped with `\`.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 

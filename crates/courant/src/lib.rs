@@ -316,7 +316,11 @@ pub async fn send_newsletter(state: &AppState, slug: &str) -> anyhow::Result<(i6
         }
     };
     let sent = courant_web::newsletters::send_due(state).await?;
-    state.store.settle_deliveries(now - time::Duration::minutes(10), OffsetDateTime::now_utc()).await?;
+    let forget = now - time::Duration::hours(courant_web::newsletters::CONFIRM_HOURS);
+    state
+        .store
+        .settle_deliveries(now - courant_web::newsletters::INTERRUPTED_AFTER, forget, OffsetDateTime::now_utc())
+        .await?;
     Ok((edition, queued, sent))
 }
 

@@ -168,8 +168,8 @@ enum ImportFrom {
 #[derive(Subcommand)]
 enum NewsletterAction {
     /// Send the list's edition now: the one going out (resumed after a stop, nobody gets it
-    /// twice), else a new one made by the list's rule; through [mail] smtp, or into
-    /// DATA/outbox/ without one.
+    /// twice), else a new one made by the list's rule, with any other message due; through
+    /// [mail] smtp, or into DATA/outbox/ without one.
     Send {
         /// The list's address (its slug), as in /newsroom/newsletters.
         #[arg(long)]

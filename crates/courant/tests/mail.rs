@@ -27,6 +27,10 @@ impl Drop for Sink {
 
 impl Sink {
     fn start(delay_ms: u32) -> Sink {
+        Sink::start_with(delay_ms, &[])
+    }
+
+    fn start_with(delay_ms: u32, flags: &[&str]) -> Sink {
         let python = std::env::var("COURANT_TEST_SMTP_PYTHON").unwrap_or_else(|_| {
             panic!(
                 "this test needs COURANT_TEST_SMTP_PYTHON, a Python with aiosmtpd (scripts/test makes one in \
@@ -40,6 +44,7 @@ impl Sink {
             .arg(dir.path())
             .arg("--delay-ms")
             .arg(delay_ms.to_string())
+            .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -219,4 +224,22 @@ fn a_sender_killed_mid_edition_sends_the_rest_and_nobody_anything_twice() {
         .unwrap_or_else(|| panic!("the run says how many were interrupted: {}", text(&out)));
     assert!(interrupted <= 4, "at most one message per connection was in flight: {}", text(&out));
     assert!(missing.len() <= interrupted, "not sent: {missing:?}, yet {interrupted} interrupted\n{}", text(&out));
+}
+
+/// A server that refuses the publication's sender address refuses every message: that is about
+/// us, not the readers. Sending stops; nobody is marked bounced; the messages wait.
+#[test]
+fn a_server_refusing_our_sender_bounces_nobody() {
+    let sink = Sink::start_with(0, &["--refuse-sender"]);
+    let data = tempfile::tempdir().expect("tempdir");
+    let addresses: Vec<String> = (1..=3).map(|n| format!("ok-{n}@example.org")).collect();
+    publication(data.path(), &sink, &addresses);
+    let out = courant(&["newsletter", "send", "--list", "morning-briefing"], data.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("0 messages sent by this run") && text(&out).contains("0 bounced"), "{}", text(&out));
+    assert!(text(&out).contains("3 waiting to be retried"), "every message waits: {}", text(&out));
+    for address in &addresses {
+        assert_eq!(subscriber_state(data.path(), address).0, SubscriberState::Confirmed, "{address} is not bounced");
+    }
+    assert!(sink.received().is_empty());
 }

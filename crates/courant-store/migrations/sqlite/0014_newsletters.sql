@@ -12,7 +12,7 @@ CREATE TABLE newsletter_lists (
     slug            TEXT NOT NULL CONSTRAINT newsletter_lists_slug_key UNIQUE,
     name            TEXT NOT NULL,
     description     TEXT NOT NULL,
-    rule            TEXT NOT NULL,
+    rule            TEXT NOT NULL CHECK (rule IN ('latest', 'most_read', 'picks')),
     section_id      INTEGER CONSTRAINT newsletter_lists_section_fkey REFERENCES sections (id) ON DELETE SET NULL,
     stories         INTEGER NOT NULL,
     send_minute     INTEGER,
@@ -29,7 +29,7 @@ CREATE TABLE newsletter_lists (
 CREATE TABLE subscribers (
     id              INTEGER PRIMARY KEY,
     email           TEXT NOT NULL CONSTRAINT subscribers_email_key UNIQUE,
-    state           TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
     consented_at    TEXT,
     created_at      TEXT NOT NULL,
     confirm_sent_at TEXT,
@@ -53,7 +53,7 @@ CREATE TABLE editions (
     subject    TEXT NOT NULL,
     intro      TEXT NOT NULL,
     articles   TEXT NOT NULL,
-    state      TEXT NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('draft', 'scheduled', 'sending', 'sent')),
     send_at    TEXT,
     queued_at  TEXT,
     sent_at    TEXT,
@@ -66,13 +66,14 @@ CREATE INDEX editions_due_idx ON editions (state, send_at);
 
 -- The queue. 'pending' (due at `next_attempt_at`), 'sending' (handed to the mail server, not
 -- yet acknowledged), 'sent', 'failed' (temporary failures until the sender gave up),
--- 'bounced' (refused for good) or 'unsure' (the sender stopped while sending it: never sent
--- again, so nobody gets an edition twice).
+-- 'bounced' (refused for good), 'cancelled' (the address left before its turn) or 'unsure'
+-- (the sender stopped while sending it: never sent again, so nobody gets an edition twice).
 CREATE TABLE deliveries (
     id              INTEGER PRIMARY KEY,
     edition_id      INTEGER NOT NULL REFERENCES editions (id) ON DELETE CASCADE,
     subscriber_id   INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
-    state           TEXT NOT NULL,
+    state           TEXT NOT NULL
+                    CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'bounced', 'cancelled', 'unsure')),
     attempts        INTEGER NOT NULL,
     next_attempt_at TEXT NOT NULL,
     started_at      TEXT,

@@ -170,10 +170,41 @@ impl Store {
         on_backend!(self, b => b.delivery_step(done, now).await)
     }
 
+    /// Records what became of a delivery, taking no other (a sender that stops).
+    pub async fn record_delivery(
+        &self,
+        delivery: &MailDelivery,
+        outcome: &MailOutcome,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, b => b.record_delivery(delivery, outcome, now).await)
+    }
+
     /// Deliveries left being sent since before `before` become 'unsure' (never sent again);
-    /// editions with nothing left become 'sent'. Says how many became unsure.
-    pub async fn settle_deliveries(&self, before: OffsetDateTime, now: OffsetDateTime) -> Result<u64, StoreError> {
-        on_backend!(self, b => b.settle_deliveries(before, now).await)
+    /// editions with nothing left become 'sent'; addresses never confirmed, last asked before
+    /// `forget_before`, are forgotten. Says how many became unsure.
+    pub async fn settle_deliveries(
+        &self,
+        before: OffsetDateTime,
+        forget_before: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        on_backend!(self, b => b.settle_deliveries(before, forget_before, now).await)
+    }
+
+    /// A subscriber leaves one list (an unsubscribe link): nothing else about it changes.
+    pub async fn leave_list(&self, id: i64, list: i64) -> Result<Subscriber, StoreError> {
+        on_backend!(self, b => b.leave_list(id, list).await)
+    }
+
+    /// A scheduled time passes without an edition; the list moves on to `next` (once).
+    pub async fn skip_newsletter_slot(
+        &self,
+        list: i64,
+        slot: OffsetDateTime,
+        next: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, b => b.skip_newsletter_slot(list, slot, next).await)
     }
 
     /// Deliveries of an edition per state.

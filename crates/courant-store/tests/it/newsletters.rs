@@ -147,11 +147,24 @@ async fn an_edition_goes_once_to_each_confirmed_address() {
     let failures = t.edition_failures(edition, 10).await.expect("failures");
     assert_eq!(failures, [("r1@example.org".to_string(), "bounced".to_string(), "550 no such user".to_string())]);
 
-    t.settle_deliveries(now, now + Duration::minutes(7)).await.expect("settle");
+    t.settle_deliveries(now, at - Duration::days(2), now + Duration::minutes(7)).await.expect("settle");
+    assert_eq!(t.subscribers("unconfirmed@", 1, 0).await.expect("find").1, 1, "kept while its link works");
     assert_eq!(t.edition(edition).await.expect("read").expect("there").state, EditionState::Sent);
     // A second edition does not reach the bounced address.
     let second = t.create_edition(list, &content("Tuesday"), None, at).await.expect("edition");
     assert_eq!(t.queue_edition(second, now).await.expect("queue"), Some(3));
+    // An address never confirmed is forgotten once its link has expired.
+    t.settle_deliveries(now, at + Duration::days(1), now).await.expect("settle");
+    assert_eq!(t.subscribers("unconfirmed@", 1, 0).await.expect("find").1, 0, "forgotten");
+    // An unsubscribe link of one list leaves that list only, and brings back no bounced address.
+    let (r1, _) = t.subscribers("r1@", 1, 0).await.expect("find");
+    let still = t.leave_list(r1[0].id, list).await.expect("leave");
+    assert_eq!((still.state, still.lists.len()), (SubscriberState::Bounced, 0));
+    let both = confirmed(&t, "both@example.org", &[list, other], at).await;
+    let left = t.leave_list(both, list).await.expect("leave");
+    assert_eq!((left.state, left.lists.clone()), (SubscriberState::Confirmed, vec![other]));
+    let gone = t.leave_list(both, other).await.expect("leave");
+    assert_eq!(gone.state, SubscriberState::Unsubscribed);
 }
 
 #[tokio::test]
@@ -170,7 +183,7 @@ async fn a_sender_stopped_mid_send_never_sends_the_same_message_twice() {
     // Another sender goes on with the rest, not with r0.
     let later = at + Duration::minutes(20);
     assert_eq!(send_all(&t, later, |_| MailOutcome::Sent).await, ["r1@example.org", "r2@example.org"]);
-    assert_eq!(t.settle_deliveries(later - Duration::minutes(10), later).await.expect("settle"), 1);
+    assert_eq!(t.settle_deliveries(later - Duration::minutes(10), at, later).await.expect("settle"), 1);
     let p = t.edition_progress(edition).await.expect("progress");
     assert_eq!((p.sent, p.unsure, p.sending), (2, 1, 0));
     assert!(send_all(&t, later, |_| MailOutcome::Sent).await.is_empty(), "r0 is not sent again");

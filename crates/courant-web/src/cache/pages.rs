@@ -279,7 +279,8 @@ fn cacheable_path(path: &str) -> bool {
         || path.starts_with("/static/")
         || path == "/healthz"
         // A reader's own: an address typed, a signed link's preferences.
-        || path.starts_with("/newsletters")
+        || path == "/newsletters"
+        || path.starts_with("/newsletters/")
         // Search follows the index, which lags the store by a moment; it is fast uncached.
         || path == "/search"
         || path.starts_with("/api/v1/search"))

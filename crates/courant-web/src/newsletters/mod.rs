@@ -28,7 +28,7 @@ const CONFIRM_GAP: time::Duration = time::Duration::minutes(10);
 /// ...and this many a day.
 const CONFIRMS_PER_DAY: i64 = 5;
 /// A delivery still being sent after this long was interrupted (its sender stopped).
-const INTERRUPTED_AFTER: time::Duration = time::Duration::minutes(10);
+pub const INTERRUPTED_AFTER: time::Duration = time::Duration::minutes(10);
 /// Temporary failures in a row before a delivery is given up.
 const MAX_ATTEMPTS: i64 = 6;
 /// Stand-ins for a reader's own links in a rendered edition.
@@ -259,7 +259,8 @@ pub async fn run(app: AppState) {
         }
         if last_settled.is_none_or(|t| t.elapsed() >= Duration::from_secs(30)) {
             last_settled = Some(std::time::Instant::now());
-            match app.store.settle_deliveries(now - INTERRUPTED_AFTER, now).await {
+            let forget = now - time::Duration::hours(CONFIRM_HOURS);
+            match app.store.settle_deliveries(now - INTERRUPTED_AFTER, forget, now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(deliveries = n, "messages interrupted while being sent are not sent again"),
                 Err(e) => tracing::warn!(error = %e, "newsletter deliveries could not be settled"),
@@ -282,18 +283,7 @@ pub async fn plan(app: &AppState, now: OffsetDateTime) -> Result<(), StoreError>
         if draft.articles.is_empty() {
             // Nothing to send: no empty newsletter; the list waits for its next time.
             tracing::info!(list = %list.slug, "no stories for the newsletter's edition; skipped");
-            let same = courant_store::ListDraft {
-                slug: list.slug.clone(),
-                name: list.name.clone(),
-                description: list.description.clone(),
-                rule: list.rule,
-                section_id: list.section_id,
-                stories: list.stories,
-                send_minute: list.send_minute,
-                days: list.days.clone(),
-                active: list.active,
-            };
-            app.store.save_newsletter_list(Some(list.id), &same, next, now).await?;
+            app.store.skip_newsletter_slot(list.id, slot, next).await?;
             continue;
         }
         if let Some((edition, n)) = app.store.make_scheduled_edition(list.id, slot, &draft, next, now).await? {
@@ -312,6 +302,7 @@ pub async fn send_due(app: &AppState) -> Result<u64, StoreError> {
         pace: Duration::from_secs_f64(1.0 / f64::from(app.newsletters.per_second)),
         next_slot: std::sync::Mutex::new(tokio::time::Instant::now()),
         prepared: tokio::sync::Mutex::new(HashMap::new()),
+        refused: std::sync::Mutex::new((None, false)),
     };
     let workers = (0..app.newsletters.connections).map(|_| sender(app, &shared));
     let mut sent = 0;
@@ -327,7 +318,10 @@ struct Sending {
     key: Vec<u8>,
     pace: Duration,
     next_slot: std::sync::Mutex<tokio::time::Instant>,
-    prepared: tokio::sync::Mutex<HashMap<i64, Result<Arc<Prepared>, String>>>,
+    prepared: tokio::sync::Mutex<HashMap<i64, Arc<Prepared>>>,
+    /// The last refusal for good and whether sending stopped: the same refusal for two
+    /// addresses in a row is about us (our login, our sender address), not about them.
+    refused: std::sync::Mutex<(Option<String>, bool)>,
 }
 
 impl Sending {
@@ -346,11 +340,12 @@ impl Sending {
     async fn edition(&self, app: &AppState, d: &MailDelivery) -> Result<Arc<Prepared>, String> {
         let mut prepared = self.prepared.lock().await;
         if let Some(p) = prepared.get(&d.edition_id) {
-            return p.clone();
+            return Ok(p.clone());
         }
-        let p = prepare_delivery(app, d).await;
+        // A failure is not kept: the next message of the edition tries again.
+        let p = prepare_delivery(app, d).await?;
         prepared.insert(d.edition_id, p.clone());
-        p
+        Ok(p)
     }
 }
 
@@ -361,20 +356,53 @@ async fn sender(app: &AppState, shared: &Sending) -> Result<u64, StoreError> {
     let mut next = app.store.delivery_step(None, OffsetDateTime::now_utc()).await?;
     while let Some(d) = next {
         shared.turn().await;
-        let outcome = match shared.edition(app, &d).await {
+        let later = OffsetDateTime::now_utc() + app.newsletters.retry_after;
+        let mut outcome = match shared.edition(app, &d).await {
             Ok(p) => {
                 let id = format!("edition-{}.{}.{}", d.edition_id, d.id, d.attempts);
                 let mail = p.mail_for(&shared.key, d.subscriber_id, &d.email, id);
                 outcome(&d, app.newsletters.mailer.send(&mail).await, app.newsletters.retry_after)
             }
-            Err(why) => MailOutcome::Failed { error: why },
+            // The store or the renderer failed: this message waits, it is not given up.
+            Err(why) => MailOutcome::Retry { error: why, at: later },
         };
+        if let MailOutcome::Bounced { error } = &outcome {
+            let mut refused = shared.refused.lock().unwrap_or_else(|e| e.into_inner());
+            let ours = our_fault(error) || refused.0.as_deref() == Some(error.as_str());
+            refused.0 = Some(error.clone());
+            if ours {
+                if !refused.1 {
+                    tracing::error!(
+                        error = %courant_mail::without_addresses(error),
+                        "the mail server refuses our messages, not an address: sending stops; check [mail] in courant.toml"
+                    );
+                }
+                refused.1 = true;
+                outcome = MailOutcome::Retry { error: error.clone(), at: later };
+            }
+        } else if outcome == MailOutcome::Sent {
+            shared.refused.lock().unwrap_or_else(|e| e.into_inner()).0 = None;
+        }
         if outcome == MailOutcome::Sent {
             sent += 1;
+        }
+        if shared.refused.lock().unwrap_or_else(|e| e.into_inner()).1 {
+            // Put back, and stop: the next round tries again after the wait.
+            app.store.record_delivery(&d, &outcome, OffsetDateTime::now_utc()).await?;
+            break;
         }
         next = app.store.delivery_step(Some((&d, &outcome)), OffsetDateTime::now_utc()).await?;
     }
     Ok(sent)
+}
+
+/// Whether a refusal is about us rather than the address: the login refused (530, 534, 535,
+/// 538) or our sender address refused.
+fn our_fault(error: &str) -> bool {
+    let lower = error.to_ascii_lowercase();
+    ["answered 530", "answered 534", "answered 535", "answered 538", "authentication", "sender address", "mail from"]
+        .iter()
+        .any(|sign| lower.contains(sign))
 }
 
 async fn prepare_delivery(app: &AppState, d: &MailDelivery) -> Result<Arc<Prepared>, String> {
@@ -405,7 +433,7 @@ pub struct NotSent(pub String);
 /// recently (limits per address). Says whether a message went.
 pub async fn ask_to_confirm(app: &AppState, email: &str, lists: &[NewsletterList]) -> Result<bool, NotSent> {
     let unavailable = |what: &str, e: &dyn std::fmt::Display| {
-        tracing::warn!(error = %e, "{what}");
+        tracing::warn!(error = %courant_mail::without_addresses(&e.to_string()), "{what}");
         NotSent("We could not send the confirmation email just now; please try again in a few minutes.".into())
     };
     let now = OffsetDateTime::now_utc();

@@ -134,14 +134,17 @@ async fn signup_page(
 
 /// Whether a form post comes from another site (a browser says so): refused, as a sign-up
 /// form on a cached page carries no per-reader token.
-fn cross_site(headers: &HeaderMap) -> bool {
+fn cross_site(headers: &HeaderMap, site_url: &str) -> bool {
     let value = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
     if value("sec-fetch-site") == "cross-site" {
         return true;
     }
+    // The site's own address, or the host asked for (a proxy may rewrite either).
     let origin = value("origin");
-    let host = value("host");
-    !origin.is_empty() && origin != "null" && origin.split("://").nth(1) != Some(host)
+    !origin.is_empty()
+        && origin != "null"
+        && origin != site_url.trim_end_matches('/')
+        && origin.split("://").nth(1) != Some(value("host"))
 }
 
 /// `POST /newsletters/subscribe`: email, list (repeated), website (the honeypot).
@@ -151,7 +154,7 @@ async fn subscribe(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    if cross_site(&headers) {
+    if cross_site(&headers, &app.renderer().site().url) {
         return Err(AppError::Forbidden("sign up on this site's own page".into()));
     }
     let address = peer.map_or(std::net::IpAddr::from([0, 0, 0, 0]), |p| p.0.0.ip());
@@ -266,16 +269,10 @@ async fn confirm(State(app): State<AppState>, body: Bytes) -> Result<Response, A
     lists.dedup();
     let subscriber = app.store.confirm_subscription(subscriber.id, &lists, OffsetDateTime::now_utc()).await?;
     tracing::info!(subscriber = subscriber.id, "newsletter subscription confirmed");
-    let key = app.newsletters.key(&app.store).await?;
-    let manage = links::sign(key, links::Purpose::Manage, &subscriber.email, subscriber.id, None);
-    let all = app.store.newsletter_lists().await?;
     let p = NewslettersPage {
         state: "confirmed",
         title: "You are subscribed".into(),
         message: "Thank you. Every newsletter has a link at its foot to change your choices or leave.".into(),
-        lists: choices(&all, |l| subscriber.lists.contains(&l.id)),
-        email: subscriber.email.clone(),
-        token: manage,
         ..NewslettersPage::default()
     };
     page(&app, StatusCode::OK, p).await
@@ -368,11 +365,13 @@ async fn unsubscribe(
     let Some(subscriber) = managed(&app, token).await? else {
         return page(&app, StatusCode::NOT_FOUND, invalid()).await;
     };
-    let keep: Vec<i64> = match q.get("list").and_then(|l| l.parse::<i64>().ok()) {
-        Some(list) => subscriber.lists.iter().copied().filter(|l| *l != list).collect(),
-        None => Vec::new(),
+    // Leaving one list changes nothing else (a bounced address stays bounced); without a list,
+    // every list.
+    let subscriber = match q.get("list").and_then(|l| l.parse::<i64>().ok()) {
+        Some(list) => app.store.leave_list(subscriber.id, list).await?,
+        None => app.store.set_subscriptions(subscriber.id, &[], OffsetDateTime::now_utc()).await?,
     };
-    let subscriber = app.store.set_subscriptions(subscriber.id, &keep, OffsetDateTime::now_utc()).await?;
+    let keep = &subscriber.lists;
     tracing::info!(subscriber = subscriber.id, "unsubscribed from a newsletter");
     let lists = active_lists(&app).await?;
     let said = if keep.is_empty() {

@@ -187,7 +187,7 @@ impl ArticleForm {
 }
 
 /// A `datetime-local` value (`2026-11-20T09:30`) in the site's time zone.
-fn local_time(raw: &str, clock: &SiteClock) -> Option<time::OffsetDateTime> {
+pub(crate) fn local_time(raw: &str, clock: &SiteClock) -> Option<time::OffsetDateTime> {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let local = time::PrimitiveDateTime::parse(raw.get(..16).unwrap_or(raw), format).ok()?;
     Some(clock.from_local(local))

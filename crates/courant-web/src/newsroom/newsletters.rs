@@ -145,7 +145,7 @@ impl ListForm {
         }
         let rule = ListRule::parse(&self.rule);
         if rule.is_none() {
-            errors.push("Stories chosen: choose the latest stories or the most read.".into());
+            errors.push("Stories chosen: choose the latest stories, the most read or the editors' picks.".into());
         }
         let section = if self.section.is_empty() {
             None
@@ -469,17 +469,17 @@ async fn list_html(
         outbox: outbox(app),
         draft: list_fields(sent, &sections),
         timezone: timezone(app),
-        picks: pick_choices(app, &list.picks).await?,
+        picks: story_choices(app, &list.picks, true).await?,
         picks_url: format!("/newsroom/newsletters/{}/picks", list.id),
     };
     Page::within("newsletter", "newsletters", &list.name).html(app, me, view, errors, notice)
 }
 
-/// The stories an editor may pick: those picked (still published) first, in their order, then
-/// the newest published ones.
-async fn pick_choices(app: &AppState, picked: &[ArticleId]) -> Result<Vec<StoryChoice>, AppError> {
+/// The stories an editor may tick: those ticked (still published) first, in their order, then,
+/// when `offer_latest`, the newest published ones.
+async fn story_choices(app: &AppState, picked: &[ArticleId], offer_latest: bool) -> Result<Vec<StoryChoice>, AppError> {
     let chosen = app.store.published_summaries(picked).await?;
-    let latest = app.store.latest(&ArticleFilter::All, OFFERED, 0).await?;
+    let latest = if offer_latest { app.store.latest(&ArticleFilter::All, OFFERED, 0).await? } else { Vec::new() };
     let renderer = app.renderer();
     let story = |s: &ArticleSummary, checked: bool| StoryChoice {
         id: s.id.0,
@@ -754,13 +754,6 @@ impl EditionForm {
     }
 }
 
-/// A `datetime-local` value (`2026-11-20T09:30`) in the site's time zone.
-fn local_time(raw: &str, clock: &SiteClock) -> Option<OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let local = time::PrimitiveDateTime::parse(raw.get(..16).unwrap_or(raw), format).ok()?;
-    Some(clock.from_local(local))
-}
-
 #[derive(Serialize)]
 struct StoryChoice {
     id: i64,
@@ -828,8 +821,8 @@ async fn edition_html(
     notice: Option<&str>,
 ) -> Result<String, AppError> {
     let editable = editable(edition);
-    let chosen = app.store.published_summaries(&sent.stories).await?;
-    let latest = if editable { app.store.latest(&ArticleFilter::All, OFFERED, 0).await? } else { Vec::new() };
+    // The stories chosen first, in their order; newly ticked ones follow them in the page's.
+    let stories = story_choices(app, &sent.stories, editable).await?;
     let recipients = confirmed(app, list.id).await?;
     let (progress, failures) = if editable {
         (None, Vec::new())
@@ -838,21 +831,16 @@ async fn edition_html(
         let failures = app.store.edition_failures(edition.id, FAILURES).await?;
         let failures = failures
             .into_iter()
-            .map(|(email, state, reason)| FailureRow { email, state: delivery_state(&state), reason })
+            .map(|(email, state, reason)| FailureRow {
+                // Addresses are the admins' (as the subscribers' pages are); editors see why.
+                email: if me.user.is(courant_core::Role::Admin) { email } else { "(an address)".into() },
+                state: delivery_state(&state),
+                reason: courant_mail::without_addresses(&reason),
+            })
             .collect();
         (Some(progress_view(&progress)), failures)
     };
     let renderer = app.renderer();
-    let story = |s: &ArticleSummary, checked: bool| StoryChoice {
-        id: s.id.0,
-        headline: s.headline.clone(),
-        section: s.section_name.clone(),
-        published: s.published_at.map(|t| renderer.format_time(t)).unwrap_or_default(),
-        checked,
-    };
-    // The stories chosen first, in their order; newly ticked ones follow them in the page's.
-    let mut stories: Vec<StoryChoice> = chosen.iter().map(|s| story(s, true)).collect();
-    stories.extend(latest.iter().filter(|s| !sent.stories.contains(&s.id)).map(|s| story(s, false)));
     let heading =
         if edition.subject.is_empty() { format!("{}: new edition", list.name) } else { edition.subject.clone() };
     let view = EditionView {
@@ -897,7 +885,7 @@ pub(super) async fn save_edition(
     let sent = EditionForm::read(&form);
     let intent = form.get("intent");
     let now = OffsetDateTime::now_utc();
-    let send_at = local_time(&sent.send_at, app.renderer().clock());
+    let send_at = super::form::local_time(&sent.send_at, app.renderer().clock());
     let published = app.store.published_summaries(&sent.stories).await?;
     let mut errors = sent.problems(intent, send_at, &published, now);
     if intent == "send" && confirmed(&app, list.id).await? == 0 {
