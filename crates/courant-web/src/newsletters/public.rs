@@ -211,9 +211,10 @@ fn invalid() -> NewslettersPage {
     NewslettersPage {
         state: "invalid",
         title: "This link does not work".into(),
-        message: "It is incomplete, expired or not one of ours. Sign up again from the newsletters page, \
+        message:
+            "It is incomplete, expired, used already or not one of ours. Sign up again from the newsletters page, \
                   or use the link at the foot of a newsletter you received."
-            .into(),
+                .into(),
         ..NewslettersPage::default()
     }
 }
@@ -224,7 +225,14 @@ async fn confirmation(app: &AppState, token: &str) -> Result<Option<(Subscriber,
     let Some(subscriber) = app.store.subscriber(id).await? else { return Ok(None) };
     let key = app.newsletters.key(&app.store).await?;
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    Ok(links::check_confirm(key, token, &subscriber.email, now).map(|c| (subscriber, c)))
+    let Some(c) = links::check_confirm(key, token, &subscriber.email, now) else { return Ok(None) };
+    // A link works once: consent given since it was sent used it (replayed after leaving, it
+    // would subscribe the address again).
+    let sent = c.expires - super::CONFIRM_HOURS * 3600;
+    if subscriber.consented_at.is_some_and(|t| t.unix_timestamp() >= sent) {
+        return Ok(None);
+    }
+    Ok(Some((subscriber, c)))
 }
 
 /// The subscriber a preferences token is good for.

@@ -208,6 +208,13 @@ async fn a_reader_signs_up_confirms_receives_an_edition_and_leaves_in_one_click(
     assert_eq!((left.state, left.lists.len()), (SubscriberState::Unsubscribed, 0));
     let forged = post(&path.replace("t=", "t=9"), String::new()).await.expect("forged");
     assert_eq!(forged.status(), 404);
+    // The confirmation link, used once already, does not subscribe them again.
+    let replayed = post("/newsletters/confirm", format!("t={token}")).await.expect("replay");
+    assert_eq!(replayed.status(), 404);
+    assert_eq!(
+        store.subscriber(subscriber.id).await.expect("read").expect("there").state,
+        SubscriberState::Unsubscribed
+    );
 
     // The preferences page from the edition's link brings them back.
     let manage = link(&mail, &format!("{site}/newsletters/manage?t="));
