@@ -259,6 +259,12 @@ pub enum AuditAction {
     SettingsChanged,
     /// A WordPress or Ghost export was imported.
     Imported,
+    /// A newsletter edition was sent (queued to its subscribers).
+    NewsletterSent,
+    /// Every subscriber's address was exported.
+    SubscribersExported,
+    /// A subscriber's address was erased.
+    SubscriberErased,
 }
 
 impl AuditAction {
@@ -284,6 +290,9 @@ impl AuditAction {
             AuditAction::Merged => "merged",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::Imported => "imported",
+            AuditAction::NewsletterSent => "newsletter_sent",
+            AuditAction::SubscribersExported => "subscribers_exported",
+            AuditAction::SubscriberErased => "subscriber_erased",
         }
     }
 

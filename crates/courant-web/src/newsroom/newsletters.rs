@@ -12,6 +12,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use courant_core::AuditAction;
 use courant_core::{ArticleId, ArticleSummary, Section, SectionId};
 use courant_render::{Renderer, SiteClock};
 use courant_store::{
@@ -905,6 +906,9 @@ pub(super) async fn save_edition(
             app.store.update_edition(id, &draft, None).await?;
             let recipients = app.store.queue_edition(id, now).await?;
             tracing::info!(edition = id, recipients = ?recipients, by = me.user.id.0, "newsletter edition sent");
+            let subject = format!("{}: {}", list.name, draft.subject);
+            let detail = format!("{} recipients", recipients.unwrap_or(0));
+            audit(&app, &me, AuditAction::NewsletterSent, &subject, &detail).await?;
             "edition_queued"
         }
         "test" => {
@@ -951,6 +955,15 @@ pub(super) async fn delete_edition(State(app): State<AppState>, Path(id): Path<i
     }
     app.store.delete_edition(id).await?;
     Ok(redirect(&format!("/newsroom/newsletters/{}?done=edition_deleted", edition.list_id)))
+}
+
+/// Records in the audit log what `me` did to the newsletters' readers (an edition sent, the
+/// subscribers exported, one erased), in a write of its own after the action.
+async fn audit(app: &AppState, me: &Me, action: AuditAction, subject: &str, detail: &str) -> Result<(), AppError> {
+    let mut write = app.store.write().await?;
+    write.audit(OffsetDateTime::now_utc(), Some(me.user.id), action, None, subject, detail).await?;
+    write.commit().await?;
+    Ok(())
 }
 
 // ---- Subscribers ---------------------------------------------------------------------------
@@ -1041,6 +1054,8 @@ pub(super) async fn delete_subscriber(
 ) -> Result<Response, AppError> {
     app.store.delete_subscriber(id).await?;
     tracing::info!(subscriber = id, by = me.user.id.0, "subscriber erased");
+    // The log keeps who erased which number, never the address erased.
+    audit(&app, &me, AuditAction::SubscriberErased, &format!("subscriber {id}"), "").await?;
     Ok(redirect("/newsroom/subscribers?done=subscriber_deleted"))
 }
 
@@ -1072,6 +1087,7 @@ pub(super) async fn export(State(app): State<AppState>, Extension(me): Extension
         }
     }
     tracing::info!(subscribers = exported, by = me.user.id.0, "subscribers exported");
+    audit(&app, &me, AuditAction::SubscribersExported, "subscribers", &format!("{exported} addresses")).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

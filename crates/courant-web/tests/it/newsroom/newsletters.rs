@@ -26,6 +26,7 @@ async fn editors_make_newsletters_and_send_editions_admins_keep_the_subscribers(
     let server = Server::own(spawned);
     let (_, email) = server.new_user(Role::Editor, "letters-editor").await;
     let editor = server.login(&email, PASSWORD).await;
+    let head = server.audit_head().await;
 
     let page = server.get(&editor, "/newsroom/newsletters").await;
     assert_eq!(page.status, 200, "{}", show(&page));
@@ -165,4 +166,12 @@ async fn editors_make_newsletters_and_send_editions_admins_keep_the_subscribers(
     assert_eq!(erased.status, 303, "{}", show(&erased));
     let id = subscriber.id;
     assert!(server.store(move |s| async move { s.subscriber(id).await }).await.expect("read").is_none());
+
+    // Who sent, exported and erased is in the audit log; the erased address is not.
+    let logged = server.audit_since(head).await;
+    let actions: Vec<&str> = logged.iter().map(|e| e.action.as_str()).collect();
+    for action in ["newsletter_sent", "subscribers_exported", "subscriber_erased"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(logged.iter().all(|e| !e.subject.contains(&reader) && !e.detail.contains(&reader)), "{logged:#?}");
 }
