@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/users.html", include_str!("../../../templates/newsroom/users.html")),
     ("newsroom/user.html", include_str!("../../../templates/newsroom/user.html")),
     ("newsroom/audit.html", include_str!("../../../templates/newsroom/audit.html")),
+    ("newsroom/newsletter_fields.html", include_str!("../../../templates/newsroom/newsletter_fields.html")),
     ("newsroom/newsletters.html", include_str!("../../../templates/newsroom/newsletters.html")),
     ("newsroom/newsletter.html", include_str!("../../../templates/newsroom/newsletter.html")),
     ("newsroom/edition.html", include_str!("../../../templates/newsroom/edition.html")),
