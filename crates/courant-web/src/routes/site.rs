@@ -266,15 +266,17 @@ async fn listing(
     Ok(response)
 }
 
-/// The `page` parameter of a listing: absent means 1; anything but a whole number from 1 to
-/// [`MAX_PAGE`] is a bad request that says so. Other parameters are ignored.
+/// The `page` parameter of a listing: absent means 1; a whole number past [`MAX_PAGE`] is a
+/// page that does not exist (404, like any page past the end); anything but a whole number
+/// from 1 is a bad request that says so. Other parameters are ignored.
 fn page_number(query: Option<&str>) -> Result<i64, AppError> {
     let Some(query) = query else { return Ok(1) };
     let Some(value) = query.split('&').find_map(|pair| pair.strip_prefix("page=")) else {
         return Ok(1);
     };
-    match value.parse::<i64>() {
-        Ok(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+    match value.parse::<u64>() {
+        Ok(n) if (1..=MAX_PAGE as u64).contains(&n) => Ok(n as i64),
+        Ok(n) if n > MAX_PAGE as u64 => Err(AppError::NotFound),
         _ => Err(AppError::BadRequest(format!(
             "The page number must be a whole number from 1 to {MAX_PAGE}, for example ?page=2."
         ))),

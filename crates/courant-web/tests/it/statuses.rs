@@ -128,7 +128,13 @@ async fn page_beyond_the_end_is_404() {
     let f = &app.fixture;
     let top = app.top_sections().await;
     let title = &app.config.labels.not_found_title;
-    for path in [format!("/{}?page=500", f.world.slug), format!("/{}?page=3", f.archive.slug)] {
+    // Past the deepest page any listing answers, too: the same page, not a plain-text error.
+    for path in [
+        format!("/{}?page=500", f.world.slug),
+        format!("/{}?page=3", f.archive.slug),
+        format!("/{}?page=99999", f.world.slug),
+        format!("/tag/{}?page=18446744073709551615", f.tags[0].slug),
+    ] {
         let r = app.get(&path).await;
         assert_error_page(&r, 404, title, &top);
     }
