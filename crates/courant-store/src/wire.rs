@@ -11,6 +11,22 @@ use time::OffsetDateTime;
 const COLUMNS: &str = "id, source, guid, version, headline, byline, dateline, first_created_at, version_created_at, \
                        embargo_at, subjects, pictures, body_html, urgency, link, language, format, received_at, updated_at";
 
+/// A first version of an item: source, guid, then its fields, when it came (`$17`), the feed
+/// (`$18`) and its search words (`$19`).
+const INSERT: &str = "INSERT INTO wire_items (source, guid, version, headline, byline, dateline, first_created_at, \
+                      version_created_at, embargo_at, subjects, pictures, body_html, urgency, link, language, format, \
+                      received_at, updated_at, feed_id, search_text) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) \
+                      RETURNING id";
+
+/// A newer version of a known item, with the same parameters as [`INSERT`]: it keeps its row,
+/// its first arrival and, when the new version names none, its first creation time and feed.
+const UPDATE: &str = "UPDATE wire_items SET version = $3, headline = $4, byline = $5, dateline = $6, \
+                      first_created_at = COALESCE($7, first_created_at), version_created_at = $8, embargo_at = $9, \
+                      subjects = $10, pictures = $11, body_html = $12, urgency = $13, link = $14, language = $15, \
+                      format = $16, updated_at = $17, feed_id = COALESCE($18, feed_id), search_text = $19 \
+                      WHERE source = $1 AND guid = $2 RETURNING id";
+
 impl Store {
     /// Stores the items of one file or one answer of a feed, received `at`, all or none; says
     /// for each what was done, in order.
@@ -35,69 +51,38 @@ impl Store {
             .await?;
             let subjects = serde_json::to_string(&item.subjects).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let pictures = serde_json::to_string(&item.pictures).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let outcome = match known {
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO wire_items (source, guid, version, headline, byline, dateline, first_created_at, \
-                         version_created_at, embargo_at, subjects, pictures, body_html, urgency, link, language, format, \
-                         received_at, updated_at, feed_id, search_text) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) \
-                         RETURNING id",
-                    )
-                    .bind(&item.source)
-                    .bind(&item.guid)
-                    .bind(item.version)
-                    .bind(&item.headline)
-                    .bind(&item.byline)
-                    .bind(&item.dateline)
-                    .bind(item.first_created.map(ts))
-                    .bind(item.version_created.map(ts))
-                    .bind(item.embargo.map(ts))
-                    .bind(&subjects)
-                    .bind(&pictures)
-                    .bind(&item.body_html)
-                    .bind(item.urgency)
-                    .bind(&item.link)
-                    .bind(&item.language)
-                    .bind(format)
-                    .bind(ts(at))
-                    .bind(feed)
-                    .bind(text)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    (id, WireOutcome::New)
+            // Both statements take the same parameters: the item as it is now.
+            let (sql, outcome) = match known {
+                None => (INSERT, WireOutcome::New),
+                Some((_, version, made)) if newer(item, version, made) => (UPDATE, WireOutcome::Updated),
+                Some((id, ..)) => {
+                    outcomes.push((id, WireOutcome::Unchanged));
+                    continue;
                 }
-                Some((id, version, made)) if newer(item, version, made) => {
-                    sqlx::query(
-                        "UPDATE wire_items SET version = $1, headline = $2, byline = $3, dateline = $4, \
-                         first_created_at = COALESCE($5, first_created_at), version_created_at = $6, embargo_at = $7, \
-                         subjects = $8, pictures = $9, body_html = $10, urgency = $11, link = $12, language = $13, \
-                         format = $14, updated_at = $15, feed_id = COALESCE($17, feed_id), search_text = $18 WHERE id = $16",
-                    )
-                    .bind(item.version)
-                    .bind(&item.headline)
-                    .bind(&item.byline)
-                    .bind(&item.dateline)
-                    .bind(item.first_created.map(ts))
-                    .bind(item.version_created.map(ts))
-                    .bind(item.embargo.map(ts))
-                    .bind(&subjects)
-                    .bind(&pictures)
-                    .bind(&item.body_html)
-                    .bind(item.urgency)
-                    .bind(&item.link)
-                    .bind(&item.language)
-                    .bind(format)
-                    .bind(ts(at))
-                    .bind(id)
-                    .bind(feed)
-                    .bind(text)
-                    .execute(&mut *tx)
-                    .await?;
-                    (id, WireOutcome::Updated)
-                }
-                Some((id, ..)) => (id, WireOutcome::Unchanged),
             };
+            let id: i64 = sqlx::query_scalar(sql)
+                .bind(&item.source)
+                .bind(&item.guid)
+                .bind(item.version)
+                .bind(&item.headline)
+                .bind(&item.byline)
+                .bind(&item.dateline)
+                .bind(item.first_created.map(ts))
+                .bind(item.version_created.map(ts))
+                .bind(item.embargo.map(ts))
+                .bind(&subjects)
+                .bind(&pictures)
+                .bind(&item.body_html)
+                .bind(item.urgency)
+                .bind(&item.link)
+                .bind(&item.language)
+                .bind(format)
+                .bind(ts(at))
+                .bind(feed)
+                .bind(text)
+                .fetch_one(&mut *tx)
+                .await?;
+            let outcome = (id, outcome);
             outcomes.push(outcome);
         }
         self.commit(tx).await?;

@@ -112,10 +112,6 @@ impl DeskQuery {
     }
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
 fn rows(app: &AppState, items: &[StoredWireItem], now: OffsetDateTime) -> Vec<Row> {
     let renderer = app.renderer();
     items
@@ -126,7 +122,7 @@ fn rows(app: &AppState, items: &[StoredWireItem], now: OffsetDateTime) -> Vec<Ro
             headline: s.item.headline.clone(),
             source: s.item.source.clone(),
             when: renderer.format_time(s.updated_at),
-            iso: rfc3339(s.updated_at),
+            iso: courant_render::clock::iso(s.updated_at),
             urgency: s.item.urgency,
             embargoed: s.item.embargo.filter(|e| *e > now).map(|e| renderer.format_time(e)),
             updated: s.updated_at > s.received_at,
@@ -163,7 +159,7 @@ pub(super) async fn desk(
         subject: query.subject.clone().unwrap_or_default(),
         this_url: query.url("/newsroom/wire", &[]),
         rows_url: query.before.is_none().then(|| query.url("/newsroom/wire/rows", &[])),
-        since: rfc3339(now),
+        since: courant_render::clock::iso(now),
         older_url,
         filtered: query.filtered(),
         empty: if query.filtered() {
