@@ -246,12 +246,17 @@ async fn a_scheduled_newsletter_goes_out_at_its_time_once() {
         days: vec![1, 2, 3, 4, 5, 6, 7],
         active: true,
     };
-    // Its time came a minute ago (the server was down, say).
-    let list =
-        store.save_newsletter_list(None, &draft, Some(now - time::Duration::minutes(1)), now).await.expect("list");
+    // The reader subscribes while the list has no time yet (the server's loop must not make the
+    // edition before there is anyone to send it to), then its time turns out to have come a
+    // minute ago (the server was down, say).
+    let list = store.save_newsletter_list(None, &draft, None, now).await.expect("list");
     let (reader, _) =
         store.request_subscription("daily@example.org", now, time::Duration::minutes(1), 5).await.expect("ask");
     store.confirm_subscription(reader.id, &[list], now).await.expect("confirm");
+    store
+        .save_newsletter_list(Some(list), &draft, Some(now - time::Duration::minutes(1)), now)
+        .await
+        .expect("the list's time");
     let mail = wait_for_mail(&data, "daily@example.org", 1).await.remove(0);
     let newest = store.latest(&courant_store::ArticleFilter::All, 1, 0).await.expect("latest").remove(0);
     // Long headers are folded onto several lines.
