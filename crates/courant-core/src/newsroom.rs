@@ -265,6 +265,8 @@ pub enum AuditAction {
     SubscribersExported,
     /// A subscriber's address was erased.
     SubscriberErased,
+    /// A story was pinned to the front page, unpinned or moved there.
+    FrontPageChanged,
 }
 
 impl AuditAction {
@@ -293,6 +295,7 @@ impl AuditAction {
             AuditAction::NewsletterSent => "newsletter_sent",
             AuditAction::SubscribersExported => "subscribers_exported",
             AuditAction::SubscriberErased => "subscriber_erased",
+            AuditAction::FrontPageChanged => "front_page_changed",
         }
     }
 

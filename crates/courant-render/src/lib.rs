@@ -14,7 +14,9 @@ mod pages;
 
 pub use clock::SiteClock;
 pub use distribution::{FeedFormat, FeedSource, SitemapUrl};
-pub use pages::{HomeBlock, Listing, ListingIntro, NewsletterChoice, NewslettersPage, Renderer, SearchHit, SearchPage};
+pub use pages::{
+    Front, HomeBlock, Listing, ListingIntro, NewsletterChoice, NewslettersPage, Renderer, SearchHit, SearchPage,
+};
 pub use settings::{AdSettings, FeedSettings, Labels, PublicationSettings, RobotsSettings, Settings, SiteSettings};
 
 /// What can go wrong while rendering.

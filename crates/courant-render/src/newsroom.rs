@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("newsroom/wire_rows.html", include_str!("../../../templates/newsroom/wire_rows.html")),
     ("newsroom/wire_item.html", include_str!("../../../templates/newsroom/wire_item.html")),
     ("newsroom/wire_feeds.html", include_str!("../../../templates/newsroom/wire_feeds.html")),
+    ("newsroom/front.html", include_str!("../../../templates/newsroom/front.html")),
     ("newsroom/dashboard.html", include_str!("../../../templates/newsroom/dashboard.html")),
     ("newsroom/articles.html", include_str!("../../../templates/newsroom/articles.html")),
     ("newsroom/editor.html", include_str!("../../../templates/newsroom/editor.html")),

@@ -155,6 +155,17 @@ pub struct HomeBlock {
     pub stories: Vec<ArticleSummary>,
 }
 
+/// What the front page shows, each story once: the lead, the featured stories beside it, the
+/// latest, the most read, and a block per top-level section.
+#[derive(Default)]
+pub struct Front {
+    pub lead: Option<ArticleSummary>,
+    pub featured: Vec<ArticleSummary>,
+    pub latest: Vec<ArticleSummary>,
+    pub most_read: Vec<ArticleSummary>,
+    pub blocks: Vec<HomeBlock>,
+}
+
 /// What a listing page (section, tag, author, source) introduces itself with.
 pub enum ListingIntro {
     Section { section: Section, path: Vec<Section>, children: Vec<Section> },
@@ -411,23 +422,21 @@ impl Renderer {
         }
     }
 
-    /// The home page: the lead story, the latest list, then a block per top-level section.
-    pub fn home_page(
-        &self,
-        lead: Option<&ArticleSummary>,
-        latest: &[ArticleSummary],
-        blocks: &[HomeBlock],
-        nav: &[Section],
-    ) -> Result<String, RenderError> {
+    /// The home page: the lead story with the featured ones beside it, the latest, the most
+    /// read, then a block per top-level section.
+    pub fn home_page(&self, front: &Front, nav: &[Section]) -> Result<String, RenderError> {
         let v = self.views();
-        let blocks: Vec<Value> = blocks
+        let blocks: Vec<Value> = front
+            .blocks
             .iter()
             .filter(|b| !b.stories.is_empty())
             .map(|b| context! { section => Serde(section_link(&b.section)), stories => Serde(v.teasers(&b.stories)) })
             .collect();
         let ctx = context! {
-            lead => Serde(lead.map(|a| v.teaser(a))),
-            latest => Serde(v.teasers(latest)),
+            lead => Serde(front.lead.as_ref().map(|a| v.teaser(a))),
+            featured => Serde(v.teasers(&front.featured)),
+            latest => Serde(v.teasers(&front.latest)),
+            most_read => Serde(v.teasers(&front.most_read)),
             blocks => Serde(blocks),
         };
         let meta = PageMeta {

@@ -32,7 +32,7 @@ impl Default for SiteSettings {
             url: "http://127.0.0.1:8080".into(),
             timezone: "UTC".into(),
             locale: "en-GB".into(),
-            home_section_stories: 4,
+            home_section_stories: 3,
             logo: "/static/logo.svg".into(),
         }
     }
@@ -109,6 +109,8 @@ pub struct Labels {
     /// Heading of the box of recent stories on article pages, until trending exists.
     pub latest: String,
     pub others_reading: String,
+    /// Heading of the front page's box of the most read stories.
+    pub most_read: String,
     pub sources: String,
     pub tags: String,
     pub corrections: String,
@@ -183,6 +185,7 @@ impl Default for Labels {
             more_on_this_story: "More on this story".into(),
             latest: "Latest".into(),
             others_reading: "Others are reading now".into(),
+            most_read: "Most read".into(),
             sources: "Sources".into(),
             tags: "Topics".into(),
             corrections: "Corrections".into(),

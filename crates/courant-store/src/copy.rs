@@ -109,6 +109,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("editions", "id"),
     ("deliveries", "id"),
     ("secrets", "name"),
+    ("front_page_pins", "article_id"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as

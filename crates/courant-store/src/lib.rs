@@ -21,6 +21,8 @@ macro_rules! query_files {
         pub(crate) mod changes;
         #[path = "copying.rs"]
         pub(crate) mod copying;
+        #[path = "front.rs"]
+        pub(crate) mod front;
         #[path = "imports.rs"]
         pub(crate) mod imports;
         #[path = "newsletters.rs"]

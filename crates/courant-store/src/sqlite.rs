@@ -61,6 +61,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "wire", include_str!("../migrations/sqlite/0012_wire.sql")),
     (13, "wire_search", include_str!("../migrations/sqlite/0013_wire_search.sql")),
     (14, "newsletters", include_str!("../migrations/sqlite/0014_newsletters.sql")),
+    (15, "front_page", include_str!("../migrations/sqlite/0015_front_page.sql")),
 ];
 
 /// The publication's database in an SQLite file.

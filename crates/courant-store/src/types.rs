@@ -739,3 +739,44 @@ impl EditionProgress {
         self.pending + self.sending + self.sent + self.failed + self.bounced + self.unsure + self.cancelled
     }
 }
+
+/// The page-cache tag of the front page, logged as the `before` of every change of its pins.
+pub const FRONT_TAG: &str = "front";
+
+/// Where a pinned story stands on the front page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrontSlot {
+    /// The front page's lead: the first and largest story.
+    Lead,
+    /// One of the featured stories under the lead, in the editors' order.
+    Featured,
+}
+
+impl FrontSlot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FrontSlot::Lead => "lead",
+            FrontSlot::Featured => "featured",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FrontSlot> {
+        match s {
+            "lead" => Some(FrontSlot::Lead),
+            "featured" => Some(FrontSlot::Featured),
+            _ => None,
+        }
+    }
+}
+
+/// A story editors pinned to the front page: the lead first, then the featured stories in
+/// order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontPin {
+    pub article_id: ArticleId,
+    pub slot: FrontSlot,
+    pub expires_at: Option<OffsetDateTime>,
+    pub pinned_by: Option<UserId>,
+    pub pinned_at: OffsetDateTime,
+}

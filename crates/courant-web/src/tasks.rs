@@ -64,7 +64,8 @@ pub async fn keep_trending(app: AppState) {
 /// that a scheduled story goes live within a second of its time.
 const SCHEDULE_EVERY: Duration = Duration::from_millis(250);
 
-/// Publishes scheduled articles when their time comes. The first pass, at start-up, catches up
+/// Publishes scheduled articles when their time comes, and takes front page pins off when
+/// theirs ends. The first pass, at start-up, catches up
 /// on any whose time passed while the server was down; each goes live exactly once.
 pub async fn publish_scheduled(app: AppState) {
     let mut last_prune = std::time::Instant::now();
@@ -77,6 +78,14 @@ pub async fn publish_scheduled(app: AppState) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying"),
+        }
+        match app.store.expire_front_pins(now).await {
+            Ok(ended) => {
+                for id in ended {
+                    tracing::info!(article = id.0, "the story's time on the front page ended");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "front page pins could not be ended; retrying"),
         }
         if last_prune.elapsed() > Duration::from_secs(3600) {
             last_prune = std::time::Instant::now();

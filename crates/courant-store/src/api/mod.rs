@@ -3,6 +3,7 @@
 //! name (`src/articles.rs` for `api/articles.rs`, ...), compiled once per backend.
 
 mod articles;
+mod front;
 mod imports;
 mod newsletters;
 mod newsroom;

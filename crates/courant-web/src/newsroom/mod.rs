@@ -7,6 +7,7 @@ mod articles;
 mod auth;
 mod editor;
 pub(crate) mod form;
+mod front;
 mod import;
 mod media;
 mod newsletters;
@@ -115,6 +116,11 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/wire/feeds/{id}/delete", Staff(Editor), post(wire_feeds::delete)),
         r("GET", "/newsroom/wire/{id}", Staff(Contributor), get(wire::item)),
         r("POST", "/newsroom/wire/{id}/write", Staff(Contributor), post(wire::write)),
+        r("GET", "/newsroom/front", Staff(Editor), get(front::front)),
+        r("POST", "/newsroom/front/pins", Staff(Editor), post(front::pin)),
+        r("POST", "/newsroom/front/pins/{id}/unpin", Staff(Editor), post(front::unpin)),
+        r("POST", "/newsroom/front/pins/{id}/up", Staff(Editor), post(front::up)),
+        r("POST", "/newsroom/front/pins/{id}/down", Staff(Editor), post(front::down)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
         r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),
@@ -453,6 +459,9 @@ fn done_message(code: &str) -> Option<&'static str> {
         "subscriber_deleted" => "Subscriber deleted: the address and its consent are erased.",
         "from_wire" => "A draft from the wire copy: rewrite it in your words; the agency is among its sources.",
         "merged" => "Tags merged.",
+        "pinned" => "Pinned: the front page shows it now.",
+        "unpinned" => "Unpinned: the front page shows the newest stories in its place.",
+        "moved" => "Moved: the front page shows the new order.",
         "password" => "Password changed.",
         _ => return None,
     })

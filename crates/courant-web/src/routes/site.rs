@@ -61,32 +61,59 @@ pub(crate) async fn old_address(app: &AppState, path: &str) -> Result<Option<Res
     Ok(moved.filter(|m| m.status == Status::Published).and_then(|m| m.path()).map(redirect))
 }
 
-/// `GET /`: the lead story, the latest stories, and a block per top-level section. An old
-/// WordPress address (`/?p=123`) of an imported story redirects to it.
+/// How many featured stories the front page shows beside its lead.
+pub const FEATURED: usize = 4;
+/// How many of the latest stories the front page lists after the lead and the featured.
+const FRONT_LATEST: usize = 8;
+/// How many of the most read stories the front page lists.
+const FRONT_MOST_READ: usize = 5;
+
+/// `GET /`: the lead story (the one editors pinned, else the newest) with the featured ones
+/// beside it (pinned, then the newest), the latest, the most read, and a block per top-level
+/// section; no story twice. An old WordPress address (`/?p=123`) of an imported story
+/// redirects to it.
 async fn home(State(app): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, AppError> {
     if let Some(old) = old_post_query(&uri) {
         return old_address(&app, &old).await?.ok_or(AppError::NotFound);
     }
-    let sections = app.store.sections().await?;
-    let newest = app.store.latest(&ArticleFilter::All, 9, 0).await?;
-    let lead = newest.first();
-    let per_block = app.renderer().site().home_section_stories as i64;
-    let mut blocks = Vec::new();
+    let now = time::OffsetDateTime::now_utc();
+    let (sections, pins) = tokio::try_join!(app.store.sections(), app.store.front_pins())?;
+    let pins: Vec<_> = pins.into_iter().filter(|p| p.expires_at.is_none_or(|e| e > now)).collect();
+    let pinned = app.store.published_summaries(&pins.iter().map(|p| p.article_id).collect::<Vec<_>>()).await?;
+    let is_lead = |id: ArticleId| pins.iter().any(|p| p.article_id == id && p.slot == courant_store::FrontSlot::Lead);
+    let mut front = courant_render::Front::default();
+    let mut shown: Vec<ArticleId> = Vec::new();
+    let take = |stories: Vec<ArticleSummary>, n: usize, shown: &mut Vec<ArticleId>| {
+        let kept: Vec<ArticleSummary> = stories.into_iter().filter(|s| !shown.contains(&s.id)).take(n).collect();
+        shown.extend(kept.iter().map(|s| s.id));
+        kept
+    };
+    front.lead = take(pinned.iter().filter(|s| is_lead(s.id)).cloned().collect(), 1, &mut shown).pop();
+    front.featured = take(pinned.into_iter().filter(|s| !is_lead(s.id)).collect(), FEATURED, &mut shown);
+    let newest = app.store.latest(&ArticleFilter::All, (1 + FEATURED + FRONT_LATEST + shown.len()) as i64, 0).await?;
+    if front.lead.is_none() {
+        front.lead = take(newest.clone(), 1, &mut shown).pop();
+    }
+    let missing = FEATURED - front.featured.len();
+    front.featured.extend(take(newest.clone(), missing, &mut shown));
+    front.latest = take(newest, FRONT_LATEST, &mut shown);
+    let top: Vec<ArticleId> = app.trending.top(now, None, None).into_iter().map(|(id, _)| id).collect();
+    front.most_read = take(app.store.published_summaries(&top).await?, FRONT_MOST_READ, &mut shown);
+    let per_block = app.renderer().site().home_section_stories;
     for top in sections.iter().filter(|s| s.parent_id.is_none()) {
         let filter = ArticleFilter::Sections(descendants(&sections, top.id));
-        let mut stories = app.store.latest(&filter, per_block + 1, 0).await?;
-        stories.retain(|s| Some(s.id) != lead.map(|l| l.id));
-        stories.truncate(per_block as usize);
-        blocks.push(HomeBlock { section: top.clone(), stories });
+        let stories = app.store.latest(&filter, (per_block + shown.len()) as i64, 0).await?;
+        let stories = take(stories, per_block, &mut shown);
+        front.blocks.push(HomeBlock { section: top.clone(), stories });
     }
-    let latest = newest.get(1..).unwrap_or_default();
-    // The latest stories, each block's section listing, and every story shown.
-    let shown = newest.iter().chain(blocks.iter().flat_map(|b| &b.stories)).map(|s| s.id.0);
-    let mut tags = crate::cache::PageTags::of_listing(&ArticleFilter::All, shown);
+    // Every story shown, the latest stories, each block's section listing, and the pins.
+    let mut tags = crate::cache::PageTags::of_listing(&ArticleFilter::All, shown.iter().map(|id| id.0));
     tags.tags.extend(sections.iter().map(|s| format!("s:{}", s.id)));
+    tags.tags.push(courant_store::FRONT_TAG.to_string());
     tags.listing.clear();
     tags.paged = false;
-    let mut response = page_ok(app.renderer().home_page(lead, latest, &blocks, &sections)?);
+    tags.trending = true;
+    let mut response = page_ok(app.renderer().home_page(&front, &sections)?);
     response.extensions_mut().insert(tags);
     Ok(response)
 }
