@@ -4,6 +4,9 @@
 use image::{ImageEncoder, RgbImage};
 use std::io::Cursor;
 
+pub mod brand;
+pub mod lettering;
+
 pub use image::{Rgb, RgbImage as Picture};
 
 /// The largest picture we decode, in pixels per side; bigger files are refused, not decoded.

@@ -8,7 +8,8 @@ use crate::view::{author_url, media_url, section_url, source_url};
 use courant_core::{Article, Author};
 use serde_json::{Value, json};
 
-/// The size of the default logo, `static/logo.svg`, which the publisher's logo names.
+/// The size of the default logo (`/static/logo.png`, or `logo.svg`), which the publisher's
+/// logo names.
 pub const LOGO_SIZE: (u32, u32) = (600, 60);
 
 impl Renderer {

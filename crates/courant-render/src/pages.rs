@@ -244,7 +244,10 @@ impl Renderer {
         for (name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
-        let logo_path = settings.site.logo.clone();
+        let mut logo_path = settings.site.logo.clone();
+        if logo_path == crate::settings::DEFAULT_LOGO && !courant_media::brand::can_draw(&settings.site.title) {
+            logo_path = "/static/logo.svg".into();
+        }
         let labels = settings.labels.clone();
         Ok(Renderer { env, settings, labels, clock, css_url, beacon_url, logo_path })
     }
@@ -293,6 +296,14 @@ impl Renderer {
             ("property", "og:locale".to_string(), site.locale.replace('-', "_")),
         ];
         tags.extend(page.meta.iter().cloned());
+        if !tags.iter().any(|t| t.1 == "og:image") {
+            // Pages without a picture of their own: the publication's social picture.
+            let (w, h) = courant_media::brand::SOCIAL_SIZE;
+            tags.push(("property", "og:image".to_string(), self.absolute("/static/social.png")));
+            tags.push(("property", "og:image:width".to_string(), w.to_string()));
+            tags.push(("property", "og:image:height".to_string(), h.to_string()));
+            tags.push(("property", "og:image:alt".to_string(), site.title.clone()));
+        }
         if !tags.iter().any(|t| t.1 == "twitter:card") {
             tags.push(("name", "twitter:card".to_string(), "summary".to_string()));
         }

@@ -20,7 +20,9 @@ pub struct SiteSettings {
     pub locale: String,
     /// How many stories each section block of the home page shows.
     pub home_section_stories: usize,
-    /// The publication's logo for structured data: a site path or an absolute URL.
+    /// The publication's logo for structured data: a site path or an absolute URL. The default
+    /// is the name drawn as a 600×60 PNG (the SVG wordmark for a name in a script our font
+    /// does not draw).
     pub logo: String,
 }
 
@@ -33,7 +35,7 @@ impl Default for SiteSettings {
             timezone: "UTC".into(),
             locale: "en-GB".into(),
             home_section_stories: 3,
-            logo: "/static/logo.svg".into(),
+            logo: DEFAULT_LOGO.into(),
         }
     }
 }
@@ -318,3 +320,6 @@ impl PublicationSettings {
         None
     }
 }
+
+/// The generated PNG wordmark (`courant_media::brand::logo_png`).
+pub const DEFAULT_LOGO: &str = "/static/logo.png";

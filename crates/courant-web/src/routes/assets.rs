@@ -15,6 +15,13 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/logo.svg", get(logo))
+        .route("/static/logo.png", get(mark))
+        .route("/static/social.png", get(mark))
+        .route("/static/icon-192.png", get(mark))
+        .route("/static/icon-512.png", get(mark))
+        .route("/apple-touch-icon.png", get(mark))
+        .route("/favicon.ico", get(mark))
+        .route("/manifest.webmanifest", get(manifest))
         .route("/static/{file}", get(stylesheet))
         .route("/media/{*file}", get(media))
 }
@@ -55,6 +62,81 @@ async fn logo(State(app): State<AppState>) -> Response {
             (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
         ],
         svg,
+    )
+        .into_response()
+}
+
+/// The publication's generated marks (see `courant_media::brand`), made from its name the first
+/// time one is asked for and again when the name changes.
+struct Marks {
+    name: String,
+    files: Vec<(&'static str, &'static str, Bytes)>,
+}
+
+fn marks(name: &str) -> Result<std::sync::Arc<Marks>, AppError> {
+    use courant_media::brand;
+    static MADE: std::sync::Mutex<Option<std::sync::Arc<Marks>>> = std::sync::Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = made.as_ref().filter(|m| m.name == name) {
+        return Ok(m.clone());
+    }
+    let failed = |e| AppError::internal("drawing the publication's icons", e);
+    let png = |e: courant_media::Encoded| Bytes::from(e.bytes);
+    let mut files = vec![
+        ("/static/social.png", "image/png", png(brand::social_png(name).map_err(failed)?)),
+        ("/static/icon-192.png", "image/png", png(brand::icon_png(name, 192).map_err(failed)?)),
+        ("/static/icon-512.png", "image/png", png(brand::icon_png(name, 512).map_err(failed)?)),
+        ("/apple-touch-icon.png", "image/png", png(brand::icon_png(name, 180).map_err(failed)?)),
+        ("/favicon.ico", "image/x-icon", Bytes::from(brand::favicon_ico(name).map_err(failed)?)),
+    ];
+    // A name the font cannot draw has the SVG wordmark only (see `Renderer::new`).
+    if brand::can_draw(name) {
+        files.push(("/static/logo.png", "image/png", png(brand::logo_png(name).map_err(failed)?)));
+    }
+    let m = std::sync::Arc::new(Marks { name: name.to_string(), files });
+    *made = Some(m.clone());
+    Ok(m)
+}
+
+/// `GET /favicon.ico`, `/apple-touch-icon.png`, `/static/icon-{192,512}.png`,
+/// `/static/logo.png` and `/static/social.png`: the publication's generated marks.
+async fn mark(State(app): State<AppState>, uri: axum::http::Uri) -> Result<Response, AppError> {
+    let marks = marks(&app.renderer().site().title)?;
+    let (_, content_type, bytes) =
+        marks.files.iter().find(|(path, _, _)| *path == uri.path()).ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        bytes.clone(),
+    )
+        .into_response())
+}
+
+/// `GET /manifest.webmanifest`: what a phone needs to put the site on its home screen.
+async fn manifest(State(app): State<AppState>) -> Response {
+    let renderer = app.renderer();
+    let site = renderer.site();
+    let icon = |side: u32| serde_json::json!({ "src": format!("/static/icon-{side}.png"), "sizes": format!("{side}x{side}"), "type": "image/png" });
+    let body = serde_json::json!({
+        "name": site.title,
+        "short_name": site.title,
+        "description": site.description,
+        "lang": site.locale,
+        "start_url": "/",
+        "scope": "/",
+        "display": "minimal-ui",
+        "background_color": "#ffffff",
+        "theme_color": "#b00020",
+        "icons": [icon(192), icon(512)],
+    });
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/manifest+json")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        body.to_string(),
     )
         .into_response()
 }

@@ -11,6 +11,7 @@
 mod support;
 
 mod newsroom;
+mod quality;
 
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
