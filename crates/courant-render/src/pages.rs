@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../../templates/site/base.html")),
     ("macros.html", include_str!("../../../templates/site/macros.html")),
     ("article.html", include_str!("../../../templates/site/article.html")),
+    ("page.html", include_str!("../../../templates/site/page.html")),
     ("home.html", include_str!("../../../templates/site/home.html")),
     ("listing.html", include_str!("../../../templates/site/listing.html")),
     ("error.html", include_str!("../../../templates/site/error.html")),
@@ -92,6 +93,8 @@ pub struct Renderer {
     beacon_url: String,
     /// The logo for structured data, as a site path or an absolute URL.
     pub(crate) logo_path: String,
+    /// The publication's own pages linked from every page's footer (see [`Renderer::set_footer`]).
+    footer: std::sync::RwLock<Vec<Link>>,
 }
 
 /// One result of a search.
@@ -249,7 +252,7 @@ impl Renderer {
             logo_path = "/static/logo.svg".into();
         }
         let labels = settings.labels.clone();
-        Ok(Renderer { env, settings, labels, clock, css_url, beacon_url, logo_path })
+        Ok(Renderer { env, settings, labels, clock, css_url, beacon_url, logo_path, footer: Default::default() })
     }
 
     /// The publication's clock (its time zone).
@@ -270,6 +273,39 @@ impl Renderer {
     /// Every setting the pages are rendered with.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The publication's own pages the footer links, as (title, slug), in order: set when the
+    /// server starts and whenever they change.
+    pub fn set_footer(&self, pages: &[(String, String)]) {
+        let links = pages.iter().map(|(title, slug)| Link { name: title.clone(), url: format!("/{slug}") }).collect();
+        *self.footer.write().unwrap_or_else(|e| e.into_inner()) = links;
+    }
+
+    /// The footer's pages, as [`Renderer::set_footer`] was last given them.
+    pub fn footer(&self) -> Vec<(String, String)> {
+        let links = self.footer.read().unwrap_or_else(|e| e.into_inner());
+        links.iter().map(|l| (l.name.clone(), l.url.trim_start_matches('/').to_string())).collect()
+    }
+
+    /// One of the publication's own pages: its title and its Markdown body.
+    pub fn site_page(&self, slug: &str, title: &str, body: &str, nav: &[Section]) -> Result<String, RenderError> {
+        let path = format!("/{slug}");
+        let crumbs = vec![Link { name: self.labels.home.clone(), url: "/".into() }];
+        let ctx = context! {
+            title => title,
+            body => Value::from_safe_string(crate::markdown::render_body_html(body)),
+            breadcrumb => Serde(crumbs),
+            url => &path,
+        };
+        let meta = PageMeta {
+            title: format!("{title} | {}", self.settings.site.title),
+            og_title: title.to_string(),
+            description: crate::markdown::plain_text(body).chars().take(160).collect(),
+            canonical: self.canonical(&path),
+            ..PageMeta::default()
+        };
+        self.render("page.html", nav, meta, ctx)
     }
 
     fn views(&self) -> Views<'_> {
@@ -310,7 +346,11 @@ impl Renderer {
         let meta: Vec<MetaTag> = tags.into_iter().map(|(attr, key, value)| MetaTag { attr, key, value }).collect();
         let mut feeds = page.feeds.clone();
         feeds.extend(feed_links("/", &site.title));
+        let footer = self.footer.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let year = self.clock.local(time::OffsetDateTime::now_utc()).year();
         let base = context! {
+            footer_pages => Serde(footer),
+            year => year,
             meta => Serde(meta),
             feeds => Serde(feeds),
             jsonld => page.jsonld.clone().map(Value::from_safe_string),

@@ -113,6 +113,10 @@ pub struct Labels {
     pub others_reading: String,
     /// Heading of the front page's box of the most read stories.
     pub most_read: String,
+    /// The footer's links to the publication's own pages, feeds and newsletters.
+    pub about_site: String,
+    pub newsletters: String,
+    pub rss: String,
     pub sources: String,
     pub tags: String,
     pub corrections: String,
@@ -188,6 +192,9 @@ impl Default for Labels {
             latest: "Latest".into(),
             others_reading: "Others are reading now".into(),
             most_read: "Most read".into(),
+            about_site: "About this site".into(),
+            newsletters: "Newsletters".into(),
+            rss: "RSS feed".into(),
             sources: "Sources".into(),
             tags: "Topics".into(),
             corrections: "Corrections".into(),

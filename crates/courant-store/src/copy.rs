@@ -110,6 +110,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
     ("deliveries", "id"),
     ("secrets", "name"),
     ("front_page_pins", "article_id"),
+    ("pages", "id"),
 ];
 
 /// References set after every row is in: a picture's uploader (users come after pictures, as
@@ -117,7 +118,7 @@ pub(crate) const TABLES: &[(&str, &str)] = &[
 pub(crate) const LATER: &[(&str, &str)] = &[("images", "uploaded_by"), ("sections", "parent_id")];
 
 /// Columns stored as INTEGER in SQLite and BOOLEAN in PostgreSQL.
-const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict", "paused", "active"];
+const BOOLEANS: &[&str] = &["disabled", "must_change_password", "conflict", "paused", "active", "in_footer"];
 
 /// Rows read to a page while copying and comparing.
 pub(crate) const PAGE: i64 = 2000;

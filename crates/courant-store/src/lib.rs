@@ -29,6 +29,8 @@ macro_rules! query_files {
         pub(crate) mod newsletters;
         #[path = "newsroom.rs"]
         pub(crate) mod newsroom;
+        #[path = "pages.rs"]
+        pub(crate) mod pages;
         #[path = "registry.rs"]
         pub(crate) mod registry;
         #[path = "related.rs"]

@@ -58,6 +58,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "wire_search", include_str!("../migrations/postgres/0013_wire_search.sql")),
     (14, "newsletters", include_str!("../migrations/postgres/0014_newsletters.sql")),
     (15, "front_page", include_str!("../migrations/postgres/0015_front_page.sql")),
+    (16, "pages", include_str!("../migrations/postgres/0016_pages.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").

@@ -22,7 +22,10 @@ impl SlugKind {
     fn taken_among(self, n: usize) -> String {
         let list = crate::marks(n, 1);
         match self {
-            SlugKind::Section => format!("SELECT slug FROM sections WHERE slug IN {list}"),
+            // A section cannot take a page's address either (both are `/{slug}`).
+            SlugKind::Section => {
+                format!("SELECT slug FROM sections WHERE slug IN {list} UNION SELECT slug FROM pages WHERE slug IN {list}")
+            }
             SlugKind::Author => format!("SELECT slug FROM authors WHERE slug IN {list}"),
             SlugKind::Source => format!("SELECT slug FROM sources WHERE slug IN {list}"),
             // An old slug keeps redirecting to its article, so it is never handed out again.

@@ -780,3 +780,29 @@ pub struct FrontPin {
     pub pinned_by: Option<UserId>,
     pub pinned_at: OffsetDateTime,
 }
+
+/// One of the publication's own pages (About, Contact, the corrections policy...), at
+/// `/{slug}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SitePage {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    /// Markdown, rendered like a story's body.
+    pub body: String,
+    /// Linked from every page's footer.
+    pub in_footer: bool,
+    /// The order in the footer and the newsroom's list.
+    pub position: i64,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A page as an editor writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageDraft {
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    pub in_footer: bool,
+    pub position: i64,
+}

@@ -164,7 +164,18 @@ impl AppState {
         settings: &courant_render::PublicationSettings,
     ) -> Result<(), courant_render::RenderError> {
         let renderer = Renderer::new(settings.apply(&self.file_settings), AppState::css_url(), AppState::beacon_url())?;
+        renderer.set_footer(&self.renderer().footer());
         *self.0.renderer.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(renderer);
+        Ok(())
+    }
+
+    /// Reads the publication's own pages the footer links: when the server starts, and when the
+    /// change log says the site changed (on every node).
+    pub async fn reload_footer(&self) -> Result<(), courant_store::StoreError> {
+        let pages = self.store.site_pages().await?;
+        let links: Vec<(String, String)> =
+            pages.into_iter().filter(|p| p.in_footer).map(|p| (p.title, p.slug)).collect();
+        self.renderer().set_footer(&links);
         Ok(())
     }
 

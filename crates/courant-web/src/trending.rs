@@ -227,6 +227,18 @@ impl Trending {
         exclude: Option<ArticleId>,
         section: Option<&dyn Fn(i64) -> bool>,
     ) -> Vec<(ArticleId, f64)> {
+        self.top_n(now, exclude, section, self.settings.size)
+    }
+
+    /// [`Trending::top`], the first `n` instead of the configured size (the front page's most
+    /// read box leaves out stories shown above it, so it asks for more).
+    pub fn top_n(
+        &self,
+        now: time::OffsetDateTime,
+        exclude: Option<ArticleId>,
+        section: Option<&dyn Fn(i64) -> bool>,
+        n: usize,
+    ) -> Vec<(ArticleId, f64)> {
         let inner = self.lock();
         let current = minute_of(now);
         let half_life = f64::from(self.settings.half_life_minutes);
@@ -244,7 +256,7 @@ impl Trending {
             })
             .collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.truncate(self.settings.size);
+        top.truncate(n);
         top
     }
 

@@ -396,6 +396,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             courant::simulate_readers(&state).await?;
             courant::demo_newsletters(&state).await?;
+            courant::demo_pages(&state).await?;
             let accounts = courant::demo_accounts(&state.store).await?;
             let base = loaded.config.site.url.clone();
             println!("\nDemo newsroom at {base}/newsroom/login (new passwords on every start):");

@@ -7,6 +7,7 @@ mod front;
 mod imports;
 mod newsletters;
 mod newsroom;
+mod pages;
 mod registry;
 mod related;
 mod site;

@@ -15,11 +15,13 @@ impl PageCache {
         Ok(())
     }
 
-    /// Applies the changes logged since the last call: drops the pages each one touches.
-    pub async fn sync(&self, store: &courant_store::Store) -> Result<(), courant_store::StoreError> {
+    /// Applies the changes logged since the last call: drops the pages each one touches. Says
+    /// whether one of them changed the whole site (settings, sections, the site's own pages).
+    pub async fn sync(&self, store: &courant_store::Store) -> Result<bool, courant_store::StoreError> {
         let mut cursor = self.cursor.lock().await;
+        let mut site = false;
         if *cursor < 0 {
-            return Ok(());
+            return Ok(site);
         }
         // Counted before reading: a write committed after this is seen by the next call.
         let writes = store.local_writes();
@@ -31,6 +33,7 @@ impl PageCache {
             for event in &events {
                 if event.article_id.0 == 0 || event.kind == "site" {
                     self.clear();
+                    site = true;
                     continue;
                 }
                 let mut tags = vec![PageTags::article(event.article_id.0), ANY.to_string()];
@@ -48,7 +51,7 @@ impl PageCache {
             *cursor = last;
         }
         self.seen_writes.store(writes, Ordering::Release);
-        Ok(())
+        Ok(site)
     }
 
     /// Whether this process wrote since the change log was last read.
@@ -66,8 +69,17 @@ pub async fn follow_changes(app: AppState) {
     let mut listener = None;
     loop {
         app.store.wait_for_writes(&mut listener, poll).await;
-        if let Err(e) = app.cache.sync(&app.store).await {
-            tracing::warn!(error = %e, "the page cache cannot read the change log; retrying");
+        match app.cache.sync(&app.store).await {
+            Ok(false) => {}
+            Ok(true) => reload_footer(&app).await,
+            Err(e) => tracing::warn!(error = %e, "the page cache cannot read the change log; retrying"),
         }
+    }
+}
+
+/// After a change of the whole site: the footer's pages again.
+pub(crate) async fn reload_footer(app: &AppState) {
+    if let Err(e) = app.reload_footer().await {
+        tracing::warn!(error = %e, "the site's own pages could not be read for the footer");
     }
 }

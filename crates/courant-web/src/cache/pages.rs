@@ -393,12 +393,16 @@ pub(crate) async fn serve(
     }
     let key = cache_key(request.uri().path(), request.uri().query());
     let cache_control = app.cache_control.clone();
-    if cache.behind(&app.store)
-        && let Err(e) = cache.sync(&app.store).await
-    {
-        // Without the change log the cache cannot know what is current: render.
-        tracing::warn!(error = %e, "the page cache cannot read the change log");
-        return next.run(request).await;
+    if cache.behind(&app.store) {
+        match cache.sync(&app.store).await {
+            Ok(false) => {}
+            Ok(true) => super::follow::reload_footer(&app).await,
+            Err(e) => {
+                // Without the change log the cache cannot know what is current: render.
+                tracing::warn!(error = %e, "the page cache cannot read the change log");
+                return next.run(request).await;
+            }
+        }
     }
     if let Some(entry) = cache.get(&key) {
         if entry.epoch.is_some_and(|e| e != cache.epoch()) {

@@ -14,6 +14,7 @@ mod newsletters;
 mod people;
 mod registry;
 mod revisions;
+mod site_pages;
 mod wire;
 mod wire_feeds;
 mod writing;
@@ -121,6 +122,11 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("POST", "/newsroom/front/pins/{id}/unpin", Staff(Editor), post(front::unpin)),
         r("POST", "/newsroom/front/pins/{id}/up", Staff(Editor), post(front::up)),
         r("POST", "/newsroom/front/pins/{id}/down", Staff(Editor), post(front::down)),
+        r("GET", "/newsroom/pages", Staff(Editor), get(site_pages::list)),
+        r("POST", "/newsroom/pages", Staff(Editor), post(site_pages::create)),
+        r("GET", "/newsroom/pages/{id}", Staff(Editor), get(site_pages::item)),
+        r("POST", "/newsroom/pages/{id}", Staff(Editor), post(site_pages::update)),
+        r("POST", "/newsroom/pages/{id}/delete", Staff(Editor), post(site_pages::delete)),
         r("GET", "/newsroom/media", Staff(Contributor), get(media::library)),
         r("POST", "/newsroom/media", Staff(Contributor), post(media::upload)),
         r("GET", "/newsroom/media/{id}", Staff(Contributor), get(media::image_form)),

@@ -97,7 +97,8 @@ async fn home(State(app): State<AppState>, OriginalUri(uri): OriginalUri) -> Res
     let missing = FEATURED - front.featured.len();
     front.featured.extend(take(newest.clone(), missing, &mut shown));
     front.latest = take(newest, FRONT_LATEST, &mut shown);
-    let top: Vec<ArticleId> = app.trending.top(now, None, None).into_iter().map(|(id, _)| id).collect();
+    let most_read = app.trending.top_n(now, None, None, FRONT_MOST_READ + shown.len());
+    let top: Vec<ArticleId> = most_read.into_iter().map(|(id, _)| id).collect();
     front.most_read = take(app.store.published_summaries(&top).await?, FRONT_MOST_READ, &mut shown);
     let per_block = app.renderer().site().home_section_stories;
     for top in sections.iter().filter(|s| s.parent_id.is_none()) {
@@ -227,14 +228,27 @@ async fn section(
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let page = page_number(query.as_deref())?;
     let sections = app.store.sections().await?;
-    let section = sections.iter().find(|s| s.slug == slug).ok_or(AppError::NotFound)?.clone();
+    let Some(section) = sections.iter().find(|s| s.slug == slug).cloned() else {
+        return site_page(&app, &slug, &sections).await;
+    };
+    let page = page_number(query.as_deref())?;
     let filter = ArticleFilter::Sections(descendants(&sections, section.id));
     let path = courant_store::section_path(&sections, section.id);
     let children = sections.iter().filter(|s| s.parent_id == Some(section.id)).cloned().collect();
     let intro = ListingIntro::Section { section, path, children };
     listing(&app, intro, &filter, page, &sections).await
+}
+
+/// `GET /{slug}` where no section is: one of the publication's own pages (About, Contact...).
+async fn site_page(app: &AppState, slug: &str, sections: &[Section]) -> Result<Response, AppError> {
+    let page = app.store.site_page(slug).await?.ok_or(AppError::NotFound)?;
+    let html = app.renderer().site_page(&page.slug, &page.title, &page.body, sections)?;
+    let mut response = page_ok(html);
+    // Pages change with the site (a change of the whole site drops every cached page), not
+    // with stories.
+    response.extensions_mut().insert(crate::cache::PageTags { tags: vec!["page".into()], ..Default::default() });
+    Ok(response)
 }
 
 /// `GET /tag/{slug}?page=N`.
