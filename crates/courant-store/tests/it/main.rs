@@ -8,10 +8,12 @@ mod support;
 
 mod articles;
 mod copy;
+mod front;
 mod listing;
 mod migrations;
 mod newsletters;
 mod newsroom;
+mod pages;
 mod related;
 mod slugs;
 mod status;
