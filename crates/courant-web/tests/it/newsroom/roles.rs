@@ -13,8 +13,10 @@ use time::OffsetDateTime;
 
 /// A route's path with its parameters filled in (and two revisions to compare for a diff).
 fn concrete(spec_path: &str, ids: &Ids) -> String {
-    let families: [(&str, i64); 12] = [
+    let families: [(&str, i64); 14] = [
         ("/newsroom/articles/", ids.article),
+        ("/newsroom/front/pins/", ids.article),
+        ("/newsroom/pages/", ids.page),
         ("/newsroom/media/", ids.image),
         ("/newsroom/sections/", ids.section),
         ("/newsroom/tags/", ids.tag),
@@ -66,6 +68,8 @@ async fn every_route_checks_its_role() {
             "/newsroom/audit",
             "/newsroom/newsletters",
             "/newsroom/editions",
+            "/newsroom/front",
+            "/newsroom/pages",
         ]) || spec.path.ends_with("/corrections")
         {
             Some(Access::Staff(Role::Editor))
@@ -140,7 +144,23 @@ async fn every_route_checks_its_role() {
         })
         .await
         .expect("a newsletter");
+    // One of the site's own pages, kept out of the footer (the shared server's other pages do
+    // not change).
+    let page = server
+        .store(|s| async move {
+            let draft = courant_store::PageDraft {
+                slug: unique("route-page"),
+                title: "Route check page".into(),
+                body: "A page.".into(),
+                in_footer: false,
+                position: 0,
+            };
+            s.save_site_page(None, &draft, None, OffsetDateTime::now_utc()).await
+        })
+        .await
+        .expect("a page");
     let ids = Ids {
+        page,
         article: article.0,
         revision,
         section: f.news.id.0,
