@@ -171,7 +171,14 @@ pub struct Front {
 
 /// What a listing page (section, tag, author, source) introduces itself with.
 pub enum ListingIntro {
-    Section { section: Section, path: Vec<Section>, children: Vec<Section> },
+    /// A section with its place in the tree, its subsections and its sister sections (those
+    /// under the same parent, or the other top-level sections).
+    Section {
+        section: Section,
+        path: Vec<Section>,
+        children: Vec<Section>,
+        siblings: Vec<Section>,
+    },
     Tag(Tag),
     Author(Author),
     Source(Source),
@@ -181,6 +188,8 @@ pub enum ListingIntro {
 pub struct Listing {
     pub intro: ListingIntro,
     pub stories: Vec<ArticleSummary>,
+    /// A section's most read stories now (empty for other listings).
+    pub most_read: Vec<ArticleSummary>,
     /// 1-based page number.
     pub page: i64,
     pub total_pages: i64,
@@ -505,7 +514,7 @@ impl Renderer {
         let v = self.views();
         let l = &self.labels;
         let (kind, title, description, path, extra) = match &listing.intro {
-            ListingIntro::Section { section, path, children } => {
+            ListingIntro::Section { section, path, children, siblings } => {
                 let mut crumbs = vec![Link { name: l.home.clone(), url: "/".into() }];
                 crumbs.extend(path.iter().map(section_link));
                 (
@@ -513,7 +522,13 @@ impl Renderer {
                     section.name.clone(),
                     section.description.clone(),
                     section_url(&section.slug),
-                    context! { breadcrumb => Serde(crumbs), children => Serde(children.iter().map(section_link).collect::<Vec<_>>()) },
+                    context! {
+                        breadcrumb => Serde(crumbs),
+                        children => Serde(children.iter().map(section_link).collect::<Vec<_>>()),
+                        siblings => Serde(siblings.iter().map(section_link).collect::<Vec<_>>()),
+                        most_read => Serde(v.teasers(&listing.most_read)),
+                        ad => self.ad(),
+                    },
                 )
             }
             ListingIntro::Tag(t) => {

@@ -146,6 +146,25 @@ mod tests {
         let html = index.snippet("cranes", "The <b>cranes</b> & the port", 100).expect("snippet");
         assert!(html.contains("<mark>cranes</mark>"), "{html}");
         assert!(html.contains("&lt;b&gt;") && html.contains("&amp;") && !html.contains("<b>"), "{html}");
+        // A long text: the snippet starts and ends on whole words, with an ellipsis where the
+        // text goes on (issue 19).
+        let long = format!(
+            "{} The cranes came back on Monday morning. {}",
+            "Words before it. ".repeat(30),
+            "And after. ".repeat(30)
+        );
+        let html = index.snippet("cranes", &long, 80).expect("snippet");
+        assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
+        let inner = html.trim_matches('…');
+        let plain = inner.replace("<mark>", "").replace("</mark>", "");
+        assert!(long.contains(plain.trim()), "a piece of the text: {html}");
+        let at = long.find(plain.trim()).expect("in the text");
+        let before = long[..at].chars().last();
+        assert!(before.is_none_or(char::is_whitespace), "starts on a word: {html}");
+        let after = long[at + plain.trim().len()..].chars().next();
+        assert!(after.is_none_or(|c| c.is_whitespace() || c.is_ascii_punctuation()), "ends on a word: {html}");
+        let fallback = index.snippet("zzzz", &long, 40).expect("snippet");
+        assert!(fallback.ends_with('…') && long.starts_with(fallback.trim_end_matches('…')), "{fallback}");
     }
 
     #[test]

@@ -117,6 +117,7 @@ impl SearchIndex {
 
     /// An HTML snippet of `text` (plain text) around the words of `query`, with the matches in
     /// `<mark>` and everything else escaped. Falls back to the text's start when nothing matches.
+    /// It starts and ends on whole words, with an ellipsis where the text goes on.
     pub fn snippet(&self, query: &str, text: &str, max_chars: usize) -> Result<String, SearchError> {
         let f = self.fields;
         let searcher = self.reader.searcher();
@@ -124,12 +125,18 @@ impl SearchIndex {
         let mut generator = SnippetGenerator::create(&searcher, &*parsed, f.body)?;
         generator.set_max_num_chars(max_chars);
         let snippet = generator.snippet(text);
+        let text = text.trim();
         if snippet.fragment().is_empty() {
-            let start: String = text.chars().take(max_chars).collect();
-            return Ok(escape(&start));
+            let start = words_within(text, max_chars);
+            let more = if start.len() < text.len() { "…" } else { "" };
+            return Ok(format!("{}{more}", escape(start)));
         }
-        let mut html = String::new();
         let fragment = snippet.fragment();
+        let at_start = text.find(fragment.trim()).unwrap_or(0);
+        let mut html = String::new();
+        if at_start > 0 {
+            html.push('…');
+        }
         let mut at = 0;
         for range in snippet.highlighted() {
             html.push_str(&escape(&fragment[at..range.start]));
@@ -139,10 +146,41 @@ impl SearchIndex {
             at = range.end;
         }
         html.push_str(&escape(&fragment[at..]));
+        if at_start + fragment.trim().len() < text.len() {
+            html.push('…');
+        }
         Ok(html)
+    }
+}
+
+/// The longest start of `text` of at most `max_chars` characters that ends with a whole word
+/// (the first word cut, if it alone is longer).
+fn words_within(text: &str, max_chars: usize) -> &str {
+    let Some((cut, _)) = text.char_indices().nth(max_chars) else { return text };
+    let head = &text[..cut];
+    if text[cut..].starts_with(char::is_whitespace) {
+        return head.trim_end();
+    }
+    match head.rfind(char::is_whitespace) {
+        Some(space) => head[..space].trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';'),
+        None => head,
     }
 }
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::words_within;
+
+    #[test]
+    fn a_start_of_text_ends_on_a_whole_word() {
+        assert_eq!(words_within("The harbour cranes return", 14), "The harbour");
+        assert_eq!(words_within("The harbour cranes", 11), "The harbour");
+        assert_eq!(words_within("short", 40), "short");
+        assert_eq!(words_within("Unbreakablewordhere", 5), "Unbre");
+        assert_eq!(words_within("Élan vital, encore", 12), "Élan vital");
+    }
 }

@@ -67,6 +67,8 @@ pub const FEATURED: usize = 4;
 const FRONT_LATEST: usize = 8;
 /// How many of the most read stories the front page lists.
 const FRONT_MOST_READ: usize = 5;
+/// How many of its most read stories a section's page lists.
+const SECTION_MOST_READ: usize = 5;
 
 /// `GET /`: the lead story (the one editors pinned, else the newest) with the featured ones
 /// beside it (pinned, then the newest), the latest, the most read, and a block per top-level
@@ -236,8 +238,30 @@ async fn section(
     let filter = ArticleFilter::Sections(descendants(&sections, section.id));
     let path = courant_store::section_path(&sections, section.id);
     let children = sections.iter().filter(|s| s.parent_id == Some(section.id)).cloned().collect();
-    let intro = ListingIntro::Section { section, path, children };
-    listing(&app, intro, &filter, page, &sections).await
+    let siblings =
+        sections.iter().filter(|s| s.parent_id == section.parent_id && s.id != section.id).cloned().collect();
+    // The section's most read: stories of it and of its subsections. The counts know each
+    // story's top-level section; a subsection keeps its own among them.
+    let root = path.first().map_or(section.id, |s| s.id).0;
+    let same_root = move |s: i64| s == root;
+    let now = time::OffsetDateTime::now_utc();
+    let top: Vec<ArticleId> =
+        app.trending.top_n(now, None, Some(&same_root), 50).into_iter().map(|(id, _)| id).collect();
+    let within: Vec<&str> = match &filter {
+        ArticleFilter::Sections(ids) => {
+            sections.iter().filter(|s| ids.contains(&s.id)).map(|s| s.slug.as_str()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut most_read = app.store.published_summaries(&top).await?;
+    most_read.retain(|s| within.contains(&s.section_slug.as_str()));
+    most_read.truncate(SECTION_MOST_READ);
+    let intro = ListingIntro::Section { section, path, children, siblings };
+    let mut response = listing(&app, intro, &filter, page, &sections, most_read).await?;
+    if let Some(tags) = response.extensions_mut().get_mut::<crate::cache::PageTags>() {
+        tags.trending = true;
+    }
+    Ok(response)
 }
 
 /// `GET /{slug}` where no section is: one of the publication's own pages (About, Contact...).
@@ -260,7 +284,7 @@ async fn tag(
     let page = page_number(q.as_deref())?;
     let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Tag(tag.id);
-    listing(&app, ListingIntro::Tag(tag), &filter, page, &app.store.sections().await?).await
+    listing(&app, ListingIntro::Tag(tag), &filter, page, &app.store.sections().await?, Vec::new()).await
 }
 
 /// `GET /author/{slug}?page=N`: the author's profile and stories.
@@ -272,7 +296,7 @@ async fn author(
     let page = page_number(q.as_deref())?;
     let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Author(author.id);
-    listing(&app, ListingIntro::Author(author), &filter, page, &app.store.sections().await?).await
+    listing(&app, ListingIntro::Author(author), &filter, page, &app.store.sections().await?, Vec::new()).await
 }
 
 /// `GET /source/{slug}?page=N`: stories based on this source's reporting.
@@ -284,7 +308,7 @@ async fn source(
     let page = page_number(q.as_deref())?;
     let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Source(source.id);
-    listing(&app, ListingIntro::Source(source), &filter, page, &app.store.sections().await?).await
+    listing(&app, ListingIntro::Source(source), &filter, page, &app.store.sections().await?, Vec::new()).await
 }
 
 /// One page of a listing; past the last page is 404.
@@ -294,6 +318,7 @@ async fn listing(
     filter: &ArticleFilter,
     page: i64,
     sections: &[Section],
+    most_read: Vec<ArticleSummary>,
 ) -> Result<Response, AppError> {
     let found = app.store.published(filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let total_pages = ((found.total + PER_PAGE - 1) / PER_PAGE).max(1);
@@ -301,7 +326,7 @@ async fn listing(
         return Err(AppError::NotFound);
     }
     let tags = crate::cache::PageTags::of_listing(filter, found.items.iter().map(|s| s.id.0));
-    let listing = Listing { intro, stories: found.items, page, total_pages };
+    let listing = Listing { intro, stories: found.items, most_read, page, total_pages };
     let mut response = page_ok(app.renderer().listing_page(&listing, sections)?);
     response.extensions_mut().insert(tags);
     Ok(response)

@@ -214,6 +214,9 @@ async fn the_search_page_marks_matches_and_helps_when_nothing_is_found() {
     let first = select_in(results[0], ".teaser-headline a")[0];
     assert_eq!(attr(first, "href"), app.fixture.main_path, "the headline match comes first");
     assert!(!select_all(&doc, ".search-result .snippet mark").is_empty(), "snippets mark the matched words");
+    // Issue 19: results show their picture and date.
+    assert!(!select_all(&doc, ".search-result .teaser-image img[width][height]").is_empty(), "results show thumbnails");
+    assert_eq!(select_all(&doc, ".search-result time[datetime]").len(), results.len(), "every result is dated");
     assert_eq!(attr(select_all(&doc, "#search-q")[0], "value"), "cranes", "the form keeps the query");
 
     // The date range: the main story was published on 2026-11-20.

@@ -6,7 +6,7 @@ use scraper::Html;
 
 /// The headline links of the teasers of a listing page, in order.
 fn listed(doc: &Html) -> Vec<String> {
-    select_all(doc, ".teaser-list .teaser .teaser-headline a").into_iter().map(|a| attr(a, "href")).collect()
+    select_all(doc, ".listing-main .teaser .teaser-headline a").into_iter().map(|a| attr(a, "href")).collect()
 }
 
 fn h1(doc: &Html) -> Vec<String> {
@@ -32,7 +32,7 @@ async fn section_page_lists_its_subsections_stories_and_links_them() {
     assert!(!stories.contains(&f.unpublished_path), "GET {path}: lists the withdrawn story");
 
     let subsections: Vec<(String, String)> =
-        select_all(&doc, ".subsections a").into_iter().map(|a| (attr(a, "href"), text(a))).collect();
+        select_all(&doc, ".listing-header .subsections a").into_iter().map(|a| (attr(a, "href"), text(a))).collect();
     assert_eq!(
         subsections,
         vec![(format!("/{}", f.world.slug), "Fixture World".to_string())],
@@ -146,4 +146,35 @@ async fn source_page_lists_stories_and_links_the_website() {
             source.url
         );
     }
+}
+
+/// Issue 19: a section's first page leads with its newest story; beside the list, its sister
+/// sections and the ad slot. Other listings are plain lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_section_page_has_a_lead_its_sister_sections_and_the_ad_slot() {
+    let app = app();
+    let f = &app.fixture;
+    let sections = app.sections().await;
+    let doc = app.html(&format!("/{}", f.news.slug)).await;
+    let lead = select_all(&doc, ".listing-lead .teaser-lead .teaser-headline a");
+    assert_eq!(lead.len(), 1, "one lead story");
+    let listed: Vec<String> =
+        select_all(&doc, ".listing-main .teaser-headline a").into_iter().map(|a| attr(a, "href")).collect();
+    assert_eq!(listed.first(), Some(&f.news_paths[0]), "the newest story leads");
+    assert_eq!(listed.iter().filter(|p| **p == f.news_paths[0]).count(), 1, "and is not listed again");
+    let sisters: Vec<String> =
+        select_all(&doc, ".listing-aside .sister-sections a").into_iter().map(|a| attr(a, "href")).collect();
+    let expected: Vec<String> = sections
+        .iter()
+        .filter(|s| s.parent_id == f.news.parent_id && s.id != f.news.id)
+        .map(|s| format!("/{}", s.slug))
+        .collect();
+    assert!(!expected.is_empty(), "fixture: news has sister sections");
+    assert_eq!(sisters, expected, "the sister sections, in order");
+    assert_eq!(select_all(&doc, ".listing-aside .ad-slot").len(), 1, "the ad slot");
+    // Page 2 is a plain list; a tag's listing has no aside.
+    let second = app.html(&format!("/{}?page=2", f.archive.slug)).await;
+    assert!(select_all(&second, ".listing-lead").is_empty());
+    let tag = app.html(&format!("/tag/{}", f.tags[0].slug)).await;
+    assert!(select_all(&tag, ".listing-aside, .listing-lead").is_empty());
 }
