@@ -377,12 +377,14 @@ impl Renderer {
     }
 
     /// The article page. `latest` fills the side box of recent stories.
-    /// `related` lists the stories to suggest, the editor's pinned ones first: the first of
-    /// them go into the body's "Also read" boxes, up to four are listed after the article.
+    /// `related` lists the stories to suggest, the editor's pinned ones first: of the first
+    /// `inline` (those related enough), some go into the body's "Also read" boxes; the others,
+    /// up to four, are listed after the article, none twice.
     pub fn article_page(
         &self,
         article: &Article,
         related: &[ArticleSummary],
+        inline: usize,
         reading_now: &[ArticleSummary],
         latest: &[ArticleSummary],
         nav: &[Section],
@@ -393,14 +395,19 @@ impl Renderer {
         breadcrumb.extend(article.section_path.iter().map(section_link));
 
         let blocks = render_body(&article.body);
-        let positions = inline_box_positions(&blocks, INLINE_BOXES.min(related.len()));
+        let inline = inline.min(related.len());
+        let positions = inline_box_positions(&blocks, INLINE_BOXES.min(inline));
         let mut body: Vec<BodyPart> =
             blocks.into_iter().map(|b| BodyPart { html: b.html, also_read: Vec::new() }).collect();
+        let mut boxed = 0;
         for (n, &i) in positions.iter().enumerate() {
-            // The last box takes the pinned stories the earlier boxes left, at most two.
-            let take = if n + 1 == positions.len() { (related.len() - n).min(2) } else { 1 };
+            // The last box takes the related stories the earlier boxes left, at most two.
+            let take = if n + 1 == positions.len() { (inline - n).min(2) } else { 1 };
             body[i].also_read = v.teasers(&related[n..n + take]);
+            boxed = n + take;
         }
+        // The list after the article: what the boxes did not show.
+        let after = &related[boxed..];
 
         let authors: Vec<Byline> = article
             .authors
@@ -427,7 +434,7 @@ impl Renderer {
             sources => Serde(article.sources.iter().map(|s| Link { name: s.name.clone(), url: source_url(&s.slug) }).collect::<Vec<_>>()),
             tags => Serde(article.tags.iter().map(|t| Link { name: t.name.clone(), url: tag_url(&t.slug) }).collect::<Vec<_>>()),
             corrections => Serde(article.corrections.iter().map(|c| context! { time => Serde(v.date(c.published_at)), text => &c.text }).collect::<Vec<_>>()),
-            related => Serde(v.teasers(&related[..related.len().min(END_RELATED)])),
+            related => Serde(v.teasers(&after[..after.len().min(END_RELATED)])),
             sidebar => Serde(sidebar),
             reading_now => Serde(reading_now.iter().filter(|a| a.id != article.id).map(|a| v.teaser(a)).collect::<Vec<_>>()),
             article_id => article.id.0,

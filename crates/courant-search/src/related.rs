@@ -11,6 +11,10 @@ use tantivy::{TantivyDocument, Term};
 /// How many of an article's words a related-stories query weighs: 20 find the same stories as
 /// 30 or 40 in our measurements, at half the cost (`bench/README.md`).
 const RELATED_TERMS: usize = 20;
+/// The least a story may score, as a share of the article's own score on the same query, to
+/// count as related: below it, a story shares a word or two and nothing of substance (issue
+/// 19: a short story about a rail strike was offered a grocery merger).
+const RELEVANCE: f32 = 0.25;
 impl SearchIndex {
     /// Articles most like `a` by their words, tags and sources, nearer in time first among
     /// equals; never `a` itself nor anything in `exclude`. Returns at most `limit` ids.
@@ -49,11 +53,22 @@ impl SearchIndex {
         let candidates =
             searcher.search(&query, &TopDocs::with_limit(limit * 4 + exclude.len() + 1).order_by_score())?;
         let published = a.published_at.map_or(0, |t| t.unix_timestamp());
-        let mut scored = Vec::new();
+        let mut found = Vec::with_capacity(candidates.len());
+        let mut own = None;
         for (score, address) in candidates {
             let d: TantivyDocument = searcher.doc(address)?;
             let Some(id) = d.get_first(f.id).and_then(|v| v.as_u64()).map(|id| ArticleId(id as i64)) else { continue };
-            if id == a.id || exclude.contains(&id) {
+            if id == a.id {
+                own = Some(score);
+            }
+            found.push((score, address, id));
+        }
+        // The article matches its own query best; without it in the index (not indexed yet),
+        // the best candidate stands in.
+        let own = own.or_else(|| found.first().map(|c| c.0)).unwrap_or(0.0);
+        let mut scored = Vec::new();
+        for (score, address, id) in found {
+            if id == a.id || exclude.contains(&id) || score < own * RELEVANCE {
                 continue;
             }
             let when = self.published_of(&searcher, address).unwrap_or(published);

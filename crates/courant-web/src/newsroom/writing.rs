@@ -159,7 +159,7 @@ pub(super) async fn preview(
         updated_at: now,
         corrections: Vec::new(),
     };
-    let html = app.renderer().article_page(&article, &[], &[], &[], &sections)?;
+    let html = app.renderer().article_page(&article, &[], 0, &[], &[], &sections)?;
     Ok(crate::respond::html(StatusCode::OK, html))
 }
 

@@ -152,7 +152,9 @@ async fn article(
         related_stories(&app, &article),
         reading_now(&app, &article),
     )?;
-    let html = app.renderer().article_page(&article, &related, &reading_now, &latest, &sections)?;
+    let html =
+        app.renderer().article_page(&article, &related.stories, related.inline, &reading_now, &latest, &sections)?;
+    let related = related.stories;
     // What the page shows, for the page cache: the story, the stories it lists, and the
     // latest stories' rail; "Others are reading now" follows the trending epoch.
     let shown = std::iter::once(article.id).chain(related.iter().chain(&reading_now).chain(&latest).map(|s| s.id));
@@ -174,13 +176,11 @@ async fn article(
 /// those were found. A story whose related stories are not found yet (just published, or not
 /// reached yet in a new archive) suggests the latest stories of its section meanwhile, and its
 /// page is marked provisional, so the cache renders it again on the next request.
-pub(crate) async fn related_stories(
-    app: &AppState,
-    article: &Article,
-) -> Result<(Vec<ArticleSummary>, bool), AppError> {
+pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result<(Related, bool), AppError> {
     let mut related = article.related.clone();
     if related.len() >= RELATED {
-        return Ok((related, true));
+        let inline = related.len();
+        return Ok((Related { stories: related, inline }, true));
     }
     let want = RELATED - related.len();
     let found = app.store.found_related(article.id).await?;
@@ -199,8 +199,17 @@ pub(crate) async fn related_stories(
     // Those withdrawn since they were found are left out; the rest fill the places.
     let mut summaries = app.store.published_summaries(&ids).await?;
     summaries.truncate(want);
+    // The pinned and the found stories are related; the section's latest, standing in until
+    // they are found, are listed at the end only, never set in the body as "Also read".
+    let inline = if complete { related.len() + summaries.len() } else { related.len() };
     related.extend(summaries);
-    Ok((related, complete))
+    Ok((Related { stories: related, inline }, complete))
+}
+
+/// An article's related stories: the first `inline` may go into the body's "Also read" boxes.
+pub(crate) struct Related {
+    pub stories: Vec<ArticleSummary>,
+    pub inline: usize,
 }
 
 /// "Others are reading now" for an article's page: the most read stories of the hour, across

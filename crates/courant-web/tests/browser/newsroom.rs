@@ -1,6 +1,7 @@
 //! The newsroom in a real browser: an editor logs in, writes a story with a subheading and an
 //! attributed quote, uploads its picture through the file input and publishes it, and readers
-//! find it at once; markup typed into the newsroom never runs, on the site or in the newsroom.
+//! find it at once; markup typed into the newsroom never runs, on the site or in the newsroom;
+//! an editor pins an older story as the front page's lead.
 //!
 //! These tests publish, so they use a server of their own: the shared one's home page is
 //! photographed and checked by the layout tests.
@@ -571,5 +572,62 @@ async fn an_editor_turns_wire_copy_into_a_published_story() {
     assert!(
         page["sources"].as_str().is_some_and(|s| s.starts_with("Sources:") && s.contains(&agency)),
         "{public}: the Sources line names the agency: {page}"
+    );
+}
+
+/// Issue 19 in a browser: an editor finds an older story on the front page's desk by words of
+/// its headline, pins it as the lead, and the front page leads with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_pins_a_lead_story_to_the_front_page() {
+    // A server of its own: the pin changes the front page the other tests here read.
+    let mut options = courant_demo::DemoOptions::new(36, OffsetDateTime::now_utc());
+    options.picture_pool = 2;
+    let server = spawn_server(courant::Config::default(), options);
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-front").await;
+    let stories = store.latest(&courant_store::ArticleFilter::All, 25, 0).await.expect("the newest stories");
+    let old = stories.get(24).expect("the demo has 25 published stories").clone();
+    assert!(store.front_pins().await.expect("pins").is_empty(), "nothing is pinned at first");
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    goto(&c, &format!("{base}/newsroom/front")).await;
+    wait_for(&c, "#front-q").await;
+    let pick = format!("#pin-{}", old.id);
+    assert!(
+        c.find(Locator::Css(&pick)).await.is_err(),
+        "the 25th newest story is not among the newest the desk offers: {}",
+        page_says(&c).await
+    );
+    type_into(&c, "#front-q", &old.headline).await;
+    click(&c, "form.filters[action=\"/newsroom/front\"] button[type=submit]").await;
+    wait_for_url(&c, "the desk's search", |u| u.contains("q=")).await;
+    click(&c, &pick).await;
+    let chosen = js(
+        &c,
+        "return { story: document.querySelector(arguments[0]).checked, \
+                  lead: document.getElementById('slot-lead').checked };",
+        vec![json!(pick)],
+    )
+    .await;
+    assert_eq!(chosen, json!({ "story": true, "lead": true }), "the story is picked and Lead kept");
+    click(&c, "form[action=\"/newsroom/front/pins\"] button[type=submit]").await;
+    wait_for_url(&c, "the desk after pinning", |u| u.contains("done=pinned")).await;
+    let notice = wait_for(&c, "p.notice").await.text().await.unwrap_or_default();
+    assert!(notice.contains("Pinned"), "the notice says the story is pinned: {notice:?}; {}", page_says(&c).await);
+
+    goto(&c, &format!("{base}/")).await;
+    wait_for(&c, ".home-lead .teaser-headline a").await;
+    let lead =
+        js(&c, "return document.querySelector('.home-lead .teaser-headline a').textContent.trim();", vec![]).await;
+    c.close().await.expect("close the browser");
+    assert_eq!(lead, json!(old.headline), "the front page leads with the pinned story");
+    let pins = store.front_pins().await.expect("pins");
+    assert_eq!(
+        pins.iter().map(|p| (p.article_id, p.slot)).collect::<Vec<_>>(),
+        [(old.id, courant_store::FrontSlot::Lead)],
+        "pinned as the lead"
     );
 }

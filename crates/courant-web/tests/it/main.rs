@@ -7,6 +7,7 @@ mod api;
 mod cache;
 mod discovery;
 mod distribution;
+mod front;
 mod hostile;
 mod limits;
 mod listings;

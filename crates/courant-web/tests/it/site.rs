@@ -575,3 +575,20 @@ async fn pictures_offer_scaled_copies_of_the_widths_they_claim() {
         }
     }
 }
+
+/// Issue 19: a story set in the body as "Also read" is not listed again after the article.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_after_an_article_never_repeats_its_also_read_boxes() {
+    let app = app();
+    let doc = app.html(&app.fixture.main_path).await;
+    let boxed: Vec<String> = select_all(&doc, ".also-read a").into_iter().map(|a| attr(a, "href")).collect();
+    assert!(!boxed.is_empty(), "the main article's pinned stories are boxed in its body");
+    let after: Vec<String> = select_all(&doc, ".related a").into_iter().map(|a| attr(a, "href")).collect();
+    for href in &after {
+        assert!(!boxed.contains(href), "{href} is both boxed and listed after the article");
+    }
+    // Every pinned story shows once, in a box or after the article.
+    for path in &app.fixture.related_paths {
+        assert_eq!(boxed.iter().chain(&after).filter(|h| *h == path).count(), 1, "{path}");
+    }
+}

@@ -23,12 +23,16 @@ mod accounts;
 mod editing;
 mod imports;
 mod newsletters;
+mod pages;
 mod roles;
 mod server;
 mod text;
 mod uploads;
 mod validity;
 mod wire;
+
+// The front page's tests (`tests/it/front.rs`) log in and post forms with these too.
+pub(crate) use server::Server;
 
 use crate::support::*;
 use courant_core::ArticleId;
@@ -38,7 +42,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use time::OffsetDateTime;
 
 /// Every test user's password.
-const PASSWORD: &str = "a long and correct test password";
+pub(crate) const PASSWORD: &str = "a long and correct test password";
 /// The boundary of the multipart bodies built here (never part of the content sent).
 const BOUNDARY: &str = "courant-test-boundary-5f0c1e9b7a24d8";
 
@@ -46,11 +50,11 @@ const BOUNDARY: &str = "courant-test-boundary-5f0c1e9b7a24d8";
 
 /// A logged-in user as a browser holds them: the cookie and the token their forms carry.
 #[derive(Debug, Clone)]
-struct Session {
+pub(crate) struct Session {
     /// The whole `Cookie` header to send; empty for nobody.
     cookie: String,
     /// The session's CSRF token.
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 impl Session {
@@ -69,7 +73,7 @@ struct LoginForm {
 }
 
 /// A form's fields in order, repeated names allowed.
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
 fn fields(pairs: &[(&str, &str)]) -> Fields {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -87,14 +91,14 @@ fn set(fields: &mut Fields, name: &str, value: &str) {
     }
 }
 
-fn with(mut fields: Fields, changes: &[(&str, &str)]) -> Fields {
+pub(crate) fn with(mut fields: Fields, changes: &[(&str, &str)]) -> Fields {
     for (k, v) in changes {
         set(&mut fields, k, v);
     }
     fields
 }
 
-fn without(mut fields: Fields, name: &str) -> Fields {
+pub(crate) fn without(mut fields: Fields, name: &str) -> Fields {
     fields.retain(|(k, _)| k != name);
     fields
 }
@@ -106,7 +110,7 @@ fn value_of(fields: &Fields, name: &str) -> String {
 
 /// What a browser would send for the form matching `form_css`, without pressing any button:
 /// inputs (ticked boxes only, no files), textareas and the selected option of each select.
-fn form_fields(html: &str, form_css: &str) -> Fields {
+pub(crate) fn form_fields(html: &str, form_css: &str) -> Fields {
     let doc = Html::parse_document(html);
     let form =
         first(&doc, form_css).unwrap_or_else(|| panic!("no {form_css} on the page; it reads: {}", page_text(html)));
@@ -205,7 +209,7 @@ fn page_text(body: &str) -> String {
 }
 
 /// "POST /path -> 403 (location: none): <what the page says>"
-fn show(r: &Resp) -> String {
+pub(crate) fn show(r: &Resp) -> String {
     format!("{} -> {} (location: {}): {}", r.path, r.status, r.header("location").unwrap_or("none"), page_text(&r.body))
 }
 
@@ -322,6 +326,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 #[derive(Debug, Clone)]
 struct Ids {
     article: i64,
+    page: i64,
     revision: i64,
     section: i64,
     tag: i64,

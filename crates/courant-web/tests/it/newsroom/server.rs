@@ -20,7 +20,7 @@ enum Backend {
 }
 
 /// A server reached over HTTP, with its store.
-pub(super) struct Server {
+pub(crate) struct Server {
     base: String,
     backend: Backend,
     client: reqwest::Client,
@@ -33,7 +33,7 @@ impl Server {
     }
 
     /// A server of the test's own (see `support::spawn_server`).
-    pub(super) fn own(spawned: Spawned) -> Server {
+    pub(crate) fn own(spawned: Spawned) -> Server {
         Server { base: spawned.base, backend: Backend::Own(spawned.store), client: http_client() }
     }
 
@@ -67,13 +67,13 @@ impl Server {
     }
 
     /// `GET path` with the session's cookie; redirects are not followed.
-    pub(super) async fn get(&self, session: &Session, path: &str) -> Resp {
+    pub(crate) async fn get(&self, session: &Session, path: &str) -> Resp {
         self.send(format!("GET {path}"), self.request(reqwest::Method::GET, session, path)).await
     }
 
     /// `POST path` with a URL-encoded form and the session's cookie (the form carries its own
     /// `csrf` field, or none).
-    pub(super) async fn post_form<K: AsRef<str>, V: AsRef<str>>(
+    pub(crate) async fn post_form<K: AsRef<str>, V: AsRef<str>>(
         &self,
         session: &Session,
         path: &str,
@@ -185,7 +185,7 @@ impl Server {
     }
 
     /// Creates a user with [`PASSWORD`] who need not change it; returns them and their email.
-    pub(super) async fn new_user(&self, role: Role, tag: &str) -> (User, String) {
+    pub(crate) async fn new_user(&self, role: Role, tag: &str) -> (User, String) {
         let id = unique(tag);
         let email = format!("{id}@newsroom.test.example");
         let new = NewUser {
@@ -242,7 +242,7 @@ impl Server {
 
     /// Logs in through the form: the session cookie from the answer, the session's CSRF token
     /// from the account page.
-    pub(super) async fn login(&self, email: &str, password: &str) -> Session {
+    pub(crate) async fn login(&self, email: &str, password: &str) -> Session {
         let form = self.login_form().await;
         let r = self.post_login(&form, email, password).await;
         assert_eq!(r.status, 303, "logging in as {email}: {}", show(&r));
@@ -328,13 +328,13 @@ impl Server {
     }
 
     /// The newest audit entry's id (0 for none).
-    pub(super) async fn audit_head(&self) -> i64 {
+    pub(crate) async fn audit_head(&self) -> i64 {
         let newest = self.store(|s| async move { s.audit_log(1, None).await }).await.expect("read the audit log");
         newest.first().map_or(0, |e| e.id)
     }
 
     /// Audit entries newer than `since`.
-    pub(super) async fn audit_since(&self, since: i64) -> Vec<AuditEntry> {
+    pub(crate) async fn audit_since(&self, since: i64) -> Vec<AuditEntry> {
         let entries = self.store(|s| async move { s.audit_log(1000, None).await }).await.expect("read the audit log");
         entries.into_iter().filter(|e| e.id > since).collect()
     }
@@ -366,10 +366,38 @@ impl Server {
                     "articles with the marked headline",
                     format!("{:?}", s.newsroom_articles(&marked, 5, 0).await.expect("articles").total),
                 ),
-                ("newsletters", format!("{:?}", s.newsletter_lists().await.expect("newsletters"))),
+                // The route's newsletter and any carrying the marker (other tests make their own
+                // on the shared server meanwhile).
+                (
+                    "newsletters",
+                    format!(
+                        "{:?}",
+                        s.newsletter_lists()
+                            .await
+                            .expect("newsletters")
+                            .into_iter()
+                            .filter(|l| l.id == ids.newsletter
+                                || l.name.contains(&marker)
+                                || l.description.contains(&marker))
+                            .collect::<Vec<_>>()
+                    ),
+                ),
                 ("edition", format!("{:?}", s.edition(ids.edition).await.expect("edition"))),
                 ("edition's deliveries", format!("{:?}", s.edition_progress(ids.edition).await.expect("progress"))),
                 ("subscriber", format!("{:?}", s.subscriber(ids.subscriber).await.expect("subscriber"))),
+                ("front page pins", format!("{:?}", s.front_pins().await.expect("pins"))),
+                (
+                    "the site's pages",
+                    format!(
+                        "{:?}",
+                        s.site_pages()
+                            .await
+                            .expect("pages")
+                            .into_iter()
+                            .filter(|p| p.id == ids.page || p.title.contains(&marker) || p.body.contains(&marker))
+                            .collect::<Vec<_>>()
+                    ),
+                ),
             ]
         })
         .await
