@@ -632,6 +632,9 @@ async fn serve(
     config: &courant::Config,
 ) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
+    // The newsletters' signing key, made before serving if this is the store's first start (not
+    // by the first send, at a time nobody chose: a backup made once serving holds it).
+    state.newsletters.key(&state.store).await?;
     tracing::info!(address = %format!("http://{local}/"), "serving");
     println!("Courant is serving at http://{local}/");
     courant::serve_with(listener, state, config.clone(), courant::shutdown_signal()).await
