@@ -147,7 +147,7 @@ pub(super) async fn pin(
         match app.store.pin_front(article, slot, until, Some(me.user.id), OffsetDateTime::now_utc()).await {
             Ok(()) => return Ok(redirect("/newsroom/front?done=pinned")),
             Err(StoreError::Invalid(e)) => errors.push(e.message),
-            Err(StoreError::NotFound(_)) => return Err(AppError::NotFound),
+            // Not found answers 404 (see `AppError`'s `From<StoreError>`).
             Err(e) => return Err(e.into()),
         }
     }
@@ -162,7 +162,7 @@ pub(super) async fn unpin(
     Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    app.store.unpin_front(ArticleId(id), Some(me.user.id), OffsetDateTime::now_utc()).await.map_err(not_found)?;
+    app.store.unpin_front(ArticleId(id), Some(me.user.id), OffsetDateTime::now_utc()).await?;
     Ok(redirect("/newsroom/front?done=unpinned"))
 }
 
@@ -184,16 +184,6 @@ pub(super) async fn down(
 }
 
 async fn move_pin(app: &AppState, me: &Me, id: i64, up: bool) -> Result<Response, AppError> {
-    app.store
-        .move_front_pin(ArticleId(id), up, Some(me.user.id), OffsetDateTime::now_utc())
-        .await
-        .map_err(not_found)?;
+    app.store.move_front_pin(ArticleId(id), up, Some(me.user.id), OffsetDateTime::now_utc()).await?;
     Ok(redirect("/newsroom/front?done=moved"))
-}
-
-fn not_found(e: StoreError) -> AppError {
-    match e {
-        StoreError::NotFound(_) => AppError::NotFound,
-        e => e.into(),
-    }
 }

@@ -127,11 +127,8 @@ pub(super) async fn delete(
     Extension(me): Extension<Me>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    match app.store.delete_site_page(id, Some(me.user.id), OffsetDateTime::now_utc()).await {
-        Ok(()) => Ok(redirect("/newsroom/pages?done=deleted")),
-        Err(StoreError::NotFound(_)) => Err(AppError::NotFound),
-        Err(e) => Err(e.into()),
-    }
+    app.store.delete_site_page(id, Some(me.user.id), OffsetDateTime::now_utc()).await?;
+    Ok(redirect("/newsroom/pages?done=deleted"))
 }
 
 async fn save(app: &AppState, me: &Me, id: Option<i64>, form: &Form) -> Result<Response, AppError> {
@@ -168,7 +165,6 @@ async fn save(app: &AppState, me: &Me, id: Option<i64>, form: &Form) -> Result<R
                 };
                 errors.push(format!("{field}: {}", e.message));
             }
-            Err(StoreError::NotFound(_)) => return Err(AppError::NotFound),
             Err(e) => return Err(e.into()),
         }
     }

@@ -113,25 +113,18 @@ pub(super) async fn add(
 
 /// `POST /newsroom/wire/feeds/{id}/pause`: editors only.
 pub(super) async fn pause(State(app): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    app.store.pause_wire_feed(id, true, OffsetDateTime::now_utc()).await.map_err(not_found)?;
+    app.store.pause_wire_feed(id, true, OffsetDateTime::now_utc()).await?;
     Ok(redirect("/newsroom/wire/feeds?done=feed_paused"))
 }
 
 /// `POST /newsroom/wire/feeds/{id}/resume`: editors only. The feed is polled at once.
 pub(super) async fn resume(State(app): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    app.store.pause_wire_feed(id, false, OffsetDateTime::now_utc()).await.map_err(not_found)?;
+    app.store.pause_wire_feed(id, false, OffsetDateTime::now_utc()).await?;
     Ok(redirect("/newsroom/wire/feeds?done=feed_resumed"))
 }
 
 /// `POST /newsroom/wire/feeds/{id}/delete`: editors only. The items it gave stay.
 pub(super) async fn delete(State(app): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    app.store.delete_wire_feed(id).await.map_err(not_found)?;
+    app.store.delete_wire_feed(id).await?;
     Ok(redirect("/newsroom/wire/feeds?done=feed_removed"))
-}
-
-fn not_found(e: courant_store::StoreError) -> AppError {
-    match e {
-        courant_store::StoreError::NotFound(_) => AppError::NotFound,
-        e => e.into(),
-    }
 }
