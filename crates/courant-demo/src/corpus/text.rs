@@ -5,7 +5,12 @@
 //! and numbers: `{town}`, `{town2}` (a different town), `{region}`, `{country}`, `{person}`,
 //! `{person2}` (people's full names), `{weekday}`, `{month}`, `{n}` (2-9), `{num}` (10-99),
 //! `{big}` (100-999), `{pct}` (2-40), `{year}` (a year soon to come), `{team}`, `{team2}`
-//! (football clubs). Anything else in braces is a bug caught by the tests.
+//! (football clubs). The shared material (`shared.rs`) may also use `{subject}` and `{Subject}`
+//! (the topic's subject, as written or with a capital), `{person3}` (a bystander, never one of
+//! the people above) and `{one|or another}` (one of the choices, picked afresh at each use).
+//! Anything else in braces is a bug caught by the tests.
+
+use crate::images::Style;
 
 /// Writing material for one topic.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +23,11 @@ pub struct TopicText {
     pub tags: &'static [&'static str],
     /// One to three short uppercase words drawn on the topic's pictures.
     pub image_words: &'static [&'static str],
+    /// What the stories are about, as a singular noun phrase in lower case (proper nouns aside)
+    /// that reads after "What we know about": "the regional rail strike". May hold slots.
+    pub subject: &'static str,
+    /// The picture families that suit the topic; its pictures are drawn in these.
+    pub scenes: &'static [Style],
     /// Headline templates: 6 to 14 words, no final full stop.
     pub headlines: &'static [&'static str],
     /// Standfirst templates: one or two sentences.
@@ -32,6 +42,4 @@ pub struct TopicText {
     pub roles: &'static [&'static str],
     /// Items of a "what we know" list.
     pub list_items: &'static [&'static str],
-    /// Photo captions describing a plausible picture of the story.
-    pub captions: &'static [&'static str],
 }

@@ -1,5 +1,6 @@
 //! Topics of the Business and Sport desks: writing material for the demo.
 use super::text::TopicText;
+use crate::images::Style::*;
 
 pub const TOPICS: &[TopicText] = &[
     TopicText {
@@ -7,6 +8,8 @@ pub const TOPICS: &[TopicText] = &[
         section: "business",
         tags: &["Supermarket merger", "Greenway Foods", "Pantry Stores", "Competition Authority"],
         image_words: &["MERGER", "GROCERY"],
+        subject: "the Greenway and Pantry Stores merger",
+        scenes: &[Chart, Skyline],
         headlines: &[
             "Greenway and Pantry Stores agree merger to create supermarket giant",
             "Competition Authority opens inquiry into Greenway and Pantry Stores supermarket merger",
@@ -75,18 +78,14 @@ pub const TOPICS: &[TopicText] = &[
             "Suppliers and farmers fear lower prices for their goods",
             "The supermarket chains aim to complete the deal by {month} {year}",
         ],
-        captions: &[
-            "Shoppers outside a Greenway supermarket in {town} on {weekday}",
-            "A Pantry Stores branch on the high street in {town2}",
-            "Checkout staff at a supermarket in {region} during the morning rush",
-            "Delivery lorries wait at a supermarket distribution centre near {town}",
-        ],
     },
     TopicText {
         key: "rate-decision",
         section: "markets",
         tags: &["Interest rates", "Central bank", "Inflation", "Mortgage rates"],
         image_words: &["RATES"],
+        subject: "the central bank's interest rate decision",
+        scenes: &[Chart],
         headlines: &[
             "Central bank raises interest rates to {n} per cent to tame inflation",
             "Central Bank of {country} holds interest rates steady as inflation eases",
@@ -151,18 +150,14 @@ pub const TOPICS: &[TopicText] = &[
             "The monetary policy committee was split",
             "The next interest rate decision is due in {month}",
         ],
-        captions: &[
-            "The headquarters of the Central Bank of {country} on {weekday} morning",
-            "Governor {person} speaks at a press conference after the rate decision",
-            "Estate agent windows advertising homes for sale in {town}",
-            "Traders watch currency screens on a dealing floor in {town2}",
-        ],
     },
     TopicText {
         key: "energy-prices",
         section: "markets",
         tags: &["Energy prices", "Gas market", "Electricity bills", "Gas storage"],
         image_words: &["ENERGY", "GAS"],
+        subject: "the rise in energy prices",
+        scenes: &[Chart, Rings],
         headlines: &[
             "Wholesale gas prices jump {pct} per cent as cold snap grips {region}",
             "Household energy bills set to rise after wholesale electricity price surge",
@@ -226,18 +221,14 @@ pub const TOPICS: &[TopicText] = &[
             "Fixed tariffs protect some households for now",
             "Utilities say gas supplies remain secure this winter",
         ],
-        captions: &[
-            "A gas storage site near {town} on {weekday}",
-            "Wind turbines and pylons on the hills above {town2}",
-            "A household energy meter in a kitchen in {region}",
-            "Gas pipelines at a compressor station in {region}",
-        ],
     },
     TopicText {
         key: "chip-factory",
         section: "technology",
         tags: &["Chip factory", "Semiconductors", "Lumen Semiconductor", "Industrial subsidies"],
         image_words: &["CHIPS", "WAFER"],
+        subject: "the Lumen Semiconductor chip factory",
+        scenes: &[Rings, Chart],
         headlines: &[
             "Lumen Semiconductor opens chip factory in {region} with {num} hundred jobs",
             "First silicon wafers roll off the line at new {region} chip factory",
@@ -305,18 +296,14 @@ pub const TOPICS: &[TopicText] = &[
             "Water use is the main concern of local farmers",
             "A second production line is planned for {year}",
         ],
-        captions: &[
-            "Technicians in protective suits inside a clean room at the {town} chip factory",
-            "A silicon wafer held up to the light at Lumen Semiconductor",
-            "The new semiconductor plant seen from the motorway near {town}",
-            "Industry minister {person} tours the production line on {weekday}",
-        ],
     },
     TopicText {
         key: "data-centre",
         section: "technology",
         tags: &["Data centres", "Stratus Data", "Power grid", "Planning objections"],
         image_words: &["DATA", "SERVERS"],
+        subject: "the Stratus Data centre plan",
+        scenes: &[Rings, Bokeh, Bands],
         headlines: &[
             "Plans for huge data centre near {town} spark fears over power grid",
             "Residents object to data centre on farmland outside {town2}",
@@ -380,18 +367,14 @@ pub const TOPICS: &[TopicText] = &[
             "Waste heat from the servers could warm homes and a swimming pool",
             "A planning decision on the data centre is expected in {month}",
         ],
-        captions: &[
-            "Farmland outside {town} where the data centre would be built",
-            "Rows of servers inside an existing data centre in {region}",
-            "Residents at a packed public meeting in {town2} on {weekday}",
-            "Power lines crossing the fields near the proposed data centre site",
-        ],
     },
     TopicText {
         key: "delivery-app-rules",
         section: "technology",
         tags: &["Delivery riders", "Gig economy", "Platform work rules", "Algorithmic management"],
         image_words: &["RIDERS"],
+        subject: "the delivery riders' pay rule",
+        scenes: &[Bokeh, Skyline],
         headlines: &[
             "New rules give delivery-app riders minimum pay per hour worked",
             "Delivery riders in {town} protest over pay as app rules take effect",
@@ -455,18 +438,14 @@ pub const TOPICS: &[TopicText] = &[
             "Fines reach {pct} per cent of turnover for repeated breaches",
             "The rules will be reviewed in {year}",
         ],
-        captions: &[
-            "Delivery riders wait for orders outside restaurants in {town}",
-            "A rider cycles through traffic in {town2} with an insulated delivery bag",
-            "Riders protest outside the labour ministry on {weekday}",
-            "A delivery app on a rider's phone mounted on the handlebars",
-        ],
     },
     TopicText {
         key: "title-race",
         section: "football",
         tags: &["Title race", "League championship", "Top-flight football"],
         image_words: &["TITLE", "GOAL"],
+        subject: "the title race",
+        scenes: &[Stadium],
         headlines: &[
             "{team} and {team2} level on points as title race goes to the wire",
             "Late winner keeps {team} top in tense title race",
@@ -531,18 +510,14 @@ pub const TOPICS: &[TopicText] = &[
             "The title decider is already sold out",
             "All final-day matches kick off at the same time",
         ],
-        captions: &[
-            "{team} players celebrate a late winner on {weekday}",
-            "The {team2} manager shouts instructions from the touchline",
-            "Fans in {town} watch the title race unfold in a packed pub",
-            "The league trophy on display before the title decider",
-        ],
     },
     TopicText {
         key: "city-marathon",
         section: "sport",
         tags: &["City marathon", "Marathon running", "Road closures", "Charity fundraising"],
         image_words: &["MARATHON", "RUN"],
+        subject: "the {town} marathon",
+        scenes: &[Skyline, Hills],
         headlines: &[
             "{town} marathon draws record field of {num} thousand runners on {weekday}",
             "Course record falls as winner breaks the tape in {town} marathon",
@@ -605,12 +580,6 @@ pub const TOPICS: &[TopicText] = &[
             "Runners raised more than {big} thousand euros for charity",
             "Extra water stations were added because of the heat",
             "Next year's marathon places will be allocated by ballot",
-        ],
-        captions: &[
-            "Runners cross the river bridge during the {town} marathon on {weekday}",
-            "The marathon winner breaks the tape in the main square",
-            "Spectators cheer runners on the climb out of the river valley",
-            "A charity runner in fancy dress passes the cathedral in {town}",
         ],
     },
 ];

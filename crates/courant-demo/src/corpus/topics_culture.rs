@@ -1,5 +1,6 @@
 //! Topics of the Culture, Science and Opinion desks: writing material for the demo.
 use super::text::TopicText;
+use crate::images::Style::*;
 
 pub const TOPICS: &[TopicText] = &[
     TopicText {
@@ -7,6 +8,8 @@ pub const TOPICS: &[TopicText] = &[
         section: "culture",
         tags: &["Museum reopening", "Galleries and collections", "Art restoration"],
         image_words: &["MUSEUM", "GALLERY"],
+        subject: "the reopening of the {town} City Museum",
+        scenes: &[Bands, Bokeh],
         headlines: &[
             "{town} City Museum reopens its galleries after {n} years of renovation",
             "Restored galleries welcome first visitors as {town} museum opens its doors",
@@ -71,18 +74,14 @@ pub const TOPICS: &[TopicText] = &[
             "About {big} objects are now on display",
             "A paid exhibition of maps opens in {month}",
         ],
-        captions: &[
-            "Visitors queue outside the {town} City Museum on the morning of the reopening",
-            "A restorer cleans the frame of a harbour painting in the museum studio",
-            "The rebuilt natural history gallery with its mammoth skeleton",
-            "Children look up at the new glass roof of the main gallery",
-        ],
     },
     TopicText {
         key: "film-festival",
         section: "culture",
         tags: &["Film festival", "Cinema premieres", "Film awards"],
         image_words: &["FILM", "FESTIVAL", "PREMIERE"],
+        subject: "the {town} Film Festival",
+        scenes: &[Bokeh, Bands],
         headlines: &[
             "{town} Film Festival opens with premiere of a quiet family drama",
             "Debut director wins the Silver Lantern at {town} Film Festival",
@@ -146,18 +145,14 @@ pub const TOPICS: &[TopicText] = &[
             "The audience award is chosen by paper ballot",
             "Ticket sales rose by {pct} per cent",
         ],
-        captions: &[
-            "Directors and actors on the red carpet at the opening premiere in {town}",
-            "The winning director holds the Silver Lantern on the festival stage",
-            "Festival-goers watch an outdoor screening on the harbour wall",
-            "Members of the jury arrive at the Regent cinema for a competition screening",
-        ],
     },
     TopicText {
         key: "orchestra-funding",
         section: "culture",
         tags: &["Orchestra funding", "Classical music", "Arts grants"],
         image_words: &["ORCHESTRA", "CONCERT"],
+        subject: "the Philharmonic's funding squeeze",
+        scenes: &[Bokeh, Bands, Rings],
         headlines: &[
             "{region} Philharmonic faces cuts after council grant is halved",
             "Musicians fear for their jobs as orchestra funding is cut",
@@ -219,18 +214,14 @@ pub const TOPICS: &[TopicText] = &[
             "A petition has gathered thousands of signatures",
             "A decision on emergency funding is due in {month}",
         ],
-        captions: &[
-            "Musicians of the {region} Philharmonic play on the steps of the council offices",
-            "The orchestra rehearses in its concert hall in {town}",
-            "Children listen to a schools concert given by the orchestra's brass section",
-            "Concert-goers sign a petition against the funding cut in the foyer",
-        ],
     },
     TopicText {
         key: "comet-watch",
         section: "science",
         tags: &["Comets", "Astronomy", "Night sky"],
         image_words: &["COMET", "SKY"],
+        subject: "the comet now nearing the Sun",
+        scenes: &[Rings, Bokeh],
         headlines: &[
             "Bright comet to be visible to the naked eye this {month}",
             "Astronomers at Fenwick Observatory track comet racing towards the Sun",
@@ -294,18 +285,14 @@ pub const TOPICS: &[TopicText] = &[
             "The observatory holds {n} public viewing nights",
             "The comet last passed the Sun {big} years ago",
         ],
-        captions: &[
-            "The comet and its long tail above the hills near {town}",
-            "Visitors queue to look through a telescope on the observatory lawn",
-            "The dome of the Fenwick Observatory opens at dusk",
-            "An amateur astronomer photographs the comet from a hilltop in {region}",
-        ],
     },
     TopicText {
         key: "vaccine-trial",
         section: "science",
         tags: &["Vaccine trials", "Clinical research", "Medicines regulation"],
         image_words: &["VACCINE", "TRIAL"],
+        subject: "the new vaccine trial",
+        scenes: &[Rings, Bokeh],
         headlines: &[
             "New vaccine trial seeks {big} volunteers across {region}",
             "Early results of vaccine trial show strong immune response",
@@ -368,18 +355,14 @@ pub const TOPICS: &[TopicText] = &[
             "The regulator is reviewing data as it arrives",
             "Results are expected in {month}",
         ],
-        captions: &[
-            "A nurse gives a volunteer a dose of the trial vaccine at a clinic in {town}",
-            "Vials of the experimental vaccine in a laboratory at the Halden Institute",
-            "Researchers examine blood samples from trial volunteers",
-            "Volunteers wait for their check-up at the trial clinic in {town2}",
-        ],
     },
     TopicText {
         key: "glacier-melt",
         section: "science",
         tags: &["Glaciers", "Ice melt", "Climate research"],
         image_words: &["GLACIER", "ICE"],
+        subject: "the retreat of the Sorvik Glacier",
+        scenes: &[Hills, Bands],
         headlines: &[
             "Sorvik Glacier has retreated {num} metres in a single summer",
             "Researchers drill ice cores as glacier melt speeds up",
@@ -442,18 +425,14 @@ pub const TOPICS: &[TopicText] = &[
             "The glacier has lost {pct} per cent of its volume",
             "Weather stations send readings every hour",
         ],
-        captions: &[
-            "Researchers drill an ice core on the upper slopes of the Sorvik Glacier",
-            "Meltwater pours from the front of the glacier in late summer",
-            "A stake once drilled into the ice now lies on bare rock",
-            "The research team's tents on the glacier below the summit of the valley",
-        ],
     },
     TopicText {
         key: "commuting-column",
         section: "opinion",
         tags: &["Commuting", "Working week", "Trains and bikes"],
         image_words: &["COMMUTE", "TRAIN"],
+        subject: "the daily commute",
+        scenes: &[Skyline, Bokeh],
         headlines: &[
             "My commute taught me more about {town} than any guidebook",
             "The early train is late again, and so is my patience",
@@ -517,18 +496,14 @@ pub const TOPICS: &[TopicText] = &[
             "Home working saves about {n} hours a week",
             "The station bus runs only twice an hour",
         ],
-        captions: &[
-            "Commuters wait on the platform at {town} station as a delay is announced",
-            "A cyclist rides along the canal towpath into {town} at dawn",
-            "A packed rush hour train pulls into the station",
-            "Bicycles locked to railings outside a busy office block",
-        ],
     },
     TopicText {
         key: "local-news-column",
         section: "opinion",
         tags: &["Local journalism", "Civic life", "Local democracy"],
         image_words: &["LOCAL", "NEWS"],
+        subject: "the decline of local news",
+        scenes: &[Skyline, Bands],
         headlines: &[
             "Without local reporters, who will sit through the council meetings",
             "Why the weekly paper in {town} still matters to its readers",
@@ -590,12 +565,6 @@ pub const TOPICS: &[TopicText] = &[
             "Fewer people stand for council where papers close",
             "Letters pages remain popular with readers",
             "Readers can support local news by subscribing",
-        ],
-        captions: &[
-            "An empty press bench in the council chamber at {town} town hall",
-            "A reader studies the weekly paper in a cafe in {town2}",
-            "A local reporter takes notes at a planning committee meeting",
-            "Copies of the weekly newspaper stacked outside a corner shop",
         ],
     },
 ];

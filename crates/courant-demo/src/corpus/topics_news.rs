@@ -1,5 +1,6 @@
 //! Topics of the News desk (World, Politics, Local): writing material for the demo.
 use super::text::TopicText;
+use crate::images::Style::*;
 
 pub const TOPICS: &[TopicText] = &[
     // ----------------------------------------------------------------- World
@@ -8,6 +9,8 @@ pub const TOPICS: &[TopicText] = &[
         section: "world",
         tags: &["Valdoria", "Presidential elections", "Election observers", "Vote counting"],
         image_words: &["VALDORIA", "VOTE"],
+        subject: "the disputed presidential vote in Valdoria",
+        scenes: &[Skyline, Bands],
         headlines: &[
             "Valdoria braces for tense presidential run-off as observers report irregularities",
             "Opposition in Valdoria refuses to accept preliminary count after {n} days of delays",
@@ -76,18 +79,14 @@ pub const TOPICS: &[TopicText] = &[
             "The opposition has demanded a full recount in disputed districts",
             "A run-off will be held if no candidate wins more than half of the votes",
         ],
-        captions: &[
-            "Voters queue outside a polling station in {town} before dawn on election day.",
-            "Election officials empty a ballot box onto a table as observers watch the count.",
-            "Supporters of the Civic Alliance wave flags outside the electoral commission in Marenza.",
-            "Riot police stand guard at the gates of the electoral commission headquarters.",
-        ],
     },
     TopicText {
         key: "port-expansion",
         section: "world",
         tags: &["Port expansion", "Shipping", "Dredging", "Fisheries"],
         image_words: &["PORT", "DREDGING"],
+        subject: "the expansion of the port of Arvel",
+        scenes: &[Skyline, Bands],
         headlines: &[
             "Lorvenia and Kessland sign deal to deepen the shared port of Arvel",
             "Fishermen blockade Arvel harbour in protest at dredging of the bay",
@@ -156,18 +155,14 @@ pub const TOPICS: &[TopicText] = &[
             "A court ruling on the environmental assessment is due in {month}",
             "The port expansion is scheduled to be finished in {year}",
         ],
-        captions: &[
-            "A dredger works in the shipping channel at the mouth of Arvel bay.",
-            "Fishing boats moored across the harbour entrance during the protest in {town}.",
-            "Cranes rise over the new container terminal on the Lorvenian shore.",
-            "A fisherman sorts a small catch on the quayside at dawn.",
-        ],
     },
     TopicText {
         key: "drought-relief",
         section: "world",
         tags: &["Drought", "Humanitarian aid", "Food security", "Water supply"],
         image_words: &["DROUGHT", "AID"],
+        subject: "the drought on the Ardun Plateau",
+        scenes: &[Hills, Bands],
         headlines: &[
             "Aid convoys reach villages on the Ardun Plateau after months of drought",
             "Drought destroys {pct} per cent of the harvest on the Ardun Plateau",
@@ -236,12 +231,6 @@ pub const TOPICS: &[TopicText] = &[
             "Aid agencies have received only a third of the funding they need",
             "Malnutrition among young children is rising in feeding centres",
         ],
-        captions: &[
-            "Lorries of an aid convoy crawl along a dusty track on the Ardun Plateau.",
-            "Villagers gather around a newly drilled well as water flows for the first time.",
-            "A farmer stands in a field of withered maize outside {town}.",
-            "Aid workers unload sacks of grain at a drought relief distribution point.",
-        ],
     },
     // ------------------------------------------------------------- Politics
     TopicText {
@@ -249,6 +238,8 @@ pub const TOPICS: &[TopicText] = &[
         section: "politics",
         tags: &["Budget", "Coalition government", "Public spending", "Parliament"],
         image_words: &["BUDGET"],
+        subject: "the standoff over the budget",
+        scenes: &[Chart, Skyline, Bands],
         headlines: &[
             "Parliament misses budget deadline as coalition partners fail to agree spending cuts",
             "Finance minister warns of shutdown if budget is not passed by {weekday}",
@@ -313,18 +304,14 @@ pub const TOPICS: &[TopicText] = &[
             "A final budget vote is scheduled for {month}",
             "Opposition parties are calling for an early election",
         ],
-        captions: &[
-            "The finance minister arrives at parliament for another round of budget talks.",
-            "Coalition negotiators leave the finance ministry late at night without a deal.",
-            "Members of parliament debate the budget bill in a half-empty chamber.",
-            "Budget documents stacked on a table at the finance ministry.",
-        ],
     },
     TopicText {
         key: "pension-reform",
         section: "politics",
         tags: &["Pensions", "Retirement age", "Trade unions", "Protests"],
         image_words: &["PENSIONS"],
+        subject: "the plan to raise the pension age",
+        scenes: &[Chart, Bands, Skyline],
         headlines: &[
             "Government plans to raise the state pension age by two years",
             "Unions call national day of protest against pension reform on {weekday}",
@@ -389,18 +376,14 @@ pub const TOPICS: &[TopicText] = &[
             "Around {pct} per cent of voters oppose the reform, polls suggest",
             "A final vote in parliament is expected in {month}",
         ],
-        captions: &[
-            "Union banners fill the main square in {town} during the pension protest.",
-            "The labour minister presents the pension reform bill to the social affairs committee.",
-            "Nurses join the march against a higher pension age.",
-            "Members of the committee raise their hands in the vote on the pension bill.",
-        ],
     },
     TopicText {
         key: "minister-resigns",
         section: "politics",
         tags: &["Procurement scandal", "Transport ministry", "Ministerial resignations", "Public inquiry"],
         image_words: &["MINISTER", "RESIGNS"],
+        subject: "the transport minister's resignation",
+        scenes: &[Skyline, Bands],
         headlines: &[
             "Transport minister resigns over signalling contract awarded without tender",
             "Prime minister names {person2} as new transport minister after resignation",
@@ -465,12 +448,6 @@ pub const TOPICS: &[TopicText] = &[
             "The ministry's top civil servant has been suspended",
             "The new minister may order the contract to be retendered",
         ],
-        captions: &[
-            "The outgoing transport minister leaves the ministry after announcing the resignation.",
-            "The new transport minister is sworn in at a ceremony in the capital.",
-            "Reporters wait outside the transport ministry on the day of the resignation.",
-            "Ageing signalling equipment on a regional railway line awaiting replacement.",
-        ],
     },
     // ---------------------------------------------------------------- Local
     TopicText {
@@ -478,6 +455,8 @@ pub const TOPICS: &[TopicText] = &[
         section: "local",
         tags: &["Rail strikes", "Commuting", "Train drivers", "Industrial action"],
         image_words: &["RAIL", "STRIKE"],
+        subject: "the regional rail strike",
+        scenes: &[Skyline, Bands],
         headlines: &[
             "Train drivers walk out as regional rail strike cancels most services",
             "Commuters face {n} days of disruption as rail strike dates announced",
@@ -546,18 +525,14 @@ pub const TOPICS: &[TopicText] = &[
             "Season ticket holders can claim compensation for cancelled trains",
             "Freight services are not affected by the strike",
         ],
-        captions: &[
-            "An empty platform at {town} station on the first morning of the rail strike.",
-            "Train drivers stand on the picket line outside the depot.",
-            "Commuters queue for replacement buses in the station forecourt.",
-            "A departure board shows a column of cancelled trains.",
-        ],
     },
     TopicText {
         key: "housing-plan",
         section: "local",
         tags: &["Housing", "Rents", "City council", "Urban development"],
         image_words: &["NEW", "HOMES"],
+        subject: "the Eastgate rail yard housing plan",
+        scenes: &[Skyline, Hills],
         headlines: &[
             "Council unveils plan for {big} new homes on the old Eastgate rail yard",
             "Residents demand more affordable flats in Eastgate rail yard housing plan",
@@ -626,18 +601,14 @@ pub const TOPICS: &[TopicText] = &[
             "The council vote was carried by a narrow majority",
             "The first tenants could move in by {year}",
         ],
-        captions: &[
-            "The overgrown tracks and empty engine sheds of the old Eastgate rail yard.",
-            "Residents study models of the new homes at a public meeting.",
-            "Councillors vote on the Eastgate housing plan in the council chamber.",
-            "A row of terraced houses overlooks the former rail yard.",
-        ],
     },
     TopicText {
         key: "flood-defences",
         section: "local",
         tags: &["Flooding", "Flood defences", "Heavy rain", "Home insurance"],
         image_words: &["FLOOD", "WARNING"],
+        subject: "the flooding along the River Maren",
+        scenes: &[Hills, Skyline],
         headlines: &[
             "River Maren bursts its banks as heavy rain overwhelms flood defences",
             "Volunteers fill {num} thousand sandbags as the river rises in {town}",
@@ -705,12 +676,6 @@ pub const TOPICS: &[TopicText] = &[
             "The embankment works are only half finished",
             "More heavy rain is forecast over the weekend",
             "Some homeowners have been refused flood insurance",
-        ],
-        captions: &[
-            "Volunteers pass sandbags along a line in a street beside the River Maren.",
-            "Flood water surrounds houses in a low-lying street in {town}.",
-            "Firefighters use a boat to evacuate residents from a flooded road.",
-            "Workers strengthen a section of the river embankment with stone and clay.",
         ],
     },
 ];

@@ -9,8 +9,8 @@ use super::shapes::{dist, sd_ellipse, sd_rbox};
 
 use std::f32::consts::{PI, TAU};
 
-/// Overlapping out-of-focus circles of light on a dark gradient.
-pub(super) fn bokeh(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// Overlapping out-of-focus circles of light on a dark gradient. Returns what it drew, in words.
+pub(super) fn bokeh(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let t0 = rf(rng, 0.1, 0.4);
     let t1 = rf(rng, 0.2, 0.6);
@@ -58,10 +58,12 @@ pub(super) fn bokeh(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             cv.ring(x, y, r - rim * 0.5, rim, c, a * 0.8);
         }
     }
+    "soft circles of out-of-focus light on a dark background"
 }
 
-/// Poster-style diagonal bands with a striped sun, halftone dots and thin rules.
-pub(super) fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// Poster-style diagonal bands with a striped sun, halftone dots and thin rules. Returns what it
+/// drew, in words.
+pub(super) fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let deg = rf(rng, 20.0, 70.0) + if rng.chance(0.5) { 90.0 } else { 0.0 };
     let (ny, nx) = deg.to_radians().sin_cos();
@@ -86,7 +88,7 @@ pub(super) fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     }
     let n = colours.len();
     if n == 0 {
-        return;
+        return "a poster of bold diagonal stripes";
     }
     cv.shade(|x, y, p| {
         let u = (x as f32 + 0.5) * nx + (y as f32 + 0.5) * ny;
@@ -103,12 +105,18 @@ pub(super) fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     });
 
     // A big sun, maybe cut by horizontal gaps in its lower half.
+    let mut what = "a poster of bold diagonal stripes";
     if rng.chance(0.75) {
         let r = s * rf(rng, 0.2, 0.38);
         let cx = w * rf(rng, 0.25, 0.8);
         let cy = h * rf(rng, 0.25, 0.65);
         let sc = pick_col(rng, &[pal.hot, pal.warm, pal.soft]);
         let gaps = if rng.chance(0.6) { ri(rng, 3, 6) } else { 0 };
+        what = if gaps > 0 {
+            "a poster of bold diagonal stripes behind a large striped sun"
+        } else {
+            "a poster of bold diagonal stripes behind a large sun"
+        };
         let mut gap_list = [(0.0f32, 0.0f32); 6];
         for (g, slot) in gap_list.iter_mut().enumerate().take(gaps) {
             let t = (g as f32 + 1.0) / (gaps as f32 + 1.0);
@@ -154,10 +162,12 @@ pub(super) fn bands(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let c = pick_col(rng, &[pal.soft, pal.deep]);
         cv.segment(px - dx * reach, py - dy * reach, px + dx * reach, py + dy * reach, lw, c, 0.8);
     }
+    what
 }
 
-/// A stylised market chart: bars or a line with a fading area fill.
-pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// A stylised market chart: bars or a line with a fading area fill. Returns what it drew, in
+/// words.
+pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let dark = rng.chance(0.5);
     let (bg_top, bg_bottom, ink, series0, accent) = if dark {
@@ -186,7 +196,10 @@ pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     let cx2 = x0 + chip_w + chip_h;
     cv.rbox(cx2, chip_y, cx2 + chip2, chip_y + chip_h, chip_h * 0.5, ink, 0.25);
 
-    if rng.chance(0.5) {
+    // How far the series ends above where it starts, as a fraction of the chart's height.
+    let rise;
+    let bars = rng.chance(0.5);
+    if bars {
         // Bars.
         let n = ri(rng, 7, 16);
         let step = (x1 - x0) / n as f32;
@@ -195,8 +208,12 @@ pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let trend = rf(rng, -0.02, 0.06);
         let hl = if rng.chance(0.5) { n - 1 } else { rng.below(n) };
         let mut tops = Vec::with_capacity(n);
+        let mut first = None;
         for k in 0..n {
             v = (v + trend + rf(rng, -0.15, 0.15)).clamp(0.08, 1.0);
+            if first.is_none() {
+                first = Some(v);
+            }
             let cx = x0 + (k as f32 + 0.5) * step;
             let top = y1 - v * (y1 - y0);
             let c = if k == hl { accent } else { series };
@@ -207,6 +224,7 @@ pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             cv.fill_sdf([cx - hw, top, cx + hw, y1], c, 0.95, |x, y| sd_rbox(x - cx, y - ccy, hw, hh, r).max(y - y1));
             tops.push((cx, top - s * 0.03));
         }
+        rise = v - first.unwrap_or(v);
         if rng.chance(0.45) {
             let tl = (s * 0.004).max(1.0);
             for pair in tops.windows(2) {
@@ -242,6 +260,10 @@ pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             }
         }
         let pts = walk(&mut *rng, n);
+        rise = match (pts.first(), pts.last()) {
+            (Some(a), Some(b)) => (a.1 - b.1) / (y1 - y0).max(1.0),
+            _ => 0.0,
+        };
         // Area under the line.
         let xs = span(x0, x1, cv.w);
         let mut ly = Vec::with_capacity(xs.len());
@@ -279,10 +301,19 @@ pub(super) fn chart(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             cv.circle(ex, ey, line_w * 1.4, accent, 1.0);
         }
     }
+    match (bars, rise) {
+        (true, r) if r > 0.15 => "a bar chart whose bars climb to the right",
+        (true, r) if r < -0.15 => "a bar chart whose bars fall away to the right",
+        (true, _) => "a bar chart of uneven bars",
+        (false, r) if r > 0.15 => "a line chart that climbs to the right",
+        (false, r) if r < -0.15 => "a line chart that falls to the right",
+        (false, _) => "a line chart that wavers around one level",
+    }
 }
 
-/// Concentric rings around a glowing nucleus, with optional orbits and particles.
-pub(super) fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// Concentric rings around a glowing nucleus, with optional orbits and particles. Returns what
+/// it drew, in words.
+pub(super) fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let cx = w * rf(rng, 0.3, 0.7);
     let cy = h * rf(rng, 0.3, 0.7);
@@ -333,7 +364,8 @@ pub(super) fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
     cv.glow(cx, cy, s * 0.25, mix(pal.soft, WHITE, 0.4), 0.45);
 
     // Orbits with an electron each.
-    if rng.chance(0.55) {
+    let orbits = rng.chance(0.55);
+    if orbits {
         let k = ri(rng, 2, 3);
         let rx = s * rf(rng, 0.22, 0.4);
         let ry = rx * rf(rng, 0.22, 0.38);
@@ -365,5 +397,10 @@ pub(super) fn rings(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         let r = (s * rf(rng, 0.003, 0.009)).max(0.7);
         let a = rf(rng, 0.5, 0.9);
         cv.circle(x, y, r, pal.soft, a);
+    }
+    if orbits {
+        "concentric rings around a glowing centre, crossed by orbits"
+    } else {
+        "concentric rings around a glowing centre"
     }
 }

@@ -9,8 +9,9 @@ use super::shapes::dist;
 
 use std::f32::consts::TAU;
 
-/// Sky gradient, sun or moon, and layered city silhouettes with lit windows.
-pub(super) fn skyline(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// Sky gradient, sun or moon, and layered city silhouettes with lit windows. Returns what it
+/// drew, in words.
+pub(super) fn skyline(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let night = rng.chance(0.4);
     let horizon = h * rf(rng, 0.6, 0.76);
@@ -45,7 +46,8 @@ pub(super) fn skyline(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         mix(pal.hot, pal.soft, t)
     };
     cv.circle(sx, sy, sr, body, 1.0);
-    if night && rng.chance(0.6) {
+    let crescent = night && rng.chance(0.6);
+    if crescent {
         let off = sr * 0.42;
         let sky = grad_at(&stops, (sy - off * 0.6) / h);
         cv.circle(sx + off, sy - off * 0.6, sr * 0.9, sky, 1.0);
@@ -124,10 +126,16 @@ pub(super) fn skyline(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             x += bw;
         }
     }
+    match (night, crescent) {
+        (true, true) => "a city skyline at night under a crescent moon, with lit windows",
+        (true, false) => "a city skyline at night under a full moon, with lit windows",
+        (false, _) => "a city skyline with the sun low over the rooftops",
+    }
 }
 
 /// Rolling hills in layers with atmospheric perspective, furrowed fields and a few trees.
-pub(super) fn hills(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// Returns what it drew, in words.
+pub(super) fn hills(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let t_top = rf(rng, 0.2, 0.6);
     let t_low = rf(rng, 0.1, 0.45);
@@ -204,10 +212,16 @@ pub(super) fn hills(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
             }
         }
     }
+    if tree_layer.is_some() {
+        "rolling hills and fields dotted with trees under a bright sun"
+    } else {
+        "rolling hills and fields under a bright sun"
+    }
 }
 
-/// A floodlit pitch in perspective below stands full of spectators.
-pub(super) fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
+/// A floodlit pitch in perspective below stands full of spectators. Returns what it drew, in
+/// words.
+pub(super) fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) -> &'static str {
     let (w, h, s) = cv.dims();
     let green_t = rf(rng, 0.0, 0.2);
     let grass_a = mix(hex(0x2f7a3a), pal.mid, green_t);
@@ -334,4 +348,5 @@ pub(super) fn stadium(cv: &mut Canvas, rng: &mut Rng, pal: &Palette) {
         cv.glow(lx, roof_y, s * 0.14, lamp, 0.5);
         cv.rbox_c(lx, roof_y - s * 0.005, s * 0.03, s * 0.008, s * 0.004, WHITE, 0.95);
     }
+    "a floodlit football pitch below stands full of spectators"
 }
