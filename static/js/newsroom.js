@@ -1,6 +1,7 @@
 // Courant newsroom enhancements. Every page works by plain form posts without this script;
-// it only adds drag and drop, the live preview, autosave, the focal point picker and the wire
-// desk's new items.
+// it only adds drag and drop, the live preview, autosave (a new story's first one creates its
+// draft), the checklist ticked as the writer types, the sources' filter and chips, the focal
+// point picker and the wire desk's new items.
 "use strict";
 
 (() => {
@@ -42,6 +43,8 @@
   }
 
   // ---------- 2. Article editor ----------
+  const sources = document.getElementById("source-picker");
+  if (sources) sourcePicker(sources);
   const form = document.getElementById("editor-form");
   if (form) editor(form);
 
@@ -50,8 +53,10 @@
     const versionInput = form.querySelector('input[name="version"]');
     const statusLine = document.getElementById("autosave-status");
     const frame = document.getElementById("live-preview");
-    const autosaveUrl = form.dataset.autosave || "";
-    const storeKey = "courant-draft:" + form.action;
+    let autosaveUrl = form.dataset.autosave || "";
+    // A new story has no draft yet: its first autosave creates one, and the form moves to it.
+    let isNew = form.dataset.draft === "new";
+    let storeKey = "courant-draft:" + form.action;
     const kept = ["headline", "standfirst", "body"];
     let autosaveOn = autosaveUrl !== "";
     let dirty = false;
@@ -67,7 +72,7 @@
     };
     const say = (text, isError) => {
       if (!statusLine) return;
-      statusLine.textContent = text;
+      if (statusLine.textContent !== text) statusLine.textContent = text; // said once, not every 5 s
       statusLine.classList.toggle("error", Boolean(isError));
     };
 
@@ -98,18 +103,86 @@
       } catch { /* offline: keep the last preview */ }
     }
 
-    form.addEventListener("input", () => {
+    // Only the story's own fields count as edits: not the sources' filter, the related
+    // finder, or the visual editor's inner fields (it reports its text through the body's
+    // textarea). The form itself sends one after text is restored.
+    const isEdit = (e) => e.target === form || Boolean(e.target.name);
+    form.addEventListener("input", (e) => {
+      if (!isEdit(e)) return;
       dirty = true;
       store.set();
       clearTimeout(previewTimer);
       previewTimer = setTimeout(preview, 600);
     });
 
-    // Autosave: a quiet save every few seconds while there are changes.
+    // The checklist "Before publishing", ticked again as the writer types: each item names
+    // the field it reads ("data-check"); items the form cannot change stay as the server said.
+    const checklist = document.getElementById("checklist");
+    const filled = (name) => {
+      for (const field of form.querySelectorAll('[name="' + CSS.escape(name) + '"]')) {
+        if (field.type === "checkbox" || field.type === "radio") {
+          if (field.checked) return true;
+        } else if (field.type === "file") {
+          if (field.files && field.files.length) return true;
+        } else if (field.value.trim() !== "") {
+          return true;
+        }
+      }
+      return false;
+    };
+    function recheck() {
+      if (!checklist) return;
+      for (const item of checklist.querySelectorAll("li[data-check]")) {
+        const done = item.dataset.kept === "true" || filled(item.dataset.check);
+        if (item.classList.contains("done") === done) continue;
+        item.classList.toggle("done", done);
+        item.classList.toggle("missing", !done);
+        const state = item.querySelector(".check-state");
+        if (state) state.textContent = done ? "Done:" : "Missing:";
+      }
+      const all = checklist.querySelectorAll("ul.checks > li").length;
+      const missing = checklist.querySelectorAll("ul.checks > li.missing").length;
+      const summary = document.getElementById("checklist-summary");
+      const words = missing ? "Still needed: " + missing + " of " + all : "Ready to publish";
+      if (summary && summary.textContent !== words) summary.textContent = words;
+      checklist.classList.toggle("ready", missing === 0);
+    }
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
+    recheck(); // the browser may have kept values typed before going back to this page
+
+    // The form becomes the draft a new story's first autosave created: its saves, autosaves
+    // and previews go to the draft from now on, and the address is the draft's.
+    function becomeDraft(saved) {
+      isNew = false;
+      delete form.dataset.draft;
+      const oldPreview = form.dataset.preview;
+      form.setAttribute("action", saved.edit_url);
+      autosaveUrl = saved.autosave_url;
+      form.dataset.autosave = saved.autosave_url;
+      if (saved.preview_url) {
+        form.dataset.preview = saved.preview_url;
+        for (const button of form.querySelectorAll("[formaction]")) {
+          if (button.getAttribute("formaction") === oldPreview) button.setAttribute("formaction", saved.preview_url);
+        }
+      }
+      store.clear(); // the copy kept for "new article" moves to the draft's own key
+      storeKey = "courant-draft:" + form.action;
+      if (dirty) store.set();
+      try { history.replaceState(history.state, "", saved.edit_url); } catch { /* ignore */ }
+    }
+
+    // Autosave: a quiet save every few seconds while there are changes. One request at a time,
+    // so a new story's draft is created once: later saves wait for its answer.
     async function autosave(keepalive = false) {
       if (!autosaveOn || !dirty || inFlight) return;
+      if (isNew && !(form.elements.headline && form.elements.headline.value.trim())) {
+        say("Autosave starts once the story has a headline.", false);
+        return;
+      }
       inFlight = true;
       dirty = false; // typing during the request marks the form dirty again
+      const creating = isNew;
       try {
         const res = await fetch(autosaveUrl, {
           method: "POST", body: fields(), credentials: "same-origin", keepalive,
@@ -117,8 +190,9 @@
         });
         if (res.ok) {
           const saved = await res.json();
+          if (creating && saved.edit_url) becomeDraft(saved);
           versionInput.value = saved.version; // the next save builds on this one
-          say("Saved at " + saved.saved_at, false);
+          say((creating ? "Draft created, saved at " : "Saved at ") + saved.saved_at, false);
           if (!dirty) store.clear();
         } else if (res.status === 409) {
           // Someone else saved meanwhile: stop, so nothing is overwritten; a normal save shows both.
@@ -127,7 +201,9 @@
           autosaveOn = false;
           dirty = true;
         } else {
-          say("Not saved: the server answered " + res.status + ". Trying again shortly.", true);
+          const body = await res.json().catch(() => ({}));
+          const why = body.message || "the server answered " + res.status + ".";
+          say("Not saved: " + why + " Trying again shortly.", true);
           dirty = true;
         }
       } catch {
@@ -150,16 +226,19 @@
       if (document.visibilityState === "hidden") autosave(true);
     });
     window.addEventListener("pagehide", () => {
-      if (!autosaveOn || !dirty || !navigator.sendBeacon) return;
+      // A story without its draft yet is not sent blind: the answer naming the draft could
+      // not be read, and a second draft might follow. The browser asks before leaving instead.
+      if (!autosaveOn || !dirty || isNew || !navigator.sendBeacon) return;
       if (navigator.sendBeacon(autosaveUrl, fields())) { dirty = false; beaconSent = true; }
     });
     // Back from the browser's page cache after a beacon: the version number here is stale, so
     // load the page afresh with what the beacon saved.
     window.addEventListener("pageshow", (e) => { if (e.persisted && beaconSent) location.reload(); });
 
-    // Without autosave (new or published articles) the browser asks before leaving with changes.
+    // Without autosave (published articles), or before a new story's draft exists, the
+    // browser asks before leaving with changes.
     window.addEventListener("beforeunload", (e) => {
-      if (dirty && !autosaveOn) { e.preventDefault(); e.returnValue = ""; }
+      if (dirty && (!autosaveOn || isNew)) { e.preventDefault(); e.returnValue = ""; }
     });
 
     form.addEventListener("submit", (e) => {
@@ -209,6 +288,105 @@
     }
 
     preview();
+  }
+
+  // ---------- 2b. Sources: a filter over the registry, and the chosen ones as chips ----------
+  // Without the script every source is a checkbox in columns. With it, the chosen sources
+  // show above as chips (each with a remove button), and a filter hides the sources that do
+  // not match and are not chosen. The checkboxes stay the form's fields: nothing else is sent.
+  function sourcePicker(fieldset) {
+    const list = fieldset.querySelector(".choice-list");
+    const legend = fieldset.querySelector("legend");
+    if (!list || !legend) return;
+    // Letters without their accents, in lower case: "Reuters" is found by "reu", "Agência" by "agencia".
+    const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const items = [];
+    for (const li of list.querySelectorAll("li")) {
+      const box = li.querySelector('input[type="checkbox"]');
+      if (!box) continue;
+      const name = li.dataset.name || li.textContent.trim();
+      items.push({ li, box, name, key: fold(name + " " + (li.dataset.kind || "")) });
+    }
+    const make = (tag, attrs, text) => {
+      const el = document.createElement(tag);
+      for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+      if (text) el.textContent = text;
+      return el;
+    };
+
+    const title = make("p", { class: "chosen-title", id: "source-chosen-title" }, "Chosen sources");
+    const chips = make("ul", { class: "chips", id: "source-chosen", "aria-labelledby": "source-chosen-title" });
+    const none = make("p", { class: "chips-empty" }, "None chosen yet.");
+    const field = make("div", { class: "field source-filter" });
+    const filter = make("input", {
+      type: "search", id: "f-source-find", autocomplete: "off", spellcheck: "false",
+      "aria-controls": list.id || "source-list", "aria-describedby": "f-source-find-help",
+    });
+    field.append(
+      make("label", { for: "f-source-find" }, "Find a source"),
+      filter,
+      make("p", { class: "help", id: "f-source-find-help" }, "Type part of a name; Enter chooses the first source shown."),
+    );
+    const noMatch = make("p", { class: "help source-none", role: "status" }, "No source matches: add it under “Other sources” below.");
+    noMatch.hidden = true;
+    legend.after(title, chips, none, field);
+    list.after(noMatch);
+    fieldset.classList.add("enhanced");
+
+    // Tell the form a box changed, as a click on it does: autosave, preview and checklist follow.
+    const changed = (box) => {
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    function showChosen() {
+      chips.replaceChildren();
+      for (const it of items) {
+        if (!it.box.checked) continue;
+        const remove = make("button", { type: "button", "aria-label": "Remove " + it.name, title: "Remove " + it.name }, "×");
+        remove.addEventListener("click", () => {
+          const at = [...chips.querySelectorAll("button")].indexOf(remove);
+          it.box.checked = false;
+          changed(it.box);
+          // Focus stays among the chips (the next one), or goes to the filter when none is left.
+          const left = chips.querySelectorAll("button");
+          (left[Math.min(at, left.length - 1)] || filter).focus();
+        });
+        const chip = make("li");
+        chip.append(make("span", {}, it.name), remove);
+        chips.append(chip);
+      }
+      none.hidden = chips.children.length > 0;
+    }
+    function applyFilter() {
+      const q = fold(filter.value.trim());
+      let shown = 0;
+      for (const it of items) {
+        const matches = q === "" || it.key.includes(q);
+        it.li.hidden = !matches && !it.box.checked; // a chosen source never hides
+        if (matches && !it.box.checked) shown += 1;
+      }
+      noMatch.hidden = q === "" || shown > 0;
+    }
+    filter.addEventListener("input", applyFilter);
+    filter.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        // Enter chooses the first source shown instead of sending the editor.
+        e.preventDefault();
+        const first = items.find((it) => !it.li.hidden && !it.box.checked);
+        if (first && filter.value.trim() !== "") {
+          first.box.checked = true;
+          changed(first.box);
+          filter.value = "";
+          applyFilter();
+        }
+      } else if (e.key === "Escape" && filter.value !== "") {
+        e.preventDefault();
+        filter.value = "";
+        applyFilter();
+      }
+    });
+    list.addEventListener("change", () => { showChosen(); applyFilter(); });
+    showChosen();
   }
 
   // ---------- 3. Finding related articles by headline ----------

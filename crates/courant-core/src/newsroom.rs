@@ -171,28 +171,37 @@ impl ArticleDraft {
     /// Checks what any save needs, whatever the status: a headline of sensible length, a
     /// section, a valid slug, nothing listed twice.
     pub fn validate(&self) -> Result<(), Invalid> {
+        self.problems().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Everything [`ArticleDraft::validate`] would refuse, each field's first problem, in the
+    /// form's order: a writer is told all of them at once.
+    pub fn problems(&self) -> Vec<Invalid> {
+        let mut found = Vec::new();
+        let mut need = |ok: bool, field: &'static str, message: String| {
+            if !ok {
+                found.push(Invalid { field, message });
+            }
+        };
         if self.headline.trim().is_empty() {
-            return Err(Invalid { field: "headline", message: "a headline is required".into() });
+            need(false, "headline", "a headline is required".into());
+        } else {
+            need(
+                self.headline.chars().count() <= MAX_HEADLINE_CHARS,
+                "headline",
+                format!("at most {MAX_HEADLINE_CHARS} characters"),
+            );
         }
-        if self.headline.chars().count() > MAX_HEADLINE_CHARS {
-            return Err(Invalid { field: "headline", message: format!("at most {MAX_HEADLINE_CHARS} characters") });
-        }
-        if self.section_id.is_none() {
-            return Err(Invalid { field: "section", message: "choose a section".into() });
-        }
-        if !self.slug.is_empty() && !crate::slug::is_valid_slug(&self.slug) {
-            return Err(Invalid { field: "slug", message: "use lowercase letters, digits and single hyphens".into() });
-        }
-        if self.body.len() > MAX_BODY_BYTES {
-            return Err(Invalid { field: "body", message: "the body is longer than 1 MB".into() });
-        }
-        if has_duplicates(&self.author_ids) {
-            return Err(Invalid { field: "authors", message: "an author is listed twice".into() });
-        }
-        if has_duplicates(&self.source_ids) {
-            return Err(Invalid { field: "sources", message: "a source is listed twice".into() });
-        }
-        Ok(())
+        need(self.section_id.is_some(), "section", "choose a section".into());
+        need(
+            self.slug.is_empty() || crate::slug::is_valid_slug(&self.slug),
+            "slug",
+            "use lowercase letters, digits and single hyphens".into(),
+        );
+        need(self.body.len() <= MAX_BODY_BYTES, "body", "the body is longer than 1 MB".into());
+        need(!has_duplicates(&self.author_ids), "authors", "an author is listed twice".into());
+        need(!has_duplicates(&self.source_ids), "sources", "a source is listed twice".into());
+        found
     }
 }
 
@@ -225,11 +234,11 @@ pub fn draft_problems(draft: &ArticleDraft, hero: Option<&Image>) -> Vec<String>
     need(draft.section_id.is_some(), "a section");
     need(!draft.author_ids.is_empty(), "at least one author");
     match hero {
-        None => need(false, "a hero image"),
+        None => need(false, "a main picture"),
         Some(hero) => {
-            need(!hero.alt.trim().is_empty(), "alt text on the hero image");
-            need(!hero.caption.trim().is_empty(), "a caption on the hero image");
-            need(!hero.credit.trim().is_empty(), "a credit on the hero image");
+            need(!hero.alt.trim().is_empty(), "alt text on the main picture");
+            need(!hero.caption.trim().is_empty(), "a caption on the main picture");
+            need(!hero.credit.trim().is_empty(), "a credit on the main picture");
         }
     }
     missing
@@ -384,7 +393,7 @@ mod tests {
         let empty = ArticleDraft::default();
         assert_eq!(
             draft_problems(&empty, None),
-            ["a headline", "a standfirst", "a body", "a section", "at least one author", "a hero image"]
+            ["a headline", "a standfirst", "a body", "a section", "at least one author", "a main picture"]
         );
         let complete = ArticleDraft {
             headline: "H".into(),
@@ -408,6 +417,20 @@ mod tests {
         };
         assert!(draft_problems(&complete, Some(&hero)).is_empty());
         hero.credit = " ".into();
-        assert_eq!(draft_problems(&complete, Some(&hero)), ["a credit on the hero image"]);
+        assert_eq!(draft_problems(&complete, Some(&hero)), ["a credit on the main picture"]);
+    }
+
+    #[test]
+    fn every_problem_of_a_draft_is_named_at_once() {
+        let draft = ArticleDraft {
+            slug: "Not A Slug".into(),
+            author_ids: vec![AuthorId(1), AuthorId(1)],
+            ..Default::default()
+        };
+        let fields: Vec<&str> = draft.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["headline", "section", "slug", "authors"]);
+        assert_eq!(draft.validate().map_err(|e| e.field), Err("headline"), "validate names the first");
+        let fine = ArticleDraft { headline: "A headline".into(), section_id: Some(SectionId(1)), ..Default::default() };
+        assert!(fine.problems().is_empty() && fine.validate().is_ok());
     }
 }

@@ -1,5 +1,6 @@
 //! Articles: create and save from the editor (with the workflow move the writer's button asks
-//! for), autosave, corrections, hero pictures and restoring revisions.
+//! for), autosave, corrections, unpublishing (with its reason), hero pictures and restoring
+//! revisions.
 //!
 //! A save is checked before anything is written: who may open, change and move the article,
 //! what the content names (sections, authors, sources, related stories, the picture), and
@@ -133,9 +134,23 @@ impl Done {
 pub struct Saved {
     pub id: ArticleId,
     pub done: Done,
-    /// The move the writer asked for, refused after the content was saved: why, in words.
-    pub move_refused: Option<String>,
+    /// The move the writer asked for, refused after the content was saved: every reason at
+    /// once (the publication time, what the story still lacks, embargoes). Empty when the move
+    /// went through, or when none was asked for.
+    pub move_refused: Vec<FieldError>,
 }
+
+/// Why an editor takes a published story off the site, and that they confirmed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unpublishing {
+    /// Kept as the audit entry's detail; readers never see it.
+    pub reason: String,
+    /// The editor ticked "I understand the story leaves the site".
+    pub confirmed: bool,
+}
+
+/// The longest reason for unpublishing we keep, in characters.
+pub const MAX_UNPUBLISH_REASON_CHARS: usize = 2000;
 
 /// Two versions of an article: the writer's, kept as a conflict revision, and the one saved
 /// since they opened it.
@@ -178,7 +193,8 @@ impl Newsroom {
     /// sources, and moves it on when the writer pressed another button than "Save".
     pub async fn create(&self, by: &User, input: ArticleInput, intent: Intent) -> Result<Saved, Refusal> {
         check_move(by, Some(by.id), Status::Draft, intent)?;
-        let Resolved { mut draft, new_sources } = self.resolve(&input, None).await?;
+        let resolved = self.resolve(&input, None).await.map_err(|r| with_time_problem(r, intent));
+        let Resolved { mut draft, new_sources } = resolved?;
         let picture = self.prepare_hero(&input).await?;
         let mut write = self.store.write().await?;
         let hero = add_extras(&mut write, by, &mut draft, new_sources, picture).await?;
@@ -202,10 +218,18 @@ impl Newsroom {
     ) -> Result<Saved, Refusal> {
         let (article, meta) = self.open(by, id).await?;
         check_move(by, meta.owner_id, meta.status, intent)?;
+        if intent == Intent::Unpublish {
+            // Taking a story off the site asks for a reason and a confirmation of its own.
+            return Err(Refusal::invalid(
+                "Unpublish",
+                "use “Take this story off the site” under the form, and say why; nothing was saved",
+            ));
+        }
         let current = ArticleDraft::of(&article, self.store.pinned_related(id).await?);
-        let Resolved { mut draft, new_sources } = self.resolve(&input, article.hero.as_ref().map(|h| h.id)).await?;
+        let resolved = self.resolve(&input, article.hero.as_ref().map(|h| h.id)).await;
+        let Resolved { mut draft, new_sources } = resolved.map_err(|r| with_time_problem(r, intent))?;
         if draft.slug.is_empty() {
-            draft.slug = current.slug.clone();
+            draft.slug = slug_when_left_empty(&article, meta.status, &draft.headline);
         }
         // Texts of the current picture that the writer changed (a new picture brings its own).
         let hero_texts = match (&input.hero_upload, &input.hero_texts, &article.hero) {
@@ -221,7 +245,7 @@ impl Newsroom {
             )));
         }
         if !changed && intent.target().is_none() {
-            return Ok(Saved { id, done: Done::Saved, move_refused: None });
+            return Ok(Saved { id, done: Done::Saved, move_refused: Vec::new() });
         }
         if base_version != meta.version {
             return Err(self.conflict(by, id, draft, current, base_version, meta.version, changed).await?);
@@ -290,7 +314,7 @@ impl Newsroom {
         let Resolved { mut draft, .. } = self.resolve(&input, article.hero.as_ref().map(|h| h.id)).await?;
         let current = ArticleDraft::of(&article, self.store.pinned_related(id).await?);
         if draft.slug.is_empty() {
-            draft.slug = current.slug.clone();
+            draft.slug = slug_when_left_empty(&article, meta.status, &draft.headline);
         }
         if draft == current && base_version == meta.version {
             return Ok(Autosaved::Unchanged { version: meta.version });
@@ -306,6 +330,19 @@ impl Newsroom {
                 Err(Refusal::Conflict(Box::new(Conflict { mine: draft, theirs: current, current_version })))
             }
         }
+    }
+
+    /// The first autosave of a story not saved yet: creates its draft, owned by `by`, from the
+    /// text as [`Newsroom::autosave`] saves it (new sources and pictures wait for a real save).
+    /// Answers the new draft and its first version; the editor's later autosaves go to it.
+    pub async fn autosave_new(&self, by: &User, input: ArticleInput) -> Result<(ArticleId, Autosaved), Refusal> {
+        let Resolved { draft, .. } = self.resolve(&input, None).await?;
+        let now = OffsetDateTime::now_utc();
+        let mut write = self.store.write().await?;
+        let id = write.create_article(&draft, by.id, now).await.map_err(Refusal::from_store)?;
+        write.commit().await?;
+        tracing::info!(article = id.0, user = by.id.0, "article created by autosave");
+        Ok((id, Autosaved::Saved { version: 1, at: now }))
     }
 
     /// Appends a dated correction to a published article: it shows at the article's foot and
@@ -325,6 +362,47 @@ impl Newsroom {
         }
         write.correct_article(id, text, by.id, OffsetDateTime::now_utc()).await.map_err(Refusal::from_store)?;
         Ok(write.commit().await?)
+    }
+
+    /// Takes a published story off the site (its address answers 410 Gone from then on).
+    /// Editors only, with a reason, kept as the audit entry's detail, and their confirmation;
+    /// everything missing is refused at once and nothing is written then.
+    pub async fn unpublish(&self, by: &User, id: ArticleId, request: &Unpublishing) -> Result<(), Refusal> {
+        let (_, meta) = self.open(by, id).await?;
+        if !by.may_move(meta.owner_id, Status::Published, Status::Unpublished) {
+            return Err(Refusal::Forbidden("Stories are taken off the site by editors.".into()));
+        }
+        let reason = request.reason.trim();
+        let mut errors = Vec::new();
+        if reason.is_empty() {
+            errors.push(FieldError::new("Reason", "say why the story comes off the site (kept in the audit log)"));
+        } else if reason.chars().count() > MAX_UNPUBLISH_REASON_CHARS {
+            errors.push(FieldError::new("Reason", format!("at most {MAX_UNPUBLISH_REASON_CHARS} characters")));
+        }
+        if !request.confirmed {
+            errors.push(FieldError::new("Confirmation", "tick “I understand the story leaves the site”"));
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Invalid(errors));
+        }
+        // Checked under the write lock: the story cannot change status in between.
+        let mut write = self.store.write().await?;
+        let meta = write.article_meta(id).await?.ok_or(Refusal::NotFound("article"))?;
+        if meta.status != Status::Published {
+            return Err(Refusal::not_now(
+                "Not published",
+                &format!(
+                    "Only a published story can be taken off the site; this one is {}.",
+                    meta.status.label().to_lowercase()
+                ),
+            ));
+        }
+        let now = OffsetDateTime::now_utc();
+        let moved = write.move_article_noting(id, Status::Unpublished, Some(by.id), now, reason).await;
+        moved.map_err(Refusal::from_store)?;
+        write.commit().await?;
+        tracing::info!(article = id.0, user = by.id.0, "article unpublished");
+        Ok(())
     }
 
     /// Uses a picture of the library as the article's hero (a save like any other: a new
@@ -419,9 +497,7 @@ impl Newsroom {
             related_ids,
             hero_image_id: hero,
         };
-        if let Err(e) = draft.validate() {
-            errors.push(FieldError::from(&e));
-        }
+        errors.extend(draft.problems().iter().map(FieldError::from));
         if errors.is_empty() { Ok(Resolved { draft, new_sources }) } else { Err(Refusal::Invalid(errors)) }
     }
 
@@ -473,6 +549,28 @@ fn same_texts(texts: &PictureTexts, image: &Image) -> bool {
     texts.alt == image.alt && texts.caption == image.caption && texts.credit == image.credit
 }
 
+/// The slug a save gives `article` when the writer left the field empty. A story readers have
+/// never seen follows its headline, as the field's help promises (the editor's first autosave
+/// made its slug from the first words typed); one that has been public keeps its address.
+fn slug_when_left_empty(article: &Article, status: Status, headline: &str) -> String {
+    let never_public = matches!(status, Status::Draft | Status::Review) && article.published_at.is_none();
+    let derived = slugify(headline);
+    if !never_public || derived.is_empty() || made_from(&article.slug, &derived) {
+        return article.slug.clone();
+    }
+    derived
+}
+
+/// Whether `slug` is `base`, or `base` with the suffix the store adds when another story has
+/// it (`base-2`): then the headline has not changed it, and the slug stays as it is.
+fn made_from(slug: &str, base: &str) -> bool {
+    slug == base
+        || slug
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 2 && courant_core::slug::with_suffix(base, n) == slug)
+}
+
 /// Writes what a save brings besides the article: its new picture (returned, and made the
 /// draft's hero) and its new sources (linked to the draft).
 async fn add_extras(
@@ -498,9 +596,33 @@ async fn add_extras(
     Ok(hero)
 }
 
+/// What is wrong with the publication time the writer gave with "Schedule" (nothing for other
+/// buttons, or for a time to come).
+fn schedule_time_problem(intent: Intent, now: OffsetDateTime) -> Option<FieldError> {
+    match intent {
+        Intent::Schedule(Some(t)) if t > now => None,
+        Intent::Schedule(Some(_)) => Some(FieldError::new("Publication time", "choose a time in the future")),
+        Intent::Schedule(None) => Some(FieldError::new("Publication time", "choose the date and time to publish at")),
+        _ => None,
+    }
+}
+
+/// `refusal` of the writer's content with, when they pressed "Schedule", what is wrong with the
+/// publication time as well: every problem is listed at once, not one per attempt.
+fn with_time_problem(refusal: Refusal, intent: Intent) -> Refusal {
+    match refusal {
+        Refusal::Invalid(mut errors) => {
+            errors.extend(schedule_time_problem(intent, OffsetDateTime::now_utc()));
+            Refusal::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 /// Applies the writer's button to the saved article inside `write`, then commits. A schedule
-/// without a future time, or a publication of an article that lacks what it needs, is refused
-/// after the content is saved (the outcome says why).
+/// without a future time, or a publication of an article that lacks what it needs or that wire
+/// copy under embargo holds, is refused after the content is saved; the outcome lists every
+/// reason at once.
 async fn finish(
     mut write: Write,
     by: &User,
@@ -512,45 +634,53 @@ async fn finish(
 ) -> Result<Saved, Refusal> {
     let Some(to) = intent.target() else {
         write.commit().await?;
-        return Ok(Saved { id, done: plain, move_refused: None });
+        return Ok(Saved { id, done: plain, move_refused: Vec::new() });
     };
     let meta = write.article_meta(id).await?.ok_or(Refusal::NotFound("article"))?;
     check_move(by, meta.owner_id, meta.status, intent)?;
     let now = OffsetDateTime::now_utc();
-    let (when, mut refused) = match intent {
-        Intent::Schedule(Some(t)) if t > now => (Some(t), None),
-        Intent::Schedule(Some(_)) => (None, Some("Choose a publication time in the future.".to_string())),
-        Intent::Schedule(None) => (None, Some("Choose the date and time to publish at.".to_string())),
-        _ => (None, None),
+    let when = match intent {
+        Intent::Schedule(Some(t)) if t > now => Some(t),
+        _ => None,
     };
-    if refused.is_none() && matches!(to, Status::Published | Status::Scheduled) {
-        let missing = draft_problems(draft, hero);
-        if !missing.is_empty() {
-            refused = Some(format!(
-                "Saved, but not {}: it still needs {}.",
-                if to == Status::Scheduled { "scheduled" } else { "published" },
-                missing.join(", ")
-            ));
+    // Every reason at once, so that one more attempt can be the last.
+    let mut refused: Vec<FieldError> = schedule_time_problem(intent, now).into_iter().collect();
+    if matches!(to, Status::Published | Status::Scheduled) {
+        for missing in draft_problems(draft, hero) {
+            refused.push(FieldError::new("Before publishing", format!("it still needs {missing}")));
+        }
+        // Wire copy under embargo holds the story until the embargo ends (checked at the
+        // planned time, or now when there is no usable one yet).
+        for held in crate::wire::embargoes(&mut write, id, when.unwrap_or(now)).await? {
+            refused.push(FieldError::new("Embargo", held));
         }
     }
-    if refused.is_none() && matches!(to, Status::Published | Status::Scheduled) {
-        // Wire copy under embargo holds the story until the embargo ends.
-        let held = crate::wire::embargoes(&mut write, id, when.unwrap_or(now)).await?;
-        if !held.is_empty() {
-            refused = Some(format!(
-                "Saved, but not {}: {}.",
-                if to == Status::Scheduled { "scheduled then" } else { "published" },
-                held.join("; ")
-            ));
-        }
-    }
-    if refused.is_none() {
+    if refused.is_empty() {
         write.move_article(id, to, Some(by.id), now, when).await.map_err(Refusal::from_store)?;
     }
     write.commit().await?;
-    if refused.is_none() {
+    if refused.is_empty() {
         tracing::info!(article = id.0, user = by.id.0, to = to.as_str(), "article moved");
     }
-    let done = if refused.is_some() { plain } else { intent.done() };
+    let done = if refused.is_empty() { intent.done() } else { plain };
     Ok(Saved { id, done, move_refused: refused })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slug_made_from_the_headline_is_recognised_with_its_suffix() {
+        assert!(made_from("harbour-tram", "harbour-tram"));
+        assert!(made_from("harbour-tram-2", "harbour-tram"));
+        assert!(made_from("harbour-tram-12", "harbour-tram"));
+        assert!(!made_from("harb", "harbour-tram"));
+        assert!(!made_from("harbour-tram-1", "harbour-tram"));
+        assert!(!made_from("harbour-tram-line", "harbour-tram"));
+        // A long headline's slug is cut to make room for the suffix.
+        let long = "a".repeat(40) + "-" + &"b".repeat(39);
+        assert_eq!(long.len(), courant_core::slug::MAX_SLUG_LEN);
+        assert!(made_from(&courant_core::slug::with_suffix(&long, 3), &long));
+    }
 }

@@ -15,7 +15,7 @@ pub mod secrets;
 mod users;
 mod wire;
 
-pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, Saved};
+pub use articles::{ArticleInput, Autosaved, Conflict, Done, Intent, MAX_UNPUBLISH_REASON_CHARS, Saved, Unpublishing};
 pub use pictures::{BoxFuture, PictureFiles, PictureTexts, PictureUpdate, Prepared, Upload};
 pub use registry::{AuthorFields, SectionFields, SourceFields};
 pub use users::{MemberFields, NewMember, NewPassword, RESET_HOURS};

@@ -17,7 +17,16 @@ pub enum BlockKind {
     List,
     Quote,
     Other,
+    /// Where the writer placed an "Also read" box (`[Also read]` alone on its line); no HTML.
+    AlsoRead,
 }
+
+/// The line a writer puts where an "Also read" box goes (the visual editor writes it too).
+pub const ALSO_READ_MARK: &str = "[Also read]";
+
+/// What stands for a writer's "Also read" mark among the events; never made from their text (raw
+/// HTML typed in a body has become text before this is added).
+const ALSO_READ_EVENT: &str = "<!--courant:also-read-->";
 
 /// One top-level block of a rendered body, as safe HTML.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -54,9 +63,10 @@ pub fn render_body(markdown: &str) -> Vec<BodyBlock> {
     blocks
 }
 
+const OPTIONS: Options = Options::ENABLE_STRIKETHROUGH.union(Options::ENABLE_TABLES);
+
 fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
-    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES;
-    let events = drop_unsafe_links(pictures(Parser::new_ext(markdown, options).map(neutralise)));
+    let events = drop_unsafe_links(pictures(attributions(marks(markdown))));
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut start = 0usize;
@@ -79,7 +89,7 @@ fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
 /// The words of a Markdown body without its markup (for search snippets and indexes).
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES) {
+    for event in marks(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
@@ -94,7 +104,87 @@ pub fn plain_text(markdown: &str) -> String {
 
 /// Renders a whole body to one HTML string (for feeds and previews).
 pub fn render_body_html(markdown: &str) -> String {
-    render_body(markdown).into_iter().map(|b| b.html).collect::<Vec<_>>().join("\n")
+    render_body(markdown)
+        .into_iter()
+        .filter(|b| b.kind != BlockKind::AlsoRead)
+        .map(|b| b.html)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The body's events, raw HTML made text and `# Title` a second-level heading, with each
+/// paragraph that is only the "Also read" mark (as typed, not escaped) one event of its own.
+fn marks(markdown: &str) -> Vec<Event<'_>> {
+    let mut events = Vec::new();
+    let mut depth = 0usize;
+    let mut in_mark = false;
+    for (event, range) in Parser::new_ext(markdown, OPTIONS).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Paragraph) if depth == 0 && markdown[range].trim() == ALSO_READ_MARK => {
+                in_mark = true;
+                events.push(Event::Html(CowStr::Borrowed(ALSO_READ_EVENT)));
+            }
+            Event::End(TagEnd::Paragraph) if depth == 1 && in_mark => in_mark = false,
+            _ if in_mark => {}
+            _ => events.push(neutralise(event.clone())),
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    events
+}
+
+/// Attributions written the other two ways the help text allows, made the quote's last
+/// paragraph: a dash line ending the quote's last paragraph (`> Words.` then `> — Name`), and
+/// a one-line dash paragraph right after a quote (`— Name` below it).
+fn attributions(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(_) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) if depth == 1 => {
+                depth = 0;
+                let mut attributed = false;
+                // The last line of the last paragraph, after a line break, starting with a dash.
+                if i >= 2 && matches!(events[i - 1], Event::End(TagEnd::Paragraph)) {
+                    let para_end = i - 1;
+                    let split = (0..para_end)
+                        .rev()
+                        .take_while(|&j| !matches!(events[j], Event::Start(Tag::Paragraph)))
+                        .find(|&j| {
+                            matches!(events[j], Event::SoftBreak | Event::HardBreak)
+                                && matches!(&events[j + 1], Event::Text(t) if starts_with_dash(t))
+                        });
+                    let start = (0..para_end).rev().find(|&j| matches!(events[j], Event::Start(Tag::Paragraph)));
+                    attributed = start.is_some_and(|s| matches!(&events[s + 1], Event::Text(t) if starts_with_dash(t)));
+                    if let Some(j) = split {
+                        events[j] = Event::End(TagEnd::Paragraph);
+                        events.insert(j + 1, Event::Start(Tag::Paragraph));
+                        i += 1;
+                        attributed = true;
+                    }
+                }
+                // A one-line dash paragraph right after the quote moves inside it.
+                if let [Event::Start(Tag::Paragraph), Event::Text(t), Event::End(TagEnd::Paragraph), ..] =
+                    &events[i + 1..]
+                    && !attributed
+                    && starts_with_dash(t)
+                {
+                    let moved: Vec<Event<'_>> = events.drain(i + 1..i + 4).collect();
+                    events.splice(i..i, moved);
+                    i += 3;
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    events
 }
 
 /// Links to anything but the web, mail or a path on the site (`javascript:`, `data:` ...) lose
@@ -120,8 +210,7 @@ fn drop_unsafe_links(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// its caption, scaled copies and size; any other picture (another site's, or one inside a
 /// sentence) becomes a link to it reading "Picture: alt", so nothing is lost and no reader's
 /// browser is sent to another site to fetch it.
-fn pictures<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
-    let events: Vec<Event<'a>> = events.collect();
+fn pictures(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut out = Vec::with_capacity(events.len());
     let mut depth = 0usize;
     let mut i = 0;
@@ -249,6 +338,11 @@ fn neutralise(event: Event<'_>) -> Event<'_> {
 }
 
 fn render_block(events: &[Event<'_>]) -> Option<BodyBlock> {
+    if let [Event::Html(mark)] = events
+        && mark.as_ref() == ALSO_READ_EVENT
+    {
+        return Some(BodyBlock { kind: BlockKind::AlsoRead, html: String::new() });
+    }
     let kind = match events.first()? {
         Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
         Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
@@ -384,7 +478,14 @@ pub fn sanitise_html(html: &str) -> String {
 /// The first box follows the second paragraph; each next one follows the fifth paragraph after
 /// the previous box. A box always follows a top-level paragraph (never a heading, list or quote)
 /// and never ends the body: readers meet it between paragraphs.
+///
+/// Where the writer placed marks, the boxes go there instead, in order.
 pub fn inline_box_positions(blocks: &[BodyBlock], boxes: usize) -> Vec<usize> {
+    let marked: Vec<usize> =
+        blocks.iter().enumerate().filter(|(_, b)| b.kind == BlockKind::AlsoRead).map(|(i, _)| i).take(boxes).collect();
+    if !marked.is_empty() {
+        return marked;
+    }
     let mut positions = Vec::new();
     let mut paragraphs = 0usize;
     let mut next_at = 2usize;
@@ -430,6 +531,38 @@ mod tests {
         assert!(q.starts_with("<figure class=\"quote\"><blockquote>"), "{q}");
         assert!(q.contains("<p>We will not close the line.</p>\n</blockquote>"), "{q}");
         assert!(q.contains("<figcaption>— Ana Ruiz, transport minister</figcaption>"), "{q}");
+    }
+
+    #[test]
+    fn an_attribution_line_ending_the_quote_or_right_after_it_is_set_apart() {
+        for md in [
+            "> We will not close the line.\n> — Ana Ruiz, minister\n",
+            "> We will not close the line.\n\n— Ana Ruiz, minister\n",
+        ] {
+            let out = html(md);
+            assert_eq!(
+                out,
+                "<figure class=\"quote\"><blockquote>\n<p>We will not close the line.</p>\n</blockquote>\n<figcaption>— Ana Ruiz, minister</figcaption></figure>",
+                "{md}"
+            );
+        }
+        // A dash paragraph after anything but a quote stays a paragraph.
+        assert_eq!(html("Words.\n\n— Not an attribution\n"), "<p>Words.</p>\n\n<p>— Not an attribution</p>\n");
+    }
+
+    #[test]
+    fn the_also_read_mark_places_the_boxes_and_shows_nothing() {
+        let blocks = render_body("One.\n\n[Also read]\n\nTwo.\n\nThree.\n\n[Also read]\n\nFour.\n");
+        let kinds: Vec<BlockKind> = blocks.iter().map(|b| b.kind).collect();
+        use BlockKind::*;
+        assert_eq!(kinds, [Paragraph, AlsoRead, Paragraph, Paragraph, AlsoRead, Paragraph]);
+        assert_eq!(inline_box_positions(&blocks, 3), [1, 4]);
+        assert_eq!(inline_box_positions(&blocks, 1), [1]);
+        let out = html("One.\n\n[Also read]\n\nTwo.\n");
+        assert_eq!(out, "<p>One.</p>\n\n<p>Two.</p>\n");
+        assert!(!plain_text("One.\n\n[Also read]\n").contains("Also"));
+        // Escaped, it is the writer's text.
+        assert_eq!(html("\\[Also read\\]\n"), "<p>[Also read]</p>\n");
     }
 
     #[test]

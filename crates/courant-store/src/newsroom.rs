@@ -175,7 +175,7 @@ impl Store {
         when: Option<OffsetDateTime>,
     ) -> Result<Status, StoreError> {
         let mut tx = self.begin().await?;
-        let from = move_article(&mut tx, id, to, by, at, when).await?;
+        let from = move_article(&mut tx, id, to, by, at, when, "").await?;
         self.commit(tx).await?;
         Ok(from)
     }
@@ -490,9 +490,10 @@ pub(crate) async fn save_article(
     Ok(SaveOutcome::Saved { version })
 }
 
-/// Moves an article through the workflow, logged as done by `by` (none for the system).
-/// Scheduling needs `when`, the publication time; it becomes the article's date. Publishing
-/// fixes the date on first publication, and a cancelled schedule forgets its planned time.
+/// Moves an article through the workflow, logged as done by `by` (none for the system), with
+/// `note` (why, in the mover's words; may be empty) as the audit entry's detail. Scheduling
+/// needs `when`, the publication time; it becomes the article's date. Publishing fixes the date
+/// on first publication, and a cancelled schedule forgets its planned time.
 pub(crate) async fn move_article(
     tx: &mut Transaction<'_, Db>,
     id: ArticleId,
@@ -500,6 +501,7 @@ pub(crate) async fn move_article(
     by: Option<UserId>,
     at: OffsetDateTime,
     when: Option<OffsetDateTime>,
+    note: &str,
 ) -> Result<Status, StoreError> {
     let before = sqlx::query(META_SQL)
         .bind(id.0)
@@ -540,8 +542,9 @@ pub(crate) async fn move_article(
     };
     log_change(tx, id.0, kind).await?;
     let detail = match (to, when) {
-        (Status::Scheduled, Some(when)) => ts(when).to_string(),
-        _ => String::new(),
+        (Status::Scheduled, Some(when)) if note.is_empty() => ts(when).to_string(),
+        (Status::Scheduled, Some(when)) => format!("{}; {note}", ts(when)),
+        _ => note.to_string(),
     };
     audit(tx, at, by, AuditAction::of_move(from, to), Some(id), &before.headline, &detail).await?;
     Ok(from)

@@ -99,7 +99,20 @@ impl Write {
         at: OffsetDateTime,
         when: Option<OffsetDateTime>,
     ) -> Result<Status, StoreError> {
-        in_tx!(self, newsroom::move_article(id, to, by, at, when))
+        in_tx!(self, newsroom::move_article(id, to, by, at, when, ""))
+    }
+
+    /// [`Write::move_article`] with why, in the mover's words, kept as the audit entry's detail
+    /// (the reason a story was taken off the site).
+    pub async fn move_article_noting(
+        &mut self,
+        id: ArticleId,
+        to: Status,
+        by: Option<UserId>,
+        at: OffsetDateTime,
+        note: &str,
+    ) -> Result<Status, StoreError> {
+        in_tx!(self, newsroom::move_article(id, to, by, at, None, note))
     }
 
     /// Appends a dated correction to an article, audited as `by`'s.

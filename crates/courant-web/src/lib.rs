@@ -41,14 +41,17 @@ const BEACON_JS: &str = include_str!("../../../static/js/beacon.js");
 /// The newsroom's stylesheet and script.
 const NEWSROOM_CSS: &str = include_str!("../../../static/css/newsroom.css");
 const NEWSROOM_JS: &str = include_str!("../../../static/js/newsroom.js");
+/// The visual editor (ProseMirror), built from `editor/` by `scripts/build-editor`.
+const EDITOR_JS: &str = include_str!("../../../static/js/editor.js");
 
 /// The static files, by their content-hashed names: (name, content, content type).
-pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 4] {
+pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 5] {
     [
         (hashed("site", SITE_CSS, "css"), SITE_CSS, "text/css; charset=utf-8"),
         (hashed("beacon", BEACON_JS, "js"), BEACON_JS, "text/javascript; charset=utf-8"),
         (hashed("newsroom", NEWSROOM_CSS, "css"), NEWSROOM_CSS, "text/css; charset=utf-8"),
         (hashed("newsroom", NEWSROOM_JS, "js"), NEWSROOM_JS, "text/javascript; charset=utf-8"),
+        (hashed("editor", EDITOR_JS, "js"), EDITOR_JS, "text/javascript; charset=utf-8"),
     ]
 }
 
@@ -187,6 +190,11 @@ impl AppState {
     /// The address of the newsroom's script.
     pub fn newsroom_js_url() -> String {
         format!("/static/{}", hashed("newsroom", NEWSROOM_JS, "js"))
+    }
+
+    /// The address of the visual editor's script.
+    pub fn editor_js_url() -> String {
+        format!("/static/{}", hashed("editor", EDITOR_JS, "js"))
     }
 }
 

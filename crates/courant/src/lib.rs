@@ -454,31 +454,36 @@ pub async fn reset_link(newsroom: &courant_newsroom::Newsroom, site_url: &str, e
 }
 
 /// The demo newsroom's accounts, one per role, with fresh passwords on every call: (role,
-/// email, password). The contributor and the editor write under demo bylines.
+/// email, password). The editor is one of the paper's editors and the contributor one of its
+/// reporters: each account is the journalist of its author profile (same name), so what they
+/// write goes out under their own byline.
 pub async fn demo_accounts(store: &Store) -> anyhow::Result<Vec<(courant_core::Role, String, String)>> {
     use courant_core::Role;
     let authors = store.authors().await?;
+    let is_editor = |a: &&courant_core::Author| a.title.to_lowercase().contains("editor");
+    let editor = authors.iter().find(is_editor).or(authors.first());
+    let reporter = authors.iter().find(|a| !is_editor(a)).or(authors.first());
     let mut accounts = Vec::new();
-    for (i, role) in Role::ALL.into_iter().enumerate() {
+    for role in Role::ALL {
         let email = format!("{role}@demo.courant.example");
         let password = courant_newsroom::secrets::one_time_password();
         let hash = courant_newsroom::secrets::hash_password(password.clone()).await?;
         let user = match store.user_by_email(&email).await? {
             Some(u) => u,
             None => {
-                let name = match role {
-                    Role::Contributor => "Demo contributor",
-                    Role::Editor => "Demo editor",
-                    Role::Admin => "Demo admin",
+                let author = match role {
+                    Role::Contributor => reporter,
+                    Role::Editor => editor,
+                    Role::Admin => None,
                 };
-                let author_id = (role != Role::Admin).then(|| authors.get(i).map(|a| a.id)).flatten();
+                let name = author.map_or_else(|| format!("Demo {role}"), |a| a.name.clone());
                 let new = courant_store::NewUser {
                     email: email.clone(),
-                    name: name.into(),
+                    name,
                     role,
                     password_hash: hash.clone(),
                     must_change_password: false,
-                    author_id,
+                    author_id: author.map(|a| a.id),
                 };
                 store.insert_user(&new, None, OffsetDateTime::now_utc()).await?
             }

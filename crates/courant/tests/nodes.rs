@@ -346,12 +346,15 @@ async fn post(node: &Node, session: &str, path: &str, fields: &[(String, String)
     if status == 303 { Ok(location) } else { Err((status, r.text().await.unwrap_or_default())) }
 }
 
-/// Presses "Unpublish" on article `id` through `node`.
+/// Takes article `id` off the site through `node`: the editor's "Unpublish" form, with its
+/// reason and confirmation.
 async fn unpublish(node: &Node, session: &str, id: i64) {
     let html = page(node, session, &format!("/newsroom/articles/{id}")).await.expect("the editor");
-    let mut fields = form_fields(&html, "form:has(#f-headline)");
-    fields.push(("intent".into(), "unpublish".into()));
-    post(node, session, &format!("/newsroom/articles/{id}"), &fields).await.expect("unpublish");
+    let mut fields = form_fields(&html, "#unpublish-form");
+    fields.retain(|(name, _)| name == "csrf");
+    fields.push(("reason".into(), "Taken down by the two-node test".into()));
+    fields.push(("confirm".into(), "yes".into()));
+    post(node, session, &format!("/newsroom/articles/{id}/unpublish"), &fields).await.expect("unpublish");
 }
 
 /// Polls `path` on `node` until `check` holds of its body; returns how long it took.
@@ -388,6 +391,16 @@ async fn two_nodes_agree_lose_nothing_and_ride_out_a_database_outage() {
 
     // Publish on A; B shows it on its home page, in its search and in its feed within a second.
     let session = log_in(&a, "editor@demo.courant.example", &password).await;
+    // The demo's editor is one of the paper's journalists, and a new story carries their byline.
+    let new = page(&a, &session, "/newsroom/articles/new").await.expect("the new article's editor");
+    let doc = Html::parse_document(&new);
+    let text = |css: &str| {
+        let sel = Selector::parse(css).expect("selector");
+        doc.select(&sel).next().map(|e| e.text().collect::<String>().trim().to_string()).unwrap_or_default()
+    };
+    let me = text(".nr-me");
+    let byline = text("#f-author-1 option[selected]");
+    assert!(!byline.is_empty() && me.starts_with(&format!("{byline} (")), "the editor {me:?} writes as {byline:?}");
     let headline = "Zephyrine ferry timetable changes on Monday";
     let id = publish(&a, &session, headline).await.unwrap_or_else(|(s, page)| panic!("publish on A: {s} {page}"));
     let second = Duration::from_secs(1);

@@ -10,7 +10,7 @@ async fn a_create_writes_the_draft_its_revision_audit_and_change_in_one_go() {
     let desk = Desk::new().await;
     let before = desk.written().await;
     let saved = desk.newsroom.create(&desk.writer, desk.input("Harbour reopens"), Intent::Save).await.expect("created");
-    assert_eq!((saved.done, saved.move_refused.clone()), (Done::Created, None));
+    assert_eq!((saved.done, saved.move_refused.clone()), (Done::Created, Vec::new()));
     assert_eq!(desk.state(saved.id).await, (Status::Draft, 1));
     assert_eq!(desk.revisions(saved.id).await, 1);
     let after = desk.written().await;
@@ -30,7 +30,7 @@ async fn a_save_and_its_move_are_one_write() {
     desk.newsroom.set_hero(&desk.editor, id, desk.picture.id).await.expect("hero set");
     let (_, version) = desk.state(id).await;
     let saved = desk.newsroom.save(&desk.editor, id, version, input, Intent::Publish).await.expect("saved");
-    assert_eq!((saved.done, saved.move_refused), (Done::Published, None));
+    assert_eq!((saved.done, saved.move_refused), (Done::Published, Vec::new()));
     let (status, after) = desk.state(id).await;
     assert_eq!((status, after), (Status::Published, version + 2), "saved (one version) and published (another)");
     let article = desk.newsroom.store().article(id).await.expect("article").expect("exists");
@@ -161,7 +161,7 @@ async fn a_new_picture_and_new_sources_are_saved_with_the_content() {
         keywords: Vec::new(),
     });
     let saved = desk.newsroom.save(&desk.writer, id, 1, input, Intent::Submit).await.expect("saved");
-    assert_eq!((saved.done, saved.move_refused), (Done::Submitted, None));
+    assert_eq!((saved.done, saved.move_refused), (Done::Submitted, Vec::new()));
     let article = desk.newsroom.store().article(id).await.expect("article").expect("exists");
     let hero = article.hero.expect("the upload is the hero");
     assert_eq!((hero.alt.as_str(), hero.caption.as_str()), ("A quay", "The quay"));
@@ -182,14 +182,62 @@ async fn a_move_refused_after_the_save_keeps_the_content_and_says_why() {
         .save(&desk.editor, id, 1, desk.input("Plans, revised"), Intent::Schedule(Some(past)))
         .await
         .expect("saved");
-    assert_eq!(saved.move_refused.as_deref(), Some("Choose a publication time in the future."));
+    // Issue #19: every reason at once, the time and what the story lacks (it has no picture).
+    let reasons: Vec<String> = saved.move_refused.iter().map(ToString::to_string).collect();
+    assert_eq!(reasons.first().map(String::as_str), Some("Publication time: choose a time in the future"));
+    assert!(reasons.iter().any(|r| r == "Before publishing: it still needs a main picture"), "{reasons:?}");
     assert_eq!(saved.done, Done::Saved);
     assert_eq!(desk.state(id).await, (Status::Draft, 2), "saved, not scheduled");
     // Publication needs a picture this article lacks.
     let published = desk.newsroom.save(&desk.editor, id, 2, desk.input("Plans, revised"), Intent::Publish).await;
-    let message = published.expect("nothing to save, a move refused").move_refused.expect("refused");
-    assert!(message.contains("a hero image"), "{message}");
+    let refused = published.expect("nothing to save, a move refused").move_refused;
+    let message = refused.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    assert!(message.contains("a main picture") && !message.contains("Publication time"), "{message}");
     assert_eq!(desk.state(id).await, (Status::Draft, 2));
+    // A schedule without a time and content that cannot be saved: both said at once.
+    let refused = desk.newsroom.save(&desk.editor, id, 2, desk.input(""), Intent::Schedule(None)).await;
+    let Err(Refusal::Invalid(errors)) = refused else { panic!("expected the content refused, got {refused:?}") };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["Headline", "Publication time"], "{errors:?}");
+    assert_eq!(desk.state(id).await, (Status::Draft, 2), "nothing written");
+}
+
+#[tokio::test]
+async fn unpublishing_needs_an_editor_a_reason_and_a_confirmation_and_logs_the_reason() {
+    let desk = Desk::new().await;
+    let id = desk.newsroom.create(&desk.editor, desk.input("Quay"), Intent::Save).await.expect("created").id;
+    desk.newsroom.set_hero(&desk.editor, id, desk.picture.id).await.expect("hero");
+    let (_, version) = desk.state(id).await;
+    let mut input = desk.input("Quay");
+    input.hero_texts = None;
+    let published = desk.newsroom.save(&desk.editor, id, version, input.clone(), Intent::Publish).await;
+    assert_eq!(published.expect("published").move_refused, Vec::new());
+    let (_, version) = desk.state(id).await;
+    // Not through the editor's form: that has no reason.
+    let through_save = desk.newsroom.save(&desk.editor, id, version, input, Intent::Unpublish).await;
+    assert!(matches!(through_save, Err(Refusal::Invalid(_))), "{through_save:?}");
+    let before = desk.written().await;
+    let missing = desk.newsroom.unpublish(&desk.editor, id, &courant_newsroom::Unpublishing::default()).await;
+    let Err(Refusal::Invalid(errors)) = missing else { panic!("expected a refusal, got {missing:?}") };
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["Reason", "Confirmation"], "both at once: {errors:?}");
+    let blank = courant_newsroom::Unpublishing { reason: "  \n ".into(), confirmed: true };
+    assert!(matches!(desk.newsroom.unpublish(&desk.editor, id, &blank).await, Err(Refusal::Invalid(_))));
+    let request = courant_newsroom::Unpublishing { reason: "Legal: a court order".into(), confirmed: true };
+    let by_writer = desk.newsroom.unpublish(&desk.writer, id, &request).await;
+    assert!(matches!(by_writer, Err(Refusal::Forbidden(_) | Refusal::NotFound(_))), "{by_writer:?}");
+    assert_eq!(desk.state(id).await, (Status::Published, version), "nothing moved");
+    assert_eq!(desk.written().await.audit, before.audit, "nothing logged");
+
+    desk.newsroom.unpublish(&desk.editor, id, &request).await.expect("unpublished");
+    assert_eq!(desk.state(id).await.0, Status::Unpublished);
+    let audit = desk.newsroom.store().audit_log(1, None).await.expect("audit");
+    assert_eq!(
+        (audit[0].action.as_str(), audit[0].article_id, audit[0].detail.as_str()),
+        ("unpublished", Some(id), "Legal: a court order")
+    );
+    let again = desk.newsroom.unpublish(&desk.editor, id, &request).await;
+    assert!(matches!(again, Err(Refusal::NotNow { .. })), "{again:?}");
 }
 
 #[tokio::test]
@@ -235,4 +283,47 @@ async fn autosave_saves_drafts_quietly_and_stops_at_a_conflict() {
     let stale = desk.newsroom.autosave(&desk.writer, id, 1, desk.input("Typing elsewhere")).await;
     assert!(matches!(stale, Err(Refusal::Conflict(_))), "{stale:?}");
     assert_eq!(desk.state(id).await, (Status::Draft, 2));
+}
+
+/// Issue 19: a new story's first autosave creates its draft (one article, its revision and
+/// audit entry); the later ones save over it, and while no reader has seen it, its slug follows
+/// the headline typed since (the first autosave made it from the first words).
+#[tokio::test]
+async fn the_first_autosave_of_a_new_story_creates_its_draft_and_the_slug_follows_the_headline() {
+    let desk = Desk::new().await;
+    let before = desk.written().await;
+    let (id, saved) = desk.newsroom.autosave_new(&desk.writer, desk.input("Harb")).await.expect("created");
+    assert!(matches!(saved, courant_newsroom::Autosaved::Saved { version: 1, .. }), "{saved:?}");
+    assert_eq!(desk.state(id).await, (Status::Draft, 1));
+    assert_eq!(desk.revisions(id).await, 1);
+    assert_eq!(desk.written().await.audit, before.audit + 1, "one audit entry: created");
+    let d = &desk;
+    let slug =
+        |id: ArticleId| async move { d.newsroom.store().article(id).await.expect("article").expect("exists").slug };
+    assert_eq!(slug(id).await, "harb");
+
+    let next = desk.newsroom.autosave(&desk.writer, id, 1, desk.input("Harbour tram returns")).await;
+    assert!(matches!(next, Ok(courant_newsroom::Autosaved::Saved { version: 2, .. })), "{next:?}");
+    assert_eq!(slug(id).await, "harbour-tram-returns", "the slug follows the headline of a draft");
+    let same = desk.newsroom.autosave(&desk.writer, id, 2, desk.input("Harbour tram returns")).await;
+    assert_eq!(same.expect("autosave"), courant_newsroom::Autosaved::Unchanged { version: 2 });
+
+    // A slug the writer typed stays (the editor shows it in the field from then on); a
+    // published story keeps its address even when the field is left empty.
+    let with_slug = |headline: &str| courant_newsroom::ArticleInput { slug: "tram".into(), ..desk.input(headline) };
+    desk.newsroom.save(&desk.writer, id, 2, with_slug("Harbour tram returns"), Intent::Save).await.expect("saved");
+    assert_eq!(slug(id).await, "tram");
+    desk.newsroom.set_hero(&desk.editor, id, desk.picture.id).await.expect("hero");
+    let (_, version) = desk.state(id).await;
+    let published =
+        desk.newsroom.save(&desk.editor, id, version, with_slug("Harbour tram returns"), Intent::Publish).await;
+    assert_eq!(published.expect("published").move_refused, Vec::new());
+    let (status, version) = desk.state(id).await;
+    assert_eq!(status, Status::Published);
+    let renamed = desk.input("Tram back on the harbour");
+    desk.newsroom.save(&desk.editor, id, version, renamed, Intent::Save).await.expect("saved");
+    assert_eq!(slug(id).await, "tram", "a published story keeps its address");
+
+    let refused = desk.newsroom.autosave_new(&desk.writer, desk.input("  ")).await;
+    assert!(matches!(refused, Err(Refusal::Invalid(_))), "no headline, no draft: {refused:?}");
 }

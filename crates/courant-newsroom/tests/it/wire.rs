@@ -50,7 +50,7 @@ async fn a_story_from_wire_copy_credits_the_agency_and_waits_for_the_embargo() {
     let mut input = desk.input("Ferry runs again");
     input.sources = article.sources.iter().map(|s| s.id).collect();
     let saved = desk.newsroom.save(&desk.editor, id, version, input.clone(), Intent::Publish).await.expect("saved");
-    let why = saved.move_refused.expect("publication refused");
+    let why = saved.move_refused.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
     assert!(why.contains("“Ferry runs again after repairs” (Harbour Wire) is under embargo until"), "{why}");
     assert_eq!(desk.state(id).await.0, Status::Draft);
     // So is scheduling before it; scheduling after it is fine.
@@ -59,14 +59,14 @@ async fn a_story_from_wire_copy_credits_the_agency_and_waits_for_the_embargo() {
         .newsroom
         .save(&desk.editor, id, version, input.clone(), Intent::Schedule(Some(now + Duration::hours(1))))
         .await;
-    assert!(early.expect("saved").move_refused.is_some_and(|w| w.contains("embargo")));
+    assert!(early.expect("saved").move_refused.iter().any(|w| w.message.contains("embargo")));
     let (_, version) = desk.state(id).await;
     let later = desk
         .newsroom
         .save(&desk.editor, id, version, input, Intent::Schedule(Some(until + Duration::minutes(5))))
         .await;
     let later = later.expect("saved");
-    assert_eq!((later.done, later.move_refused), (Done::Scheduled, None));
+    assert_eq!((later.done, later.move_refused), (Done::Scheduled, Vec::new()));
 
     // An unknown item, or a section that does not exist, is refused and writes nothing.
     let before = desk.written().await;

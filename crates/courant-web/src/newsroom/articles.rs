@@ -25,13 +25,26 @@ pub(super) struct ArticleRow {
     authors: String,
     owner_name: String,
     updated: String,
+    updated_iso: String,
+    /// The publication time, in the site's zone (the planned one for a scheduled story).
     published: String,
+    published_iso: String,
+    /// What the publication time is, said before it ("Scheduled for" a scheduled story's,
+    /// never a date to come that looks as if it had passed); empty for a published story.
+    publication: &'static str,
     public_url: Option<String>,
     edit_url: String,
 }
 
 fn row(app: &AppState, item: NewsroomItem) -> ArticleRow {
     let s = item.summary;
+    let published = s.published_at.map(|t| app.renderer().format_time(t)).unwrap_or_default();
+    let publication = match s.status {
+        Status::Scheduled => "Scheduled for",
+        Status::Published => "",
+        // Unpublished, or back in the newsroom: the date of its earlier publication.
+        _ => "First published",
+    };
     ArticleRow {
         id: s.id.0,
         public_url: (s.status == Status::Published).then(|| s.path()).flatten(),
@@ -42,7 +55,10 @@ fn row(app: &AppState, item: NewsroomItem) -> ArticleRow {
         authors: item.authors.join(", "),
         owner_name: item.owner_name.unwrap_or_default(),
         updated: app.renderer().format_time(s.updated_at),
-        published: s.published_at.map(|t| app.renderer().format_time(t)).unwrap_or_default(),
+        updated_iso: courant_render::clock::iso(s.updated_at),
+        published,
+        published_iso: s.published_at.map(courant_render::clock::iso).unwrap_or_default(),
+        publication,
         edit_url: format!("/newsroom/articles/{}", s.id.0),
     }
 }
@@ -86,6 +102,8 @@ struct ListView {
     statuses: Vec<Choice>,
     sections: Vec<Choice>,
     authors: Vec<Choice>,
+    /// The site's time zone, which the list's times are in.
+    timezone: String,
 }
 
 #[derive(Serialize)]
@@ -124,6 +142,7 @@ pub(super) async fn list(
     let sections = app.store.sections().await?;
     let authors = app.store.authors().await?;
     let view = ListView {
+        timezone: app.renderer().site().timezone.clone(),
         total: found.total,
         pagination: Pagination::new(page_no, PER_PAGE, found.total, |n| format!("{base}&page={n}")),
         rows: found.items.into_iter().map(|i| row(&app, i)).collect(),

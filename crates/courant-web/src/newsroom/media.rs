@@ -117,6 +117,45 @@ async fn library_page(
     Page::of("media", "Media library").html(app, me, view, errors, q.get("done").map(String::as_str))
 }
 
+/// A library picture as the visual editor puts it in a body.
+#[derive(Serialize)]
+struct Found {
+    id: i64,
+    thumb_url: String,
+    /// What the body's Markdown points at: the file and its size (`/media/FILE#WxH`).
+    src: String,
+    alt: String,
+    caption: String,
+    credit: String,
+}
+
+/// `GET /newsroom/lookup/pictures?q=`: library pictures matching the words (newest first, all of
+/// them for no words), at most 24, for the visual editor's picture chooser (JSON).
+pub(super) async fn lookup(
+    State(app): State<AppState>,
+    Extension(_me): Extension<Me>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
+    let found: Vec<Found> = app
+        .store
+        .images_page(text.trim(), 24, 0)
+        .await?
+        .items
+        .iter()
+        .map(|i| Found {
+            id: i.id.0,
+            thumb_url: ImageView::of(i).thumb_url,
+            src: format!("/media/{}#{}x{}", i.file, i.width, i.height),
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
+        })
+        .collect();
+    let json = serde_json::to_string(&found).map_err(|e| AppError::internal("pictures as JSON", e))?;
+    Ok(crate::respond::json(json))
+}
+
 /// `POST /newsroom/media`: uploads a picture into the library. Anything but a JPEG, PNG, WebP
 /// or GIF (by content), a damaged file or a decompression bomb is refused with 422 and a message.
 pub(super) async fn upload(

@@ -97,16 +97,19 @@ fn route_table() -> Vec<(RouteSpec, Handler)> {
         r("GET", "/newsroom/articles", Staff(Contributor), get(articles::list)),
         r("POST", "/newsroom/articles", Staff(Contributor), post(writing::create)),
         r("GET", "/newsroom/articles/new", Staff(Contributor), get(writing::new_form)),
+        r("POST", "/newsroom/articles/new/autosave", Staff(Contributor), post(writing::autosave_new)),
         r("GET", "/newsroom/articles/{id}", Staff(Contributor), get(writing::edit_form)),
         r("POST", "/newsroom/articles/{id}", Staff(Contributor), post(writing::save)),
         r("POST", "/newsroom/articles/{id}/autosave", Staff(Contributor), post(writing::autosave)),
         r("POST", "/newsroom/articles/{id}/corrections", Staff(Editor), post(writing::correct)),
+        r("POST", "/newsroom/articles/{id}/unpublish", Staff(Editor), post(writing::unpublish)),
         r("POST", "/newsroom/articles/{id}/hero", Staff(Contributor), post(writing::set_hero)),
         r("GET", "/newsroom/articles/{id}/revisions", Staff(Contributor), get(revisions::revisions)),
         r("GET", "/newsroom/articles/{id}/diff", Staff(Contributor), get(revisions::diff)),
         r("POST", "/newsroom/articles/{id}/revisions/{rev}/restore", Staff(Contributor), post(writing::restore)),
         r("POST", "/newsroom/preview", Staff(Contributor), post(writing::preview)),
         r("GET", "/newsroom/lookup/articles", Staff(Contributor), get(articles::lookup)),
+        r("GET", "/newsroom/lookup/pictures", Staff(Contributor), get(media::lookup)),
         r("GET", "/newsroom/wire", Staff(Contributor), get(wire::desk)),
         r("GET", "/newsroom/wire/rows", Staff(Contributor), get(wire::new_rows)),
         r("POST", "/newsroom/wire/write", Staff(Contributor), post(wire::write_selected)),
@@ -378,13 +381,43 @@ struct Common {
     site_title: String,
     css_url: String,
     js_url: String,
+    editor_js_url: String,
     title: String,
     me: Option<MeView>,
     can: Can,
     csrf: String,
     nav: &'static str,
     notice: Option<String>,
+    /// A link that follows the notice up ("View it on the site").
+    notice_link: Option<NoticeLink>,
     errors: Vec<String>,
+}
+
+/// A message of what was just done, made for the page that shows it (the editor says when a
+/// story is scheduled for), instead of one of the fixed `?done=` messages.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub(crate) struct Notice {
+    pub text: String,
+    pub link: Option<NoticeLink>,
+}
+
+/// Where a notice leads, and what its link says.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub(crate) struct NoticeLink {
+    pub url: String,
+    pub label: String,
+}
+
+impl Notice {
+    /// A notice without a link.
+    pub(crate) fn text(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), link: None }
+    }
+
+    /// The fixed message of a `?done=` code, if it is one.
+    pub(crate) fn done(code: &str) -> Option<Notice> {
+        done_message(code).map(Notice::text)
+    }
 }
 
 #[derive(Serialize)]
@@ -416,6 +449,7 @@ impl Common {
             site_title: app.renderer().site().title.clone(),
             css_url: crate::AppState::newsroom_css_url(),
             js_url: crate::AppState::newsroom_js_url(),
+            editor_js_url: crate::AppState::editor_js_url(),
             title: title.to_string(),
             me: user.map(|u| MeView {
                 id: u.id.0,
@@ -430,6 +464,7 @@ impl Common {
             csrf: csrf.to_string(),
             nav,
             notice: notice.and_then(done_message).map(str::to_string),
+            notice_link: None,
             errors,
         }
     }
@@ -511,6 +546,22 @@ impl<'a> Page<'a> {
         notice: Option<&str>,
     ) -> Result<String, AppError> {
         let common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, notice);
+        Ok(app.newsroom_templates.render(self.template, &Rendered { common, view })?)
+    }
+
+    /// [`Page::html`] with a notice made for this page rather than a `?done=` code's.
+    pub(crate) fn html_noting(
+        self,
+        app: &AppState,
+        me: &Me,
+        view: impl Serialize,
+        errors: Vec<String>,
+        notice: Option<Notice>,
+    ) -> Result<String, AppError> {
+        let mut common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, None);
+        if let Some(notice) = notice {
+            (common.notice, common.notice_link) = (Some(notice.text), notice.link);
+        }
         Ok(app.newsroom_templates.render(self.template, &Rendered { common, view })?)
     }
 

@@ -82,7 +82,10 @@ async fn answer(
         None => Ok(Editor::new_article(app, me)),
     };
     match outcome {
-        Ok(Saved { id, move_refused: Some(why), .. }) => Err(Editor::open(app, me, id).await?.move_refused(why).await),
+        Ok(Saved { id, move_refused, .. }) if !move_refused.is_empty() => {
+            let why = super::messages(&move_refused);
+            Err(Editor::open(app, me, id).await?.move_refused(sent, why).await)
+        }
         Ok(saved) => Ok(redirect(&format!("/newsroom/articles/{}?done={}", saved.id, saved.done.code()))),
         Err(Refusal::Invalid(errors)) => Err(editor().await?.refused(sent, super::messages(&errors)).await),
         Err(Refusal::Conflict(conflict)) => Err(editor().await?.conflict(sent, &conflict).await),
@@ -104,9 +107,7 @@ pub(super) async fn autosave(
     let answer = match app.newsroom.autosave(&me.user, id, sent.version, sent.input).await {
         Ok(Autosaved::Unchanged { version }) => serde_json::json!({"version": version, "saved_at": "no changes"}),
         Ok(Autosaved::Saved { version, at }) => {
-            let local = app.renderer().clock().local(at);
-            let saved_at = format!("{:02}:{:02}:{:02}", local.hour(), local.minute(), local.second());
-            serde_json::json!({"version": version, "saved_at": saved_at})
+            serde_json::json!({"version": version, "saved_at": time_of_day(&app, at)})
         }
         Err(Refusal::Conflict(_)) => {
             return Err(AppError::Conflict(Explained::new(
@@ -120,25 +121,71 @@ pub(super) async fn autosave(
     Ok(crate::respond::json(answer.to_string()))
 }
 
-/// `POST /newsroom/preview`: the editor's content rendered by the public article template,
-/// without saving anything.
-pub(super) async fn preview(
+/// `POST /newsroom/articles/new/autosave`: the first autosave of a story not saved yet creates
+/// its draft, owned by the writer (its text only: pictures and new sources wait for a real
+/// save). JSON answers: the draft's id and version, and the addresses the editor's script
+/// continues with, so that the next saves update this draft instead of creating another.
+pub(super) async fn autosave_new(
     State(app): State<AppState>,
-    Extension(_me): Extension<Me>,
+    Extension(me): Extension<Me>,
     Extension(form): Extension<Arc<Form>>,
 ) -> Result<Response, AppError> {
     let sent = ArticleForm::read(&form, app.renderer().clock());
-    let draft = sent.input.as_typed(form.get("hero_image_id").parse().ok().map(ImageId));
+    sent.readable()?;
+    let (id, saved) = app.newsroom.autosave_new(&me.user, sent.input).await?;
+    let (version, saved_at) = match saved {
+        Autosaved::Saved { version, at } => (version, time_of_day(&app, at)),
+        Autosaved::Unchanged { version } => (version, "no changes".to_string()),
+    };
+    let answer = serde_json::json!({
+        "id": id.0,
+        "version": version,
+        "saved_at": saved_at,
+        "edit_url": format!("/newsroom/articles/{id}"),
+        "autosave_url": format!("/newsroom/articles/{id}/autosave"),
+        "preview_url": super::editor::preview_url(Some(id)),
+    });
+    Ok(crate::respond::json(answer.to_string()))
+}
+
+/// When an autosave happened, as the writer's clock on the wall shows it.
+fn time_of_day(app: &AppState, at: OffsetDateTime) -> String {
+    let local = app.renderer().clock().local(at);
+    format!("{:02}:{:02}:{:02}", local.hour(), local.minute(), local.second())
+}
+
+/// `POST /newsroom/preview?article={id}`: the editor's content rendered by the public article
+/// template, without saving anything. Its hero is the article's current picture (none for a
+/// new story), or the library's picture `hero_image_id` names, with the picture's texts as the
+/// form has them (as a save would apply them): cropped and captioned as readers would see it.
+pub(super) async fn preview(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let sent = ArticleForm::read(&form, app.renderer().clock());
+    let chosen = form.get("hero_image_id").parse().ok().map(ImageId);
+    let current = match q.get("article").and_then(|id| id.parse().ok()) {
+        Some(id) => app.newsroom.open(&me.user, ArticleId(id)).await?.0.hero,
+        None => None,
+    };
+    let draft = sent.input.as_typed(chosen.or(current.as_ref().map(|h| h.id)));
     let sections = app.store.sections().await?;
     let section_id = draft.section_id.or(sections.first().map(|s| s.id)).ok_or(AppError::NotFound)?;
     let section_path = courant_store::section_path(&sections, section_id);
     let section = section_path.last().cloned().ok_or(AppError::NotFound)?;
     let authors = app.store.authors().await?;
     let all_sources = app.store.sources().await?;
-    let hero = match draft.hero_image_id {
+    let mut hero = match chosen {
         Some(id) => app.store.image(id).await?.map(|stored| stored.image),
-        None => None,
+        None => current,
     };
+    if let (Some(hero), Some(texts)) = (hero.as_mut(), &sent.input.hero_texts) {
+        hero.alt.clone_from(&texts.alt);
+        hero.caption.clone_from(&texts.caption);
+        hero.credit.clone_from(&texts.credit);
+    }
     let now = OffsetDateTime::now_utc();
     let article = Article {
         id: ArticleId(0),
@@ -173,6 +220,26 @@ pub(super) async fn correct(
 ) -> Result<Response, AppError> {
     app.newsroom.correct(&me.user, id, form.get("text")).await?;
     Ok(redirect(&format!("/newsroom/articles/{id}?done=corrected")))
+}
+
+/// `POST /newsroom/articles/{id}/unpublish`: editors only. Takes a published story off the site
+/// when the form gives a reason (kept in the audit log) and the confirmation box is ticked;
+/// otherwise the editor again (422) saying everything missing, with the reason as typed.
+pub(super) async fn unpublish(
+    State(app): State<AppState>,
+    Extension(me): Extension<Me>,
+    Extension(form): Extension<Arc<Form>>,
+    Path(id): Path<ArticleId>,
+) -> Result<Response, AppError> {
+    let reason = form.get("reason").to_string();
+    let request = courant_newsroom::Unpublishing { reason, confirmed: form.has("confirm") };
+    match app.newsroom.unpublish(&me.user, id, &request).await {
+        Ok(()) => Ok(redirect(&format!("/newsroom/articles/{id}?done=unpublished"))),
+        Err(Refusal::Invalid(errors)) => {
+            Err(Editor::open(&app, &me, id).await?.unpublish_refused(&request, super::messages(&errors)).await)
+        }
+        Err(refusal) => Err(refusal.into()),
+    }
 }
 
 /// `POST /newsroom/articles/{id}/hero`: uses a picture of the library as the article's hero

@@ -10,6 +10,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod editor;
 mod newsroom;
 mod quality;
 

@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 const PASSWORD: &str = "a long and correct test password";
 
 /// The newsroom tests' server, started on first use.
-fn server() -> &'static Spawned {
+pub(crate) fn server() -> &'static Spawned {
     static SERVER: OnceLock<Spawned> = OnceLock::new();
     SERVER.get_or_init(|| {
         let mut options = courant_demo::DemoOptions::new(8, OffsetDateTime::now_utc());
@@ -30,7 +30,7 @@ fn server() -> &'static Spawned {
 }
 
 /// Creates an editor through the store; returns their email.
-async fn new_editor(store: &Store, tag: &str) -> String {
+pub(crate) async fn new_editor(store: &Store, tag: &str) -> String {
     let stamp = OffsetDateTime::now_utc().unix_timestamp_nanos();
     let email = format!("{tag}-{}-{stamp}@newsroom.test.example", std::process::id());
     let password_hash =
@@ -51,7 +51,7 @@ async fn new_editor(store: &Store, tag: &str) -> String {
 }
 
 /// A top-level section and an author of the demo: (section id, section slug, author id).
-async fn section_and_author(store: &Store) -> (i64, String, i64) {
+pub(crate) async fn section_and_author(store: &Store) -> (i64, String, i64) {
     let section = store
         .sections()
         .await
@@ -64,7 +64,7 @@ async fn section_and_author(store: &Store) -> (i64, String, i64) {
 }
 
 /// A JPEG written to a temporary file, for the file input.
-fn picture_file(seed: u32) -> tempfile::NamedTempFile {
+pub(crate) fn picture_file(seed: u32) -> tempfile::NamedTempFile {
     let (width, height) = (960u32, 540u32);
     let picture = courant_media::Picture::from_fn(width, height, |x, y| {
         courant_media::Rgb([
@@ -79,19 +79,19 @@ fn picture_file(seed: u32) -> tempfile::NamedTempFile {
     file
 }
 
-async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
+pub(crate) async fn js(c: &Client, script: &str, args: Vec<Value>) -> Value {
     c.execute(script, args).await.unwrap_or_else(|e| panic!("running {script:?} in the browser failed: {e}"))
 }
 
 /// What the page says, for failure messages.
-async fn page_says(c: &Client) -> String {
+pub(crate) async fn page_says(c: &Client) -> String {
     let text =
         js(c, "const m = document.querySelector('main') || document.body; return m ? m.innerText : '';", vec![]).await;
     let text = text.as_str().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
     text.chars().take(800).collect()
 }
 
-async fn goto(c: &Client, url: &str) {
+pub(crate) async fn goto(c: &Client, url: &str) {
     c.goto(url).await.unwrap_or_else(|e| panic!("cannot load {url}: {e}"));
 }
 
@@ -100,7 +100,7 @@ async fn current_url(c: &Client) -> String {
 }
 
 /// Waits up to 20 s for the address to satisfy `ok`.
-async fn wait_for_url(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+pub(crate) async fn wait_for_url(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
     let started = Instant::now();
     loop {
         let url = current_url(c).await;
@@ -115,7 +115,7 @@ async fn wait_for_url(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> Stri
 }
 
 /// Waits up to 10 s for an element.
-async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     let started = Instant::now();
     loop {
         if let Ok(el) = c.find(Locator::Css(css)).await {
@@ -132,7 +132,7 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 /// Types `text` into a field as a user would. Should the driver have typed something else
 /// (some drivers turn characters like "—" or newlines into key presses of their own), the
 /// field is set to the text directly and the difference is reported.
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     let el = wait_for(c, css).await;
     el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
     el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
@@ -149,15 +149,22 @@ async fn type_into(c: &Client, css: &str, text: &str) {
     }
 }
 
-async fn choose(c: &Client, css: &str, value: &str) {
+/// Types a body as Markdown: the visual editor gives way to the plain field first.
+pub(crate) async fn type_markdown(c: &Client, text: &str) {
+    wait_for(c, ".pm-content").await;
+    click(c, "button.pm-mode").await;
+    type_into(c, "#f-body", text).await;
+}
+
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     wait_for(c, css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e}"));
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-async fn log_in(c: &Client, base: &str, email: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, email: &str) {
     goto(c, &format!("{base}/newsroom/login")).await;
     type_into(c, "#login-email", email).await;
     type_into(c, "#login-password", PASSWORD).await;
@@ -184,7 +191,7 @@ async fn publish_from_the_editor(c: &Client, story: &Story<'_>, picture: &Path) 
     wait_for_url(c, "the new article's editor", |u| u.ends_with("/newsroom/articles/new")).await;
     type_into(c, "#f-headline", story.headline).await;
     type_into(c, "#f-standfirst", story.standfirst).await;
-    type_into(c, "#f-body", story.body).await;
+    type_markdown(c, story.body).await;
     choose(c, "#f-section", &story.section.to_string()).await;
     choose(c, "#f-author-1", &story.author.to_string()).await;
     let path = picture.to_str().expect("the temporary file's path is text");
@@ -209,7 +216,7 @@ async fn publish_from_the_editor(c: &Client, story: &Story<'_>, picture: &Path) 
 }
 
 /// The public address of a published article.
-async fn public_path(store: &Store, id: ArticleId) -> String {
+pub(crate) async fn public_path(store: &Store, id: ArticleId) -> String {
     let article = store.article(id).await.expect("load the article").expect("the article exists");
     assert_eq!(article.status, Status::Published, "article {id} after Publish now");
     article.path().expect("a published article has an address")
@@ -417,7 +424,7 @@ async fn drafts_save_themselves_while_typing() {
     set_viewport(&c, 1280, 900).await;
     log_in(&c, &base, &email).await;
     goto(&c, &format!("{base}/newsroom/articles/{id}")).await;
-    type_into(&c, "#f-body", "First words, and more typed in the browser.").await;
+    type_markdown(&c, "First words, and more typed in the browser.").await;
     let started = Instant::now();
     loop {
         let body = store.article(id).await.expect("load").expect("exists").body;
@@ -630,4 +637,139 @@ async fn an_editor_pins_a_lead_story_to_the_front_page() {
         [(old.id, courant_store::FrontSlot::Lead)],
         "pinned as the lead"
     );
+}
+
+/// Issue 19 in a browser: the editor's sources. Every source of the registry is listed (in
+/// columns without the script, never scrolling sideways); with it, "Find a source" narrows the
+/// list, a chosen source shows above as a chip whose remove button names it, Enter in the
+/// filter chooses the first source shown, and the chosen sources are what the form sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_finds_and_chooses_sources() {
+    let server = server();
+    let (base, store) = (server.base.clone(), server.store.clone());
+    let email = new_editor(&store, "browser-sources").await;
+    let (section, _, author) = section_and_author(&store).await;
+    let sources = store.sources().await.expect("list the sources");
+    assert!(sources.len() >= 2, "the demo registers sources: {sources:?}");
+    let (wanted, other) = (sources[sources.len() - 1].clone(), sources[0].clone());
+
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    set_viewport(&c, 1280, 900).await;
+    log_in(&c, &base, &email).await;
+    goto(&c, &format!("{base}/newsroom/articles/new")).await;
+    wait_for(&c, "#f-source-find").await;
+
+    // What the list shows: every box visible, nothing wider than the list, with the script's
+    // layout and with the one a browser without script gets.
+    let layout = js(
+        &c,
+        "const fieldset = document.getElementById('source-picker');
+         const list = document.getElementById('source-list');
+         const measure = () => ({
+           shown: [...list.querySelectorAll('li')].filter(li => li.getClientRects().length > 0).length,
+           sideways: list.scrollWidth > list.clientWidth + 1,
+           downwards: list.scrollHeight > list.clientHeight + 1,
+         });
+         const enhanced = measure();
+         fieldset.classList.remove('enhanced');
+         const plain = measure();
+         fieldset.classList.add('enhanced');
+         return { enhanced, plain, boxes: list.querySelectorAll('input[name=source]').length };",
+        vec![],
+    )
+    .await;
+    let all = sources.len();
+    assert_eq!(layout["boxes"], json!(all), "every source has its box: {layout}");
+    assert_eq!(
+        layout["plain"],
+        json!({ "shown": all, "sideways": false, "downwards": false }),
+        "without the script every source is in view, in columns: nothing scrolls"
+    );
+    assert_eq!(
+        (&layout["enhanced"]["shown"], &layout["enhanced"]["sideways"]),
+        (&json!(all), &json!(false)),
+        "with the script, before filtering, every source is listed and nothing scrolls sideways: {layout}"
+    );
+
+    // The filter narrows the list to the sources that match.
+    type_into(&c, "#f-source-find", &wanted.name).await;
+    let listed = js(
+        &c,
+        "return [...document.querySelectorAll('#source-list li')]
+           .map(li => ({ name: li.dataset.name, kind: li.dataset.kind, shown: !li.hidden }));",
+        vec![],
+    )
+    .await;
+    let query = wanted.name.to_lowercase();
+    for item in listed.as_array().expect("a list of sources") {
+        let text = format!("{} {}", item["name"].as_str().unwrap_or(""), item["kind"].as_str().unwrap_or(""));
+        assert_eq!(
+            item["shown"].as_bool(),
+            Some(text.to_lowercase().contains(&query)),
+            "filtered by {query:?}, {item} should show exactly when it matches"
+        );
+    }
+
+    // Chosen by a click: a chip above the filter, with a remove button that names the source.
+    click(&c, &format!("label[for=\"f-source-{}\"]", wanted.id.0)).await;
+    let chips = || async {
+        js(
+            &c,
+            "return [...document.querySelectorAll('#source-chosen li')].map(li => ({
+               name: li.querySelector('span').textContent,
+               remove: li.querySelector('button').getAttribute('aria-label'),
+             }));",
+            vec![],
+        )
+        .await
+    };
+    let remove = |name: &str| format!("Remove {name}");
+    let only_wanted = json!([{ "name": wanted.name, "remove": remove(&wanted.name) }]);
+    assert_eq!(chips().await, only_wanted, "the chosen source's chip");
+
+    // Chosen by Enter in the filter: the first source shown; the filter empties.
+    type_into(&c, "#f-source-find", &other.name).await;
+    wait_for(&c, "#f-source-find").await.send_keys("\u{E007}").await.expect("press Enter in the filter");
+    let state = js(
+        &c,
+        "return { filter: document.getElementById('f-source-find').value,
+                  checked: document.getElementById(arguments[0]).checked,
+                  shown: [...document.querySelectorAll('#source-list li')].filter(li => !li.hidden).length };",
+        vec![json!(format!("f-source-{}", other.id.0))],
+    )
+    .await;
+    assert_eq!(state["filter"], json!(""), "Enter chose a source and emptied the filter: {state}");
+    assert_eq!(state["checked"], json!(true), "Enter chose the first source shown: {state}");
+    assert_eq!(state["shown"], json!(all), "the whole list is back: {state}");
+    assert_eq!(chips().await.as_array().map(Vec::len), Some(2), "two chips: {}", chips().await);
+
+    // Removed again by its chip's button: unticked, its chip gone.
+    click(&c, &format!("#source-chosen button[aria-label=\"{}\"]", remove(&other.name))).await;
+    let unticked = js(
+        &c,
+        "return document.getElementById(arguments[0]).checked;",
+        vec![json!(format!("f-source-{}", other.id.0))],
+    )
+    .await;
+    assert_eq!(unticked, json!(false), "the removed source is unticked");
+    assert_eq!(chips().await, only_wanted, "one chip left");
+
+    // Saved: the story names the chosen source, and only it.
+    type_into(&c, "#f-headline", &format!("Sources chosen in the browser {}", std::process::id())).await;
+    type_into(&c, "#f-standfirst", "A story with one source.").await;
+    choose(&c, "#f-section", &section.to_string()).await;
+    choose(&c, "#f-author-1", &author.to_string()).await;
+    click(&c, "button[name=intent][value=save]").await;
+    let url = wait_for_url(&c, "the editor after saving", |u| u.contains("done=")).await;
+    c.close().await.expect("close the browser");
+    let id = url
+        .split("/newsroom/articles/")
+        .nth(1)
+        .and_then(|rest| rest.split(['?', '/']).next())
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or_else(|| panic!("after saving the browser is at {url}, not an article's editor"));
+    let saved = store.article(ArticleId(id)).await.expect("load the story").expect("the story exists");
+    let named: Vec<i64> = saved.sources.iter().map(|s| s.id.0).collect();
+    assert_eq!(named, [wanted.id.0], "the story's sources");
 }

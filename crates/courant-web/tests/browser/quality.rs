@@ -150,3 +150,38 @@ async fn a_phone_shows_a_compact_masthead_every_section_and_no_sideways_scrollin
     c.close().await.expect("close browser");
     assert!(failures.is_empty(), "phone layout problems:\n{}", failures.join("\n"));
 }
+
+/// The front page as a reader sees it, at a phone's and a desktop's width: every story it shows
+/// (a headline link) appears once, and there are enough of them to tell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_front_page_shows_each_story_once_at_every_width() {
+    let app = support::app();
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    let mut failures = Vec::new();
+    for (width, height) in [(390, 844), (1280, 900)] {
+        set_viewport(&c, width, height).await;
+        c.goto(&format!("{}/", app.base)).await.expect("load the front page");
+        let shown: Value = c
+            .execute(
+                "return [...document.querySelectorAll('main .teaser-headline a')]
+                   .filter(a => a.getBoundingClientRect().height > 0)
+                   .map(a => a.getAttribute('href'));",
+                vec![],
+            )
+            .await
+            .expect("list the front page's stories");
+        let shown: Vec<String> =
+            shown.as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)).collect();
+        let mut seen = std::collections::HashSet::new();
+        let twice: Vec<&String> = shown.iter().filter(|h| !seen.insert(*h)).collect();
+        if shown.len() < 10 {
+            failures.push(format!("{width} px: only {} stories shown: {shown:?}", shown.len()));
+        }
+        if !twice.is_empty() {
+            failures.push(format!("{width} px: shown twice: {twice:?} (of {shown:?})"));
+        }
+    }
+    c.close().await.expect("close browser");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

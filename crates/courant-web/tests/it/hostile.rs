@@ -243,6 +243,7 @@ const ID_ROUTES: &[&str] = &[
     "/newsroom/articles/{}/autosave",
     "/newsroom/articles/{}/corrections",
     "/newsroom/articles/{}/hero",
+    "/newsroom/articles/{}/unpublish",
     "/newsroom/media/{}",
 ];
 
@@ -1713,6 +1714,7 @@ fn admin_probes(rng: &mut Rng, texts: &Texts, session: &Session, k: &Known, form
         "/newsroom/articles/new".into(),
         "/newsroom/media".into(),
         "/newsroom/lookup/articles".into(),
+        "/newsroom/lookup/pictures".into(),
         "/newsroom/audit".into(),
         "/newsroom/sections".into(),
         "/newsroom/tags".into(),

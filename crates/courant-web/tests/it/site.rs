@@ -154,7 +154,7 @@ async fn hero_figure_has_alt_size_caption_and_credit() {
     let (app, doc) = main_page().await;
     let f = &app.fixture;
     let path = &f.main_path;
-    let hero = f.main.hero.as_ref().expect("fixture: the main article has a hero image");
+    let hero = f.main.hero.as_ref().expect("fixture: the main article has a main picture");
     let img = one(&doc, path, "figure.hero img");
     assert_eq!(attr(img, "alt"), HERO_ALT, "GET {path}: hero alt; {}", describe(img));
     assert_eq!(attr(img, "width"), hero.width.to_string(), "GET {path}: hero width; {}", describe(img));

@@ -103,16 +103,18 @@ async fn publishing_refuses_incomplete_articles() {
         assert_eq!(r.status, 422, "{changes:?} on a story without a picture; {}", show(&r));
         let errors = errors_of(&r);
         assert!(
-            errors.contains("a hero image"),
+            errors.contains("a main picture"),
             "{changes:?}: the page should say a hero image is missing: {errors:?}"
         );
         let doc = r.html();
-        let checklist = first(&doc, "section.checklist").map(text).unwrap_or_default();
-        assert!(checklist.contains("a hero image"), "{changes:?}: the checklist lists the hero image: {checklist:?}");
+        // The checklist lists every requirement; those the story lacks are marked missing.
+        let missing = select_all(&doc, "section.checklist li.missing").into_iter().map(text).collect::<Vec<_>>();
+        let missing = missing.join(" | ");
+        assert!(missing.contains("a main picture"), "{changes:?}: the checklist lacks the hero image: {missing:?}");
         for present in ["a standfirst", "a body", "at least one author"] {
             assert!(
-                !checklist.contains(present),
-                "{changes:?}: the checklist lists {present:?}, which the story has: {checklist:?}"
+                !missing.contains(present),
+                "{changes:?}: the checklist marks {present:?} missing, which the story has: {missing:?}"
             );
         }
         let article = server.article(id).await;
@@ -216,9 +218,71 @@ async fn publish_then_unpublish_is_visible_at_once() {
     assert_eq!(feed.status, 200, "{}", feed.describe());
     assert!(feed.body.contains(&headline) && feed.body.contains(&path), "/rss.xml carries the new story at once");
 
-    // Unpublished: gone at once.
+    // Issue #19: the editor says it is live and links to it.
+    let done = server.get(&session, r.header("location").unwrap_or_default()).await;
+    {
+        let doc = done.html();
+        let notice = first(&doc, "p.notice").unwrap_or_else(|| panic!("no notice after publishing: {}", show(&done)));
+        assert!(text(notice).starts_with("Published"), "the notice: {:?}", text(notice));
+        assert_eq!(hrefs_in(notice), [path.clone()], "the notice links to the story on the site");
+    }
+
+    // Issue #19: unpublishing is no button of the editor's form, but a form of its own that
+    // asks why and for a confirmation; the server refuses it without either.
+    {
+        let doc = done.html();
+        assert!(
+            select_all(&doc, "form#editor-form button[value=unpublish]").is_empty(),
+            "no Unpublish button beside Update: {}",
+            show(&done)
+        );
+        let form = first(&doc, "form#unpublish-form").unwrap_or_else(|| panic!("no unpublish form: {}", show(&done)));
+        assert_eq!(attr(form, "action"), format!("/newsroom/articles/{id}/unpublish"));
+        assert_eq!(select_in(form, "textarea[name=reason][required]").len(), 1, "a required reason");
+        assert_eq!(select_in(form, "input[type=checkbox][name=confirm][required]").len(), 1, "a required box");
+        let section = first(&doc, "section.take-down h2").map(text).unwrap_or_default();
+        assert_eq!(section, "Take this story off the site");
+    }
+    let head = server.audit_head().await;
     let r = server.save(&session, id, &[("intent", "unpublish")]).await;
+    assert_eq!(r.status, 422, "the editor's form cannot unpublish (no reason); {}", show(&r));
+    let r = server.unpublish(&session, id, &[]).await;
+    assert_eq!(r.status, 422, "unpublishing without a reason or the box; {}", show(&r));
+    let errors = errors_of(&r);
+    assert!(errors.contains("Reason") && errors.contains("Confirmation"), "both said at once: {errors:?}");
+    const REASON: &str = "The council withdrew the reopening date; the story is wrong.";
+    let r = server.unpublish(&session, id, &[("reason", REASON)]).await;
+    assert_eq!(r.status, 422, "unpublishing without ticking the box; {}", show(&r));
+    assert!(errors_of(&r).contains("Confirmation") && !errors_of(&r).contains("Reason"), "{}", errors_of(&r));
+    let kept = form_fields(&r.body, "form#unpublish-form");
+    assert_eq!(value_of(&kept, "reason"), REASON, "the refused form keeps the reason typed");
+    let (_, contributor_email) = server.new_user(Role::Contributor, "unpublish").await;
+    let contributor = server.login(&contributor_email, PASSWORD).await;
+    let crafted = [("csrf", contributor.csrf.as_str()), ("reason", REASON), ("confirm", "yes")];
+    let r = server.post_form(&contributor, &format!("/newsroom/articles/{id}/unpublish"), &crafted).await;
+    assert_eq!(r.status, 403, "a contributor unpublishes; {}", show(&r));
+    let crafted = [("reason", REASON), ("confirm", "yes")];
+    let r = server.post_form(&session, &format!("/newsroom/articles/{id}/unpublish"), &crafted).await;
+    assert_eq!(r.status, 403, "unpublishing without the CSRF token; {}", show(&r));
+    assert_eq!(server.article(id).await.status, Status::Published, "every refusal leaves the story up");
+    assert_eq!(server.get(&anonymous, &path).await.status, 200, "every refusal leaves the story up");
+    let logged = server.audit_since(head).await;
+    assert!(!logged.iter().any(|e| e.article_id == Some(id)), "refusals log nothing: {logged:#?}");
+
+    // Unpublished: gone at once, the reason in the audit log.
+    let r = server.unpublish(&session, id, &[("reason", REASON), ("confirm", "yes")]).await;
     assert_eq!(r.status, 303, "unpublishing; {}", show(&r));
+    assert!(r.header("location").is_some_and(|l| l.ends_with("done=unpublished")), "{}", show(&r));
+    let logged: Vec<AuditEntry> =
+        server.audit_since(head).await.into_iter().filter(|e| e.article_id == Some(id)).collect();
+    assert_eq!(
+        logged.iter().map(|e| (e.action.as_str(), e.detail.as_str())).collect::<Vec<_>>(),
+        [("unpublished", REASON)],
+        "the audit log keeps why: {logged:#?}"
+    );
+    let done = server.get(&session, r.header("location").unwrap_or_default()).await;
+    let notice = first(&done.html(), "p.notice").map(text).unwrap_or_default();
+    assert!(notice.starts_with("Unpublished — the story is off the site"), "the notice: {notice:?}");
     let gone = server.get(&anonymous, &path).await;
     assert_eq!(gone.status, 410, "an unpublished story's address; {}", show(&gone));
     let home = server.get(&anonymous, "/").await;

@@ -15,15 +15,19 @@
 //! routes' parameters; `server.rs` holds the server under test as they reach it. The tests, by
 //! area: `roles.rs` (every route's role check, CSRF, what contributors may not do), `editing.rs`
 //! (conflicts, the publishing checklist, publishing and unpublishing, scheduling, restoring a
-//! revision), `uploads.rs`, `accounts.rs` (logging in and out, reset links, the publication's
-//! settings), `imports.rs` (importing an export from the newsroom) and `validity.rs` (the Nu
-//! Html Checker).
+//! revision), `drafting.rs` (the editor's checklist, a new story's autosave, previews with
+//! the picture), `uploads.rs`, `accounts.rs` (logging in and out, reset links, the publication's
+//! settings), `imports.rs` (importing an export from the newsroom), `publishing.rs` (issue
+//! #19: refused schedules, times in the site's zone, outcome messages, bylines, the menu) and
+//! `validity.rs` (the Nu Html Checker).
 
 mod accounts;
+mod drafting;
 mod editing;
 mod imports;
 mod newsletters;
 mod pages;
+mod publishing;
 mod roles;
 mod server;
 mod text;

@@ -71,6 +71,7 @@ async fn every_route_checks_its_role() {
             "/newsroom/front",
             "/newsroom/pages",
         ]) || spec.path.ends_with("/corrections")
+            || spec.path.ends_with("/unpublish")
         {
             Some(Access::Staff(Role::Editor))
         } else if needs(&["/newsroom/login", "/newsroom/reset/"]) {
@@ -210,6 +211,8 @@ async fn every_route_checks_its_role() {
             ("version", version.as_str()),
             ("intent", "publish"),
             ("text", marker.as_str()),
+            ("reason", marker.as_str()),
+            ("confirm", "yes"),
             ("into", other_tag.as_str()),
             ("current", PASSWORD),
             ("password", "another long password 123"),

@@ -273,6 +273,16 @@ impl Server {
         self.post_form(session, &path, &form).await
     }
 
+    /// Opens an article's editor and sends its form "Take this story off the site" with
+    /// `changes` (the reason, and `confirm` for the box), as a browser without script would.
+    pub(super) async fn unpublish(&self, session: &Session, id: ArticleId, changes: &[(&str, &str)]) -> Resp {
+        let path = format!("/newsroom/articles/{id}");
+        let page = self.get(session, &path).await;
+        assert_eq!(page.status, 200, "the editor should open: {}", show(&page));
+        let form = with(form_fields(&page.body, "form#unpublish-form"), changes);
+        self.post_form(session, &format!("{path}/unpublish"), &form).await
+    }
+
     /// Opens "New article", fills it in and sends it (multipart, as the editor's form is).
     pub(super) async fn create(
         &self,

@@ -72,3 +72,50 @@ async fn uploads_are_checked_and_leave_the_store_unchanged() {
     );
     assert!(!contains(&served.bytes, b"Exif"), "the served picture carries no EXIF");
 }
+
+/// The visual editor's picture chooser: library pictures as JSON, each with the address a body
+/// stores (file and size) and a small copy to show; found by the words of their texts; only for
+/// the logged-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_picture_chooser_finds_library_pictures_with_their_body_address() {
+    let app = app();
+    let server = Server::shared();
+    let hero = app.fixture.main.hero.clone().expect("fixture: the main article has a hero");
+    let (_, email) = server.new_user(Role::Contributor, "chooser").await;
+    let session = server.login(&email, PASSWORD).await;
+
+    let r = server.get(&session, "/newsroom/lookup/pictures?q=").await;
+    assert_eq!(r.status, 200, "{}", show(&r));
+    assert!(r.header("content-type").unwrap_or_default().starts_with("application/json"), "{}", show(&r));
+    let all: serde_json::Value = serde_json::from_str(&r.body).expect("the chooser answers JSON");
+    let all = all.as_array().expect("a list of pictures");
+    assert!(!all.is_empty() && all.len() <= 24, "without words, the newest pictures, at most 24: {}", all.len());
+    for p in all {
+        let src = p["src"].as_str().unwrap_or_default();
+        let (file, size) = src.split_once('#').unwrap_or_else(|| panic!("{src}: the size follows the file"));
+        assert!(file.starts_with("/media/"), "{p}");
+        let (w, h) = size.split_once('x').unwrap_or_else(|| panic!("{src}: WIDTHxHEIGHT"));
+        assert!(w.parse::<u32>().is_ok_and(|w| w > 0) && h.parse::<u32>().is_ok_and(|h| h > 0), "{p}");
+        assert!(p["thumb_url"].as_str().is_some_and(|t| t.starts_with("/media/")), "{p}");
+    }
+
+    let word =
+        hero.caption.split_whitespace().find(|w| w.chars().count() > 4).expect("the hero's caption has a long word");
+    let r = server.get(&session, &format!("/newsroom/lookup/pictures?q={}", urlencoding(word))).await;
+    let found: serde_json::Value = serde_json::from_str(&r.body).expect("JSON");
+    let mine = found
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["id"] == serde_json::json!(hero.id.0)))
+        .unwrap_or_else(|| panic!("searching {word:?} finds the picture captioned {:?}: {found}", hero.caption));
+    assert_eq!(mine["src"], serde_json::json!(format!("/media/{}#{}x{}", hero.file, hero.width, hero.height)));
+    assert_eq!(mine["caption"], serde_json::json!(hero.caption));
+    assert_eq!(mine["alt"], serde_json::json!(hero.alt));
+
+    let r = server.get(&Session::anonymous(), "/newsroom/lookup/pictures?q=").await;
+    assert_ne!(r.status, 200, "the logged-out get no pictures: {}", show(&r));
+    assert!(!r.body.contains("/media/"), "{}", show(&r));
+}
+
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
