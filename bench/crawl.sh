@@ -14,7 +14,8 @@
 #
 # Reports pages/s, server CPU per page (user + system time from /proc, over the crawl), latency
 # p50/p99 (wrk), resident memory at the end and its peak. The load generator shares the machine.
-# Loopback only; bounded by SECONDS and by the number of addresses.
+# Loopback only; bounded by SECONDS and by the number of addresses. With CRAWL_PERF=FILE, perf
+# records the server during the crawl into FILE (`perf report -i FILE`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:?usage: bench/crawl.sh DATA_DIR [ARTICLES] [-c CONNECTIONS] [-d SECONDS] [-n LIMIT]}
@@ -93,6 +94,10 @@ cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 memory() { awk '/^(VmRSS|VmHWM):/ {printf "%s %.0f MB  ", $1, $2 / 1024}' "/proc/$server/status"; }
 echo "courant pid $server, $total addresses, $(memory)" >&2
 before=$(cpu)
+# CRAWL_PERF=FILE: a profile of the server during the crawl (perf record, call graphs).
+if [ -n "${CRAWL_PERF:-}" ]; then
+  perf record -q -F 499 -g -p "$server" -o "$CRAWL_PERF" -- sleep "$seconds" 2>/dev/null &
+fi
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$work/crawl.lua" "$base" >"$work/wrk.out"
 after=$(cpu)
 summary=$(grep '^requests' "$work/wrk.out")

@@ -105,6 +105,10 @@ impl Store {
         self.article_where(ArticleKey::Slug(slug), &sections).await
     }
 
+    pub async fn article_by_slug_in(&self, slug: &str, sections: &[Section]) -> Result<Option<Article>, StoreError> {
+        self.article_where(ArticleKey::Slug(slug), sections).await
+    }
+
     /// The article that used to have `old_slug`, if it was renamed.
     pub async fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError> {
         let sql = format!(

@@ -73,7 +73,7 @@ pub(crate) async fn render(State(app): State<AppState>, request: Request, next: 
         return r;
     }
     // An error page must not fail for the reason the page failed: without sections, show none.
-    let nav = app.store.sections().await.unwrap_or_default();
+    let nav = app.cache.lists.sections(&app.store).await.map(|s| s.to_vec()).unwrap_or_default();
     match app.renderer().error_page(status.as_u16(), &nav) {
         Ok(html) => crate::respond::html(status, html),
         Err(e) => {

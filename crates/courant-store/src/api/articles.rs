@@ -50,6 +50,12 @@ impl Store {
         on_backend!(self, b => b.article_by_slug(slug).await)
     }
 
+    /// [`Store::article_by_slug`] with the section tree already read: `sections` must be all
+    /// sections as [`Store::sections`] gives them (the site keeps them in memory between changes).
+    pub async fn article_by_slug_in(&self, slug: &str, sections: &[Section]) -> Result<Option<Article>, StoreError> {
+        on_backend!(self, b => b.article_by_slug_in(slug, sections).await)
+    }
+
     /// The article that used to have `old_slug`, if it was renamed (for redirecting old
     /// URLs).
     pub async fn renamed_article(&self, old_slug: &str) -> Result<Option<ArticleSummary>, StoreError> {

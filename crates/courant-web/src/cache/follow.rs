@@ -30,6 +30,8 @@ impl PageCache {
             let Some(last) = events.last().map(|e| e.seq) else {
                 break;
             };
+            // The lists first, then the pages: a page rendered from the lists before is purged.
+            self.lists.changed();
             for event in &events {
                 if event.article_id.0 == 0 || event.kind == "site" {
                     self.clear();

@@ -16,6 +16,8 @@
 //!   gzip and brotli copies of a body read again with their ETags, and answers with
 //!   `304 Not Modified` per encoding.
 //! - `files.rs`: [`FileCache`], pictures and their scaled copies in memory.
+//! - `lists.rs`: [`SharedLists`], the lists most pages show (sections, latest, most read),
+//!   read once per change of the store.
 //! - `follow.rs`: the change follower: [`follow_changes`] and the [`PageCache`] methods that
 //!   read the store's change log and purge what it touches.
 //!
@@ -26,10 +28,12 @@
 mod encoding;
 mod files;
 mod follow;
+mod lists;
 mod pages;
 
 pub use files::FileCache;
 pub use follow::follow_changes;
+pub use lists::SharedLists;
 pub(crate) use pages::serve;
 pub use pages::{CacheStats, PageCache, RateChecked};
 

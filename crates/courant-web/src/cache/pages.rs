@@ -43,6 +43,8 @@ pub struct PageCache {
     evictions: AtomicU64,
     /// How long the pages the cache did not hold took to render.
     pub renders: crate::metrics::Histogram,
+    /// The lists most pages show, read once per change of the store.
+    pub lists: super::SharedLists,
 }
 
 /// What the page cache has done and holds, for `/metrics`.
@@ -75,6 +77,7 @@ impl PageCache {
             misses: AtomicU64::new(0),
             evictions: AtomicU64::new(0),
             renders: crate::metrics::Histogram::default(),
+            lists: super::SharedLists::default(),
         }
     }
 

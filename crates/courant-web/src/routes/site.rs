@@ -79,7 +79,7 @@ async fn home(State(app): State<AppState>, OriginalUri(uri): OriginalUri) -> Res
         return old_address(&app, &old).await?.ok_or(AppError::NotFound);
     }
     let now = time::OffsetDateTime::now_utc();
-    let (sections, pins) = tokio::try_join!(app.store.sections(), app.store.front_pins())?;
+    let (sections, pins) = tokio::try_join!(app.cache.lists.sections(&app.store), app.store.front_pins())?;
     let pins: Vec<_> = pins.into_iter().filter(|p| p.expires_at.is_none_or(|e| e > now)).collect();
     let pinned = app.store.published_summaries(&pins.iter().map(|p| p.article_id).collect::<Vec<_>>()).await?;
     let is_lead = |id: ArticleId| pins.iter().any(|p| p.article_id == id && p.slot == courant_store::FrontSlot::Lead);
@@ -129,7 +129,8 @@ async fn article(
     OriginalUri(uri): OriginalUri,
     Path((_section, _y, _m, _d, slug)): Path<(String, String, String, String, String)>,
 ) -> Result<Response, AppError> {
-    let Some(article) = app.store.article_by_slug(&slug).await? else {
+    let sections = app.cache.lists.sections(&app.store).await?;
+    let Some(article) = app.store.article_by_slug_in(&slug, &sections).await? else {
         return match app.store.renamed_article(&slug).await? {
             Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
             Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
@@ -146,9 +147,8 @@ async fn article(
         return Ok(redirect(canonical));
     }
     // The page's lists, read side by side on the store's connections.
-    let (sections, latest, (related, related_found), reading_now) = tokio::try_join!(
-        async { Ok::<_, AppError>(app.store.sections().await?) },
-        async { Ok::<_, AppError>(app.store.latest(&ArticleFilter::All, LATEST, 0).await?) },
+    let (latest, (related, related_found), reading_now) = tokio::try_join!(
+        async { Ok::<_, AppError>(app.cache.lists.latest(&app.store, LATEST).await?) },
         related_stories(&app, &article),
         reading_now(&app, &article),
     )?;
@@ -157,7 +157,8 @@ async fn article(
     let related = related.stories;
     // What the page shows, for the page cache: the story, the stories it lists, and the
     // latest stories' rail; "Others are reading now" follows the trending epoch.
-    let shown = std::iter::once(article.id).chain(related.iter().chain(&reading_now).chain(&latest).map(|s| s.id));
+    let shown =
+        std::iter::once(article.id).chain(related.iter().chain(&reading_now).chain(latest.iter()).map(|s| s.id));
     let mut tags: Vec<String> = shown.map(|id| crate::cache::PageTags::article(id.0)).collect();
     tags.push(crate::cache::LATEST.to_string());
     let mut response = page_ok(html);
@@ -221,7 +222,7 @@ async fn reading_now(app: &AppState, article: &Article) -> Result<Vec<ArticleSum
         if app.trending.settings().per_section { Some(&same_root) } else { None };
     let top = app.trending.top(time::OffsetDateTime::now_utc(), Some(article.id), filter);
     let ids: Vec<ArticleId> = top.into_iter().map(|(id, _)| id).collect();
-    Ok(app.store.published_summaries(&ids).await?)
+    Ok(app.cache.lists.summaries(&app.store, &ids).await?.to_vec())
 }
 
 /// A permanent redirect (301, which every crawler and reader understands).
@@ -239,7 +240,7 @@ async fn section(
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let sections = app.store.sections().await?;
+    let sections = app.cache.lists.sections(&app.store).await?;
     let Some(section) = sections.iter().find(|s| s.slug == slug).cloned() else {
         return site_page(&app, &slug, &sections).await;
     };
@@ -293,7 +294,7 @@ async fn tag(
     let page = page_number(q.as_deref())?;
     let tag = app.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Tag(tag.id);
-    listing(&app, ListingIntro::Tag(tag), &filter, page, &app.store.sections().await?, Vec::new()).await
+    listing(&app, ListingIntro::Tag(tag), &filter, page, &app.cache.lists.sections(&app.store).await?, Vec::new()).await
 }
 
 /// `GET /author/{slug}?page=N`: the author's profile and stories.
@@ -305,7 +306,8 @@ async fn author(
     let page = page_number(q.as_deref())?;
     let author = app.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Author(author.id);
-    listing(&app, ListingIntro::Author(author), &filter, page, &app.store.sections().await?, Vec::new()).await
+    listing(&app, ListingIntro::Author(author), &filter, page, &app.cache.lists.sections(&app.store).await?, Vec::new())
+        .await
 }
 
 /// `GET /source/{slug}?page=N`: stories based on this source's reporting.
@@ -317,7 +319,8 @@ async fn source(
     let page = page_number(q.as_deref())?;
     let source = app.store.source_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
     let filter = ArticleFilter::Source(source.id);
-    listing(&app, ListingIntro::Source(source), &filter, page, &app.store.sections().await?, Vec::new()).await
+    listing(&app, ListingIntro::Source(source), &filter, page, &app.cache.lists.sections(&app.store).await?, Vec::new())
+        .await
 }
 
 /// One page of a listing; past the last page is 404.

@@ -532,3 +532,40 @@ async fn a_cold_article_page_shows_the_related_stories_found_behind_the_site() {
     let again = fetch(&path, &[]).await;
     assert_eq!((again.header("x-cache"), &again.body), (Some("hit"), &page.body), "kept as first rendered");
 }
+
+/// Pages the cache does not hold read the sections and the latest stories from lists kept in
+/// memory between changes (issue 18): after a change, the next page rendered shows it, as one
+/// read from the store would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cold_pages_read_the_shared_lists_as_of_the_last_change() {
+    let _turn = TURN.lock().await;
+    let store = &server().store;
+    let by = editor(store).await;
+    let latest = store.latest(&courant_store::ArticleFilter::All, 12, 0).await.expect("latest");
+    let newest = latest[0].id;
+    let path = |i: usize| latest[i].path().expect("published");
+    // A page rendered now fills the lists; the newest story is in its rail.
+    let before = fetch(&path(9), &[]).await;
+    assert_eq!(before.status, 200);
+    assert!(before.body.contains(&latest[0].headline), "the rail lists the newest story: {}", path(9));
+
+    edit(store, by, newest, |d| d.headline = "Shared lists: the newest story, renamed".into()).await;
+    for i in [9, 10, 11] {
+        let r = fetch(&path(i), &[]).await;
+        assert!(
+            r.body.contains("Shared lists: the newest story, renamed"),
+            "{}: the rail shows the new headline",
+            path(i)
+        );
+        assert!(!r.body.contains(&format!(">{}<", latest[0].headline)), "{}: and not the old one", path(i));
+    }
+
+    // A section renamed: the menu of a page rendered next says the new name.
+    let sections = store.sections().await.expect("sections");
+    let top = sections.iter().find(|s| s.parent_id.is_none()).expect("a top-level section").clone();
+    let renamed = format!("{} Desk", top.name);
+    store.update_section(top.id, &renamed, &top.description, top.parent_id, top.position).await.expect("rename");
+    let r = fetch(&path(8), &[]).await;
+    assert!(r.body.contains(&renamed), "{}: the menu names the section {renamed:?}", path(8));
+    store.update_section(top.id, &top.name, &top.description, top.parent_id, top.position).await.expect("name it back");
+}
