@@ -46,6 +46,11 @@ async fn related_stories_are_claimed_once_saved_under_the_claim_and_found_again_
     // Found none is an answer too.
     assert!(t.save_found_related(published[0], &[], until, now).await.expect("save"));
     assert_eq!(t.found_related(published[0]).await.expect("read"), Some(vec![]));
+    // As a page reads them: summaries in the order found; none found and never looked for differ.
+    let ids = |list: Option<Vec<ArticleSummary>>| list.map(|l| l.iter().map(|s| s.id).collect::<Vec<_>>());
+    assert_eq!(ids(t.found_related_summaries(story).await.expect("read")), Some(found.to_vec()));
+    assert_eq!(ids(t.found_related_summaries(published[0]).await.expect("read")), Some(vec![]));
+    assert_eq!(ids(t.found_related_summaries(published[1]).await.expect("read")), None, "never found");
 
     // The story changes while another search of it runs: that search is not saved, the stories
     // found before are shown meanwhile, and it is claimed again.
@@ -74,4 +79,5 @@ async fn related_stories_are_claimed_once_saved_under_the_claim_and_found_again_
     t.research_related(&[published[2]]).await.expect("research");
     let claimable = t.claim_related_searches(later + Duration::days(9), later + Duration::days(10), day_on, 10).await;
     assert!(!claimable.expect("claim").contains(&published[2]));
+    assert_eq!(ids(t.found_related_summaries(story).await.expect("read")), Some(vec![]), "found, but withdrawn since");
 }

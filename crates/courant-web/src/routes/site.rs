@@ -184,21 +184,16 @@ pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result
         return Ok((Related { stories: related, inline }, true));
     }
     let want = RELATED - related.len();
-    let found = app.store.found_related(article.id).await?;
-    let complete = found.is_some();
-    let candidates: Vec<ArticleId> = match found {
-        Some(ids) => ids,
+    let (complete, mut summaries) = match app.store.found_related_summaries(article.id).await? {
+        Some(found) => (true, found),
         None => {
             let section = ArticleFilter::Sections(vec![article.section.id]);
-            let latest = app.store.latest(&section, (RELATED + related.len() + 1) as i64, 0).await?;
-            latest.into_iter().map(|s| s.id).collect()
+            (false, app.store.latest(&section, (RELATED + related.len() + 1) as i64, 0).await?)
         }
     };
-    // Without the pinned ones: the editor may have pinned one since they were found.
-    let ids: Vec<ArticleId> =
-        candidates.into_iter().filter(|id| *id != article.id && !related.iter().any(|r| r.id == *id)).collect();
-    // Those withdrawn since they were found are left out; the rest fill the places.
-    let mut summaries = app.store.published_summaries(&ids).await?;
+    // Without the story and the pinned ones (the editor may have pinned one since they were
+    // found); those withdrawn since are not among them.
+    summaries.retain(|s| s.id != article.id && !related.iter().any(|r| r.id == s.id));
     summaries.truncate(want);
     // The pinned and the found stories are related; the section's latest, standing in until
     // they are found, are listed at the end only, never set in the body as "Also read".
