@@ -201,6 +201,25 @@ class VisualEditor {
     (this.help || textarea).after(this.modeButton);
     this.makeButtons();
 
+    this.label.addEventListener("click", (e) => {
+      if (this.visual) {
+        e.preventDefault();
+        this.view.focus();
+      }
+    });
+    // Another script replaced the text (a draft restored from the browser's storage).
+    textarea.addEventListener("courant:replace", () => {
+      if (!this.visual) return;
+      const why = unsupported(textarea.value);
+      if (why) {
+        this.toggleMode();
+        this.showNotice(`This text holds ${why}, which the visual editor cannot show: edit it as Markdown.`);
+      } else {
+        this.view.updateState(this.newState(textarea.value));
+        this.refresh();
+      }
+    });
+
     const reason = unsupported(textarea.value);
     if (reason) {
       this.showNotice(`This text holds ${reason}, which the visual editor cannot show: edit it as Markdown.`);
@@ -235,12 +254,6 @@ class VisualEditor {
     this.visual = true;
     this.textarea.hidden = true;
     this.box.hidden = false;
-    this.label.addEventListener("click", (e) => {
-      if (this.visual) {
-        e.preventDefault();
-        this.view.focus();
-      }
-    });
     if (this.help) this.help.textContent = "Use the buttons above (or ## , > and - at the start of a line). Quotes end with who said it; pictures come from the library.";
     this.modeButton.textContent = "Edit as Markdown";
     this.refresh();

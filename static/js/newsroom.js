@@ -278,6 +278,8 @@
       };
       const restore = button("Restore it", () => {
         for (const name of kept) if (form.elements[name]) form.elements[name].value = stored[name] || "";
+        // The visual editor, if on, shows the body restored.
+        if (form.elements.body) form.elements.body.dispatchEvent(new Event("courant:replace"));
         bar.remove();
         form.dispatchEvent(new Event("input")); // counts as an edit: dirty, stored, previewed
         form.elements.headline.focus();

@@ -22,6 +22,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use time::{Duration, OffsetDateTime};
 
+/// Scheduled demo stories are due within this many hours of the demo's "now".
+pub const SCHEDULED_WITHIN_HOURS: i64 = 30;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -195,7 +198,10 @@ pub async fn generate(
             let status = pick_status(&mut r, index, n);
             let (published, updated_at) = match status {
                 Status::Draft => (None, published_at),
-                Status::Scheduled => (Some(options.now + Duration::hours(r.range(2, 30) as i64)), published_at),
+                Status::Scheduled => (
+                    Some(options.now + Duration::hours(r.range(2, SCHEDULED_WITHIN_HOURS as usize) as i64)),
+                    published_at,
+                ),
                 _ if r.chance(0.25) => (Some(published_at), published_at + Duration::minutes(r.range(20, 400) as i64)),
                 _ => (Some(published_at), published_at),
             };

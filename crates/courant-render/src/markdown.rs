@@ -89,7 +89,8 @@ fn render_body_uncached(markdown: &str) -> Vec<BodyBlock> {
 /// The words of a Markdown body without its markup (for search snippets and indexes).
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
-    for event in marks(markdown) {
+    // Raw HTML is left out here: it is neither words of the story nor shown as such.
+    for event in marked(markdown, |e| e) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push(' '),
@@ -115,6 +116,11 @@ pub fn render_body_html(markdown: &str) -> String {
 /// The body's events, raw HTML made text and `# Title` a second-level heading, with each
 /// paragraph that is only the "Also read" mark (as typed, not escaped) one event of its own.
 fn marks(markdown: &str) -> Vec<Event<'_>> {
+    marked(markdown, neutralise)
+}
+
+/// The body's events through `map`, each "Also read" mark one event of its own.
+fn marked<'a>(markdown: &'a str, map: impl Fn(Event<'a>) -> Event<'a>) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     let mut depth = 0usize;
     let mut in_mark = false;
@@ -126,7 +132,7 @@ fn marks(markdown: &str) -> Vec<Event<'_>> {
             }
             Event::End(TagEnd::Paragraph) if depth == 1 && in_mark => in_mark = false,
             _ if in_mark => {}
-            _ => events.push(neutralise(event.clone())),
+            _ => events.push(map(event.clone())),
         }
         match event {
             Event::Start(_) => depth += 1,
@@ -140,51 +146,58 @@ fn marks(markdown: &str) -> Vec<Event<'_>> {
 /// Attributions written the other two ways the help text allows, made the quote's last
 /// paragraph: a dash line ending the quote's last paragraph (`> Words.` then `> — Name`), and
 /// a one-line dash paragraph right after a quote (`— Name` below it).
-fn attributions(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+fn attributions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // One pass into a new list (a body may hold thousands of quotes): only the end of the
+    // quote being closed is ever changed.
+    let mut input: std::collections::VecDeque<Event<'_>> = events.into();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(input.len() + 4);
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
-            Event::Start(_) => depth += 1,
+    // Where the open top-level quote's last direct paragraph starts in `out`.
+    let mut last_para: Option<usize> = None;
+    while let Some(event) = input.pop_front() {
+        match &event {
+            Event::Start(tag) => {
+                if depth == 1 {
+                    last_para = matches!(tag, Tag::Paragraph).then_some(out.len());
+                }
+                depth += 1;
+            }
             Event::End(TagEnd::BlockQuote(_)) if depth == 1 => {
                 depth = 0;
                 let mut attributed = false;
-                // The last line of the last paragraph, after a line break, starting with a dash.
-                if i >= 2 && matches!(events[i - 1], Event::End(TagEnd::Paragraph)) {
-                    let para_end = i - 1;
-                    let split = (0..para_end)
-                        .rev()
-                        .take_while(|&j| !matches!(events[j], Event::Start(Tag::Paragraph)))
-                        .find(|&j| {
-                            matches!(events[j], Event::SoftBreak | Event::HardBreak)
-                                && matches!(&events[j + 1], Event::Text(t) if starts_with_dash(t))
-                        });
-                    let start = (0..para_end).rev().find(|&j| matches!(events[j], Event::Start(Tag::Paragraph)));
-                    attributed = start.is_some_and(|s| matches!(&events[s + 1], Event::Text(t) if starts_with_dash(t)));
+                if let (Some(s), Some(Event::End(TagEnd::Paragraph))) = (last_para.take(), out.last()) {
+                    attributed = matches!(&out[s + 1], Event::Text(t) if starts_with_dash(t));
+                    // The last line of the last paragraph, after a line break, starting with a dash.
+                    let end = out.len() - 1;
+                    let split = (s + 1..end).rev().find(|&j| {
+                        matches!(out[j], Event::SoftBreak | Event::HardBreak)
+                            && matches!(out.get(j + 1), Some(Event::Text(t)) if starts_with_dash(t))
+                    });
                     if let Some(j) = split {
-                        events[j] = Event::End(TagEnd::Paragraph);
-                        events.insert(j + 1, Event::Start(Tag::Paragraph));
-                        i += 1;
+                        out[j] = Event::End(TagEnd::Paragraph);
+                        out.insert(j + 1, Event::Start(Tag::Paragraph));
                         attributed = true;
                     }
                 }
                 // A one-line dash paragraph right after the quote moves inside it.
-                if let [Event::Start(Tag::Paragraph), Event::Text(t), Event::End(TagEnd::Paragraph), ..] =
-                    &events[i + 1..]
-                    && !attributed
+                let after = (input.front(), input.get(1), input.get(2));
+                if !attributed
+                    && let (
+                        Some(Event::Start(Tag::Paragraph)),
+                        Some(Event::Text(t)),
+                        Some(Event::End(TagEnd::Paragraph)),
+                    ) = after
                     && starts_with_dash(t)
                 {
-                    let moved: Vec<Event<'_>> = events.drain(i + 1..i + 4).collect();
-                    events.splice(i..i, moved);
-                    i += 3;
+                    out.extend(input.drain(..3));
                 }
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
+        out.push(event);
     }
-    events
+    out
 }
 
 /// Links to anything but the web, mail or a path on the site (`javascript:`, `data:` ...) lose
@@ -627,6 +640,19 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(plain_text("## Head\n\nA *b* [c](/d).\n\n> q\n"), "Head\nA b c.\nq\n\n");
+        assert_eq!(plain_text("Words <b>bold</b>.\n\n<div>block</div>\n"), "Words bold.\n");
+    }
+
+    #[test]
+    fn every_quote_of_a_long_body_keeps_its_attribution() {
+        // Both forms, alternating, thousands of times (the pass is linear: see `attributions`).
+        let md = "> Words.\n> — Someone\n\n> More words.\n\n— Another\n\n".repeat(5_000);
+        let blocks = render_body_uncached(&md);
+        assert_eq!(blocks.len(), 10_000);
+        assert!(blocks.iter().step_by(2).all(|b| b.html.ends_with("<figcaption>— Someone</figcaption></figure>")));
+        assert!(
+            blocks.iter().skip(1).step_by(2).all(|b| b.html.ends_with("<figcaption>— Another</figcaption></figure>"))
+        );
     }
 
     #[test]

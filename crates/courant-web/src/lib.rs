@@ -44,15 +44,24 @@ const NEWSROOM_JS: &str = include_str!("../../../static/js/newsroom.js");
 /// The visual editor (ProseMirror), built from `editor/` by `scripts/build-editor`.
 const EDITOR_JS: &str = include_str!("../../../static/js/editor.js");
 
-/// The static files, by their content-hashed names: (name, content, content type).
-pub(crate) fn static_assets() -> [(String, &'static str, &'static str); 5] {
-    [
-        (hashed("site", SITE_CSS, "css"), SITE_CSS, "text/css; charset=utf-8"),
-        (hashed("beacon", BEACON_JS, "js"), BEACON_JS, "text/javascript; charset=utf-8"),
-        (hashed("newsroom", NEWSROOM_CSS, "css"), NEWSROOM_CSS, "text/css; charset=utf-8"),
-        (hashed("newsroom", NEWSROOM_JS, "js"), NEWSROOM_JS, "text/javascript; charset=utf-8"),
-        (hashed("editor", EDITOR_JS, "js"), EDITOR_JS, "text/javascript; charset=utf-8"),
-    ]
+/// The static files, by their content-hashed names: (name, content, content type). Named once
+/// per process (hashing the editor's script takes a while; pages link these names).
+pub(crate) fn static_assets() -> &'static [(String, &'static str, &'static str); 5] {
+    static ASSETS: std::sync::LazyLock<[(String, &'static str, &'static str); 5]> = std::sync::LazyLock::new(|| {
+        [
+            (hashed("site", SITE_CSS, "css"), SITE_CSS, "text/css; charset=utf-8"),
+            (hashed("beacon", BEACON_JS, "js"), BEACON_JS, "text/javascript; charset=utf-8"),
+            (hashed("newsroom", NEWSROOM_CSS, "css"), NEWSROOM_CSS, "text/css; charset=utf-8"),
+            (hashed("newsroom", NEWSROOM_JS, "js"), NEWSROOM_JS, "text/javascript; charset=utf-8"),
+            (hashed("editor", EDITOR_JS, "js"), EDITOR_JS, "text/javascript; charset=utf-8"),
+        ]
+    });
+    &ASSETS
+}
+
+/// The address of static file `i` of [`static_assets`].
+fn static_url(i: usize) -> String {
+    format!("/static/{}", static_assets()[i].0)
 }
 
 fn hashed(stem: &str, content: &str, extension: &str) -> String {
@@ -151,7 +160,7 @@ impl AppState {
 
     /// The address of the view beacon's script, which changes whenever its content does.
     pub fn beacon_url() -> String {
-        format!("/static/{}", hashed("beacon", BEACON_JS, "js"))
+        static_url(1)
     }
 }
 
@@ -184,17 +193,17 @@ impl AppState {
 
     /// The address of the newsroom's stylesheet.
     pub fn newsroom_css_url() -> String {
-        format!("/static/{}", hashed("newsroom", NEWSROOM_CSS, "css"))
+        static_url(2)
     }
 
     /// The address of the newsroom's script.
     pub fn newsroom_js_url() -> String {
-        format!("/static/{}", hashed("newsroom", NEWSROOM_JS, "js"))
+        static_url(3)
     }
 
     /// The address of the visual editor's script.
     pub fn editor_js_url() -> String {
-        format!("/static/{}", hashed("editor", EDITOR_JS, "js"))
+        static_url(4)
     }
 }
 
@@ -206,7 +215,7 @@ impl std::ops::Deref for AppState {
 }
 
 fn css_name() -> String {
-    hashed("site", SITE_CSS, "css")
+    static_assets()[0].0.clone()
 }
 
 /// The whole application: every route, with error pages, the page cache and request logging

@@ -36,7 +36,8 @@ async fn healthz(State(app): State<AppState>) -> Result<Response, AppError> {
 /// `GET /static/{name}.{hash}.{ext}`: the stylesheet and scripts, under their current names only.
 async fn stylesheet(Path(file): Path<String>) -> Result<Response, AppError> {
     let (_, content, content_type) =
-        crate::static_assets().into_iter().find(|(name, _, _)| *name == file).ok_or(AppError::NotFound)?;
+        crate::static_assets().iter().find(|(name, _, _)| *name == file).ok_or(AppError::NotFound)?;
+    let (content, content_type): (&'static str, &'static str) = (content, content_type);
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),

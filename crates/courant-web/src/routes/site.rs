@@ -101,7 +101,7 @@ async fn home(State(app): State<AppState>, OriginalUri(uri): OriginalUri) -> Res
     front.latest = take(newest, FRONT_LATEST, &mut shown);
     let most_read = app.trending.top_n(now, None, None, FRONT_MOST_READ + shown.len());
     let top: Vec<ArticleId> = most_read.into_iter().map(|(id, _)| id).collect();
-    front.most_read = take(app.store.published_summaries(&top).await?, FRONT_MOST_READ, &mut shown);
+    front.most_read = take(app.cache.lists.summaries(&app.store, &top).await?.to_vec(), FRONT_MOST_READ, &mut shown);
     let per_block = app.renderer().site().home_section_stories;
     for top in sections.iter().filter(|s| s.parent_id.is_none()) {
         let filter = ArticleFilter::Sections(descendants(&sections, top.id));
@@ -130,7 +130,13 @@ async fn article(
     Path((_section, _y, _m, _d, slug)): Path<(String, String, String, String, String)>,
 ) -> Result<Response, AppError> {
     let sections = app.cache.lists.sections(&app.store).await?;
-    let Some(article) = app.store.article_by_slug_in(&slug, &sections).await? else {
+    let found = match app.store.article_by_slug_in(&slug, &sections).await {
+        // In a section newer than the sections in memory (made a moment ago, maybe on another
+        // node): read with the store's own.
+        Err(courant_store::StoreError::NotFound(_)) => app.store.article_by_slug(&slug).await?,
+        other => other?,
+    };
+    let Some(article) = found else {
         return match app.store.renamed_article(&slug).await? {
             Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
             Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
@@ -235,7 +241,11 @@ async fn section(
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let sections = app.cache.lists.sections(&app.store).await?;
+    let mut sections = app.cache.lists.sections(&app.store).await?;
+    if !sections.iter().any(|s| s.slug == slug) {
+        // Maybe a section newer than those in memory (made a moment ago, maybe on another node).
+        sections = std::sync::Arc::new(app.store.sections().await?);
+    }
     let Some(section) = sections.iter().find(|s| s.slug == slug).cloned() else {
         return site_page(&app, &slug, &sections).await;
     };
@@ -258,7 +268,7 @@ async fn section(
         }
         _ => Vec::new(),
     };
-    let mut most_read = app.store.published_summaries(&top).await?;
+    let mut most_read = app.cache.lists.summaries(&app.store, &top).await?.to_vec();
     most_read.retain(|s| within.contains(&s.section_slug.as_str()));
     most_read.truncate(SECTION_MOST_READ);
     let intro = ListingIntro::Section { section, path, children, siblings };

@@ -181,10 +181,11 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("courant::open({}) failed: {e:#}", data_dir.display()));
         let store = state.store.clone();
 
-        // The demo's scheduled stories are due up to 30 hours after its "now", and this server
-        // publishes them at once: ending the demo 30 hours before DEMO_NOW keeps every demo
+        // The demo's scheduled stories are due within hours of its "now", and this server
+        // publishes them at once: ending the demo that long before DEMO_NOW keeps every demo
         // story older than the fixture's own, whatever the demo's random draw.
-        let mut options = courant_demo::DemoOptions::new(DEMO_ARTICLES, DEMO_NOW - time::Duration::hours(30));
+        let ends = DEMO_NOW - time::Duration::hours(courant_demo::SCHEDULED_WITHIN_HOURS);
+        let mut options = courant_demo::DemoOptions::new(DEMO_ARTICLES, ends);
         options.picture_pool = 6;
         let progress = |_: courant_demo::Stage, _: usize, _: usize| {};
         courant_demo::generate(&store, &courant::media_dir(&data_dir), &options, &progress)
