@@ -2,7 +2,7 @@
 # Cold pages at archive scale (issue 18): a crawler walking the archive, where almost every
 # request is a cache miss.
 #
-#   bench/crawl.sh DATA_DIR [ARTICLES] [-c CONNECTIONS] [-d SECONDS] [-n LIMIT]
+#   bench/crawl.sh DATA_DIR [ARTICLES] [-c CONNECTIONS] [-d SECONDS] [-n LIMIT] [-l]
 #
 # Builds DATA_DIR with `courant demo --no-serve --articles ARTICLES` (default 100000) unless it
 # holds a publication already, serves it with the release binary (logs at warn), reads every
@@ -14,6 +14,8 @@
 #
 # Reports pages/s, server CPU per page (user + system time from /proc, over the crawl), latency
 # p50/p99 (wrk), resident memory at the end and its peak. The load generator shares the machine.
+# With -l the crawl walks listing pages instead: every page of every section, and of the tags and
+# authors the front page links, page numbers shuffled.
 # Loopback only; bounded by SECONDS and by the number of addresses. With CRAWL_PERF=FILE, perf
 # records the server during the crawl into FILE (`perf report -i FILE`).
 set -euo pipefail
@@ -22,9 +24,10 @@ data=${1:?usage: bench/crawl.sh DATA_DIR [ARTICLES] [-c CONNECTIONS] [-d SECONDS
 shift
 articles=100000
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then articles=$1; shift; fi
-connections=16 seconds=30 limit=0
-while getopts "c:d:n:" opt; do
+connections=16 seconds=30 limit=0 listings=0
+while getopts "c:d:n:l" opt; do
   case $opt in
+    l) listings=1 ;;
     c) connections=$OPTARG ;;
     d) seconds=$OPTARG ;;
     n) limit=$OPTARG ;;
@@ -50,15 +53,33 @@ trap cleanup EXIT
 for _ in $(seq 600); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
 curl -fs "$base/healthz" >/dev/null || { echo "courant did not start on $base" >&2; cat "$work/server.log" >&2; exit 1; }
 
-# Every article address from the sitemaps, shuffled (a crawler does not walk in date order).
-python3 - "$base" "$limit" >"$work/paths" <<'EOF'
-import random, re, sys, urllib.request
-base, limit = sys.argv[1], int(sys.argv[2])
-index = urllib.request.urlopen(base + "/sitemap.xml").read().decode()
+# Every article address from the sitemaps (or with -l every listing page), shuffled (a crawler
+# does not walk in date order).
+python3 - "$base" "$limit" "$listings" >"$work/paths" <<'EOF'
+import random, re, sys, urllib.error, urllib.request
+base, limit, listings = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 paths = []
-for sitemap in re.findall(r"<loc>[^<]+?(/sitemaps/articles-[^<]+)</loc>", index):
-    body = urllib.request.urlopen(base + sitemap).read().decode()
-    paths += [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", body)]
+if listings:
+    front = urllib.request.urlopen(base + "/").read().decode()
+    roots = sorted(set(re.findall(r'href="(/(?:tag|author)/[a-z0-9-]+|/[a-z0-9-]+)"', front)))
+    roots = [r for r in roots if r not in ("/search", "/newsletters") and not r.startswith("/static")]
+    for root in roots:
+        # The deepest page: the first page number answered 404, by halving.
+        lo, hi = 1, 1 << 14
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            try:
+                urllib.request.urlopen(f"{base}{root}?page={mid}")
+                lo = mid
+            except urllib.error.HTTPError:
+                hi = mid - 1
+        if lo > 1:
+            paths += [f"{root}?page={n}" for n in range(2, lo + 1)]
+else:
+    index = urllib.request.urlopen(base + "/sitemap.xml").read().decode()
+    for sitemap in re.findall(r"<loc>[^<]+?(/sitemaps/articles-[^<]+)</loc>", index):
+        body = urllib.request.urlopen(base + sitemap).read().decode()
+        paths += [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", body)]
 random.Random(18).shuffle(paths)
 print("\n".join(paths[:limit] if limit else paths))
 EOF

@@ -59,6 +59,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "newsletters", include_str!("../migrations/postgres/0014_newsletters.sql")),
     (15, "front_page", include_str!("../migrations/postgres/0015_front_page.sql")),
     (16, "pages", include_str!("../migrations/postgres/0016_pages.sql")),
+    (17, "listing_cover", include_str!("../migrations/postgres/0017_listing_cover.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (the bytes of "courant").

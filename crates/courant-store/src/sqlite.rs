@@ -63,6 +63,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "newsletters", include_str!("../migrations/sqlite/0014_newsletters.sql")),
     (15, "front_page", include_str!("../migrations/sqlite/0015_front_page.sql")),
     (16, "pages", include_str!("../migrations/sqlite/0016_pages.sql")),
+    (17, "listing_cover", include_str!("../migrations/sqlite/0017_listing_cover.sql")),
 ];
 
 /// The publication's database in an SQLite file.
