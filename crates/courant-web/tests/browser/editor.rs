@@ -3,11 +3,10 @@
 //! Markdown, publishes, and the public page shows each as the site renders them.
 
 use crate::newsroom::{
-    choose, click, goto, js, log_in, new_editor, page_says, picture_file, public_path, section_and_author, server,
-    type_into, wait_for, wait_for_url,
+    article_id_in, choose, click, goto, js, log_in, new_editor, page_says, picture_file, public_path,
+    section_and_author, server, type_into, wait_for, wait_for_url,
 };
 use crate::{browser, set_viewport, start_driver};
-use courant_core::ArticleId;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -108,13 +107,7 @@ async fn a_writer_makes_a_subheading_a_quote_and_an_inline_picture_without_markd
     type_into(&c, "#f-hero-credit", "Photo: Test Agency").await;
     click(&c, "button[name=intent][value=publish]").await;
     let url = wait_for_url(&c, "the editor after Publish now", |u| u.contains("done=published")).await;
-    let id = url
-        .split("/newsroom/articles/")
-        .nth(1)
-        .and_then(|rest| rest.split(['?', '/']).next())
-        .and_then(|n| n.parse::<i64>().ok())
-        .unwrap_or_else(|| panic!("after publishing the browser is at {url}"));
-    let path = public_path(&store, ArticleId(id)).await;
+    let path = public_path(&store, article_id_in(&url)).await;
 
     goto(&c, &format!("{base}{path}")).await;
     let started = Instant::now();

@@ -206,12 +206,17 @@ async fn publish_from_the_editor(c: &Client, story: &Story<'_>, picture: &Path) 
     // A new article's editor offers editors "Publish now" before any save.
     click(c, "button[name=intent][value=publish]").await;
     let url = wait_for_url(c, "the editor after Publish now", |u| u.contains("done=published")).await;
+    article_id_in(&url)
+}
+
+/// The article whose editor the browser is at (`/newsroom/articles/ID...`).
+pub(crate) fn article_id_in(url: &str) -> ArticleId {
     let id = url
         .split("/newsroom/articles/")
         .nth(1)
         .and_then(|rest| rest.split(['?', '/']).next())
         .and_then(|n| n.parse::<i64>().ok())
-        .unwrap_or_else(|| panic!("after publishing the browser is at {url}, not an article's editor"));
+        .unwrap_or_else(|| panic!("the browser is at {url}, not an article's editor"));
     ArticleId(id)
 }
 
@@ -557,13 +562,7 @@ async fn an_editor_turns_wire_copy_into_a_published_story() {
     type_into(&c, "#f-hero-credit", "Photo: Test Agency").await;
     click(&c, "button[name=intent][value=publish]").await;
     let url = wait_for_url(&c, "the editor after Publish now", |u| u.contains("done=published")).await;
-    let id = url
-        .split("/newsroom/articles/")
-        .nth(1)
-        .and_then(|rest| rest.split(['?', '/']).next())
-        .and_then(|n| n.parse::<i64>().ok())
-        .unwrap_or_else(|| panic!("after publishing the browser is at {url}"));
-    let public = public_path(&store, ArticleId(id)).await;
+    let public = public_path(&store, article_id_in(&url)).await;
 
     goto(&c, &format!("{base}{public}")).await;
     let page = js(
@@ -763,13 +762,7 @@ async fn an_editor_finds_and_chooses_sources() {
     click(&c, "button[name=intent][value=save]").await;
     let url = wait_for_url(&c, "the editor after saving", |u| u.contains("done=")).await;
     c.close().await.expect("close the browser");
-    let id = url
-        .split("/newsroom/articles/")
-        .nth(1)
-        .and_then(|rest| rest.split(['?', '/']).next())
-        .and_then(|n| n.parse::<i64>().ok())
-        .unwrap_or_else(|| panic!("after saving the browser is at {url}, not an article's editor"));
-    let saved = store.article(ArticleId(id)).await.expect("load the story").expect("the story exists");
+    let saved = store.article(article_id_in(&url)).await.expect("load the story").expect("the story exists");
     let named: Vec<i64> = saved.sources.iter().map(|s| s.id.0).collect();
     assert_eq!(named, [wanted.id.0], "the story's sources");
 }
