@@ -184,7 +184,7 @@ pub(super) async fn lookup(
     Extension(_me): Extension<Me>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
+    let text = super::search_words(&q);
     let found: Vec<Found> = if text.trim().chars().count() < 2 {
         Vec::new()
     } else {

@@ -90,7 +90,7 @@ async fn library_page(
     q: &HashMap<String, String>,
     errors: Vec<String>,
 ) -> Result<String, AppError> {
-    let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
+    let text = super::search_words(&q);
     let page_no = page_number(q.get("page").map(String::as_str));
     let found = app.store.images_page(&text, PER_PAGE, (page_no - 1) * PER_PAGE).await?;
     let pick = match q.get("pick").and_then(|p| p.parse::<i64>().ok()) {
@@ -136,7 +136,7 @@ pub(super) async fn lookup(
     Extension(_me): Extension<Me>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let text: String = q.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect();
+    let text = super::search_words(&q);
     let found: Vec<Found> = app
         .store
         .images_page(text.trim(), 24, 0)

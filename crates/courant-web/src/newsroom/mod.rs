@@ -194,6 +194,11 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
     router
 }
 
+/// The words of a search box (`?q=`), at most 200 characters.
+pub(super) fn search_words(query: &std::collections::HashMap<String, String>) -> String {
+    query.get("q").map(String::as_str).unwrap_or("").chars().take(200).collect()
+}
+
 /// The logged-in user of a request, with their session's CSRF token.
 #[derive(Clone)]
 pub(crate) struct Me {
@@ -442,9 +447,10 @@ impl Common {
         nav: &'static str,
         title: &str,
         errors: Vec<String>,
-        notice: Option<&str>,
+        notice: Option<Notice>,
     ) -> Common {
         let user = me.map(|m| &m.user);
+        let (notice, notice_link) = notice.map_or((None, None), |n| (Some(n.text), n.link));
         Common {
             site_title: app.renderer().site().title.clone(),
             css_url: crate::AppState::newsroom_css_url(),
@@ -463,8 +469,8 @@ impl Common {
             },
             csrf: csrf.to_string(),
             nav,
-            notice: notice.and_then(done_message).map(str::to_string),
-            notice_link: None,
+            notice,
+            notice_link,
             errors,
         }
     }
@@ -545,8 +551,7 @@ impl<'a> Page<'a> {
         errors: Vec<String>,
         notice: Option<&str>,
     ) -> Result<String, AppError> {
-        let common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, notice);
-        Ok(app.newsroom_templates.render(self.template, &Rendered { common, view })?)
+        self.html_noting(app, me, view, errors, notice.and_then(Notice::done))
     }
 
     /// [`Page::html`] with a notice made for this page rather than a `?done=` code's.
@@ -558,10 +563,7 @@ impl<'a> Page<'a> {
         errors: Vec<String>,
         notice: Option<Notice>,
     ) -> Result<String, AppError> {
-        let mut common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, None);
-        if let Some(notice) = notice {
-            (common.notice, common.notice_link) = (Some(notice.text), notice.link);
-        }
+        let common = Common::new(app, Some(me), &me.csrf, self.nav, self.title, errors, notice);
         Ok(app.newsroom_templates.render(self.template, &Rendered { common, view })?)
     }
 
