@@ -117,7 +117,7 @@ echo "courant pid $server, $total addresses, $(memory)" >&2
 before=$(cpu)
 # CRAWL_PERF=FILE: a profile of the server during the crawl (perf record, call graphs).
 if [ -n "${CRAWL_PERF:-}" ]; then
-  perf record -q -F 499 -g -p "$server" -o "$CRAWL_PERF" -- sleep "$seconds" 2>/dev/null &
+  perf record -q -F 499 ${CRAWL_PERF_CALLS:--g} -p "$server" -o "$CRAWL_PERF" -- sleep "$seconds" 2>/dev/null &
 fi
 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s -s "$work/crawl.lua" "$base" >"$work/wrk.out"
 after=$(cpu)

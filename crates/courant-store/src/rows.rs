@@ -73,14 +73,18 @@ pub(crate) fn section(row: &DbRow) -> Result<Section, StoreError> {
     })
 }
 
-/// Columns for [`author`]: `SELECT {AUTHOR_COLUMNS} FROM authors au LEFT JOIN images ph ...`.
+/// The select list and joins for [`author`]; callers append `WHERE ...`.
 pub(crate) fn author_select() -> String {
-    format!(
-        "SELECT au.id, au.slug, au.name, au.title, au.bio, {} FROM authors au \
-         LEFT JOIN images ph ON ph.id = au.photo_id",
-        image_columns("ph", "photo_")
-    )
+    format!("SELECT {} {AUTHOR_FROM}", author_columns())
 }
+
+/// [`author_select`]'s columns, for [`union_all`].
+pub(crate) fn author_columns() -> String {
+    format!("au.id, au.slug, au.name, au.title, au.bio, {}", image_columns("ph", "photo_"))
+}
+
+/// [`author_select`]'s joins.
+pub(crate) const AUTHOR_FROM: &str = "FROM authors au LEFT JOIN images ph ON ph.id = au.photo_id";
 
 pub(crate) fn author(row: &DbRow) -> Result<Author, StoreError> {
     Ok(Author {
@@ -109,14 +113,21 @@ pub(crate) fn source(row: &DbRow) -> Result<Source, StoreError> {
 
 /// The select list and joins for [`summary`]; callers append `WHERE ...`.
 pub(crate) fn summary_select() -> String {
+    format!("SELECT {} {SUMMARY_FROM}", summary_columns())
+}
+
+/// [`summary_select`]'s columns, for [`union_all`].
+pub(crate) fn summary_columns() -> String {
     format!(
-        "SELECT a.id, a.slug, a.headline, a.standfirst, a.status, a.published_at, a.updated_at, \
-         s.slug AS section_slug, s.name AS section_name, {} \
-         FROM articles a JOIN sections s ON s.id = a.section_id \
-         LEFT JOIN images hi ON hi.id = a.hero_image_id",
+        "a.id, a.slug, a.headline, a.standfirst, a.status, a.published_at, a.updated_at, \
+         s.slug AS section_slug, s.name AS section_name, {}",
         image_columns("hi", "hero_")
     )
 }
+
+/// [`summary_select`]'s joins.
+pub(crate) const SUMMARY_FROM: &str =
+    "FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN images hi ON hi.id = a.hero_image_id";
 
 pub(crate) fn summary(row: &DbRow) -> Result<ArticleSummary, StoreError> {
     Ok(ArticleSummary {
@@ -131,4 +142,45 @@ pub(crate) fn summary(row: &DbRow) -> Result<ArticleSummary, StoreError> {
         updated_at: row.try_get("updated_at")?,
         hero: image(row, "hero_")?,
     })
+}
+
+/// One statement reading rows of several shapes (`UNION ALL`). Each part is a select list
+/// (`table.column` or `expression AS name`, no commas inside an expression) and the rest of its
+/// statement (`FROM ...`). Every row carries every part's columns, NULL where its part has none,
+/// and `part`, the part's index in `parts`, so each part's rows read by name as if alone.
+pub(crate) fn union_all(parts: &[(String, String)]) -> String {
+    let lists: Vec<Vec<(&str, &str)>> = parts.iter().map(|(list, _)| columns(list)).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for (_, name) in lists.iter().flatten() {
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    let selects: Vec<String> = lists
+        .iter()
+        .zip(parts)
+        .enumerate()
+        .map(|(i, (list, (_, rest)))| {
+            let values: Vec<String> = names
+                .iter()
+                .map(|name| match list.iter().find(|(_, n)| n == name) {
+                    Some((expression, _)) => format!("{expression} AS {name}"),
+                    None => format!("NULL AS {name}"),
+                })
+                .collect();
+            format!("SELECT {i} AS part, {} {rest}", values.join(", "))
+        })
+        .collect();
+    selects.join(" UNION ALL ")
+}
+
+/// A select list's columns as (expression, name).
+fn columns(list: &str) -> Vec<(&str, &str)> {
+    list.split(',')
+        .map(str::trim)
+        .map(|c| match c.split_once(" AS ") {
+            Some((expression, name)) => (expression.trim(), name.trim()),
+            None => (c, c.rsplit('.').next().unwrap_or(c)),
+        })
+        .collect()
 }
