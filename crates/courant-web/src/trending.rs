@@ -111,6 +111,9 @@ struct Inner {
     networks: HashMap<u64, (Instant, u32)>,
     /// The day the key is for, and the key.
     key: (i64, std::collections::hash_map::RandomState),
+    /// Every article with a score, best first, for the minute given: scores change only with
+    /// the minute and the counts, and every page that lists the most read asks for them.
+    ranked: Option<(i64, std::sync::Arc<Vec<(ArticleId, f64)>>)>,
 }
 
 /// The view counts of this node.
@@ -136,6 +139,7 @@ impl Trending {
                 seen: HashMap::new(),
                 networks: HashMap::new(),
                 key: (-1, std::collections::hash_map::RandomState::new()),
+                ranked: None,
             }),
         }
     }
@@ -187,6 +191,7 @@ impl Trending {
         counted.1 += 1;
         inner.seen.insert(one, instant);
         *inner.pending.entry((article, minute_of(now))).or_insert(0) += 1;
+        inner.ranked = None;
         true
     }
 
@@ -210,6 +215,7 @@ impl Trending {
                 *v -= n;
             }
         }
+        inner.ranked = None;
     }
 
     /// Replaces the merged counts with the store's (every node's) and the articles' sections.
@@ -217,6 +223,7 @@ impl Trending {
         let mut inner = self.lock();
         inner.merged = views.into_iter().map(|v| ((v.article, v.minute), v.views)).collect();
         inner.sections.extend(sections);
+        inner.ranked = None;
     }
 
     /// The most read articles at `now`, best first, without `exclude`, limited to `section`
@@ -239,31 +246,47 @@ impl Trending {
         section: Option<&dyn Fn(i64) -> bool>,
         n: usize,
     ) -> Vec<(ArticleId, f64)> {
-        let inner = self.lock();
+        let mut inner = self.lock();
         let current = minute_of(now);
-        let half_life = f64::from(self.settings.half_life_minutes);
-        let mut scores: HashMap<ArticleId, f64> = HashMap::new();
-        for ((id, minute), n) in inner.merged.iter().chain(inner.pending.iter()) {
-            *scores.entry(*id).or_insert(0.0) += *n as f64 * decay((current - minute) as f64, half_life);
-        }
-        let mut top: Vec<(ArticleId, f64)> = scores
-            .into_iter()
-            .filter(|(id, score)| Some(*id) != exclude && *score > 0.0)
+        let ranked = match &inner.ranked {
+            Some((minute, ranked)) if *minute == current => ranked.clone(),
+            _ => {
+                let ranked = std::sync::Arc::new(self.rank(&inner, current));
+                inner.ranked = Some((current, ranked.clone()));
+                ranked
+            }
+        };
+        ranked
+            .iter()
+            .filter(|(id, _)| Some(*id) != exclude)
             .filter(|(id, _)| match (section, inner.sections.get(id)) {
                 (Some(keep), Some(s)) => keep(*s),
                 (Some(_), None) => false,
                 (None, _) => true,
             })
-            .collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        top.truncate(n);
-        top
+            .take(n)
+            .copied()
+            .collect()
+    }
+
+    /// Every article with a score at `current` (a minute), best first.
+    fn rank(&self, inner: &Inner, current: i64) -> Vec<(ArticleId, f64)> {
+        let half_life = f64::from(self.settings.half_life_minutes);
+        let mut scores: HashMap<ArticleId, f64> = HashMap::new();
+        for ((id, minute), n) in inner.merged.iter().chain(inner.pending.iter()) {
+            *scores.entry(*id).or_insert(0.0) += *n as f64 * decay((current - minute) as f64, half_life);
+        }
+        let mut ranked: Vec<(ArticleId, f64)> = scores.into_iter().filter(|(_, score)| *score > 0.0).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
     }
 
     /// Forgets counts that no longer weigh anything (older than a day).
     pub fn prune(&self, now: time::OffsetDateTime) {
         let oldest = minute_of(now) - 24 * 60;
-        self.lock().merged.retain(|(_, m), _| *m >= oldest);
+        let mut inner = self.lock();
+        inner.merged.retain(|(_, m), _| *m >= oldest);
+        inner.ranked = None;
     }
 }
 

@@ -31,6 +31,7 @@ mod follow;
 mod lists;
 mod pages;
 
+pub(crate) use encoding::body_hash;
 pub use files::FileCache;
 pub use follow::follow_changes;
 pub use lists::SharedLists;

@@ -344,7 +344,7 @@ async fn keep(cache: &PageCache, key: String, response: Response, purges_before:
     let Ok(bytes) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
         return;
     };
-    let hash = courant_media::content_hash(&bytes);
+    let hash = super::encoding::body_hash(&bytes);
     let Some(entry) = entry(&parts.headers, bytes, &hash, tags, cache.epoch(), key.len()) else {
         return;
     };
@@ -444,7 +444,7 @@ pub(crate) async fn serve(
         Ok(bytes) => bytes,
         Err(e) => return crate::AppError::internal("reading a rendered page", e).into_response(),
     };
-    let hash = courant_media::content_hash(&bytes);
+    let hash = super::encoding::body_hash(&bytes);
     let all_tags = tags.clone().flatten().0;
     let surrogate = surrogate_key(&all_tags);
     // A page that stands in for a complete one, or that a purge may have overtaken while it

@@ -38,7 +38,7 @@ pub(crate) fn cacheable(
     content_type: &'static str,
     last_modified: Option<time::OffsetDateTime>,
 ) -> Response {
-    let etag = format!("\"{}\"", courant_media::content_hash(&body));
+    let etag = format!("\"{}\"", crate::cache::body_hash(&body));
     let last_modified = last_modified.map(|t| t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t));
     let not_modified = match request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
         Some(tags) => tags.split(',').any(|t| {
