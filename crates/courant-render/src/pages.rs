@@ -420,7 +420,13 @@ impl Renderer {
             published.as_ref().is_none_or(|p| p.text != u.text)
                 && article.published_at.is_some_and(|p| article.updated_at > p)
         });
-        let sidebar: Vec<Teaser> = latest.iter().filter(|a| a.id != article.id).take(5).map(|a| v.teaser(a)).collect();
+        // The aside lists who else is reading, or else the latest stories.
+        let reading_now: Vec<Listed> = reading_now.iter().filter(|a| a.id != article.id).map(|a| v.listed(a)).collect();
+        let sidebar: Vec<Listed> = if reading_now.is_empty() {
+            latest.iter().filter(|a| a.id != article.id).take(5).map(|a| v.listed(a)).collect()
+        } else {
+            Vec::new()
+        };
         let ctx = context! {
             headline => Serde(&article.headline),
             standfirst => Serde(&article.standfirst),
@@ -436,7 +442,7 @@ impl Renderer {
             corrections => Serde(article.corrections.iter().map(|c| context! { time => Serde(v.date(c.published_at)), text => &c.text }).collect::<Vec<_>>()),
             related => Serde(v.teasers(&after[..after.len().min(END_RELATED)])),
             sidebar => Serde(sidebar),
-            reading_now => Serde(reading_now.iter().filter(|a| a.id != article.id).map(|a| v.teaser(a)).collect::<Vec<_>>()),
+            reading_now => Serde(reading_now),
             article_id => article.id.0,
             beacon_url => &self.beacon_url,
             ad => self.ad(),
@@ -533,7 +539,7 @@ impl Renderer {
                         breadcrumb => Serde(crumbs),
                         children => Serde(children.iter().map(section_link).collect::<Vec<_>>()),
                         siblings => Serde(siblings.iter().map(section_link).collect::<Vec<_>>()),
-                        most_read => Serde(v.teasers(&listing.most_read)),
+                        most_read => Serde(listing.most_read.iter().map(|a| v.listed(a)).collect::<Vec<_>>()),
                         ad => self.ad(),
                     },
                 )

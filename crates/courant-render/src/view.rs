@@ -49,6 +49,15 @@ pub struct Teaser {
     pub image: Option<Figure>,
 }
 
+/// A story in a plain list of links ("Others are reading now", the latest, a section's most
+/// read): no picture, so none of its sizes are worked out.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Listed {
+    pub url: String,
+    pub headline: String,
+    pub time: Option<TimeView>,
+}
+
 /// Builds view models in the publication's time zone and language.
 pub struct Views<'a> {
     pub clock: &'a SiteClock,
@@ -77,6 +86,14 @@ impl Views<'_> {
 
     pub fn teasers(&self, list: &[ArticleSummary]) -> Vec<Teaser> {
         list.iter().map(|a| self.teaser(a)).collect()
+    }
+
+    pub fn listed(&self, a: &ArticleSummary) -> Listed {
+        Listed {
+            url: a.path().unwrap_or_default(),
+            headline: a.headline.clone(),
+            time: a.published_at.map(|t| self.time(t)),
+        }
     }
 }
 
