@@ -14,8 +14,9 @@
 #
 # Reports pages/s, server CPU per page (user + system time from /proc, over the crawl), latency
 # p50/p99 (wrk), resident memory at the end and its peak. The load generator shares the machine.
-# With -l the crawl walks listing pages instead: every page of every section, and of the tags and
-# authors the front page links, page numbers shuffled.
+# With -l the crawl walks listing pages instead: every page of the sections the front page links,
+# and of every tag and author, page numbers shuffled. CRAWL_ONLY=REGEX keeps the addresses it
+# matches (`CRAWL_ONLY='^/tag/' bench/crawl.sh DATA -l`: the tags' pages alone).
 # Loopback only; bounded by SECONDS and by the number of addresses. With CRAWL_PERF=FILE, perf
 # records the server during the crawl into FILE (`perf report -i FILE`).
 set -euo pipefail
@@ -56,13 +57,19 @@ curl -fs "$base/healthz" >/dev/null || { echo "courant did not start on $base" >
 # Every article address from the sitemaps (or with -l every listing page), shuffled (a crawler
 # does not walk in date order).
 python3 - "$base" "$limit" "$listings" >"$work/paths" <<'EOF'
-import random, re, sys, urllib.error, urllib.request
+import os, random, re, sys, urllib.error, urllib.request
 base, limit, listings = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 paths = []
 if listings:
     front = urllib.request.urlopen(base + "/").read().decode()
     roots = sorted(set(re.findall(r'href="(/(?:tag|author)/[a-z0-9-]+|/[a-z0-9-]+)"', front)))
     roots = [r for r in roots if r not in ("/search", "/newsletters") and not r.startswith("/static")]
+    # Every tag and author, from the content API (the front page links none).
+    import json
+    for kind, plural in (("tag", "tags"), ("author", "authors")):
+        listed = json.load(urllib.request.urlopen(f"{base}/api/v1/{plural}"))[plural]
+        roots += [f"/{kind}/{x['slug']}" for x in listed]
+    roots = sorted(set(roots))
     for root in roots:
         # The deepest page: the first page number answered 404, by halving.
         lo, hi = 1, 1 << 14
@@ -80,6 +87,9 @@ else:
     for sitemap in re.findall(r"<loc>[^<]+?(/sitemaps/articles-[^<]+)</loc>", index):
         body = urllib.request.urlopen(base + sitemap).read().decode()
         paths += [re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>([^<]+)</loc>", body)]
+only = os.environ.get("CRAWL_ONLY")
+if only:
+    paths = [p for p in paths if re.search(only, p)]
 random.Random(18).shuffle(paths)
 print("\n".join(paths[:limit] if limit else paths))
 EOF

@@ -402,6 +402,41 @@ impl Store {
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
     }
 
+    /// The ids of every published article matching `filter`, newest first: a listing whole, to
+    /// page through in memory ([`Store::published`] pages in SQL).
+    pub async fn published_ids(&self, filter: &ArticleFilter) -> Result<Vec<ArticleId>, StoreError> {
+        let link = match filter {
+            ArticleFilter::Tag(id) => Some(("article_tags", "tag_id", id.0)),
+            ArticleFilter::Author(id) => Some(("article_authors", "author_id", id.0)),
+            ArticleFilter::Source(id) => Some(("article_sources", "source_id", id.0)),
+            _ => None,
+        };
+        let ids: Vec<i64> = match link {
+            // From the links, then each story's row: a tag of 6,000 stories in 100,000 reads
+            // those 6,000, where the published-stories index would walk all 100,000 (45 ms).
+            // CROSS JOIN keeps SQLite's planner to that order.
+            Some((table, column, id)) => {
+                let sql = format!(
+                    "SELECT a.id FROM {table} x CROSS JOIN articles a \
+                     WHERE x.{column} = $1 AND a.id = x.article_id AND a.status = 'published' \
+                     ORDER BY a.published_at DESC, a.id DESC"
+                );
+                sqlx::query_scalar(AssertSqlSafe(sql)).bind(id).fetch_all(&mut *self.read.get().await?).await?
+            }
+            None => {
+                let (condition, binds) = ArticleQuery::from(filter).condition();
+                let sql = format!(
+                    "SELECT a.id FROM articles a WHERE a.status = 'published' AND {condition} \
+                     ORDER BY a.published_at DESC, a.id DESC"
+                );
+                bind_all!(sqlx::query_scalar(AssertSqlSafe(sql)), &binds)
+                    .fetch_all(&mut *self.read.get().await?)
+                    .await?
+            }
+        };
+        Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
     /// The months that have published articles, newest first, with how many and when the
     /// latest of them changed.
     pub async fn published_months(&self) -> Result<Vec<PublishedMonth>, StoreError> {

@@ -126,6 +126,12 @@ impl Store {
         on_backend!(self, b => b.texts_for_index(after_id, limit).await)
     }
 
+    /// The ids of every published article matching `filter`, newest first (as
+    /// [`Store::published`] lists them): a listing whole, to page through in memory.
+    pub async fn published_ids(&self, filter: &ArticleFilter) -> Result<Vec<ArticleId>, StoreError> {
+        on_backend!(self, b => b.published_ids(filter).await)
+    }
+
     /// Summaries of the published articles among `ids`, in the order of `ids`; ids of articles
     /// that do not exist or are not published are left out.
     pub async fn published_summaries(&self, ids: &[ArticleId]) -> Result<Vec<ArticleSummary>, StoreError> {

@@ -258,6 +258,42 @@ async fn tag_author_and_source_filters() {
 }
 
 #[tokio::test]
+async fn a_listing_whole_is_its_pages_end_to_end() {
+    let t = TestStore::new().await;
+    let s = seed(&t).await;
+    let f = &s.f;
+    // Equal times order by id, as in pages.
+    for i in 0..3 {
+        let new = NewArticle { tag_ids: vec![f.rail.id], ..new_published(f, &format!("Same hour {i}"), at_hour(30)) };
+        insert(&t, &new).await;
+    }
+    let filters = [
+        ArticleFilter::All,
+        ArticleFilter::Sections(vec![f.europe.id, f.world.id]),
+        ArticleFilter::Tag(f.rail.id),
+        ArticleFilter::Tag(f.climate.id),
+        ArticleFilter::Tag(TagId(999_999)),
+        ArticleFilter::Author(f.anna.id),
+        ArticleFilter::Author(f.ben.id),
+        ArticleFilter::Source(f.wire.id),
+        ArticleFilter::Source(f.gazette.id),
+    ];
+    for filter in &filters {
+        let whole = t.published_ids(filter).await.expect("published_ids");
+        let mut paged = Vec::new();
+        for offset in 0..12 {
+            paged.extend(ids(&t.published(filter, 1, offset).await.expect("published")));
+        }
+        assert_eq!(whole, paged, "{filter:?}: the whole listing, page by page, hidden stories left out");
+    }
+    let rail = t.published_ids(&ArticleFilter::Tag(f.rail.id)).await.expect("rail");
+    assert_eq!(rail.len(), 5, "three new, World three and Politics two: {rail:?}");
+    for hidden in &s.hidden {
+        assert!(!rail.contains(hidden), "{hidden:?} is not published");
+    }
+}
+
+#[tokio::test]
 async fn order_compares_instants_not_local_clock_times() {
     let t = TestStore::new().await;
     let f = fixture(&t).await;

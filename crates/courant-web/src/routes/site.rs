@@ -337,7 +337,7 @@ async fn listing(
     sections: &[Section],
     most_read: Vec<ArticleSummary>,
 ) -> Result<Response, AppError> {
-    let found = app.store.published(filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let found = app.cache.lists.published(&app.store, filter, PER_PAGE, (page - 1) * PER_PAGE).await?;
     let total_pages = ((found.total + PER_PAGE - 1) / PER_PAGE).max(1);
     if page > total_pages {
         return Err(AppError::NotFound);
