@@ -53,27 +53,27 @@ pub(crate) fn html_formatter(
 
 /// Writes text, escaped for HTML when `escape`, without the characters XML forbids.
 fn write_text(out: &mut minijinja::Output, text: &str, escape: bool) -> Result<(), minijinja::Error> {
+    // The bytes that may need something done, looked up in a table: text runs between them
+    // are written whole (a page's body is kilobytes of safe HTML with none in it).
+    let special = if escape { &ESCAPED } else { &KEPT };
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(found) = bytes[i..].iter().position(|b| special[usize::from(*b)]) {
+        i += found;
         let (replacement, skip) = match bytes[i] {
-            b'&' if escape => ("&amp;", 1),
-            b'<' if escape => ("&lt;", 1),
-            b'>' if escape => ("&gt;", 1),
-            b'"' if escape => ("&quot;", 1),
-            b'\'' if escape => ("&#39;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            0..0x20 => ("", 1),
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
             // U+FFFE and U+FFFF, in UTF-8.
             0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => ("", 3),
-            _ => {
+            0xEF => {
                 i += 1;
                 continue;
             }
+            _ => ("", 1),
         };
         out.write_str(&text[start..i]).map_err(minijinja::Error::from)?;
         out.write_str(replacement).map_err(minijinja::Error::from)?;
@@ -82,6 +82,31 @@ fn write_text(out: &mut minijinja::Output, text: &str, escape: bool) -> Result<(
     }
     out.write_str(&text[start..]).map_err(minijinja::Error::from)
 }
+
+/// The bytes [`write_text`] looks at in text it keeps as it is: the control characters XML
+/// forbids (all below 0x20 but tab, newline and carriage return), and 0xEF, which starts
+/// U+FFFE and U+FFFF.
+const KEPT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    t[0xEF] = true;
+    t
+};
+
+/// [`KEPT`], and the five characters escaped for HTML.
+const ESCAPED: [bool; 256] = {
+    let mut t = KEPT;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
 
 /// Renders the public site's pages for one publication.
 pub struct Renderer {
@@ -730,5 +755,10 @@ mod formatter_tests {
             out,
             "<t a=\"A&lt;b&gt;&amp;\t&quot;e&#39;\u{E9}\">A&lt;b&gt;&amp;\t&quot;e&#39;\u{E9}|A<b>&\t\"e'\u{E9}</t>"
         );
+        // Other characters whose UTF-8 starts like U+FFFF's are kept, wherever they stand.
+        let x = "\u{FFFD}\u{F000}x\u{FFEF}\r\n\u{FFFF}\u{FFFD}";
+        let out = env.get_template("t.xml").expect("template").render(minijinja::context! { x }).expect("render");
+        let kept = "\u{FFFD}\u{F000}x\u{FFEF}\r\n\u{FFFD}";
+        assert_eq!(out, format!("<t a=\"{kept}\">{kept}|{kept}</t>"));
     }
 }

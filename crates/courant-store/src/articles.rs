@@ -164,7 +164,7 @@ impl Store {
                 format!(
                     "a.id AS of_article, 0 AS position, a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, \
                      a.status, a.created_at, a.published_at, a.updated_at, {}",
-                    rows::image_columns("hi", "hero_")
+                    rows::image_columns("hi", &rows::HERO)
                 ),
                 format!("FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE {condition}"),
             ),
@@ -472,7 +472,7 @@ fn article_row(row: &super::DbRow, sections: &[Section]) -> Result<Article, Stor
         headline: row.try_get("headline")?,
         standfirst: row.try_get("standfirst")?,
         body: row.try_get("body")?,
-        hero: rows::image(row, "hero_")?,
+        hero: rows::image(row, &rows::HERO)?,
         section,
         section_path,
         authors: Vec::new(),

@@ -335,14 +335,14 @@ impl Store {
 
     /// The picture with this id, and who uploaded it.
     pub async fn image(&self, id: ImageId) -> Result<Option<StoredImage>, StoreError> {
-        let sql = format!("SELECT {}, i.uploaded_by FROM images i WHERE i.id = $1", rows::image_columns("i", ""));
+        let sql = format!("SELECT {}, i.uploaded_by FROM images i WHERE i.id = $1", rows::image_columns("i", &rows::PLAIN));
         let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         let Some(row) = row else {
             return Ok(None);
         };
         use sqlx::Row;
         let by: Option<i64> = row.try_get("uploaded_by")?;
-        Ok(rows::image(&row, "")?.map(|image| StoredImage { image, uploaded_by: by.map(UserId) }))
+        Ok(rows::image(&row, &rows::PLAIN)?.map(|image| StoredImage { image, uploaded_by: by.map(UserId) }))
     }
 
     /// Pictures whose caption, credit, alt text or keywords contain `text` (all when empty),
@@ -359,7 +359,7 @@ impl Store {
             .await?;
         let sql = format!(
             "SELECT {} FROM images i WHERE {condition} ORDER BY i.id DESC LIMIT $2 OFFSET $3",
-            rows::image_columns("i", "")
+            rows::image_columns("i", &rows::PLAIN)
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(&pattern)
@@ -367,7 +367,7 @@ impl Store {
             .bind(offset.max(0))
             .fetch_all(&mut *self.read.get().await?)
             .await?;
-        let items = rows.iter().filter_map(|r| rows::image(r, "").transpose()).collect::<Result<_, _>>()?;
+        let items = rows.iter().filter_map(|r| rows::image(r, &rows::PLAIN).transpose()).collect::<Result<_, _>>()?;
         Ok(Page { items, total })
     }
 
