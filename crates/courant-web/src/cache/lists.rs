@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 const SUMMARY_LISTS: usize = 64;
 
 /// How many ids the listings of tags, authors and sources keep in all (8 MB); past it they
-/// start again empty.
+/// start again empty (those being read finish for their callers).
 const LISTED_IDS: usize = 1 << 20;
 
 /// The lists, each with the generation it was read in.
@@ -28,8 +28,11 @@ pub struct SharedLists {
     sections: Mutex<Option<(u64, Arc<Vec<Section>>)>>,
     latest: Mutex<Option<(u64, i64, Arc<Vec<ArticleSummary>>)>>,
     summaries: Mutex<(u64, HashMap<Vec<ArticleId>, Arc<Vec<ArticleSummary>>>)>,
-    listings: Mutex<(u64, usize, HashMap<Listing, Arc<Vec<ArticleId>>>)>,
+    listings: Mutex<(u64, usize, HashMap<Listing, ListedIds>)>,
 }
+
+/// A listing's ids, read once however many pages of it are asked for at the same time.
+type ListedIds = Arc<tokio::sync::OnceCell<Arc<Vec<ArticleId>>>>;
 
 /// A listing kept whole (see [`SharedLists::published`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,23 +97,26 @@ impl SharedLists {
             _ => return store.published(filter, limit, offset).await,
         };
         let generation = self.generation.load(Ordering::Acquire);
-        let kept = {
-            let kept = lock(&self.listings);
-            if kept.0 == generation { kept.2.get(&listing).cloned() } else { None }
+        let cell = {
+            let mut kept = lock(&self.listings);
+            if kept.0 != generation || kept.1 > LISTED_IDS {
+                *kept = (generation, 0, HashMap::new());
+            }
+            kept.2.entry(listing).or_default().clone()
         };
-        let ids = match kept {
-            Some(ids) => ids,
-            None => {
+        // The first to ask reads it; the others wait for that read (a crawler asks for many
+        // pages of one tag at once). A failed read leaves the cell empty for the next.
+        let ids = cell
+            .get_or_try_init(|| async {
                 let ids = Arc::new(store.published_ids(filter).await?);
                 let mut kept = lock(&self.listings);
-                if kept.0 != generation || kept.1 + ids.len() > LISTED_IDS {
-                    *kept = (generation, 0, HashMap::new());
+                if kept.0 == generation {
+                    kept.1 += ids.len();
                 }
-                kept.1 += ids.len();
-                kept.2.insert(listing, ids.clone());
-                ids
-            }
-        };
+                Ok::<_, StoreError>(ids)
+            })
+            .await?
+            .clone();
         let total = ids.len() as i64;
         let from = usize::try_from(offset.max(0)).unwrap_or(usize::MAX).min(ids.len());
         let to = from.saturating_add(usize::try_from(limit.max(0)).unwrap_or(0)).min(ids.len());
