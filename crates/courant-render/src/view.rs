@@ -88,6 +88,7 @@ impl Views<'_> {
         list.iter().map(|a| self.teaser(a)).collect()
     }
 
+    /// A story as a link in a plain list (see [`Listed`]).
     pub fn listed(&self, a: &ArticleSummary) -> Listed {
         Listed {
             url: a.path().unwrap_or_default(),

@@ -240,9 +240,10 @@ impl Store {
                 2 => article.tags.push(rows::tag(row)?),
                 3 => article.sources.push(rows::source(row)?),
                 4 => article.related.push(rows::summary(row)?),
-                _ => article
+                5 => article
                     .corrections
                     .push(Correction { published_at: row.try_get("published_at")?, text: row.try_get("text")? }),
+                other => return Err(StoreError::Corrupt(format!("part {other} of an article's statement"))),
             }
         }
         Ok(articles)

@@ -335,7 +335,8 @@ impl Store {
 
     /// The picture with this id, and who uploaded it.
     pub async fn image(&self, id: ImageId) -> Result<Option<StoredImage>, StoreError> {
-        let sql = format!("SELECT {}, i.uploaded_by FROM images i WHERE i.id = $1", rows::image_columns("i", &rows::PLAIN));
+        let columns = rows::image_columns("i", &rows::PLAIN);
+        let sql = format!("SELECT {columns}, i.uploaded_by FROM images i WHERE i.id = $1");
         let row = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_optional(&mut *self.read.get().await?).await?;
         let Some(row) = row else {
             return Ok(None);

@@ -217,3 +217,29 @@ fn columns(list: &str) -> Vec<(&str, &str)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names_are_the_columns_under_their_prefix() {
+        for (names, prefix) in [(&PLAIN, ""), (&HERO, "hero_"), (&PHOTO, "photo_")] {
+            let expected: Vec<String> = IMAGE_COLUMNS.iter().map(|c| format!("{prefix}{c}")).collect();
+            assert_eq!(names.0.to_vec(), expected, "{prefix}");
+        }
+    }
+
+    #[test]
+    fn a_union_gives_every_part_every_column() {
+        let sql = union_all(&[
+            ("a.id AS of, a.slug".to_string(), "FROM a".to_string()),
+            ("t.id AS of, t.name, t.slug".to_string(), "FROM t".to_string()),
+        ]);
+        assert_eq!(
+            sql,
+            "SELECT 0 AS part, a.id AS of, a.slug AS slug, NULL AS name FROM a UNION ALL \
+             SELECT 1 AS part, t.id AS of, t.slug AS slug, t.name AS name FROM t"
+        );
+    }
+}

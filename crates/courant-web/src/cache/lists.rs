@@ -8,7 +8,7 @@
 //! ([`PageCache::sync`](super::PageCache::sync)): a page rendered from a list of the generation
 //! before is purged or not kept, as a page rendered from the store before the change would be.
 
-use courant_core::{ArticleId, ArticleSummary, Section};
+use courant_core::{ArticleId, ArticleSummary, AuthorId, Section, SourceId, TagId};
 use courant_store::{ArticleFilter, Page, Store, StoreError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// How many lists of summaries are kept (one per section's "most read" and the site's).
 const SUMMARY_LISTS: usize = 64;
 
-/// How many ids the listings of tags, authors and sources keep in all (8 MB); past it they
-/// start again empty (those being read finish for their callers).
+/// How many ids the listings of tags, authors and sources keep in all (8 MB). Past it, other
+/// listings are let go, one by one, until the newest fits; one larger than this is kept alone.
 const LISTED_IDS: usize = 1 << 20;
 
 /// The lists, each with the generation it was read in.
@@ -28,7 +28,7 @@ pub struct SharedLists {
     sections: Mutex<Option<(u64, Arc<Vec<Section>>)>>,
     latest: Mutex<Option<(u64, i64, Arc<Vec<ArticleSummary>>)>>,
     summaries: Mutex<(u64, HashMap<Vec<ArticleId>, Arc<Vec<ArticleSummary>>>)>,
-    listings: Mutex<(u64, usize, HashMap<Listing, ListedIds>)>,
+    listings: Mutex<(u64, HashMap<Listing, ListedIds>)>,
 }
 
 /// A listing's ids, read once however many pages of it are asked for at the same time.
@@ -37,9 +37,9 @@ type ListedIds = Arc<tokio::sync::OnceCell<Arc<Vec<ArticleId>>>>;
 /// A listing kept whole (see [`SharedLists::published`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Listing {
-    Tag(i64),
-    Author(i64),
-    Source(i64),
+    Tag(TagId),
+    Author(AuthorId),
+    Source(SourceId),
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -91,28 +91,26 @@ impl SharedLists {
         offset: i64,
     ) -> Result<Page<ArticleSummary>, StoreError> {
         let listing = match filter {
-            ArticleFilter::Tag(id) => Listing::Tag(id.0),
-            ArticleFilter::Author(id) => Listing::Author(id.0),
-            ArticleFilter::Source(id) => Listing::Source(id.0),
+            ArticleFilter::Tag(id) => Listing::Tag(*id),
+            ArticleFilter::Author(id) => Listing::Author(*id),
+            ArticleFilter::Source(id) => Listing::Source(*id),
             _ => return store.published(filter, limit, offset).await,
         };
         let generation = self.generation.load(Ordering::Acquire);
         let cell = {
             let mut kept = lock(&self.listings);
-            if kept.0 != generation || kept.1 > LISTED_IDS {
-                *kept = (generation, 0, HashMap::new());
+            // A request that began before a change another has seen uses the newer lists.
+            if kept.0 < generation {
+                *kept = (generation, HashMap::new());
             }
-            kept.2.entry(listing).or_default().clone()
+            kept.1.entry(listing).or_default().clone()
         };
         // The first to ask reads it; the others wait for that read (a crawler asks for many
         // pages of one tag at once). A failed read leaves the cell empty for the next.
         let ids = cell
             .get_or_try_init(|| async {
                 let ids = Arc::new(store.published_ids(filter).await?);
-                let mut kept = lock(&self.listings);
-                if kept.0 == generation {
-                    kept.1 += ids.len();
-                }
+                self.make_room(listing, ids.len());
                 Ok::<_, StoreError>(ids)
             })
             .await?
@@ -122,6 +120,23 @@ impl SharedLists {
         let to = from.saturating_add(usize::try_from(limit.max(0)).unwrap_or(0)).min(ids.len());
         let items = store.published_summaries(&ids[from..to]).await?;
         Ok(Page { items, total })
+    }
+
+    /// Lets listings other than `listing` go until `adding` more ids fit in [`LISTED_IDS`].
+    fn make_room(&self, listing: Listing, adding: usize) {
+        let mut kept = lock(&self.listings);
+        let mut held: usize = kept.1.values().filter_map(|cell| cell.get()).map(|ids| ids.len()).sum();
+        while held + adding > LISTED_IDS {
+            let Some((other, len)) = kept
+                .1
+                .iter()
+                .find_map(|(key, cell)| Some((*key, cell.get()?.len())).filter(|(key, _)| *key != listing))
+            else {
+                break;
+            };
+            kept.1.remove(&other);
+            held -= len;
+        }
     }
 
     /// The summaries of the published stories among `ids`, in their order, as

@@ -16,8 +16,8 @@
 //!   gzip and brotli copies of a body read again with their ETags, and answers with
 //!   `304 Not Modified` per encoding.
 //! - `files.rs`: [`FileCache`], pictures and their scaled copies in memory.
-//! - `lists.rs`: [`SharedLists`], the lists most pages show (sections, latest, most read),
-//!   read once per change of the store.
+//! - `lists.rs`: [`SharedLists`], the lists many pages show (sections, latest, most read, and
+//!   the stories of each tag, author and source asked for), read once per change of the store.
 //! - `follow.rs`: the change follower: [`follow_changes`] and the [`PageCache`] methods that
 //!   read the store's change log and purge what it touches.
 //!
