@@ -5,6 +5,7 @@ use crate::clock::{SiteClock, iso};
 use crate::settings::Labels;
 use courant_core::{ArticleSummary, Image, Section};
 use serde::Serialize;
+use std::fmt::Write;
 use time::OffsetDateTime;
 
 /// A link with its text.
@@ -99,14 +100,20 @@ impl Views<'_> {
 }
 
 pub fn figure(image: &Image) -> Figure {
-    let smaller: Vec<u32> = courant_media::WIDTHS.iter().copied().filter(|w| *w < image.width).collect();
-    let srcset = |scaled: &dyn Fn(u32) -> String, full: String| {
-        if smaller.is_empty() {
-            return String::new();
+    // Written into one string each: a page shows a dozen pictures, and a list of candidates
+    // joined made some forty allocations for each.
+    let srcset = |scaled: &dyn Fn(u32) -> String, full: &str| {
+        let mut set = String::new();
+        for w in courant_media::WIDTHS.iter().copied().filter(|w| *w < image.width) {
+            if set.is_empty() {
+                set.reserve(8 * (image.file.len() + 24));
+            }
+            let _ = write!(set, "{MEDIA}{} {w}w, ", scaled(w));
         }
-        let mut candidates: Vec<String> = smaller.iter().map(|w| format!("{} {w}w", media_url(&scaled(*w)))).collect();
-        candidates.push(format!("{} {}w", media_url(&full), image.width));
-        candidates.join(", ")
+        if !set.is_empty() {
+            let _ = write!(set, "{MEDIA}{full} {}w", image.width);
+        }
+        set
     };
     let full_webp = if image.file.ends_with(".webp") {
         image.file.clone()
@@ -115,8 +122,8 @@ pub fn figure(image: &Image) -> Figure {
     };
     Figure {
         src: media_url(&image.file),
-        srcset: srcset(&|w| courant_media::width_file_name(&image.file, w), image.file.clone()),
-        srcset_webp: srcset(&|w| courant_media::webp_file_name(&image.file, Some(w)), full_webp),
+        srcset: srcset(&|w| courant_media::width_file_name(&image.file, w), &image.file),
+        srcset_webp: srcset(&|w| courant_media::webp_file_name(&image.file, Some(w)), &full_webp),
         width: image.width,
         height: image.height,
         alt: image.alt.clone(),
@@ -146,8 +153,11 @@ pub fn source_url(slug: &str) -> String {
     format!("/source/{slug}")
 }
 
+/// Where media files are served.
+const MEDIA: &str = "/media/";
+
 pub fn media_url(file: &str) -> String {
-    format!("/media/{file}")
+    format!("{MEDIA}{file}")
 }
 
 /// JSON for a `<script type="application/ld+json">` element: `<` is escaped so no value can
@@ -167,5 +177,34 @@ mod tests {
         let s = script_json(&v);
         assert!(!s.contains("</script"), "{s}");
         assert_eq!(serde_json::from_str::<Value>(&s).expect("still JSON"), v);
+    }
+
+    #[test]
+    fn a_figure_offers_every_smaller_width_and_its_own() {
+        let image = |width| Image {
+            id: courant_core::ImageId(1),
+            file: "ab/cdef.jpg".into(),
+            width,
+            height: 600,
+            alt: String::new(),
+            caption: String::new(),
+            credit: String::new(),
+            keywords: Vec::new(),
+            focal: None,
+        };
+        let f = figure(&image(1000));
+        assert_eq!(f.src, "/media/ab/cdef.jpg");
+        assert_eq!(
+            f.srcset,
+            "/media/ab/cdef.jpg.w320.jpg 320w, /media/ab/cdef.jpg.w640.jpg 640w, \
+             /media/ab/cdef.jpg.w960.jpg 960w, /media/ab/cdef.jpg 1000w"
+        );
+        assert_eq!(
+            f.srcset_webp,
+            "/media/ab/cdef.jpg.w320.webp 320w, /media/ab/cdef.jpg.w640.webp 640w, \
+             /media/ab/cdef.jpg.w960.webp 960w, /media/ab/cdef.jpg.webp 1000w"
+        );
+        let small = figure(&image(320));
+        assert_eq!((small.srcset.as_str(), small.srcset_webp.as_str()), ("", ""), "no width smaller than 320");
     }
 }
