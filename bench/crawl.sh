@@ -17,6 +17,7 @@
 # With -l the crawl walks listing pages instead: every page of the sections the front page links,
 # and of every tag and author, page numbers shuffled. CRAWL_ONLY=REGEX keeps the addresses it
 # matches (`CRAWL_ONLY='^/tag/' bench/crawl.sh DATA -l`: the tags' pages alone).
+# CRAWL_BIN=PATH serves with another build (bench/crawl-ab.sh compares two).
 # Loopback only; bounded by SECONDS and by the number of addresses. With CRAWL_PERF=FILE, perf
 # records the server during the crawl into FILE (`perf report -i FILE`).
 set -euo pipefail
@@ -35,7 +36,7 @@ while getopts "c:d:n:l" opt; do
     *) exit 2 ;;
   esac
 done
-bin=target/release/courant
+bin=${CRAWL_BIN:-target/release/courant}
 [ -x "$bin" ] || { echo "build the release binary first: cargo build --release" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 
