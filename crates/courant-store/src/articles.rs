@@ -105,8 +105,16 @@ impl Store {
         self.article_where(ArticleKey::Slug(slug), &sections).await
     }
 
-    pub async fn article_by_slug_in(&self, slug: &str, sections: &[Section]) -> Result<Option<Article>, StoreError> {
-        self.article_where(ArticleKey::Slug(slug), sections).await
+    /// The article with this slug, whole, in any status, with its related stories as last
+    /// found (see [`Store::found_related_summaries`]), in one statement: what a story's page
+    /// reads. `sections` are all sections, as [`Store::sections`] gives them.
+    pub async fn article_page_by_slug(
+        &self,
+        slug: &str,
+        sections: &[Section],
+    ) -> Result<Option<ArticleRead>, StoreError> {
+        let found = self.articles_where(ArticleKey::Slug(slug), Reading::WithFound, sections).await?;
+        Ok(found.into_iter().next())
     }
 
     /// The article that used to have `old_slug`, if it was renamed.
@@ -131,8 +139,8 @@ impl Store {
         let sections = self.sections().await?;
         let mut found = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            for a in self.articles_where(ArticleKey::Ids(chunk), &sections).await? {
-                found.insert(a.id, a);
+            for read in self.articles_where(ArticleKey::Ids(chunk), Reading::Lists, &sections).await? {
+                found.insert(read.article.id, read.article);
             }
         }
         // In the order asked.
@@ -144,59 +152,22 @@ impl Store {
     }
 
     async fn article_where(&self, key: ArticleKey<'_>, sections: &[Section]) -> Result<Option<Article>, StoreError> {
-        Ok(self.articles_where(key, sections).await?.into_iter().next())
+        let found = self.articles_where(key, Reading::Lists, sections).await?;
+        Ok(found.into_iter().next().map(|read| read.article))
     }
 
     /// Whole articles with their lists, in one statement (see [`rows::union_all`]): one round
     /// trip to the database for a story's page, and all its parts from one snapshot.
-    async fn articles_where(&self, key: ArticleKey<'_>, sections: &[Section]) -> Result<Vec<Article>, StoreError> {
-        let (condition, of) = match key {
-            ArticleKey::Ids([]) => return Ok(Vec::new()),
-            ArticleKey::Ids(ids) => {
-                let marks = crate::marks(ids.len(), 1);
-                (format!("a.id IN {marks}"), marks)
-            }
-            ArticleKey::Slug(_) => ("a.slug = $1".to_string(), "(SELECT id FROM articles WHERE slug = $1)".to_string()),
-        };
-        // The parts, in the order of `Part`.
-        let parts = [
-            (
-                format!(
-                    "a.id AS of_article, 0 AS position, a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, \
-                     a.status, a.created_at, a.published_at, a.updated_at, {}",
-                    rows::image_columns("hi", &rows::HERO)
-                ),
-                format!("FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE {condition}"),
-            ),
-            (
-                format!("aa.article_id AS of_article, aa.position AS position, {}", rows::author_columns()),
-                format!(
-                    "{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id IN {of}",
-                    rows::AUTHOR_FROM
-                ),
-            ),
-            (
-                "x.article_id AS of_article, x.position AS position, t.id, t.slug, t.name".to_string(),
-                format!("FROM tags t JOIN article_tags x ON x.tag_id = t.id WHERE x.article_id IN {of}"),
-            ),
-            (
-                "x.article_id AS of_article, x.position AS position, s.id, s.slug, s.name, s.url, s.kind".to_string(),
-                format!("FROM sources s JOIN article_sources x ON x.source_id = s.id WHERE x.article_id IN {of}"),
-            ),
-            (
-                format!("r.article_id AS of_article, r.position AS position, {}", rows::summary_columns()),
-                format!(
-                    "{} JOIN article_related r ON r.related_id = a.id \
-                     WHERE r.article_id IN {of} AND a.status = 'published'",
-                    rows::SUMMARY_FROM
-                ),
-            ),
-            (
-                "c.article_id AS of_article, c.id, c.text, c.published_at".to_string(),
-                format!("FROM corrections c WHERE c.article_id IN {of}"),
-            ),
-        ];
-        let sql = rows::union_all(&parts);
+    async fn articles_where(
+        &self,
+        key: ArticleKey<'_>,
+        reading: Reading,
+        sections: &[Section],
+    ) -> Result<Vec<ArticleRead>, StoreError> {
+        if let ArticleKey::Ids([]) = key {
+            return Ok(Vec::new());
+        }
+        let sql = article_statement(key, reading);
         let mut query = sqlx::query(AssertSqlSafe(sql));
         match key {
             ArticleKey::Ids(ids) => {
@@ -226,13 +197,14 @@ impl Store {
             })
             .collect::<Result<_, StoreError>>()?;
         sorted.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        let mut articles: Vec<Article> = Vec::new();
+        let mut articles: Vec<ArticleRead> = Vec::new();
         for ((of, part, ..), row) in sorted {
             if part == 0 {
-                articles.push(article_row(row, sections)?);
+                articles.push(ArticleRead { article: article_row(row, sections)?, found_related: None });
                 continue;
             }
-            let Some(article) = articles.last_mut().filter(|a| a.id.0 == of) else {
+            let Some(ArticleRead { article, found_related }) = articles.last_mut().filter(|a| a.article.id.0 == of)
+            else {
                 return Err(StoreError::Corrupt(format!("a list of article {of} read without the article")));
             };
             match part {
@@ -243,6 +215,16 @@ impl Store {
                 5 => article
                     .corrections
                     .push(Correction { published_at: row.try_get("published_at")?, text: row.try_get("text")? }),
+                // Found (the search's row comes first), then each found story, withdrawn ones
+                // left out: still found, none to show.
+                6 => *found_related = Some(Vec::new()),
+                7 => {
+                    let summary = rows::summary(row)?;
+                    let found = found_related.get_or_insert_with(Vec::new);
+                    if summary.status == Status::Published {
+                        found.push(summary);
+                    }
+                }
                 other => return Err(StoreError::Corrupt(format!("part {other} of an article's statement"))),
             }
         }
@@ -493,6 +475,90 @@ fn article_row(row: &super::DbRow, sections: &[Section]) -> Result<Article, Stor
 enum ArticleKey<'a> {
     Ids(&'a [ArticleId]),
     Slug(&'a str),
+}
+
+/// What is read with whole articles.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Their lists.
+    Lists,
+    /// Their lists and their related stories as last found (for a story's page).
+    WithFound,
+}
+
+/// The statement reading whole articles (see [`Store::articles_where`]). A story's page asks
+/// for one by slug thousands of times a second, so that statement (and the one for one id) is
+/// made once; building it was 4% of a cold page's processor time.
+fn article_statement(key: ArticleKey<'_>, reading: Reading) -> std::borrow::Cow<'static, str> {
+    use std::sync::OnceLock;
+    static BY_SLUG: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+    static BY_ONE_ID: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+    let made = match key {
+        ArticleKey::Slug(_) => &BY_SLUG,
+        ArticleKey::Ids([_]) => &BY_ONE_ID,
+        ArticleKey::Ids(_) => return std::borrow::Cow::Owned(make_article_statement(key, reading)),
+    };
+    let sql = made[usize::from(reading == Reading::WithFound)].get_or_init(|| make_article_statement(key, reading));
+    std::borrow::Cow::Borrowed(sql.as_str())
+}
+
+fn make_article_statement(key: ArticleKey<'_>, reading: Reading) -> String {
+    let (condition, of) = match key {
+        ArticleKey::Ids(ids) => {
+            let marks = crate::marks(ids.len(), 1);
+            (format!("a.id IN {marks}"), marks)
+        }
+        ArticleKey::Slug(_) => ("a.slug = $1".to_string(), "(SELECT id FROM articles WHERE slug = $1)".to_string()),
+    };
+    // The parts, in the order `Store::articles_where` reads them.
+    let mut parts = vec![
+        (
+            format!(
+                "a.id AS of_article, 0 AS position, a.id, a.slug, a.headline, a.standfirst, a.body, a.section_id, \
+                 a.status, a.created_at, a.published_at, a.updated_at, {}",
+                rows::image_columns("hi", &rows::HERO)
+            ),
+            format!("FROM articles a LEFT JOIN images hi ON hi.id = a.hero_image_id WHERE {condition}"),
+        ),
+        (
+            format!("aa.article_id AS of_article, aa.position AS position, {}", rows::author_columns()),
+            format!("{} JOIN article_authors aa ON aa.author_id = au.id WHERE aa.article_id IN {of}", rows::AUTHOR_FROM),
+        ),
+        (
+            "x.article_id AS of_article, x.position AS position, t.id, t.slug, t.name".to_string(),
+            format!("FROM tags t JOIN article_tags x ON x.tag_id = t.id WHERE x.article_id IN {of}"),
+        ),
+        (
+            "x.article_id AS of_article, x.position AS position, s.id, s.slug, s.name, s.url, s.kind".to_string(),
+            format!("FROM sources s JOIN article_sources x ON x.source_id = s.id WHERE x.article_id IN {of}"),
+        ),
+        (
+            format!("r.article_id AS of_article, r.position AS position, {}", rows::summary_columns()),
+            format!(
+                "{} JOIN article_related r ON r.related_id = a.id \
+                 WHERE r.article_id IN {of} AND a.status = 'published'",
+                rows::SUMMARY_FROM
+            ),
+        ),
+        (
+            "c.article_id AS of_article, c.id, c.text, c.published_at".to_string(),
+            format!("FROM corrections c WHERE c.article_id IN {of}"),
+        ),
+    ];
+    if reading == Reading::WithFound {
+        parts.extend([
+            // A row when the search has run (its stories may since have been withdrawn).
+            (
+                "s.article_id AS of_article, s.article_id AS id".to_string(),
+                format!("FROM related_searches s WHERE s.article_id IN {of} AND s.found_at IS NOT NULL"),
+            ),
+            (
+                format!("r.article_id AS of_article, r.position AS position, {}", rows::summary_columns()),
+                format!("{} JOIN found_related r ON r.related_id = a.id WHERE r.article_id IN {of}", rows::SUMMARY_FROM),
+            ),
+        ]);
+    }
+    rows::union_all(&parts)
 }
 
 /// Stores many articles in a transaction (see [`Store::insert_articles`]).

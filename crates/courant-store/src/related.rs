@@ -147,24 +147,4 @@ impl Store {
         let ids: Vec<ArticleId> = rows.into_iter().filter_map(|(_, r)| r.map(ArticleId)).collect();
         Ok((found || !ids.is_empty()).then_some(ids))
     }
-
-    /// The summaries of a story's related stories as last found that are still published, best
-    /// first; `None` when they were never found. One read where stories were found.
-    pub async fn found_related_summaries(
-        &self,
-        id: ArticleId,
-    ) -> Result<Option<Vec<courant_core::ArticleSummary>>, StoreError> {
-        let sql = format!(
-            "{} JOIN found_related r ON r.related_id = a.id WHERE r.article_id = $1 ORDER BY r.position",
-            super::rows::summary_select()
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *self.read.get().await?).await?;
-        if rows.is_empty() {
-            // Found none, or never looked for: the search's own row tells.
-            return Ok(self.found_related(id).await?.map(|_| Vec::new()));
-        }
-        let summaries: Vec<courant_core::ArticleSummary> =
-            rows.iter().map(super::rows::summary).collect::<Result<_, _>>()?;
-        Ok(Some(summaries.into_iter().filter(|s| s.status == courant_core::Status::Published).collect()))
-    }
 }

@@ -386,6 +386,15 @@ pub struct MinuteViews {
     pub views: i64,
 }
 
+/// What a story's page reads of the store (see [`crate::Store::article_page_by_slug`]).
+#[derive(Debug, Clone)]
+pub struct ArticleRead {
+    pub article: Article,
+    /// Its related stories as last found, those still published, best first; `None` when the
+    /// search has not looked for them yet.
+    pub found_related: Option<Vec<ArticleSummary>>,
+}
+
 /// An entry of the change log: its number and the article that changed (0 for the whole site).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoggedChange {

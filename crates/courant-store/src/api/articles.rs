@@ -50,10 +50,16 @@ impl Store {
         on_backend!(self, b => b.article_by_slug(slug).await)
     }
 
-    /// [`Store::article_by_slug`] with the section tree already read: `sections` must be all
-    /// sections as [`Store::sections`] gives them (the site keeps them in memory between changes).
-    pub async fn article_by_slug_in(&self, slug: &str, sections: &[Section]) -> Result<Option<Article>, StoreError> {
-        on_backend!(self, b => b.article_by_slug_in(slug, sections).await)
+    /// What a story's page reads, in one statement: the article with this slug, whole, in any
+    /// status, and its related stories as last found by the search index, those still
+    /// published, best first (`None` when never found). `sections` must be all sections as
+    /// [`Store::sections`] gives them (the site keeps them in memory between changes).
+    pub async fn article_page_by_slug(
+        &self,
+        slug: &str,
+        sections: &[Section],
+    ) -> Result<Option<ArticleRead>, StoreError> {
+        on_backend!(self, b => b.article_page_by_slug(slug, sections).await)
     }
 
     /// The article that used to have `old_slug`, if it was renamed (for redirecting old

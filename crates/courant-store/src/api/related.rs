@@ -2,7 +2,7 @@
 //! reads them instead of searching. The SQL is in `src/related.rs`.
 
 use crate::{Backend, Store, StoreError};
-use courant_core::{ArticleId, ArticleSummary};
+use courant_core::ArticleId;
 use time::OffsetDateTime;
 
 impl Store {
@@ -49,11 +49,5 @@ impl Store {
     /// A story's related stories as last found, best first; `None` when they were never found.
     pub async fn found_related(&self, id: ArticleId) -> Result<Option<Vec<ArticleId>>, StoreError> {
         on_backend!(self, b => b.found_related(id).await)
-    }
-
-    /// Summaries of a story's related stories as last found that are still published, best
-    /// first (in one read, for the story's page); `None` when they were never found.
-    pub async fn found_related_summaries(&self, id: ArticleId) -> Result<Option<Vec<ArticleSummary>>, StoreError> {
-        on_backend!(self, b => b.found_related_summaries(id).await)
     }
 }

@@ -47,16 +47,16 @@ async fn related_stories_are_claimed_once_saved_under_the_claim_and_found_again_
     assert!(t.save_found_related(published[0], &[], until, now).await.expect("save"));
     assert_eq!(t.found_related(published[0]).await.expect("read"), Some(vec![]));
     // As a page reads them: summaries in the order found; none found and never looked for differ.
-    let ids = |list: Option<Vec<ArticleSummary>>| list.map(|l| l.iter().map(|s| s.id).collect::<Vec<_>>());
-    assert_eq!(ids(t.found_related_summaries(story).await.expect("read")), Some(found.to_vec()));
-    assert_eq!(ids(t.found_related_summaries(published[0]).await.expect("read")), Some(vec![]));
-    assert_eq!(ids(t.found_related_summaries(published[1]).await.expect("read")), None, "never found");
+    assert_eq!(found_on_page(&t, story).await, Some(found.to_vec()));
+    assert_eq!(found_on_page(&t, published[0]).await, Some(vec![]));
+    assert_eq!(found_on_page(&t, published[1]).await, None, "never found");
 
     // The story changes while another search of it runs: that search is not saved, the stories
     // found before are shown meanwhile, and it is claimed again.
     t.research_related(&[story]).await.expect("research");
     assert!(!t.save_found_related(story, &[published[2]], until, now).await.expect("save"), "voided claim");
     assert_eq!(t.found_related(story).await.expect("read"), Some(found.to_vec()), "kept meanwhile");
+    assert_eq!(found_on_page(&t, story).await, Some(found.to_vec()), "shown meanwhile");
     let again = t.claim_related_searches(now, until, stale_before, 10).await.expect("claim");
     assert_eq!(again, vec![story]);
     assert!(t.save_found_related(story, &[published[2]], until, now).await.expect("save"));
@@ -79,5 +79,14 @@ async fn related_stories_are_claimed_once_saved_under_the_claim_and_found_again_
     t.research_related(&[published[2]]).await.expect("research");
     let claimable = t.claim_related_searches(later + Duration::days(9), later + Duration::days(10), day_on, 10).await;
     assert!(!claimable.expect("claim").contains(&published[2]));
-    assert_eq!(ids(t.found_related_summaries(story).await.expect("read")), Some(vec![]), "found, but withdrawn since");
+    assert_eq!(found_on_page(&t, story).await, Some(vec![]), "found, but withdrawn since");
+}
+
+/// A story's related stories as its page reads them with the story: `None` when never found.
+async fn found_on_page(t: &TestStore, id: ArticleId) -> Option<Vec<ArticleId>> {
+    let slug = t.article(id).await.expect("read").expect("the story").slug;
+    let sections = t.sections().await.expect("sections");
+    let read = t.article_page_by_slug(&slug, &sections).await.expect("read").expect("the story by its slug");
+    assert_eq!(read.article.id, id);
+    read.found_related.map(|found| found.iter().map(|s| s.id).collect())
 }

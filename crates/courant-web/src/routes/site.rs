@@ -129,14 +129,17 @@ async fn article(
     OriginalUri(uri): OriginalUri,
     Path((_section, _y, _m, _d, slug)): Path<(String, String, String, String, String)>,
 ) -> Result<Response, AppError> {
-    let sections = app.cache.lists.sections(&app.store).await?;
-    let found = match app.store.article_by_slug_in(&slug, &sections).await {
+    let mut sections = app.cache.lists.sections(&app.store).await?;
+    let found = match app.store.article_page_by_slug(&slug, &sections).await {
         // In a section newer than the sections in memory (made a moment ago, maybe on another
         // node): read with the store's own.
-        Err(courant_store::StoreError::NotFound(_)) => app.store.article_by_slug(&slug).await?,
+        Err(courant_store::StoreError::NotFound(_)) => {
+            sections = std::sync::Arc::new(app.store.sections().await?);
+            app.store.article_page_by_slug(&slug, &sections).await?
+        }
         other => other?,
     };
-    let Some(article) = found else {
+    let Some(courant_store::ArticleRead { article, found_related }) = found else {
         return match app.store.renamed_article(&slug).await? {
             Some(moved) if moved.status == Status::Published => moved.path().map(redirect).ok_or(AppError::NotFound),
             Some(moved) if moved.status == Status::Unpublished => Err(AppError::Gone),
@@ -155,7 +158,7 @@ async fn article(
     // The page's lists, read side by side on the store's connections.
     let (latest, (related, related_found), reading_now) = tokio::try_join!(
         async { Ok::<_, AppError>(app.cache.lists.latest(&app.store, LATEST).await?) },
-        related_stories(&app, &article),
+        related_stories(&app, &article, found_related),
         reading_now(&app, &article),
     )?;
     let html =
@@ -179,18 +182,23 @@ async fn article(
 }
 
 /// Stories to suggest beside an article: the editor's pinned ones, then those the search index
-/// found closest (kept in the store by [`crate::related`]), four in all at least; and whether
-/// those were found. A story whose related stories are not found yet (just published, or not
-/// reached yet in a new archive) suggests the latest stories of its section meanwhile, and its
-/// page is marked provisional, so the cache renders it again on the next request.
-pub(crate) async fn related_stories(app: &AppState, article: &Article) -> Result<(Related, bool), AppError> {
+/// found closest (`found`, kept in the store by [`crate::related`] and read with the article),
+/// four in all at least; and whether those were found. A story whose related stories are not
+/// found yet (just published, or not reached yet in a new archive) suggests the latest stories
+/// of its section meanwhile, and its page is marked provisional, so the cache renders it again
+/// on the next request.
+pub(crate) async fn related_stories(
+    app: &AppState,
+    article: &Article,
+    found: Option<Vec<ArticleSummary>>,
+) -> Result<(Related, bool), AppError> {
     let mut related = article.related.clone();
     if related.len() >= RELATED {
         let inline = related.len();
         return Ok((Related { stories: related, inline }, true));
     }
     let want = RELATED - related.len();
-    let (complete, mut summaries) = match app.store.found_related_summaries(article.id).await? {
+    let (complete, mut summaries) = match found {
         Some(found) => (true, found),
         None => {
             let section = ArticleFilter::Sections(vec![article.section.id]);
