@@ -168,64 +168,41 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = article_statement(key, reading);
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        match key {
-            ArticleKey::Ids(ids) => {
-                for id in ids {
-                    query = query.bind(id.0);
-                }
-            }
-            ArticleKey::Slug(slug) => query = query.bind(slug),
-        }
-        let found = query.fetch_all(&mut *self.read.get().await?).await?;
+        let args: Vec<rows::Arg<'_>> = match key {
+            ArticleKey::Ids(ids) => ids.iter().map(|id| rows::Arg::Int(id.0)).collect(),
+            ArticleKey::Slug(slug) => vec![rows::Arg::Text(slug)],
+        };
+        let mut pieces = self.read_each(sql, &args, |row| piece(row, sections)).await?;
 
         // Each article's row first, then its lists in order (a correction's by date). Sorted
         // here: in the statement, SQLite sorted in temporary b-trees, a dozen allocations a row.
-        use sqlx::Row;
-        type Order = (i64, i32, Option<i64>, Option<OffsetDateTime>, i64);
-        let mut sorted: Vec<(Order, &super::DbRow)> = found
-            .iter()
-            .map(|row| {
-                let order = (
-                    row.try_get("of_article")?,
-                    row.try_get("part")?,
-                    row.try_get("position")?,
-                    row.try_get("published_at")?,
-                    row.try_get("id")?,
-                );
-                Ok((order, row))
-            })
-            .collect::<Result<_, StoreError>>()?;
-        sorted.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        pieces.sort_unstable_by_key(|(order, _)| *order);
         let mut articles: Vec<ArticleRead> = Vec::new();
-        for ((of, part, ..), row) in sorted {
-            if part == 0 {
-                articles.push(ArticleRead { article: article_row(row, sections)?, found_related: None });
+        for ((of, ..), piece) in pieces {
+            if let Piece::Article(article) = piece {
+                articles.push(ArticleRead { article: *article, found_related: None });
                 continue;
             }
             let Some(ArticleRead { article, found_related }) = articles.last_mut().filter(|a| a.article.id.0 == of)
             else {
                 return Err(StoreError::Corrupt(format!("a list of article {of} read without the article")));
             };
-            match part {
-                1 => article.authors.push(rows::author(row)?),
-                2 => article.tags.push(rows::tag(row)?),
-                3 => article.sources.push(rows::source(row)?),
-                4 => article.related.push(rows::summary(row)?),
-                5 => article
-                    .corrections
-                    .push(Correction { published_at: row.try_get("published_at")?, text: row.try_get("text")? }),
+            match piece {
+                Piece::Article(_) => unreachable!("taken above"),
+                Piece::Author(a) => article.authors.push(a),
+                Piece::Tag(t) => article.tags.push(t),
+                Piece::Source(s) => article.sources.push(s),
+                Piece::Pinned(s) => article.related.push(s),
+                Piece::Correction(c) => article.corrections.push(c),
                 // Found (the search's row comes first), then each found story, withdrawn ones
                 // left out: still found, none to show.
-                6 => *found_related = Some(Vec::new()),
-                7 => {
-                    let summary = rows::summary(row)?;
+                Piece::Searched => *found_related = Some(Vec::new()),
+                Piece::Found(summary) => {
                     let found = found_related.get_or_insert_with(Vec::new);
                     if summary.status == Status::Published {
                         found.push(summary);
                     }
                 }
-                other => return Err(StoreError::Corrupt(format!("part {other} of an article's statement"))),
             }
         }
         Ok(articles)
@@ -445,16 +422,16 @@ impl Store {
 }
 
 /// An article's own row, its lists empty (see [`Store::articles_where`]).
-fn article_row(row: &super::DbRow, sections: &[Section]) -> Result<Article, StoreError> {
-    use sqlx::Row;
-    let section_path = section_path(sections, SectionId(row.try_get("section_id")?));
+fn article_row(row: &(impl rows::Get + ?Sized), sections: &[Section]) -> Result<Article, StoreError> {
+    use rows::get;
+    let section_path = section_path(sections, SectionId(get(row, "section_id")?));
     let section = section_path.last().cloned().ok_or(StoreError::NotFound("section"))?;
     Ok(Article {
-        id: ArticleId(row.try_get("id")?),
-        slug: row.try_get("slug")?,
-        headline: row.try_get("headline")?,
-        standfirst: row.try_get("standfirst")?,
-        body: row.try_get("body")?,
+        id: ArticleId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        headline: get(row, "headline")?,
+        standfirst: get(row, "standfirst")?,
+        body: get(row, "body")?,
         hero: rows::image(row, &rows::HERO)?,
         section,
         section_path,
@@ -463,11 +440,47 @@ fn article_row(row: &super::DbRow, sections: &[Section]) -> Result<Article, Stor
         sources: Vec::new(),
         related: Vec::new(),
         status: rows::status(row)?,
-        created_at: row.try_get("created_at")?,
-        published_at: row.try_get("published_at")?,
-        updated_at: row.try_get("updated_at")?,
+        created_at: get(row, "created_at")?,
+        published_at: get(row, "published_at")?,
+        updated_at: get(row, "updated_at")?,
         corrections: Vec::new(),
     })
+}
+
+/// Where a row of an article's statement goes, with the order it is read in: (article, part,
+/// position in its list, date, id).
+type Order = (i64, i32, Option<i64>, Option<OffsetDateTime>, i64);
+
+/// A row of an article's statement, read.
+enum Piece {
+    Article(Box<Article>),
+    Author(Author),
+    Tag(Tag),
+    Source(Source),
+    Pinned(ArticleSummary),
+    Correction(Correction),
+    /// The search for its related stories has run.
+    Searched,
+    Found(ArticleSummary),
+}
+
+/// Reads a row of an article's statement (see [`make_article_statement`] for the parts).
+fn piece(row: &dyn rows::Get, sections: &[Section]) -> Result<(Order, Piece), StoreError> {
+    use rows::get;
+    let part: i32 = get(row, "part")?;
+    let order = (get(row, "of_article")?, part, get(row, "position")?, get(row, "published_at")?, get(row, "id")?);
+    let piece = match part {
+        0 => Piece::Article(Box::new(article_row(row, sections)?)),
+        1 => Piece::Author(rows::author(row)?),
+        2 => Piece::Tag(rows::tag(row)?),
+        3 => Piece::Source(rows::source(row)?),
+        4 => Piece::Pinned(rows::summary(row)?),
+        5 => Piece::Correction(Correction { published_at: get(row, "published_at")?, text: get(row, "text")? }),
+        6 => Piece::Searched,
+        7 => Piece::Found(rows::summary(row)?),
+        other => return Err(StoreError::Corrupt(format!("part {other} of an article's statement"))),
+    };
+    Ok((order, piece))
 }
 
 /// How an article is looked up.

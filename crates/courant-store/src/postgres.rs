@@ -107,6 +107,24 @@ impl Readers {
 }
 
 impl Store {
+    /// Runs a read on one of the pool's connections and reads each row with `read`.
+    pub(crate) async fn read_each<T>(
+        &self,
+        sql: std::borrow::Cow<'static, str>,
+        args: &[rows::Arg<'_>],
+        read: impl Fn(&dyn rows::Get) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for arg in args {
+            query = match *arg {
+                rows::Arg::Int(v) => query.bind(v),
+                rows::Arg::Text(t) => query.bind(t),
+            };
+        }
+        let found = query.fetch_all(&mut *self.read.get().await?).await?;
+        found.iter().map(|row| read(row)).collect()
+    }
+
     /// Connects to the database `url` names (`postgres://user:password@host:port/database`),
     /// without touching its schema. Fails at once when the server cannot be reached.
     pub(crate) async fn connect(url: &str, settings: &PgSettings) -> Result<Store, StoreError> {

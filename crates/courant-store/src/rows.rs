@@ -5,6 +5,81 @@ use super::DbRow;
 use crate::StoreError;
 use courant_core::*;
 use sqlx::Row;
+use time::OffsetDateTime;
+
+/// A result row whose columns are read by name: sqlx's rows, and on SQLite the rows a story's
+/// page reads on the calling thread (`direct.rs`). Each method reads the column as that type,
+/// as sqlx's `try_get` of it would.
+pub(crate) trait Get {
+    fn int(&self, name: &str) -> Result<i64, StoreError>;
+    fn small_int(&self, name: &str) -> Result<i32, StoreError>;
+    fn maybe_int(&self, name: &str) -> Result<Option<i64>, StoreError>;
+    fn maybe_real(&self, name: &str) -> Result<Option<f64>, StoreError>;
+    fn text(&self, name: &str) -> Result<String, StoreError>;
+    fn time(&self, name: &str) -> Result<OffsetDateTime, StoreError>;
+    fn maybe_time(&self, name: &str) -> Result<Option<OffsetDateTime>, StoreError>;
+}
+
+/// A column's type, for [`get`].
+pub(crate) trait Value: Sized {
+    fn read(row: &(impl Get + ?Sized), name: &str) -> Result<Self, StoreError>;
+}
+
+/// Column `name` of `row`, as `T`.
+pub(crate) fn get<T: Value>(row: &(impl Get + ?Sized), name: &str) -> Result<T, StoreError> {
+    T::read(row, name)
+}
+
+macro_rules! value {
+    ($($t:ty => $method:ident),* $(,)?) => {
+        $(impl Value for $t {
+            fn read(row: &(impl Get + ?Sized), name: &str) -> Result<Self, StoreError> {
+                row.$method(name)
+            }
+        })*
+    };
+}
+
+value!(
+    i64 => int,
+    i32 => small_int,
+    Option<i64> => maybe_int,
+    Option<f64> => maybe_real,
+    String => text,
+    OffsetDateTime => time,
+    Option<OffsetDateTime> => maybe_time,
+);
+
+impl Get for DbRow {
+    fn int(&self, name: &str) -> Result<i64, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn small_int(&self, name: &str) -> Result<i32, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn maybe_int(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn maybe_real(&self, name: &str) -> Result<Option<f64>, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn text(&self, name: &str) -> Result<String, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn time(&self, name: &str) -> Result<OffsetDateTime, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+    fn maybe_time(&self, name: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        Ok(self.try_get(name)?)
+    }
+}
+
+/// A value bound to a statement read through [`Get`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
 
 /// An image's columns.
 const IMAGE_COLUMNS: [&str; 10] =
@@ -51,22 +126,22 @@ pub(crate) fn image_columns(table: &str, names: &ImageNames) -> String {
     IMAGE_COLUMNS.iter().zip(names.0).map(|(c, name)| format!("{table}.{c} AS {name}")).collect::<Vec<_>>().join(", ")
 }
 
-pub(crate) fn image(row: &DbRow, names: &ImageNames) -> Result<Option<Image>, StoreError> {
+pub(crate) fn image(row: &(impl Get + ?Sized), names: &ImageNames) -> Result<Option<Image>, StoreError> {
     let [id, file, width, height, alt, caption, credit, keywords, focal_x, focal_y] = names.0;
-    let Some(id) = row.try_get::<Option<i64>, _>(id)? else {
+    let Some(id) = get::<Option<i64>>(row, id)? else {
         return Ok(None);
     };
-    let keywords: String = row.try_get(keywords)?;
+    let keywords: String = get(row, keywords)?;
     Ok(Some(Image {
         id: ImageId(id),
-        file: row.try_get(file)?,
-        width: dimension(row.try_get(width)?)?,
-        height: dimension(row.try_get(height)?)?,
-        alt: row.try_get(alt)?,
-        caption: row.try_get(caption)?,
-        credit: row.try_get(credit)?,
+        file: get(row, file)?,
+        width: dimension(get(row, width)?)?,
+        height: dimension(get(row, height)?)?,
+        alt: get(row, alt)?,
+        caption: get(row, caption)?,
+        credit: get(row, credit)?,
         keywords: split_keywords(&keywords),
-        focal: match (row.try_get::<Option<f64>, _>(focal_x)?, row.try_get::<Option<f64>, _>(focal_y)?) {
+        focal: match (get::<Option<f64>>(row, focal_x)?, get::<Option<f64>>(row, focal_y)?) {
             (Some(x), Some(y)) => Focal::new(x as f32, y as f32),
             _ => None,
         },
@@ -90,8 +165,8 @@ pub(crate) fn split_keywords(s: &str) -> Vec<String> {
     s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
-pub(crate) fn status(row: &DbRow) -> Result<Status, StoreError> {
-    let s: String = row.try_get("status")?;
+pub(crate) fn status(row: &(impl Get + ?Sized)) -> Result<Status, StoreError> {
+    let s: String = get(row, "status")?;
     Status::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("article status {s:?}")))
 }
 
@@ -119,28 +194,28 @@ pub(crate) fn author_columns() -> String {
 /// [`author_select`]'s joins.
 pub(crate) const AUTHOR_FROM: &str = "FROM authors au LEFT JOIN images ph ON ph.id = au.photo_id";
 
-pub(crate) fn author(row: &DbRow) -> Result<Author, StoreError> {
+pub(crate) fn author(row: &(impl Get + ?Sized)) -> Result<Author, StoreError> {
     Ok(Author {
-        id: AuthorId(row.try_get("id")?),
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-        title: row.try_get("title")?,
-        bio: row.try_get("bio")?,
+        id: AuthorId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        name: get(row, "name")?,
+        title: get(row, "title")?,
+        bio: get(row, "bio")?,
         photo: image(row, &PHOTO)?,
     })
 }
 
-pub(crate) fn tag(row: &DbRow) -> Result<Tag, StoreError> {
-    Ok(Tag { id: TagId(row.try_get("id")?), slug: row.try_get("slug")?, name: row.try_get("name")? })
+pub(crate) fn tag(row: &(impl Get + ?Sized)) -> Result<Tag, StoreError> {
+    Ok(Tag { id: TagId(get(row, "id")?), slug: get(row, "slug")?, name: get(row, "name")? })
 }
 
-pub(crate) fn source(row: &DbRow) -> Result<Source, StoreError> {
+pub(crate) fn source(row: &(impl Get + ?Sized)) -> Result<Source, StoreError> {
     Ok(Source {
-        id: SourceId(row.try_get("id")?),
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-        url: row.try_get("url")?,
-        kind: row.try_get("kind")?,
+        id: SourceId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        name: get(row, "name")?,
+        url: get(row, "url")?,
+        kind: get(row, "kind")?,
     })
 }
 
@@ -162,17 +237,17 @@ pub(crate) fn summary_columns() -> String {
 pub(crate) const SUMMARY_FROM: &str =
     "FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN images hi ON hi.id = a.hero_image_id";
 
-pub(crate) fn summary(row: &DbRow) -> Result<ArticleSummary, StoreError> {
+pub(crate) fn summary(row: &(impl Get + ?Sized)) -> Result<ArticleSummary, StoreError> {
     Ok(ArticleSummary {
-        id: ArticleId(row.try_get("id")?),
-        slug: row.try_get("slug")?,
-        headline: row.try_get("headline")?,
-        standfirst: row.try_get("standfirst")?,
-        section_slug: row.try_get("section_slug")?,
-        section_name: row.try_get("section_name")?,
+        id: ArticleId(get(row, "id")?),
+        slug: get(row, "slug")?,
+        headline: get(row, "headline")?,
+        standfirst: get(row, "standfirst")?,
+        section_slug: get(row, "section_slug")?,
+        section_name: get(row, "section_name")?,
         status: status(row)?,
-        published_at: row.try_get("published_at")?,
-        updated_at: row.try_get("updated_at")?,
+        published_at: get(row, "published_at")?,
+        updated_at: get(row, "updated_at")?,
         hero: image(row, &HERO)?,
     })
 }

@@ -36,6 +36,8 @@ pub(crate) mod dialect {
     }
 }
 
+#[path = "direct.rs"]
+mod direct;
 #[path = "readers.rs"]
 mod readers;
 
@@ -71,6 +73,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
 pub(crate) struct Store {
     write: SqlitePool,
     read: readers::Readers,
+    /// Read-only connections used on the calling thread, for a story's page.
+    direct: Arc<direct::Direct>,
     /// Writes this process has committed: the page cache compares it with what it has seen, to
     /// follow this process's changes at once (other processes' through the change log).
     writes: Arc<AtomicU64>,
@@ -112,7 +116,12 @@ impl Store {
         for _ in 0..readers {
             connections.push(sqlx::ConnectOptions::connect(&read_only).await?);
         }
-        Ok(Store { write, read: readers::Readers::new(connections), writes: Default::default() })
+        Ok(Store {
+            write,
+            read: readers::Readers::new(connections),
+            direct: Arc::new(direct::Direct::new(dir.join(FILE))),
+            writes: Default::default(),
+        })
     }
 
     /// Applies the migrations not yet applied. Safe to call on every start.
@@ -214,5 +223,16 @@ impl Store {
     pub(crate) async fn close(&self) {
         self.write.close().await;
         self.read.close().await;
+        self.direct.close();
+    }
+
+    /// Runs a read on the calling thread (see `direct.rs`) and reads each row with `read`.
+    pub(crate) async fn read_each<T>(
+        &self,
+        sql: std::borrow::Cow<'static, str>,
+        args: &[rows::Arg<'_>],
+        read: impl Fn(&dyn rows::Get) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        self.direct.read_rows(&sql, args, read)
     }
 }
