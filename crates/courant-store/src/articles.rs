@@ -260,9 +260,9 @@ impl Store {
             n + 1,
             n + 2
         );
-        let list = bind_all!(sqlx::query(AssertSqlSafe(list_sql)), &ids);
-        let rows = list.bind(limit.max(0)).bind(offset.max(0)).fetch_all(&mut *self.read.get().await?).await?;
-        rows.iter().map(rows::summary).collect()
+        let mut args: Vec<rows::Arg<'_>> = ids.iter().map(rows::Arg::from).collect();
+        args.extend([rows::Arg::Int(limit.max(0)), rows::Arg::Int(offset.max(0))]);
+        self.read_each(list_sql.into(), &args, |row| rows::summary(row)).await
     }
 
     /// Articles changed after change number `after`, in order, at most `limit`: (change number,
@@ -348,17 +348,9 @@ impl Store {
         // The status is checked here, not in SQL: given `status = 'published'` SQLite walks
         // the status index over every published story instead of looking the ids up.
         let sql = format!("{} WHERE a.id IN ({})", rows::summary_select(), marks.join(", "));
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for id in ids {
-            q = q.bind(id.0);
-        }
-        let found: Vec<ArticleSummary> = q
-            .fetch_all(&mut *self.read.get().await?)
-            .await?
-            .iter()
-            .map(rows::summary)
-            .filter(|s| s.as_ref().map_or(true, |s| s.status == Status::Published))
-            .collect::<Result<_, _>>()?;
+        let args: Vec<rows::Arg<'_>> = ids.iter().map(|id| rows::Arg::Int(id.0)).collect();
+        let mut found = self.read_each(sql.into(), &args, |row| rows::summary(row)).await?;
+        found.retain(|s| s.status == Status::Published);
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
     }
 

@@ -90,6 +90,12 @@ fn run<T>(
         match *arg {
             Arg::Int(v) => statement.raw_bind_parameter(index, v)?,
             Arg::Text(t) => statement.raw_bind_parameter(index, t)?,
+            // As sqlx writes a time, so that it compares with the times stored.
+            Arg::Time(t) => statement.raw_bind_parameter(
+                index,
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .map_err(|e| StoreError::Corrupt(format!("a time that cannot be written: {e}")))?,
+            )?,
         }
     }
     let columns: HashMap<String, usize> =

@@ -119,6 +119,7 @@ impl Store {
             query = match *arg {
                 rows::Arg::Int(v) => query.bind(v),
                 rows::Arg::Text(t) => query.bind(t),
+                rows::Arg::Time(t) => query.bind(t),
             };
         }
         let found = query.fetch_all(&mut *self.read.get().await?).await?;

@@ -79,6 +79,16 @@ impl Get for DbRow {
 pub(crate) enum Arg<'a> {
     Int(i64),
     Text(&'a str),
+    Time(OffsetDateTime),
+}
+
+impl From<&crate::types::Bind> for Arg<'_> {
+    fn from(b: &crate::types::Bind) -> Self {
+        match *b {
+            crate::types::Bind::Id(id) => Arg::Int(id),
+            crate::types::Bind::Time(t) => Arg::Time(t),
+        }
+    }
 }
 
 /// An image's columns.
