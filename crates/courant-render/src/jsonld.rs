@@ -6,7 +6,102 @@ use crate::Renderer;
 use crate::clock::iso;
 use crate::view::{author_url, media_url, section_url, source_url};
 use courant_core::{Article, Author};
+use serde::Serialize;
 use serde_json::{Value, json};
+
+const SCHEMA_ORG: &str = "https://schema.org";
+
+/// JSON as the text of a script element: `<` escaped, so that no `</script>` can end it.
+fn script_text(json: &str) -> String {
+    if json.contains('<') { json.replace('<', "\\u003c") } else { json.to_string() }
+}
+
+#[derive(Serialize)]
+struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    url: &'a str,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: WebPage<'a>,
+    #[serde(rename = "datePublished")]
+    date_published: Option<String>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    author: Vec<Person<'a>>,
+    publisher: Publisher<'a>,
+    #[serde(rename = "articleSection")]
+    article_section: &'a str,
+    keywords: Vec<&'a str>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isAccessibleForFree")]
+    is_accessible_for_free: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<ImageObject>,
+    #[serde(rename = "isBasedOn", skip_serializing_if = "Option::is_none")]
+    is_based_on: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    citation: Option<Vec<CreativeWork<'a>>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    correction: Vec<CorrectionComment<'a>>,
+}
+
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+    #[serde(rename = "jobTitle")]
+    job_title: &'a str,
+}
+
+#[derive(Serialize)]
+struct Publisher<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+    logo: ImageObject,
+}
+
+#[derive(Serialize)]
+struct ImageObject {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: String,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct CreativeWork<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CorrectionComment<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+}
 
 /// The size of the default logo (`/static/logo.png`, or `logo.svg`), which the publisher's
 /// logo names.
@@ -27,69 +122,87 @@ impl Renderer {
         })
     }
 
-    /// `NewsArticle` and `BreadcrumbList` for an article page.
-    pub fn article_jsonld(&self, a: &Article) -> Value {
+    /// `NewsArticle` and `BreadcrumbList` for an article page, as the text of its script
+    /// element. Written from borrowed structs: built as `serde_json::Value`s first, it was 6%
+    /// of a cold article page's processor time.
+    pub fn article_jsonld(&self, a: &Article) -> String {
         let url = self.absolute(&a.path().unwrap_or_default());
-        let images: Vec<Value> = a
+        let image: Vec<ImageObject> = a
             .hero
             .iter()
             .flat_map(|h| {
                 courant_media::CROPS.iter().map(move |(name, rw, rh)| {
-                    let (w, h2) = courant_media::crop_size(h.width, h.height, *rw, *rh);
-                    json!({
-                        "@type": "ImageObject",
-                        "url": self.absolute(&media_url(&courant_media::crop_file_name(&h.file, name, h.focal.map(|f| (f.x, f.y))))),
-                        "width": w,
-                        "height": h2,
-                    })
+                    let (width, height) = courant_media::crop_size(h.width, h.height, *rw, *rh);
+                    let file = courant_media::crop_file_name(&h.file, name, h.focal.map(|f| (f.x, f.y)));
+                    ImageObject { kind: "ImageObject", url: self.absolute(&media_url(&file)), width, height }
                 })
             })
             .collect();
-        let authors: Vec<Value> = a
-            .authors
-            .iter()
-            .map(|au| json!({"@type": "Person", "name": au.name, "url": self.absolute(&author_url(&au.slug)), "jobTitle": au.title}))
-            .collect();
         let mut keywords: Vec<&str> = a.tags.iter().map(|t| t.name.as_str()).collect();
         keywords.dedup();
-        let mut article = json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": a.headline,
-            "description": a.standfirst,
-            "url": url,
-            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-            "datePublished": a.published_at.map(iso),
-            "dateModified": iso(a.updated_at),
-            "author": authors,
-            "publisher": self.publisher(),
-            "articleSection": a.section.name,
-            "keywords": keywords,
-            "inLanguage": self.site().locale,
-            "isAccessibleForFree": true,
-        });
-        if !images.is_empty() {
-            article["image"] = Value::Array(images);
-        }
-        if !a.sources.is_empty() {
-            article["isBasedOn"] = a.sources.iter().map(|s| Value::String(s.url.clone())).filter(|u| u != "").collect();
-            article["citation"] = a
-                .sources
+        let (logo_width, logo_height) = LOGO_SIZE;
+        let article = NewsArticle {
+            context: SCHEMA_ORG,
+            kind: "NewsArticle",
+            headline: &a.headline,
+            description: &a.standfirst,
+            url: &url,
+            main_entity_of_page: WebPage { kind: "WebPage", id: &url },
+            date_published: a.published_at.map(iso),
+            date_modified: iso(a.updated_at),
+            author: a
+                .authors
                 .iter()
-                .map(|s| json!({"@type": "CreativeWork", "name": s.name, "url": self.absolute(&source_url(&s.slug))}))
-                .collect();
-        }
-        if !a.corrections.is_empty() {
-            article["correction"] = a
+                .map(|au| Person {
+                    kind: "Person",
+                    name: &au.name,
+                    url: self.absolute(&author_url(&au.slug)),
+                    job_title: &au.title,
+                })
+                .collect(),
+            publisher: Publisher {
+                kind: "NewsMediaOrganization",
+                name: &self.site().title,
+                url: self.absolute("/"),
+                logo: ImageObject {
+                    kind: "ImageObject",
+                    url: self.absolute(&self.logo_path),
+                    width: logo_width,
+                    height: logo_height,
+                },
+            },
+            article_section: &a.section.name,
+            keywords,
+            in_language: &self.site().locale,
+            is_accessible_for_free: true,
+            image,
+            is_based_on: (!a.sources.is_empty())
+                .then(|| a.sources.iter().map(|s| s.url.as_str()).filter(|u| !u.is_empty()).collect()),
+            citation: (!a.sources.is_empty()).then(|| {
+                a.sources
+                    .iter()
+                    .map(|s| CreativeWork {
+                        kind: "CreativeWork",
+                        name: &s.name,
+                        url: self.absolute(&source_url(&s.slug)),
+                    })
+                    .collect()
+            }),
+            correction: a
                 .corrections
                 .iter()
-                .map(|c| json!({"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.published_at)}))
-                .collect();
-        }
+                .map(|c| CorrectionComment {
+                    kind: "CorrectionComment",
+                    text: &c.text,
+                    date_published: iso(c.published_at),
+                })
+                .collect(),
+        };
         let mut crumbs = vec![(self.labels.home.clone(), self.absolute("/"))];
         crumbs.extend(a.section_path.iter().map(|s| (s.name.clone(), self.absolute(&section_url(&s.slug)))));
-        crumbs.push((a.headline.clone(), url));
-        json!([article, breadcrumb_list(&crumbs)])
+        crumbs.push((a.headline.clone(), url.clone()));
+        let both = (article, breadcrumb_list(&crumbs));
+        script_text(&serde_json::to_string(&both).unwrap_or_default())
     }
 
     /// `WebSite` and the publisher for the home page.

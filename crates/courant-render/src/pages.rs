@@ -506,7 +506,7 @@ impl Renderer {
             og_title: article.headline.clone(),
             meta: tags,
             feeds: feed_links(&format!("/{}/", article.section.slug), &article.section.name),
-            jsonld: Some(script_json(&self.article_jsonld(article))),
+            jsonld: Some(self.article_jsonld(article)),
             ..PageMeta::default()
         };
         self.render("article.html", nav, meta, ctx)
