@@ -3,7 +3,7 @@
 
     bench/memory.py DATA_DIR [ARTICLES] [API_QUERIES]
 
-Starts the release binary on DATA_DIR (an existing publication) and reads its resident memory
+Starts the release binary (or the one `COURANT_BIN` names) on DATA_DIR (an existing publication) and reads its resident memory
 (VmRSS, and the peak VmHWM) idle and after each phase:
 
 1. a crawl of ARTICLES article pages (default: every one in the sitemaps), each once, cold, by
@@ -28,7 +28,7 @@ import urllib.request
 data = sys.argv[1]
 articles = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 api_queries = int(sys.argv[3]) if len(sys.argv) > 3 else 20_000
-binary = os.path.join(os.path.dirname(__file__), "..", "target", "release", "courant")
+binary = os.environ.get("COURANT_BIN") or os.path.join(os.path.dirname(__file__), "..", "target", "release", "courant")
 port = 20000 + os.getpid() % 20000
 base = f"http://127.0.0.1:{port}"
 

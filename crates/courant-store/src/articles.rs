@@ -106,7 +106,7 @@ impl Store {
     }
 
     /// The article with this slug, whole, in any status, with its related stories as last
-    /// found (see [`Store::found_related_summaries`]), in one statement: what a story's page
+    /// found (`None` when never looked for; see `related.rs`), in one statement: what a story's page
     /// reads. `sections` are all sections, as [`Store::sections`] gives them.
     pub async fn article_page_by_slug(
         &self,
@@ -172,7 +172,8 @@ impl Store {
             ArticleKey::Ids(ids) => ids.iter().map(|id| rows::Arg::Int(id.0)).collect(),
             ArticleKey::Slug(slug) => vec![rows::Arg::Text(slug)],
         };
-        let mut pieces = self.read_each(sql, &args, |row| piece(row, sections)).await?;
+        let weight = if args.len() > 1 { rows::Weight::Heavy } else { rows::Weight::Light };
+        let mut pieces = self.read_each(sql, &args, weight, |row| piece(row, sections)).await?;
 
         // Each article's row first, then its lists in order (a correction's by date). Sorted
         // here: in the statement, SQLite sorted in temporary b-trees, a dozen allocations a row.
@@ -262,7 +263,9 @@ impl Store {
         );
         let mut args: Vec<rows::Arg<'_>> = ids.iter().map(rows::Arg::from).collect();
         args.extend([rows::Arg::Int(limit.max(0)), rows::Arg::Int(offset.max(0))]);
-        self.read_each(list_sql.into(), &args, |row| rows::summary(row)).await
+        // A deep page walks the index past every story before it.
+        let weight = if offset > DEEP { rows::Weight::Heavy } else { rows::Weight::Light };
+        self.read_each(list_sql.into(), &args, weight, |row| rows::summary(row)).await
     }
 
     /// Articles changed after change number `after`, in order, at most `limit`: (change number,
@@ -349,7 +352,8 @@ impl Store {
         // the status index over every published story instead of looking the ids up.
         let sql = format!("{} WHERE a.id IN ({})", rows::summary_select(), marks.join(", "));
         let args: Vec<rows::Arg<'_>> = ids.iter().map(|id| rows::Arg::Int(id.0)).collect();
-        let mut found = self.read_each(sql.into(), &args, |row| rows::summary(row)).await?;
+        let weight = if ids.len() > DEEP as usize / 100 { rows::Weight::Heavy } else { rows::Weight::Light };
+        let mut found = self.read_each(sql.into(), &args, weight, |row| rows::summary(row)).await?;
         found.retain(|s| s.status == Status::Published);
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
     }
@@ -474,6 +478,9 @@ fn piece(row: &dyn rows::Get, sections: &[Section]) -> Result<(Order, Piece), St
     };
     Ok((order, piece))
 }
+
+/// Past this many stories, a listing's page is a heavy read (see [`rows::Weight`]).
+const DEEP: i64 = 2000;
 
 /// How an article is looked up.
 #[derive(Clone, Copy)]

@@ -28,6 +28,7 @@ const PREPARED: usize = 16;
 pub(crate) struct Direct {
     file: PathBuf,
     free: Mutex<Vec<Connection>>,
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Direct {
@@ -38,7 +39,7 @@ impl std::fmt::Debug for Direct {
 
 impl Direct {
     pub(crate) fn new(file: PathBuf) -> Direct {
-        Direct { file, free: Mutex::new(Vec::new()) }
+        Direct { file, free: Mutex::new(Vec::new()), closed: Default::default() }
     }
 
     /// Runs `sql` with `args` bound to `$1`, `$2`... and reads each row with `read`.
@@ -48,6 +49,9 @@ impl Direct {
         args: &[Arg<'_>],
         read: impl Fn(&dyn Get) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
+        if self.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(StoreError::Database(sqlx::Error::PoolClosed));
+        }
         let taken = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match taken {
             Some(conn) => conn,
@@ -55,14 +59,15 @@ impl Direct {
         };
         let found = run(&conn, sql, args, read);
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        if free.len() < KEPT {
+        if free.len() < KEPT && !self.closed.load(std::sync::atomic::Ordering::Acquire) {
             free.push(conn);
         }
         found
     }
 
-    /// Closes the connections kept.
+    /// Closes the connections kept; reads from now on fail as on a closed pool.
     pub(crate) fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::Release);
         self.free.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
@@ -182,17 +187,25 @@ impl Get for Row<'_> {
     }
 }
 
-/// A time as the store writes it (RFC 3339, as sqlx encodes one), or as SQLite's own functions
-/// write one (`YYYY-MM-DD HH:MM:SS`, UTC), as sqlx reads them.
+/// A time as the store writes it (RFC 3339, as sqlx encodes one), or in the other forms sqlx
+/// reads: a space for the `T`, seconds and fractions optional, an offset or `Z` or none (UTC).
 fn parse_time(text: &str) -> Option<OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     use time::macros::format_description;
     if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
         return Some(t);
     }
+    let text = text.trim_end_matches('Z');
+    let with_offset = format_description!(
+        version = 2,
+        "[year]-[month]-[day][first [ ][T]][hour]:[minute][optional [:[second][optional [.[subsecond]]]]][optional [ ]][offset_hour sign:mandatory]:[offset_minute]"
+    );
+    if let Ok(t) = OffsetDateTime::parse(text, &with_offset) {
+        return Some(t);
+    }
     let plain = format_description!(
         version = 2,
-        "[year]-[month]-[day][first [ ][T]][hour]:[minute]:[second][optional [.[subsecond]]]"
+        "[year]-[month]-[day][first [ ][T]][hour]:[minute][optional [:[second][optional [.[subsecond]]]]]"
     );
     time::PrimitiveDateTime::parse(text, &plain).ok().map(|t| t.assume_utc())
 }
@@ -208,6 +221,9 @@ mod tests {
         assert_eq!(parse_time("2026-12-07T03:02:03+02:00"), Some(t));
         assert_eq!(parse_time("2026-12-07 01:02:03"), Some(t));
         assert_eq!(parse_time("2026-12-07T01:02:03.5"), Some(t + time::Duration::milliseconds(500)));
+        assert_eq!(parse_time("2026-12-07 03:02:03+02:00"), Some(t));
+        assert_eq!(parse_time("2026-12-07 01:02:03Z"), Some(t));
+        assert_eq!(parse_time("2026-12-07 01:02"), Some(t - time::Duration::seconds(3)));
         assert_eq!(parse_time("yesterday"), None);
     }
 }

@@ -107,13 +107,16 @@ impl Readers {
 }
 
 impl Store {
-    /// Runs a read on one of the pool's connections and reads each row with `read`.
+    /// Runs a read on one of the pool's connections and reads each row with `read` (its weight
+    /// matters on SQLite only).
     pub(crate) async fn read_each<T>(
         &self,
         sql: std::borrow::Cow<'static, str>,
         args: &[rows::Arg<'_>],
+        weight: rows::Weight,
         read: impl Fn(&dyn rows::Get) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
+        let _ = weight;
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for arg in args {
             query = match *arg {

@@ -74,6 +74,15 @@ impl Get for DbRow {
     }
 }
 
+/// How much a read through [`Get`] may take, for where it runs (see `direct.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Weight {
+    /// A few rows looked up by key: run in place.
+    Light,
+    /// Many rows, or a long walk of an index: the thread is handed over while it runs.
+    Heavy,
+}
+
 /// A value bound to a statement read through [`Get`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Arg<'a> {

@@ -226,13 +226,19 @@ impl Store {
         self.direct.close();
     }
 
-    /// Runs a read on the calling thread (see `direct.rs`) and reads each row with `read`.
+    /// Runs a read on the calling thread (see `direct.rs`) and reads each row with `read`. A
+    /// heavy one, on the runtime's worker, hands the worker's other tasks to another thread
+    /// while it runs.
     pub(crate) async fn read_each<T>(
         &self,
         sql: std::borrow::Cow<'static, str>,
         args: &[rows::Arg<'_>],
+        weight: rows::Weight,
         read: impl Fn(&dyn rows::Get) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        self.direct.read_rows(&sql, args, read)
+        let run = || self.direct.read_rows(&sql, args, read);
+        let shared_runtime = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        if weight == rows::Weight::Heavy && shared_runtime { tokio::task::block_in_place(run) } else { run() }
     }
 }

@@ -311,6 +311,10 @@ const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// Free memory the allocator may keep before it is asked to give it back.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const TRIM_ABOVE: usize = 64 * 1024 * 1024;
+/// Free memory at the top of a heap that a `free` gives back at once (glibc's own default is
+/// 128 KiB; see [`return_freed_memory`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const TRIM_TOP_ABOVE: usize = 8 * 1024 * 1024;
 
 /// glibc keeps what a thread frees in that thread's arena, and gives back to the system only
 /// what lies at the top of a heap: after a crawl of the archive filled the page cache and
@@ -321,16 +325,17 @@ const TRIM_ABOVE: usize = 64 * 1024 * 1024;
 /// millisecond or so). Not more often: a page given back costs a page fault when it is used
 /// again (trimming every second whatever the amount made cold pages 30% dearer).
 ///
-/// For the same reason glibc's own trimming is held back to the same amount: by default each
-/// `free` that leaves more than 128 KiB at the top of a thread's heap gives it back, and the
-/// next page's allocations fault it in again (9% of a cold page's processor time in a profile,
-/// `madvise` and page faults).
+/// For the same reason glibc's own trimming is held back: by default each `free` that leaves
+/// more than 128 KiB at the top of a thread's heap gives it back, and the next page's
+/// allocations fault it in again (9% of a cold page's processor time in a profile, `madvise`
+/// and page faults). From [`TRIM_TOP_ABOVE`] on, the top is still given back at once (a
+/// thread's heap is at most 64 MiB, so a threshold that large would keep every top for good).
 fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         // SAFETY: `mallopt` sets glibc's tunables; it takes no pointers.
         #[allow(unsafe_code)]
-        let tuned = unsafe { libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_ABOVE as i32) } == 1;
+        let tuned = unsafe { libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_TOP_ABOVE as i32) } == 1;
         if !tuned {
             tracing::warn!("glibc refused the trim threshold; its default stays");
         }

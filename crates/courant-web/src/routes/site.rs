@@ -155,7 +155,7 @@ async fn article(
     if uri.path() != canonical {
         return Ok(redirect(canonical));
     }
-    // The page's lists, read side by side on the store's connections.
+    // The page's lists, mostly from memory (the shared lists), side by side where one reads the store.
     let (latest, (related, related_found), reading_now) = tokio::try_join!(
         async { Ok::<_, AppError>(app.cache.lists.latest(&app.store, LATEST).await?) },
         related_stories(&app, &article, found_related),
