@@ -9,11 +9,12 @@
 # off too), and measures the newest article (renamed to a short slug first: compare.sh's nginx
 # cannot map addresses of more than about 60 characters), the home page, that article's section
 # and the RSS feed. Beacons: about 20 a second for stories of the demo, bounded by the run's time.
+# COURANT_BIN=PATH serves with another build (to compare two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:?usage: bench/pages.sh DATA_DIR [compare.sh options]}
 shift
-bin=target/release/courant
+bin=${COURANT_BIN:-target/release/courant}
 [ -x "$bin" ] || { echo "build the release binary first: cargo build --release" >&2; exit 1; }
 command -v wrk >/dev/null && command -v nginx >/dev/null || {
   echo "needs nginx and wrk: apt-get install -y nginx wrk curl iproute2 libnginx-mod-http-brotli-static" >&2; exit 1; }
