@@ -352,7 +352,7 @@ impl Store {
         // the status index over every published story instead of looking the ids up.
         let sql = format!("{} WHERE a.id IN ({})", rows::summary_select(), marks.join(", "));
         let args: Vec<rows::Arg<'_>> = ids.iter().map(|id| rows::Arg::Int(id.0)).collect();
-        let weight = if ids.len() > DEEP as usize / 100 { rows::Weight::Heavy } else { rows::Weight::Light };
+        let weight = if ids.len() > MANY { rows::Weight::Heavy } else { rows::Weight::Light };
         let mut found = self.read_each(sql.into(), &args, weight, |row| rows::summary(row)).await?;
         found.retain(|s| s.status == Status::Published);
         Ok(ids.iter().filter_map(|id| found.iter().find(|s| s.id == *id).cloned()).collect())
@@ -481,6 +481,9 @@ fn piece(row: &dyn rows::Get, sections: &[Section]) -> Result<(Order, Piece), St
 
 /// Past this many stories, a listing's page is a heavy read (see [`rows::Weight`]).
 const DEEP: i64 = 2000;
+
+/// Past this many stories looked up by id, a read is a heavy one (a listing's page has 20).
+const MANY: usize = 20;
 
 /// How an article is looked up.
 #[derive(Clone, Copy)]

@@ -113,10 +113,9 @@ impl Store {
         &self,
         sql: std::borrow::Cow<'static, str>,
         args: &[rows::Arg<'_>],
-        weight: rows::Weight,
+        _weight: rows::Weight,
         read: impl Fn(&dyn rows::Get) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        let _ = weight;
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for arg in args {
             query = match *arg {

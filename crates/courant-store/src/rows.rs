@@ -5,6 +5,7 @@ use super::DbRow;
 use crate::StoreError;
 use courant_core::*;
 use sqlx::Row;
+use std::sync::OnceLock;
 use time::OffsetDateTime;
 
 /// A result row whose columns are read by name: sqlx's rows, and on SQLite the rows a story's
@@ -201,13 +202,15 @@ pub(crate) fn section(row: &DbRow) -> Result<Section, StoreError> {
 }
 
 /// The select list and joins for [`author`]; callers append `WHERE ...`.
-pub(crate) fn author_select() -> String {
-    format!("SELECT {} {AUTHOR_FROM}", author_columns())
+pub(crate) fn author_select() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT {} {AUTHOR_FROM}", author_columns()))
 }
 
 /// [`author_select`]'s columns, for [`union_all`].
-pub(crate) fn author_columns() -> String {
-    format!("au.id, au.slug, au.name, au.title, au.bio, {}", image_columns("ph", &PHOTO))
+pub(crate) fn author_columns() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| format!("au.id, au.slug, au.name, au.title, au.bio, {}", image_columns("ph", &PHOTO)))
 }
 
 /// [`author_select`]'s joins.
@@ -239,17 +242,22 @@ pub(crate) fn source(row: &(impl Get + ?Sized)) -> Result<Source, StoreError> {
 }
 
 /// The select list and joins for [`summary`]; callers append `WHERE ...`.
-pub(crate) fn summary_select() -> String {
-    format!("SELECT {} {SUMMARY_FROM}", summary_columns())
+pub(crate) fn summary_select() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| format!("SELECT {} {SUMMARY_FROM}", summary_columns()))
 }
 
-/// [`summary_select`]'s columns, for [`union_all`].
-pub(crate) fn summary_columns() -> String {
-    format!(
-        "a.id, a.slug, a.headline, a.standfirst, a.status, a.published_at, a.updated_at, \
-         s.slug AS section_slug, s.name AS section_name, {}",
-        image_columns("hi", &HERO)
-    )
+/// [`summary_select`]'s columns, for [`union_all`]. (These select lists are made once: every
+/// listing's statement starts with one.)
+pub(crate) fn summary_columns() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "a.id, a.slug, a.headline, a.standfirst, a.status, a.published_at, a.updated_at, \
+             s.slug AS section_slug, s.name AS section_name, {}",
+            image_columns("hi", &HERO)
+        )
+    })
 }
 
 /// [`summary_select`]'s joins.
