@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod distribution;
 pub mod email;
+mod fragments;
 pub mod jsonld;
 pub mod markdown;
 pub mod newsroom;
