@@ -1,6 +1,7 @@
 //! Local time for readers: timestamps are stored in UTC and shown in the publication's zone.
 
 use crate::settings::Labels;
+use std::fmt::Write as _;
 use time::{OffsetDateTime, UtcOffset};
 
 /// The publication's time zone.
@@ -40,12 +41,25 @@ impl SiteClock {
     pub fn format(&self, t: OffsetDateTime, format: &str, labels: &Labels) -> String {
         let l = self.local(t);
         let month = labels.months.get(usize::from(u8::from(l.month())) - 1).map_or("", String::as_str);
-        format
-            .replace("{day}", &l.day().to_string())
-            .replace("{month}", month)
-            .replace("{year}", &l.year().to_string())
-            .replace("{hour}", &format!("{:02}", l.hour()))
-            .replace("{minute}", &format!("{:02}", l.minute()))
+        // One pass into one string: a page writes a dozen times.
+        let mut out = String::with_capacity(format.len() + month.len());
+        let mut rest = format;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            rest = &rest[open..];
+            let field = ["{day}", "{month}", "{year}", "{hour}", "{minute}"].into_iter().find(|f| rest.starts_with(f));
+            let _ = match field {
+                Some("{day}") => write!(out, "{}", l.day()),
+                Some("{month}") => write!(out, "{month}"),
+                Some("{year}") => write!(out, "{}", l.year()),
+                Some("{hour}") => write!(out, "{:02}", l.hour()),
+                Some("{minute}") => write!(out, "{:02}", l.minute()),
+                _ => write!(out, "{{"),
+            };
+            rest = &rest[field.map_or(1, str::len)..];
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -84,6 +98,16 @@ mod tests {
         let t = datetime!(2026-03-05 07:09 UTC);
         assert_eq!(clock.format(t, &labels.datetime_format, &labels), "5 March 2026, 07:09");
         assert_eq!(iso(t), "2026-03-05T07:09:00Z");
+    }
+
+    #[test]
+    fn formats_put_each_field_where_it_stands_and_keep_other_braces() {
+        let clock = SiteClock::new("UTC").expect("utc");
+        let labels = Labels::default();
+        let t = datetime!(2026-11-05 17:04 UTC);
+        let format = "{hour}h{minute} {unknown} {day}.{month} {year} {";
+        assert_eq!(clock.format(t, format, &labels), "17h04 {unknown} 5.November 2026 {");
+        assert_eq!(clock.format(t, "", &labels), "");
     }
 
     #[test]
