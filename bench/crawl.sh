@@ -16,7 +16,9 @@
 # p50/p99 (wrk), resident memory at the end and its peak. The load generator shares the machine.
 # With -l the crawl walks listing pages instead: every page of the sections the front page links,
 # and of every tag and author, page numbers shuffled. CRAWL_ONLY=REGEX keeps the addresses it
-# matches (`CRAWL_ONLY='^/tag/' bench/crawl.sh DATA -l`: the tags' pages alone).
+# matches (`CRAWL_ONLY='^/tag/' bench/crawl.sh DATA -l`: the tags' pages alone); CRAWL_SLUGS=FILE
+# the articles whose slugs FILE lists (one per line), such as those whose related stories the
+# generator has found so far in an archive still being made.
 # CRAWL_BIN=PATH serves with another build (bench/crawl-ab.sh compares two).
 # Loopback only; bounded by SECONDS and by the number of addresses. With CRAWL_PERF=FILE, perf
 # records the server during the crawl into FILE (`perf report -i FILE`).
@@ -91,6 +93,11 @@ else:
 only = os.environ.get("CRAWL_ONLY")
 if only:
     paths = [p for p in paths if re.search(only, p)]
+slugs = os.environ.get("CRAWL_SLUGS")
+if slugs:
+    with open(slugs) as f:
+        wanted = set(f.read().split())
+    paths = [p for p in paths if p.rsplit("/", 1)[-1] in wanted]
 random.Random(18).shuffle(paths)
 print("\n".join(paths[:limit] if limit else paths))
 EOF
