@@ -57,11 +57,13 @@ impl Limits {
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then lets the requests
-/// in flight finish (for at most 30 seconds).
+/// in flight finish (for at most 30 seconds). Connections are accepted here and served on
+/// `workers`.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
+    workers: &Workers,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let load = Arc::new(Load { in_flight: AtomicUsize::new(0), max: limits.max_in_flight });
@@ -91,14 +93,28 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().oneshot(request.map(Body::new))
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
+        // Taken off this runtime's poller, to be put on the worker's.
+        let stream = match stream.into_std() {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot hand a connection to a worker");
+                continue;
+            }
+        };
+        let (app, http, watcher) = (app.clone(), http.clone(), graceful.watcher());
+        workers.spawn(move || async move {
+            let stream = match TcpStream::from_std(stream) {
+                Ok(stream) => stream,
+                Err(e) => {
+                    tracing::debug!(error = %e, "a worker cannot take a connection");
+                    return;
+                }
+            };
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(request.map(Body::new))
+            });
+            if let Err(e) = watcher.watch(http.serve_connection(TokioIo::new(stream), service)).await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(permit);
@@ -109,6 +125,91 @@ pub async fn serve(
         tracing::warn!("requests still in flight after 30 s were cut off");
     }
     Ok(())
+}
+
+/// The threads that serve connections: one per core, each with a single-threaded runtime of
+/// its own, as nginx runs one process per core. On one runtime of as many threads, a thread
+/// that found a connection ready woke another to share the work, for every few requests: cache
+/// hits spent nginx's processor time per request but kept the machine a fifth less busy than
+/// nginx did, and served 10-15% fewer a second (bench/README.md, issue 18). A connection stays
+/// on the worker it was given, the one serving the fewest at that moment.
+///
+/// Whatever a request starts on a worker (a page compressed behind the answer, a picture
+/// resized) runs on that worker's runtime, which lives until [`Workers::stop`]: a store's
+/// connection opened by a request stays usable as long as the workers run, so they are stopped
+/// after the store is closed. A heavy store read runs in place on a worker, holding up that
+/// worker's other connections for its milliseconds (`courant_store`'s `Weight::Heavy`).
+pub struct Workers {
+    queues: Vec<Queue>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// A worker's inbox, and how many of the tasks handed to it are still running.
+struct Queue {
+    sender: tokio::sync::mpsc::UnboundedSender<Job>,
+    running: Arc<AtomicUsize>,
+}
+
+type Job = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+impl Workers {
+    /// Starts one worker per core the process may use.
+    pub fn start() -> std::io::Result<Workers> {
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut workers = Workers { queues: Vec::with_capacity(count), threads: Vec::with_capacity(count) };
+        for i in 0..count {
+            // Two threads each for blocking work (compression, pictures, password hashes): as
+            // many in all as the main runtime keeps (see `main.rs`).
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(2).build()?;
+            let (sender, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Job>();
+            let running = Arc::new(AtomicUsize::new(0));
+            let done = running.clone();
+            let thread = std::thread::Builder::new().name(format!("courant-http-{i}")).spawn(move || {
+                runtime.block_on(async move {
+                    while let Some(job) = inbox.recv().await {
+                        let task = job();
+                        let done = done.clone();
+                        tokio::spawn(async move {
+                            task.await;
+                            done.fetch_sub(1, Ordering::Relaxed);
+                        });
+                    }
+                });
+                // Tasks still running are dropped; blocking work gets a moment to finish.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+            workers.queues.push(Queue { sender, running });
+            workers.threads.push(thread);
+        }
+        Ok(workers)
+    }
+
+    /// Runs the future `make` returns on the worker with the fewest tasks running (made on that
+    /// worker, so that what it opens is polled there).
+    pub fn spawn<F>(&self, make: impl FnOnce() -> F + Send + 'static)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let Some(queue) = self.queues.iter().min_by_key(|q| q.running.load(Ordering::Relaxed)) else {
+            return;
+        };
+        queue.running.fetch_add(1, Ordering::Relaxed);
+        if queue.sender.send(Box::new(move || Box::pin(make()))).is_err() {
+            queue.running.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Stops the workers, dropping what they still run, and waits for their threads to end.
+    pub async fn stop(self) {
+        drop(self.queues);
+        let threads = self.threads;
+        let _ = tokio::task::spawn_blocking(move || {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
+    }
 }
 
 /// What a connection over the cap is told before it is closed.
@@ -236,6 +337,59 @@ mod tests {
         drop(a);
         assert!(load.enter().is_some(), "a slot given back is free again");
         assert_eq!(load.in_flight.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn each_task_goes_to_the_worker_running_fewest_on_a_runtime_of_its_own() {
+        let workers = Workers::start().expect("start the workers");
+        let count = workers.queues.len();
+        assert!(count >= 1);
+        let (seen, mut sightings) = tokio::sync::mpsc::unbounded_channel();
+        let (release, released) = tokio::sync::watch::channel(false);
+        for _ in 0..count * 3 {
+            let (seen, mut released) = (seen.clone(), released.clone());
+            workers.spawn(move || async move {
+                let flavor = tokio::runtime::Handle::current().runtime_flavor();
+                let _ = seen.send((std::thread::current().name().map(str::to_owned), flavor));
+                let _ = released.wait_for(|r| *r).await;
+            });
+        }
+        let mut per_thread = std::collections::BTreeMap::new();
+        for _ in 0..count * 3 {
+            let (name, flavor) = sightings.recv().await.expect("each task runs");
+            assert_eq!(flavor, tokio::runtime::RuntimeFlavor::CurrentThread);
+            *per_thread.entry(name.expect("a named thread")).or_insert(0) += 1;
+        }
+        assert_eq!(per_thread.len(), count, "every worker got tasks: {per_thread:?}");
+        assert!(per_thread.values().all(|n| *n == 3), "three tasks each: {per_thread:?}");
+        let running = |w: &Workers| w.queues.iter().map(|q| q.running.load(Ordering::Relaxed)).sum::<usize>();
+        assert_eq!(running(&workers), count * 3);
+        release.send(true).expect("release");
+        for _ in 0..200 {
+            if running(&workers) == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(running(&workers), 0, "finished tasks are counted off");
+
+        // A task still running when the workers stop is dropped with them.
+        let (dropped, mut on_drop) = tokio::sync::oneshot::channel::<()>();
+        struct Guard(Option<tokio::sync::oneshot::Sender<()>>);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                let _ = self.0.take().map(|s| s.send(()));
+            }
+        }
+        let guard = Guard(Some(dropped));
+        workers.spawn(move || async move {
+            let _guard = guard;
+            std::future::pending::<()>().await;
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(on_drop.try_recv().is_err(), "still running before the stop");
+        tokio::time::timeout(Duration::from_secs(10), workers.stop()).await.expect("the workers stop");
+        assert!(on_drop.try_recv().is_ok(), "dropped at the stop");
     }
 
     /// A body whose chunks are pushed by the test and which never ends while the sender lives.

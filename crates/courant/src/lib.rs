@@ -719,6 +719,8 @@ pub async fn serve_with(
     let scheduler = tokio::spawn(courant_web::tasks::publish_scheduled(state.clone()));
     let purger = tokio::spawn(courant_web::cache::follow_changes(state.clone()));
     let flush_on_exit = state.clone();
+    let workers =
+        std::sync::Arc::new(courant_web::server::Workers::start().context("cannot start the server's threads")?);
     let mut app = courant_web::router(state);
     if !config.server.trusted_proxies.is_empty() {
         let trusted: std::sync::Arc<[std::net::IpAddr]> = config.server.trusted_proxies.clone().into();
@@ -737,15 +739,20 @@ pub async fn serve_with(
             let router = courant_web::metrics::router(flush_on_exit.clone(), metrics);
             tracing::info!(address = %format!("http://{address}/metrics"), "metrics");
             let limits = courant_web::server::Limits::default();
-            Some(tokio::spawn(courant_web::server::serve(listener, router, limits, std::future::pending())))
+            let workers = workers.clone();
+            Some(tokio::spawn(async move {
+                courant_web::server::serve(listener, router, limits, &workers, std::future::pending()).await
+            }))
         }
         None => None,
     };
-    courant_web::server::serve(listener, app, config.server.limits(), shutdown)
+    courant_web::server::serve(listener, app, config.server.limits(), &workers, shutdown)
         .await
         .context("the server stopped with an error")?;
     if let Some(metrics) = metrics {
         metrics.abort();
+        // Ended, so that it lets go of the workers.
+        let _ = metrics.await;
     }
     follower.abort();
     relater.abort();
@@ -763,6 +770,10 @@ pub async fn serve_with(
         tracing::warn!(error = %e, "could not store the last view counts");
     }
     store.close().await;
+    // Last: connections to the store that requests opened are polled by the workers.
+    if let Ok(workers) = std::sync::Arc::try_unwrap(workers) {
+        workers.stop().await;
+    }
     Ok(())
 }
 
