@@ -128,11 +128,12 @@ pub async fn serve(
 }
 
 /// The threads that serve connections: one per core, each with a single-threaded runtime of
-/// its own, as nginx runs one process per core. On one runtime of as many threads, a thread
-/// that found a connection ready woke another to share the work, for every few requests: cache
-/// hits spent nginx's processor time per request but kept the machine a fifth less busy than
-/// nginx did, and served 10-15% fewer a second (bench/README.md, issue 18). A connection stays
-/// on the worker it was given, the one serving the fewest at that moment.
+/// its own, as nginx runs one process per core; the first is the runtime that started them
+/// (the binary's, which also runs the background tasks). On one runtime of as many threads, a
+/// thread that found a connection ready woke another to share the work, for every few requests:
+/// cache hits spent nginx's processor time per request but kept the machine a fifth less busy
+/// than nginx did, and served 10-15% fewer a second (bench/README.md, issue 18). A connection
+/// stays on the worker it was given, the one serving the fewest at that moment.
 ///
 /// Whatever a request starts on a worker (a page compressed behind the answer, a picture
 /// resized) runs on that worker's runtime, which lives until [`Workers::stop`]: a store's
@@ -140,48 +141,33 @@ pub async fn serve(
 /// after the store is closed. A heavy store read runs in place on a worker, holding up that
 /// worker's other connections for its milliseconds (`courant_store`'s `Weight::Heavy`).
 pub struct Workers {
-    queues: Vec<Queue>,
+    runtimes: Vec<(tokio::runtime::Handle, Arc<AtomicUsize>)>,
+    stop: Option<tokio::sync::watch::Sender<()>>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
-/// A worker's inbox, and how many of the tasks handed to it are still running.
-struct Queue {
-    sender: tokio::sync::mpsc::UnboundedSender<Job>,
-    running: Arc<AtomicUsize>,
-}
-
-type Job = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
-
 impl Workers {
-    /// Starts one worker per core the process may use.
+    /// Starts a worker for each core the process may use beyond the calling runtime's thread.
     pub fn start() -> std::io::Result<Workers> {
         let count = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let mut workers = Workers { queues: Vec::with_capacity(count), threads: Vec::with_capacity(count) };
-        for i in 0..count {
-            // Two threads each for blocking work (compression, pictures, password hashes): as
-            // many in all as the main runtime keeps (see `main.rs`).
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let mut runtimes = Vec::with_capacity(count);
+        runtimes.push((tokio::runtime::Handle::try_current().map_err(std::io::Error::other)?, Arc::default()));
+        let mut threads = Vec::with_capacity(count - 1);
+        for i in 1..count {
+            // Two threads each for blocking work (compression, pictures, password hashes).
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().max_blocking_threads(2).build()?;
-            let (sender, mut inbox) = tokio::sync::mpsc::unbounded_channel::<Job>();
-            let running = Arc::new(AtomicUsize::new(0));
-            let done = running.clone();
-            let thread = std::thread::Builder::new().name(format!("courant-http-{i}")).spawn(move || {
+            runtimes.push((runtime.handle().clone(), Arc::default()));
+            let mut stopped = stopped.clone();
+            threads.push(std::thread::Builder::new().name(format!("courant-http-{i}")).spawn(move || {
                 runtime.block_on(async move {
-                    while let Some(job) = inbox.recv().await {
-                        let task = job();
-                        let done = done.clone();
-                        tokio::spawn(async move {
-                            task.await;
-                            done.fetch_sub(1, Ordering::Relaxed);
-                        });
-                    }
+                    let _ = stopped.changed().await;
                 });
                 // Tasks still running are dropped; blocking work gets a moment to finish.
                 runtime.shutdown_timeout(Duration::from_secs(1));
-            })?;
-            workers.queues.push(Queue { sender, running });
-            workers.threads.push(thread);
+            })?);
         }
-        Ok(workers)
+        Ok(Workers { runtimes, stop: Some(stop), threads })
     }
 
     /// Runs the future `make` returns on the worker with the fewest tasks running (made on that
@@ -190,19 +176,21 @@ impl Workers {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let Some(queue) = self.queues.iter().min_by_key(|q| q.running.load(Ordering::Relaxed)) else {
+        let Some((runtime, running)) = self.runtimes.iter().min_by_key(|(_, n)| n.load(Ordering::Relaxed)) else {
             return;
         };
-        queue.running.fetch_add(1, Ordering::Relaxed);
-        if queue.sender.send(Box::new(move || Box::pin(make()))).is_err() {
-            queue.running.fetch_sub(1, Ordering::Relaxed);
-        }
+        running.fetch_add(1, Ordering::Relaxed);
+        let running = running.clone();
+        runtime.spawn(async move {
+            make().await;
+            running.fetch_sub(1, Ordering::Relaxed);
+        });
     }
 
-    /// Stops the workers, dropping what they still run, and waits for their threads to end.
-    pub async fn stop(self) {
-        drop(self.queues);
-        let threads = self.threads;
+    /// Stops the workers' threads, dropping what they still run, and waits for them to end.
+    pub async fn stop(mut self) {
+        drop(self.stop.take());
+        let threads = std::mem::take(&mut self.threads);
         let _ = tokio::task::spawn_blocking(move || {
             for thread in threads {
                 let _ = thread.join();
@@ -342,7 +330,7 @@ mod tests {
     #[tokio::test]
     async fn each_task_goes_to_the_worker_running_fewest_on_a_runtime_of_its_own() {
         let workers = Workers::start().expect("start the workers");
-        let count = workers.queues.len();
+        let count = workers.runtimes.len();
         assert!(count >= 1);
         let (seen, mut sightings) = tokio::sync::mpsc::unbounded_channel();
         let (release, released) = tokio::sync::watch::channel(false);
@@ -362,7 +350,7 @@ mod tests {
         }
         assert_eq!(per_thread.len(), count, "every worker got tasks: {per_thread:?}");
         assert!(per_thread.values().all(|n| *n == 3), "three tasks each: {per_thread:?}");
-        let running = |w: &Workers| w.queues.iter().map(|q| q.running.load(Ordering::Relaxed)).sum::<usize>();
+        let running = |w: &Workers| w.runtimes.iter().map(|(_, n)| n.load(Ordering::Relaxed)).sum::<usize>();
         assert_eq!(running(&workers), count * 3);
         release.send(true).expect("release");
         for _ in 0..200 {
@@ -373,23 +361,31 @@ mod tests {
         }
         assert_eq!(running(&workers), 0, "finished tasks are counted off");
 
-        // A task still running when the workers stop is dropped with them.
-        let (dropped, mut on_drop) = tokio::sync::oneshot::channel::<()>();
-        struct Guard(Option<tokio::sync::oneshot::Sender<()>>);
+        // Tasks still running when the workers stop are dropped with the threads started for
+        // them; the one on the calling runtime (the first worker) is left to it.
+        let (dropped, mut drops) = tokio::sync::mpsc::unbounded_channel::<()>();
+        struct Guard(tokio::sync::mpsc::UnboundedSender<()>);
         impl Drop for Guard {
             fn drop(&mut self) {
-                let _ = self.0.take().map(|s| s.send(()));
+                let _ = self.0.send(());
             }
         }
-        let guard = Guard(Some(dropped));
-        workers.spawn(move || async move {
-            let _guard = guard;
-            std::future::pending::<()>().await;
-        });
+        for _ in 0..count {
+            let guard = Guard(dropped.clone());
+            workers.spawn(move || async move {
+                let _guard = guard;
+                std::future::pending::<()>().await;
+            });
+        }
+        drop(dropped);
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(on_drop.try_recv().is_err(), "still running before the stop");
+        assert!(drops.try_recv().is_err(), "all still running before the stop");
         tokio::time::timeout(Duration::from_secs(10), workers.stop()).await.expect("the workers stop");
-        assert!(on_drop.try_recv().is_ok(), "dropped at the stop");
+        let mut n = 0;
+        while drops.try_recv().is_ok() {
+            n += 1;
+        }
+        assert_eq!(n, count - 1, "the started threads' tasks are dropped at the stop");
     }
 
     /// A body whose chunks are pushed by the test and which never ends while the sender lives.

@@ -262,20 +262,21 @@ fn main() -> std::process::ExitCode {
     init_logging();
     return_freed_memory();
     let cli = Cli::parse();
-    // Blocking work of the background tasks (finding related stories, imports) on a few
-    // threads, and two for each of the server's workers (compressing pages, files, password
-    // hashes; courant-web's `server.rs`): each thread that allocates keeps a malloc arena of its
-    // own, and dozens of them held 150 MB more at 100,000 stories (bench/README.md) for no more
-    // throughput on a machine of a few cores.
+    // Blocking work (finding related stories, imports, compressing pages, files, password
+    // hashes) on a few threads here, and two for each further worker of the server: each thread
+    // that allocates keeps a malloc arena of its own, and dozens of them held 150 MB more at
+    // 100,000 stories (bench/README.md) for no more throughput on a machine of a few cores.
     let blocking = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().max_blocking_threads(blocking).enable_all().build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+    // One thread: the server starts a runtime of its own on a thread per further core, and
+    // serves connections on this one too (courant-web's `server::Workers`).
+    let runtime =
+        match tokio::runtime::Builder::new_current_thread().max_blocking_threads(blocking).enable_all().build() {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: cannot start the runtime: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
