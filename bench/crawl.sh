@@ -64,11 +64,10 @@ import os, random, re, sys, urllib.error, urllib.request
 base, limit, listings = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 paths = []
 if listings:
-    front = urllib.request.urlopen(base + "/").read().decode()
-    roots = sorted(set(re.findall(r'href="(/(?:tag|author)/[a-z0-9-]+|/[a-z0-9-]+)"', front)))
-    roots = [r for r in roots if r not in ("/search", "/newsletters") and not r.startswith("/static")]
-    # Every tag and author, from the content API (the front page links none).
+    # Every section, tag and author, from the content API. (The front page's links were used
+    # once: they include the site's own pages, About and the like, which answer any ?page=N.)
     import json
+    roots = [f"/{x['slug']}" for x in json.load(urllib.request.urlopen(f"{base}/api/v1/sections"))["sections"]]
     for kind, plural in (("tag", "tags"), ("author", "authors")):
         listed = json.load(urllib.request.urlopen(f"{base}/api/v1/{plural}"))[plural]
         roots += [f"/{kind}/{x['slug']}" for x in listed]

@@ -223,13 +223,16 @@ impl Store {
         Ok(Page { items, total })
     }
 
-    /// How many published articles match `filter`.
+    /// How many published articles match `filter`. On SQLite counted on the calling thread
+    /// (it walks the index over every matching story): a section's page counted through
+    /// sqlx's pool held a pooled connection until the worker thread that asked was free again
+    /// to give it back, and pages on the other workers waited for one (bench/README.md).
     pub async fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError> {
         let (condition, ids) = ArticleQuery::from(filter).condition();
-        let count_sql = format!("SELECT COUNT(*) FROM articles a WHERE a.status = 'published' AND {condition}");
-        Ok(bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &ids)
-            .fetch_one(&mut *self.read.get().await?)
-            .await?)
+        let count_sql = format!("SELECT COUNT(*) AS n FROM articles a WHERE a.status = 'published' AND {condition}");
+        let args: Vec<rows::Arg<'_>> = ids.iter().map(rows::Arg::from).collect();
+        let counted = self.read_each(count_sql.into(), &args, rows::Weight::Heavy, |row| row.int("n")).await?;
+        Ok(counted.first().copied().unwrap_or(0))
     }
 
     /// Like [`Store::published`] without counting: for teasers and boxes that never page.
