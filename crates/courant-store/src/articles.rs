@@ -223,10 +223,9 @@ impl Store {
         Ok(Page { items, total })
     }
 
-    /// How many published articles match `filter`. On SQLite counted on the calling thread
-    /// (it walks the index over every matching story): a section's page counted through
-    /// sqlx's pool held a pooled connection until the worker thread that asked was free again
-    /// to give it back, and pages on the other workers waited for one (bench/README.md).
+    /// How many published articles match `filter`. On SQLite counted on the calling thread, as
+    /// a page's other reads are (`direct.rs`), without the hop to a sqlx connection's thread
+    /// and back; the count walks the index over every matching story, so it is a heavy read.
     pub async fn count_published(&self, filter: &ArticleFilter) -> Result<i64, StoreError> {
         let (condition, ids) = ArticleQuery::from(filter).condition();
         let count_sql = format!("SELECT COUNT(*) AS n FROM articles a WHERE a.status = 'published' AND {condition}");
