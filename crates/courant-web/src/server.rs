@@ -142,7 +142,8 @@ pub async fn serve(
 /// worker's other connections for its milliseconds (`courant_store`'s `Weight::Heavy`).
 pub struct Workers {
     runtimes: Vec<(tokio::runtime::Handle, Arc<AtomicUsize>)>,
-    stop: Option<tokio::sync::watch::Sender<()>>,
+    /// Dropped to stop the started threads (also when the workers are dropped unstopped).
+    stop: tokio::sync::watch::Sender<()>,
     threads: Vec<std::thread::JoinHandle<()>>,
 }
 
@@ -167,7 +168,7 @@ impl Workers {
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })?);
         }
-        Ok(Workers { runtimes, stop: Some(stop), threads })
+        Ok(Workers { runtimes, stop, threads })
     }
 
     /// Runs the future `make` returns on the worker with the fewest tasks running (made on that
@@ -188,9 +189,9 @@ impl Workers {
     }
 
     /// Stops the workers' threads, dropping what they still run, and waits for them to end.
-    pub async fn stop(mut self) {
-        drop(self.stop.take());
-        let threads = std::mem::take(&mut self.threads);
+    pub async fn stop(self) {
+        let Workers { stop, threads, .. } = self;
+        drop(stop);
         let _ = tokio::task::spawn_blocking(move || {
             for thread in threads {
                 let _ = thread.join();
